@@ -1,0 +1,34 @@
+# make run: a demo-ready blog on the embedded SQLite database. make test: the whole suite.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+
+.PHONY: run test install clean browser
+
+# Browser tests drive Debian's chromium through Playwright (never a downloaded browser).
+browser:
+	@command -v chromium >/dev/null 2>&1 || { \
+	  if [ "$$(id -u)" = 0 ]; then \
+	    DEBIAN_FRONTEND=noninteractive apt-get update -qq && \
+	    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-dejavu-core >/dev/null; \
+	  else echo "install Debian's chromium: sudo apt-get install chromium" >&2; exit 1; fi; }
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[test]'
+	touch $(STAMP)
+
+install: $(STAMP)
+
+run: $(STAMP)
+	$(BIN)/liveblog serve --demo
+
+# The suite runs twice: on SQLite, then on PostgreSQL at 127.0.0.1:5432 (those skip when it is not reachable).
+test: $(STAMP) browser
+	$(BIN)/python -m pytest -q
+	$(BIN)/python -m pytest -q --store=postgres
+
+clean:
+	rm -rf $(VENV) *.egg-info

@@ -1,0 +1,3 @@
+"""Liveblog: a live-update engine for newsrooms reporting fast events."""
+
+__version__ = "0.1.0"

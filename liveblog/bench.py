@@ -1,0 +1,522 @@
+"""``liveblog bench``: the project's own load harness for the live stream.
+
+Opens N SSE readers from separate processes (a lean asyncio client), posts M 1 KB
+entries, and reports what readers saw: delivery latency, loss and duplicates, and
+what the server paid for it (RSS per reader, CPU per delivered event). With
+``--baseline`` the same load runs, in the same run, against a bare asyncio
+broadcaster (one pre-encoded frame written to every socket): the floor to compare with.
+Loopback only; every phase is bounded in time.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import multiprocessing as mp
+import os
+import re
+import resource
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import urllib.request
+from dataclasses import dataclass
+from typing import Any
+
+PHASE_TIMEOUT = 120.0
+SOURCE_ADDRESSES = [f"127.0.0.{i}" for i in range(2, 10)]  # 127.0.0.1 keeps its ports for everything else
+PER_SOURCE = 25_000  # stay well under one source address's ephemeral ports
+
+
+def raise_fd_limit() -> int:
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    if soft < hard:
+        resource.setrlimit(resource.RLIMIT_NOFILE, (hard, hard))
+    return hard
+
+
+def pin(cpu: int) -> None:
+    if hasattr(os, "sched_setaffinity") and (os.cpu_count() or 1) > 1:
+        os.sched_setaffinity(0, {cpu % (os.cpu_count() or 1)})
+
+
+def prepare_process(cpu: int | None) -> None:
+    """A load process: its own core, every file descriptor it may have, and uvloop when installed."""
+    if cpu is not None:
+        pin(cpu)
+    raise_fd_limit()
+    try:
+        import uvloop
+
+        uvloop.install()
+    except ImportError:
+        pass
+
+
+# ---- readers ---------------------------------------------------------------------------
+
+async def _reader(host: str, port: int, path: str, source: str, seen: dict[int, list[float]],
+                  connected: list[int], stop: asyncio.Event) -> None:
+    reader, writer = await asyncio.open_connection(host, port, local_addr=(source, 0))
+    writer.write(f"GET {path} HTTP/1.1\r\nHost: {host}\r\nAccept: text/event-stream\r\n\r\n".encode())
+    await writer.drain()
+    head = await reader.readuntil(b"\r\n\r\n")
+    if b" 200 " not in head.split(b"\r\n", 1)[0]:
+        raise RuntimeError(head.decode(errors="replace"))
+    connected[0] += 1
+    try:
+        while not stop.is_set():
+            line = await reader.readline()
+            if not line:
+                return
+            if line.startswith(b"id: "):
+                seen.setdefault(int(line[4:]), []).append(time.time())
+    finally:
+        writer.close()
+
+
+def reader_process(host: str, port: int, path: str, count: int, offset: int, cpu: int | None,
+                   ready: Any, results: Any, stop_after: Any) -> None:
+    """One process of readers: reports when all are connected, then every arrival time."""
+    prepare_process(cpu)
+
+    async def main() -> None:
+        seen: dict[int, list[float]] = {}
+        connected = [0]
+        stop = asyncio.Event()
+        tasks = []
+        started = time.time()
+        for i in range(count):
+            source = SOURCE_ADDRESSES[((offset + i) // PER_SOURCE) % len(SOURCE_ADDRESSES)]
+            tasks.append(asyncio.create_task(_reader(host, port, path, source, seen, connected, stop)))
+            if i % 200 == 199:
+                await asyncio.sleep(0)
+        deadline = time.time() + PHASE_TIMEOUT
+        while connected[0] < count and time.time() < deadline:
+            if all(t.done() for t in tasks):
+                break
+            await asyncio.sleep(0.05)
+        failed = sum(1 for t in tasks if t.done() and t.exception() is not None)
+        ready.put((connected[0], failed, time.time() - started))
+        loop = asyncio.get_running_loop()
+        await loop.run_in_executor(None, stop_after.wait)
+        stop.set()
+        for t in tasks:
+            t.cancel()
+        await asyncio.gather(*tasks, return_exceptions=True)
+        results.put(seen)
+
+    asyncio.run(main())
+
+
+# ---- the server under test -------------------------------------------------------------
+
+@dataclass
+class Target:
+    url: str
+    token: str
+    process: subprocess.Popen[bytes] | None
+
+    def pids(self) -> list[int]:
+        if self.process is None:
+            return []
+        children = subprocess.run(["pgrep", "-P", str(self.process.pid)], capture_output=True, text=True)
+        return [self.process.pid] + [int(p) for p in children.stdout.split()]
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def wait_until_up(url: str, process: subprocess.Popen[bytes] | None) -> None:
+    deadline = time.time() + 60
+    while time.time() < deadline:
+        if process is not None and process.poll() is not None:
+            raise RuntimeError("the server under test exited")
+        try:
+            urllib.request.urlopen(url, timeout=1).read()
+            return
+        except OSError:
+            time.sleep(0.1)
+    raise RuntimeError(f"{url} did not answer")
+
+
+def start_liveblog(workers: int, cpu: int | None, heartbeat: float) -> Target:
+    folder = tempfile.mkdtemp(prefix="liveblog-bench-")
+    port = free_port()
+    log_path = os.path.join(folder, "serve.log")
+    env = {**os.environ, "LIVEBLOG_HEARTBEAT_SECONDS": str(heartbeat), "LIVEBLOG_POSTS_PER_MINUTE": "100000",
+           "LIVEBLOG_STREAMS_PER_ADDRESS": "1000000", "LIVEBLOG_SUBSCRIBER_QUEUE": "1024"}
+    command = [sys.executable, "-m", "liveblog", "serve", "--db", os.path.join(folder, "bench.db"),
+               "--port", str(port), "--workers", str(workers)]
+    if cpu is not None and (os.cpu_count() or 1) > 1:
+        command = ["taskset", "-c", str(cpu)] + command
+    with open(log_path, "wb") as log:
+        process = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT, env=env,
+                                   preexec_fn=raise_fd_limit)
+    url = f"http://127.0.0.1:{port}"
+    wait_until_up(url + "/healthz", process)
+    with open(log_path) as log:
+        token = re.search(r"API token for scripts:\s+(\S+)", log.read())
+    if token is None:
+        raise RuntimeError("serve printed no API token")
+    return Target(url, token.group(1), process)
+
+
+def request(method: str, url: str, token: str, body: dict[str, Any] | None = None) -> dict[str, Any]:
+    data = json.dumps(body).encode() if body is not None else None
+    req = urllib.request.Request(url, data=data, method=method,
+                                 headers={"Authorization": f"Bearer {token}", "Content-Type": "application/json"})
+    with urllib.request.urlopen(req, timeout=30) as response:
+        return json.loads(response.read() or b"{}")  # type: ignore[no-any-return]
+
+
+def cpu_seconds(pids: list[int]) -> float:
+    total = 0
+    for pid in pids:
+        try:
+            with open(f"/proc/{pid}/stat") as f:
+                fields = f.read().rsplit(")", 1)[1].split()
+            total += int(fields[11]) + int(fields[12])
+        except (OSError, IndexError):
+            continue
+    return total / os.sysconf("SC_CLK_TCK")
+
+
+def rss_bytes(pids: list[int]) -> int:
+    total = 0
+    for pid in pids:
+        try:
+            with open(f"/proc/{pid}/status") as f:
+                total += next(int(line.split()[1]) * 1024 for line in f if line.startswith("VmRSS:"))
+        except (OSError, StopIteration):
+            continue
+    return total
+
+
+# ---- the floor: a bare asyncio broadcaster ---------------------------------------------
+
+def baseline_server(port: int, cpu: int | None) -> None:
+    """No framework: one pre-encoded frame written to every reader's socket."""
+    prepare_process(cpu)
+    writers: set[asyncio.StreamWriter] = set()
+    seq = [0]
+    head = (b"HTTP/1.1 200 OK\r\ncontent-type: text/event-stream\r\ncache-control: no-cache\r\n"
+            b"connection: keep-alive\r\n\r\n")
+
+    async def handle(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        request_head = await reader.readuntil(b"\r\n\r\n")
+        first = request_head.split(b"\r\n", 1)[0]
+        if first.startswith(b"POST"):
+            length = int(re.search(rb"(?i)content-length:\s*(\d+)", request_head).group(1))  # type: ignore[union-attr]
+            body = await reader.readexactly(length)
+            seq[0] += 1
+            frame = b"id: %d\nevent: entry.created\ndata: %s\n\n" % (seq[0], body)
+            for w in list(writers):
+                w.write(frame)
+            writer.write(b"HTTP/1.1 201 Created\r\ncontent-length: 2\r\n\r\n{}")
+            writer.close()
+            return
+        if first.startswith(b"GET /healthz"):
+            writer.write(b"HTTP/1.1 200 OK\r\ncontent-length: 2\r\n\r\n{}")
+            writer.close()
+            return
+        writer.write(head)
+        writers.add(writer)
+        try:
+            await reader.read()
+        finally:
+            writers.discard(writer)
+            writer.close()
+
+    async def main() -> None:
+        server = await asyncio.start_server(handle, "127.0.0.1", port, backlog=4096)
+        async with server:
+            await server.serve_forever()
+
+    try:
+        asyncio.run(main())
+    except KeyboardInterrupt:
+        pass
+
+
+def start_baseline(cpu: int | None) -> Target:
+    port = free_port()
+    process = subprocess.Popen([sys.executable, "-m", "liveblog.bench", "--baseline-server", str(port)]
+                               + (["--cpu", str(cpu)] if cpu is not None else []))
+    url = f"http://127.0.0.1:{port}"
+    wait_until_up(url + "/healthz", process)
+    return Target(url, "", process)
+
+
+# ---- one run ---------------------------------------------------------------------------
+
+def percentile(values: list[float], p: float) -> float:
+    if not values:
+        return float("nan")
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(round(p / 100 * (len(ordered) - 1))))]
+
+
+def run(target: Target, *, readers: int, posts: int, processes: int, cpu: int | None, baseline: bool,
+        interval: float) -> dict[str, Any]:
+    host, port = target.url.removeprefix("http://").split(":")
+    if baseline:
+        path, first_seq = "/events", 1
+    else:
+        slug = f"bench-{int(time.time() * 1000)}"
+        request("POST", target.url + "/api/blogs", target.token, {"slug": slug, "title": "Bench"})
+        first_seq = 2
+        path = f"/blogs/{slug}/events"
+    pids = target.pids()
+    rss_before = rss_bytes(pids)
+    ctx = mp.get_context("spawn")
+    ready, results, stop_after = ctx.Queue(), ctx.Queue(), ctx.Event()
+    per = [readers // processes + (1 if i < readers % processes else 0) for i in range(processes)]
+    procs = []
+    offset = 0
+    for count in per:
+        p = ctx.Process(target=reader_process, args=(host, int(port), path, count, offset, cpu, ready, results,
+                                                     stop_after), daemon=True)
+        p.start()
+        procs.append(p)
+        offset += count
+    reports = [ready.get(timeout=PHASE_TIMEOUT + 30) for _ in procs]
+    connected = sum(r[0] for r in reports)
+    accept_seconds = max(r[2] for r in reports)
+    time.sleep(1.0)
+    rss_after = rss_bytes(pids)
+    cpu_before = cpu_seconds(pids)
+    body = ("Marchers reached the ministry gates at noon; police lines held. " * 20)[:1000]
+    sent: dict[int, float] = {}
+    posting_started = time.time()
+    for i in range(posts):
+        seq = first_seq + i
+        sent[seq] = time.time()
+        if baseline:
+            req = urllib.request.Request(target.url + "/publish", data=json.dumps({"body": body}).encode(),
+                                         method="POST")
+            urllib.request.urlopen(req, timeout=30).read()
+        else:
+            request("POST", f"{target.url}/api/blogs/{slug}/entries", target.token, {"body": f"{i} {body}"})
+        if interval:
+            time.sleep(interval)
+    posting_seconds = time.time() - posting_started
+    time.sleep(2.0)
+    cpu_used = cpu_seconds(pids) - cpu_before
+    stop_after.set()
+    seen: dict[int, list[float]] = {}
+    for _ in procs:
+        for seq, times in results.get(timeout=PHASE_TIMEOUT).items():
+            seen.setdefault(seq, []).extend(times)
+    for p in procs:
+        p.join(10)
+    latencies: list[float] = []
+    last_reader: list[float] = []
+    received = 0
+    duplicates = 0
+    for seq, t0 in sent.items():
+        times = seen.get(seq, [])
+        received += len(times)
+        duplicates += max(0, len(times) - connected)
+        latencies += [t - t0 for t in times]
+        if times:
+            last_reader.append(max(times) - t0)
+    expected = connected * posts
+    delivered = max(received - duplicates, 0)
+    return {
+        "target": "baseline" if baseline else target.url,
+        "readers_connected": connected,
+        "readers_asked": readers,
+        "accepts_per_s": round(connected / accept_seconds, 1) if accept_seconds else None,
+        "p50_ms": round(percentile(latencies, 50) * 1000, 1),
+        "p95_ms": round(percentile(latencies, 95) * 1000, 1),
+        "p99_ms": round(percentile(latencies, 99) * 1000, 1),
+        "last_reader_p50_ms": round(percentile(last_reader, 50) * 1000, 1),
+        "events_lost": expected - delivered,
+        "duplicates": duplicates,
+        "rss_per_reader_kib": round((rss_after - rss_before) / max(connected, 1) / 1024, 2),
+        "cpu_us_per_delivery": round(cpu_used / max(delivered, 1) * 1e6, 2),
+        "posts_per_s": round(posts / posting_seconds, 1) if posting_seconds else None,
+    }
+
+
+def fds(pids: list[int]) -> int:
+    return sum(len(os.listdir(f"/proc/{pid}/fd")) for pid in pids if os.path.isdir(f"/proc/{pid}/fd"))
+
+
+def soak(target: Target, *, readers: int, writers: int, duration: float, processes: int,
+         cpu: int | None) -> dict[str, Any]:
+    """Readers stay connected while ``writers`` correspondents each post one entry a second.
+
+    Reports loss and duplicates, p99 delivery, server RSS sampled every 5 s (and its trend after the
+    first minute) and the server's open file descriptors before the readers came and after they left.
+    """
+    host, port = target.url.removeprefix("http://").split(":")
+    slug = f"soak-{int(time.time() * 1000)}"
+    request("POST", target.url + "/api/blogs", target.token, {"slug": slug, "title": "Soak"})
+    pids = target.pids()
+    fds_before = fds(pids)
+    ctx = mp.get_context("spawn")
+    ready, results, stop_after = ctx.Queue(), ctx.Queue(), ctx.Event()
+    per = [readers // processes + (1 if i < readers % processes else 0) for i in range(processes)]
+    procs = [ctx.Process(target=reader_process, args=(host, int(port), f"/blogs/{slug}/events", count, sum(per[:i]),
+                                                      cpu, ready, results, stop_after), daemon=True)
+             for i, count in enumerate(per)]
+    for p in procs:
+        p.start()
+    connected = sum(ready.get(timeout=PHASE_TIMEOUT + 30)[0] for _ in procs)
+    sent: dict[int, float] = {}
+    lock = threading.Lock()
+    started = time.time()
+
+    def correspondent(n: int) -> None:
+        i = 0
+        while time.time() - started < duration:
+            t0 = time.time()
+            entry = request("POST", f"{target.url}/api/blogs/{slug}/entries", target.token, {"body": f"w{n} {i}"})
+            with lock:
+                sent[int(entry["id"])] = t0
+            i += 1
+            time.sleep(max(0.0, 1.0 - (time.time() - t0)))
+
+    threads = [threading.Thread(target=correspondent, args=(n,)) for n in range(writers)]
+    for t in threads:
+        t.start()
+    samples: list[tuple[float, int]] = []
+    while any(t.is_alive() for t in threads):
+        samples.append((time.time() - started, rss_bytes(pids)))
+        time.sleep(5)
+    for t in threads:
+        t.join()
+    time.sleep(2.0)
+    stop_after.set()
+    seen: dict[int, list[float]] = {}
+    for _ in procs:
+        for seq, times in results.get(timeout=PHASE_TIMEOUT).items():
+            seen.setdefault(seq, []).extend(times)
+    for p in procs:
+        p.join(10)
+    time.sleep(2.0)
+    fds_after = fds(pids)
+    entry_of: dict[int, int] = {}
+    since = 0
+    while True:
+        page = request("GET", f"{target.url}/api/blogs/{slug}/events?since={since}&limit=500", target.token)
+        entry_of.update({e["id"]: e["data"]["id"] for e in page["events"] if e["event"] == "entry.created"})
+        if page["next_since"] is None:
+            break
+        since = page["next_since"]
+    latencies = [t - sent[entry_of[seq]] for seq, times in seen.items() if seq in entry_of for t in times]
+    received = sum(len(seen.get(seq, [])) for seq in entry_of)
+    duplicates = sum(max(0, len(seen.get(seq, [])) - connected) for seq in entry_of)
+    late = [rss for t, rss in samples if t >= min(60.0, duration / 2)]
+    growth = (late[-1] - late[0]) / 1024 / 1024 if len(late) > 1 else 0.0
+    return {
+        "readers_connected": connected,
+        "posts": len(sent),
+        "events_lost": connected * len(entry_of) - (received - duplicates),
+        "duplicates": duplicates,
+        "p50_ms": round(percentile(latencies, 50) * 1000, 1),
+        "p99_ms": round(percentile(latencies, 99) * 1000, 1),
+        "rss_mib_samples": [round(rss / 1024 / 1024, 1) for _, rss in samples],
+        "rss_growth_after_warmup_mib": round(growth, 2),
+        "fds_before_readers": fds_before,
+        "fds_after_readers_left": fds_after,
+    }
+
+
+def stop(target: Target) -> None:
+    if target.process is not None and target.process.poll() is None:
+        target.process.send_signal(signal.SIGINT)
+        try:
+            target.process.wait(20)
+        except subprocess.TimeoutExpired:
+            target.process.kill()
+            target.process.wait(5)
+
+
+def print_report(result: dict[str, Any]) -> None:
+    width = max(len(k) for k in result)
+    for key, value in result.items():
+        print(f"  {key:<{width}}  {value}")
+
+
+def main(args: argparse.Namespace) -> int:
+    raise_fd_limit()
+    pinned = not args.no_pin and (os.cpu_count() or 1) > 1
+    server_cpu, client_cpu = (0, 1) if pinned else (None, None)
+    processes = args.processes or max(1, min(8, args.readers // 2500 + 1))
+    results = []
+    target = (Target(args.url.rstrip("/"), args.token or os.environ.get("LIVEBLOG_TOKEN", ""), None)
+              if args.url else start_liveblog(args.workers, server_cpu, args.heartbeat))
+    if args.soak:
+        try:
+            print(f"soak: {args.readers} readers, {args.writers} correspondents posting every second for "
+                  f"{args.duration:.0f} s", flush=True)
+            result = soak(target, readers=args.readers, writers=args.writers, duration=args.duration,
+                          processes=processes, cpu=client_cpu)
+        finally:
+            if not args.url:
+                stop(target)
+        print_report(result)
+        if args.json:
+            print(json.dumps([result]))
+        leaked = result["fds_after_readers_left"] > result["fds_before_readers"] + 5
+        return 0 if result["events_lost"] == 0 and result["duplicates"] == 0 and not leaked else 1
+    try:
+        print(f"liveblog: {args.readers} readers, {args.posts} posts, {args.workers} worker(s)", flush=True)
+        result = run(target, readers=args.readers, posts=args.posts, processes=processes, cpu=client_cpu,
+                     baseline=False, interval=args.interval)
+        print_report(result)
+        results.append(result)
+    finally:
+        if not args.url:
+            stop(target)
+    if args.baseline:
+        floor = start_baseline(server_cpu)
+        try:
+            print(f"baseline (bare asyncio broadcaster): {args.readers} readers, {args.posts} posts", flush=True)
+            base = run(floor, readers=args.readers, posts=args.posts, processes=processes, cpu=client_cpu,
+                       baseline=True, interval=args.interval)
+            print_report(base)
+        finally:
+            stop(floor)
+        print("ratios (liveblog / baseline):")
+        for key in ("p99_ms", "rss_per_reader_kib", "cpu_us_per_delivery"):
+            if base[key]:
+                print(f"  {key:<22}  {result[key] / base[key]:.2f}")
+    if args.json:
+        print(json.dumps(results))
+    return 0 if all(r["events_lost"] == 0 and r["duplicates"] == 0 for r in results) else 1
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--url", help="an already running server (default: start one on a temporary database)")
+    parser.add_argument("--token", help="API token for --url (or LIVEBLOG_TOKEN)")
+    parser.add_argument("--readers", type=int, default=1000, help="SSE readers to connect (default 1000)")
+    parser.add_argument("--posts", type=int, default=20, help="1 KB entries to post (default 20)")
+    parser.add_argument("--interval", type=float, default=0.2, help="seconds between posts (default 0.2)")
+    parser.add_argument("--workers", type=int, default=1, help="worker processes for the started server")
+    parser.add_argument("--processes", type=int, help="reader processes (default: one per 2,500 readers)")
+    parser.add_argument("--heartbeat", type=float, default=15.0, help="heartbeat seconds of the started server")
+    parser.add_argument("--baseline", action="store_true", help="also run the bare asyncio broadcaster floor")
+    parser.add_argument("--no-pin", action="store_true", help="do not pin server and readers to separate cores")
+    parser.add_argument("--json", action="store_true", help="also print the results as one JSON line")
+    parser.add_argument("--soak", action="store_true",
+                        help="soak mode: readers stay while --writers post one entry a second for --duration")
+    parser.add_argument("--writers", type=int, default=5, help="correspondents posting in soak mode (default 5)")
+    parser.add_argument("--duration", type=float, default=600.0, help="soak seconds (default 600)")
+
+
+if __name__ == "__main__":
+    if len(sys.argv) >= 3 and sys.argv[1] == "--baseline-server":
+        cpu = int(sys.argv[4]) if len(sys.argv) >= 5 and sys.argv[3] == "--cpu" else None
+        baseline_server(int(sys.argv[2]), cpu)

@@ -1,0 +1,292 @@
+"""The ``liveblog`` command: serve with no setup, and manage people and tokens."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import sys
+from typing import Any, Awaitable, Callable, Sequence
+
+from . import __version__, auth, model
+from .config import SETTINGS, Settings, load_settings
+from .store import Conflict, Store, open_store
+
+
+def _run(settings: Settings, work: Callable[[Store], Awaitable[Any]]) -> Any:
+    async def main() -> Any:
+        store = open_store(settings.db)
+        await store.open()
+        try:
+            return await work(store)
+        finally:
+            await store.close()
+
+    return asyncio.run(main())
+
+
+def _base_url(settings: Settings) -> str:
+    if settings.base_url:
+        return settings.base_url.rstrip("/")
+    host = "127.0.0.1" if settings.host in ("0.0.0.0", "::") else settings.host
+    return f"http://{host}:{settings.port}"
+
+
+async def bootstrap(store: Store, settings: Settings, demo: bool) -> list[str]:
+    """On a database with no users: an editor called admin, a one-time login link and an API token."""
+    lines: list[str] = []
+    now = model.utc_now()
+    if await store.count_users() == 0:
+        admin = await store.create_user("admin", "editor", auth.hash_password(auth.new_password()), now)
+        login = await auth.issue_token(store, admin, auth.LOGIN, now, auth.LOGIN_LINK_LIFETIME)
+        api = await auth.issue_token(store, admin, auth.API, now)
+        lines += [
+            "Created the editor account 'admin'. These are shown once; keep them safe.",
+            f"  Sign in (one time, within 24 hours): {_base_url(settings)}/login?token={login}",
+            f"  API token for scripts:              {api}",
+        ]
+    if demo:
+        from .demo import create_demo
+
+        users = await store.list_users()
+        editor = next(u for u, _ in users if u.is_editor)
+        slug = await create_demo(store, editor)
+        lines.append(f"Demo blog: {_base_url(settings)}/blogs/{slug}")
+    return lines
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    import uvicorn
+
+    settings = _settings(args)
+    for line in _run(settings, lambda store: bootstrap(store, settings, args.demo)):
+        print(line, flush=True)
+    # Worker processes build their own app from these variables (see app_from_env).
+    for setting in SETTINGS:
+        os.environ[setting.env] = str(getattr(settings, setting.name))
+    uvicorn.run(
+        "liveblog.cli:app_from_env",
+        factory=True,
+        host=settings.host,
+        port=settings.port,
+        workers=settings.workers if settings.workers > 1 else None,
+        proxy_headers=settings.proxy_headers,
+        timeout_graceful_shutdown=5,
+        log_level="info",
+    )
+    return 0
+
+
+def app_from_env() -> Any:
+    from .app import create_app
+
+    return create_app(load_settings())
+
+
+def cmd_user_add(args: argparse.Namespace) -> int:
+    settings = _settings(args)
+    password = auth.new_password()
+    role = args.role
+    name = _check_name(args.name)
+    try:
+        _run(settings, lambda s: s.create_user(name, role, auth.hash_password(password), model.utc_now()))
+    except Conflict as exc:
+        print(f"error: {exc.message}", file=sys.stderr)
+        return 1
+    print(f"Created {role} '{name}'. Password (shown once): {password}")
+    return 0
+
+
+def cmd_user_password(args: argparse.Namespace) -> int:
+    settings = _settings(args)
+    password = auth.new_password()
+
+    async def work(store: Store) -> bool:
+        found = await store.get_user(args.name)
+        if found is None:
+            return False
+        await store.set_password(found[0].id, auth.hash_password(password))
+        return True
+
+    if not _run(settings, work):
+        print(f"error: no user named {args.name!r}", file=sys.stderr)
+        return 1
+    print(f"New password for '{args.name}' (shown once): {password}")
+    return 0
+
+
+def cmd_user_list(args: argparse.Namespace) -> int:
+    users = _run(_settings(args), lambda s: s.list_users())
+    for user, created in users:
+        print(f"{user.name}\t{user.role}\tsince {model.iso(created)}")
+    return 0
+
+
+def cmd_token_create(args: argparse.Namespace) -> int:
+    async def work(store: Store) -> str | None:
+        found = await store.get_user(args.name)
+        if found is None:
+            return None
+        return await auth.issue_token(store, found[0], auth.API, model.utc_now())
+
+    token = _run(_settings(args), work)
+    if token is None:
+        print(f"error: no user named {args.name!r}", file=sys.stderr)
+        return 1
+    print(token)
+    return 0
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    import json
+    from pathlib import Path
+
+    from . import export
+
+    settings = _settings(args)
+    site = (args.base_url or settings.base_url or ".").rstrip("/")
+
+    async def work(store: Store) -> list[str]:
+        files = await export.write_snapshot(store, args.slug, Path(args.out), media_path=Path(settings.media_path),
+                                            site=site)
+        if args.json:
+            record = await export.export_record(store, args.slug)
+            Path(args.json).write_text(json.dumps(record, ensure_ascii=False, indent=1), encoding="utf-8")
+        return files
+
+    try:
+        files = _run(settings, work)
+    except LookupError as exc:
+        print(f"error: {exc.args[0]}", file=sys.stderr)
+        return 1
+    print(f"Wrote {len(files)} files to {args.out}: {', '.join(files)}")
+    if args.json:
+        print(f"Wrote the private JSON export (withdrawn texts included) to {args.json}")
+    return 0
+
+
+def cmd_import(args: argparse.Namespace) -> int:
+    import json
+    from pathlib import Path
+
+    from . import export
+
+    record = json.loads(Path(args.file).read_text(encoding="utf-8"))
+    try:
+        blog = _run(_settings(args), lambda store: export.import_record(store, record))
+    except Conflict as exc:
+        print(f"error: {exc.message}", file=sys.stderr)
+        return 1
+    print(f"Imported '{blog.slug}' with {len(record['entries'])} entries.")
+    return 0
+
+
+def cmd_backup(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    out = Path(args.out)
+    if out.exists():
+        print(f"error: {out} exists; choose a new file", file=sys.stderr)
+        return 1
+    try:
+        _run(_settings(args), lambda store: store.backup(str(out)))
+    except NotImplementedError as e:
+        print(f"error: {e}", file=sys.stderr)
+        return 1
+    print(f"Backed up to {out}")
+    return 0
+
+
+def cmd_bench(args: argparse.Namespace) -> int:
+    from . import bench
+
+    return bench.main(args)
+
+
+def _check_name(name: str) -> str:
+    if not (1 <= len(name) <= 64) or not all(c.isalnum() or c in "._-" for c in name):
+        raise SystemExit("error: a user name is 1-64 letters, digits, '.', '_' or '-'")
+    return name
+
+
+def _settings(args: argparse.Namespace) -> Settings:
+    keys = ("db", "host", "port", "workers", "base_url")
+    return load_settings({k: getattr(args, k, None) for k in keys})
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="liveblog", description="Live updates for fast-moving news.")
+    parser.add_argument("--version", action="version", version=f"liveblog {__version__}")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    def with_db(p: argparse.ArgumentParser) -> argparse.ArgumentParser:
+        p.add_argument("--db", help="SQLite database file or postgresql:// URL (default ./liveblog.db, or LIVEBLOG_DB)")
+        return p
+
+    serve = with_db(sub.add_parser("serve", help="serve the site (creates the database and an admin if needed)",
+                                   description="Serve Liveblog. With no users yet, creates an editor 'admin' "
+                                   "and prints a one-time login link and an API token."))
+    serve.add_argument("--host", help="address to listen on (default 127.0.0.1)")
+    serve.add_argument("--port", type=int, help="port (default 8000; 0 picks a free one)")
+    serve.add_argument("--workers", type=int, help="worker processes sharing the database (default 1)")
+    serve.add_argument("--base-url", dest="base_url", help="public URL of the site, for links in feeds")
+    serve.add_argument("--demo", action="store_true", help="also create a demo blog with a few entries")
+    serve.set_defaults(func=cmd_serve)
+
+    user = sub.add_parser("user", help="manage people").add_subparsers(dest="user_command", required=True)
+    add = with_db(user.add_parser("add", help="add a person and print a generated password"))
+    add.add_argument("name")
+    add.add_argument("--role", choices=model.ROLES, required=True)
+    add.set_defaults(func=cmd_user_add)
+    with_db(user.add_parser("list", help="list people and their roles")).set_defaults(func=cmd_user_list)
+    passwd = with_db(user.add_parser("password", help="give a person a new generated password"))
+    passwd.add_argument("name")
+    passwd.set_defaults(func=cmd_user_password)
+
+    token = sub.add_parser("token", help="API tokens").add_subparsers(dest="token_command", required=True)
+    create = with_db(token.add_parser("create", help="create an API token for a person (shown once)"))
+    create.add_argument("name")
+    create.set_defaults(func=cmd_token_create)
+
+    exporter = with_db(sub.add_parser(
+        "export", help="write a static snapshot of a blog (and optionally its private JSON export)",
+        description="Write a self-contained folder (index.html, site.css, feed.json, feed.atom, photos) that "
+        "opens from disk or any static host, for mirroring when the live site is blocked. --json also writes the "
+        "private, backup-grade JSON export (withdrawn texts included) that 'liveblog import' loads; keep it "
+        "out of the public folder."))
+    exporter.add_argument("slug")
+    exporter.add_argument("--out", required=True, help="folder for the public snapshot")
+    exporter.add_argument("--json", help="also write the private JSON export to this file")
+    exporter.add_argument("--base-url", dest="base_url", help="where the mirror will be served, for feed links")
+    exporter.set_defaults(func=cmd_export)
+    importer = with_db(sub.add_parser("import", help="load a blog from a JSON export (into a database without it)"))
+    importer.add_argument("file")
+    importer.set_defaults(func=cmd_import)
+
+    backup = with_db(sub.add_parser("backup", help="copy the live database consistently, while it serves",
+                                    description="Copy the database with SQLite's online backup API. Safe while "
+                                    "'liveblog serve' is running. The copy opens as a normal database."))
+    backup.add_argument("--out", required=True, help="the new file to write")
+    backup.set_defaults(func=cmd_backup)
+
+    from .bench import add_arguments as bench_arguments
+
+    bench = sub.add_parser("bench", help="load-test the live stream (and a bare asyncio floor with --baseline)",
+                           description="Connect N SSE readers from separate processes, post M 1 KB entries, and "
+                           "print delivery latency, loss, and the server's memory and CPU per reader and event.")
+    bench_arguments(bench)
+    bench.set_defaults(func=cmd_bench)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        return int(args.func(args))
+    except ValueError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main())

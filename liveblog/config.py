@@ -1,0 +1,109 @@
+"""Settings: declared once as a table, read once from flags and the environment.
+
+Nothing else in the package reads ``os.environ``. Every setting has a help text,
+and a test checks that the README documents each one.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from typing import Any, Mapping
+
+
+@dataclass(frozen=True)
+class Setting:
+    name: str
+    default: Any
+    help: str
+
+    @property
+    def env(self) -> str:
+        return "LIVEBLOG_" + self.name.upper()
+
+
+SETTINGS: tuple[Setting, ...] = (
+    Setting("db", "liveblog.db", "SQLite database file (created if missing), or a postgresql:// URL."),
+    Setting("host", "127.0.0.1", "Address to listen on."),
+    Setting("port", 8000, "Port to listen on (0 picks a free one)."),
+    Setting("workers", 1, "Worker processes sharing the database."),
+    Setting("base_url", "", "Public URL of the site, for links in feeds (default: from the request)."),
+    Setting("max_body_bytes", 64 * 1024, "Largest JSON or form body accepted (413 above)."),
+    Setting("max_header_bytes", 16 * 1024, "Largest total size of a request's headers (431 above)."),
+    Setting("max_upload_bytes", 20 * 1024 * 1024, "Largest photo upload accepted (413 above)."),
+    Setting("page_size", 20, "Entries per page on the API and the reader page."),
+    Setting("heartbeat_seconds", 15.0, "Seconds between SSE heartbeat comments."),
+    Setting("retry_ms", 2000, "Reconnect delay the SSE stream asks browsers to use."),
+    Setting("subscriber_queue", 256, "Events buffered per live reader before a slow one is cut off."),
+    Setting("poll_interval", 0.05, "Seconds between checks of the event log for other workers' writes."),
+    Setting("posts_per_minute", 30, "Entries one person may post per minute (429 above)."),
+    Setting("streams_per_address", 50, "Open SSE streams allowed per client address (429 above)."),
+    Setting("login_attempts", 5, "Failed sign-ins per account or address per 15 minutes (429 above)."),
+    Setting("media_dir", "", "Where photos are stored (default: a 'media' folder beside the database)."),
+    Setting("proxy_headers", False, "Trust X-Forwarded-* from the proxy: client address, HTTPS, HSTS."),
+)
+
+_BY_NAME = {s.name: s for s in SETTINGS}
+
+
+@dataclass(frozen=True)
+class Settings:
+    db: str = "liveblog.db"
+    host: str = "127.0.0.1"
+    port: int = 8000
+    workers: int = 1
+    base_url: str = ""
+    max_body_bytes: int = 64 * 1024
+    max_header_bytes: int = 16 * 1024
+    max_upload_bytes: int = 20 * 1024 * 1024
+    page_size: int = 20
+    heartbeat_seconds: float = 15.0
+    retry_ms: int = 2000
+    subscriber_queue: int = 256
+    poll_interval: float = 0.05
+    posts_per_minute: int = 30
+    streams_per_address: int = 50
+    login_attempts: int = 5
+    media_dir: str = ""
+    proxy_headers: bool = False
+
+    @property
+    def media_path(self) -> str:
+        if self.media_dir:
+            return self.media_dir
+        if "://" in self.db:  # a database server has no folder beside it
+            return os.path.abspath("media")
+        return os.path.join(os.path.dirname(os.path.abspath(self.db)), "media")
+
+
+def _coerce(setting: Setting, raw: Any) -> Any:
+    kind = type(setting.default)
+    if kind is bool and isinstance(raw, str):
+        if raw.lower() in ("1", "true", "yes", "on"):
+            return True
+        if raw.lower() in ("0", "false", "no", "off", ""):
+            return False
+        raise ValueError(f"{setting.env}: expected true or false, got {raw!r}")
+    try:
+        return kind(raw)
+    except (TypeError, ValueError):
+        raise ValueError(f"{setting.env}: expected {kind.__name__}, got {raw!r}") from None
+
+
+def load_settings(overrides: Mapping[str, Any] | None = None, environ: Mapping[str, str] | None = None) -> Settings:
+    """Flags win over ``LIVEBLOG_*`` variables, which win over defaults."""
+    env = os.environ if environ is None else environ
+    values: dict[str, Any] = {}
+    for setting in SETTINGS:
+        if setting.env in env:
+            values[setting.name] = _coerce(setting, env[setting.env])
+    if "DATABASE_URL" in env and "db" not in values:
+        values["db"] = env["DATABASE_URL"]
+    for name, raw in (overrides or {}).items():
+        if raw is None:
+            continue
+        if name not in _BY_NAME:
+            raise KeyError(f"unknown setting {name!r}")
+        values[name] = _coerce(_BY_NAME[name], raw)
+    return Settings(**values)
+

@@ -1,0 +1,220 @@
+"""Fan-out: each event is encoded once, and the same bytes go to every reader of its blog.
+
+A follower task reads the event log (so writes from any worker process reach every
+reader), encodes each event into one SSE frame and hands it to the hub. Each reader
+has a bounded buffer; one that cannot keep up is cut off and resumes later from its
+Last-Event-ID, so it never holds memory or slows the others.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+import signal
+from collections import OrderedDict, deque
+from typing import Callable
+
+from sse_starlette.event import ServerSentEvent
+
+from .store import Event, Store
+
+log = logging.getLogger("liveblog.hub")
+
+FRAME_CACHE = 2048
+
+
+class Subscriber:
+    """One reader's buffer of (seq, frame) pairs.
+
+    ``cut`` when it fell too far behind: its task is cancelled, which ends the response
+    even while it is blocked writing to a socket nobody reads.
+    """
+
+    __slots__ = ("blog", "limit", "frames", "ready", "cut", "closed", "ping", "task")
+
+    def __init__(self, blog: str, limit: int) -> None:
+        self.blog = blog
+        self.limit = limit
+        self.frames: deque[tuple[int, bytes]] = deque()
+        self.ready = asyncio.Event()
+        self.cut = False
+        self.closed = False
+        self.ping = False
+        self.task: asyncio.Task[object] | None = asyncio.current_task()
+
+    def offer(self, seq: int, frame: bytes) -> None:
+        if len(self.frames) >= self.limit:
+            if not self.cut:
+                self.cut = True
+                self.frames.clear()
+                # uvicorn then logs "ASGI callable returned without completing response": that is this
+                log.info("a reader of %s fell %d events behind and was cut off", self.blog, self.limit)
+                if self.task is not None:
+                    self.task.cancel()
+        else:
+            self.frames.append((seq, frame))
+        self.ready.set()
+
+    def close(self) -> None:
+        self.closed = True
+        self.ready.set()
+
+    def beat(self) -> None:
+        self.ping = True
+        self.ready.set()
+
+    async def take(self) -> list[tuple[int, bytes]]:
+        """Everything buffered, waiting for at least one frame (or the end)."""
+        await self.ready.wait()
+        self.ready.clear()
+        taken = list(self.frames)
+        self.frames.clear()
+        return taken
+
+
+def sse(*, data: str | None = None, event: str | None = None, id: int | None = None, retry: int | None = None,
+        comment: str | None = None) -> bytes:
+    """SSE framing (sse-starlette's encoder), done once per event, never per reader."""
+    return ServerSentEvent(data=data, event=event, id=None if id is None else str(id), retry=retry,
+                           comment=comment, sep="\n").encode()
+
+
+PING = sse(comment="ping")
+
+
+def encode(event: Event, html_for: Callable[[dict[str, object]], str]) -> bytes:
+    """One SSE frame: ``id`` is the blog's sequence number, ``data`` one JSON line."""
+    data = json.loads(event.payload)
+    if event.kind.startswith("entry."):
+        data["html"] = html_for(data)
+    return sse(id=event.seq, event=event.kind, data=json.dumps(data, separators=(",", ":"), ensure_ascii=False))
+
+
+class Hub:
+    def __init__(self, store: Store, html_for: Callable[[dict[str, object]], str], *, queue: int,
+                 poll_interval: float, heartbeat: float) -> None:
+        self.store = store
+        self.heartbeat = heartbeat
+        self.html_for = html_for
+        self.queue = queue
+        self.poll_interval = poll_interval
+        self.subscribers: dict[str, set[Subscriber]] = {}
+        self.frames: OrderedDict[tuple[str, int], tuple[int, bytes]] = OrderedDict()  # -> (hash of payload, frame)
+        self.entry_seqs: dict[tuple[str, int], list[int]] = {}
+        self.heads: dict[str, int] = {}  # the last seq this process has published, per blog
+        self.position = 0
+        self.delivered = 0
+        self._tasks: list[asyncio.Task[None]] = []
+
+    async def start(self) -> None:
+        self.position = await self.store.log_position()
+        self._tasks = [
+            asyncio.create_task(self._follow(), name="liveblog-log-follower"),
+            asyncio.create_task(self._beat(), name="liveblog-heartbeat"),
+            asyncio.create_task(self._watch_for_shutdown(), name="liveblog-shutdown-watch"),
+        ]
+
+    async def stop(self) -> None:
+        for task in self._tasks:
+            task.cancel()
+        for task in self._tasks:
+            try:
+                await task
+            except asyncio.CancelledError:
+                pass
+        self._tasks = []
+        self.close_all()
+
+    def close_all(self) -> None:
+        for subs in self.subscribers.values():
+            for sub in subs:
+                sub.close()
+        self.subscribers.clear()
+
+    async def _beat(self) -> None:
+        """One timer for all readers: each heartbeat wakes every stream to send a comment."""
+        while True:
+            await asyncio.sleep(self.heartbeat)
+            for subs in self.subscribers.values():
+                for sub in subs:
+                    sub.beat()
+
+    async def _watch_for_shutdown(self) -> None:
+        """uvicorn drains connections before the app hears of shutdown, and a stream never
+        drains by itself: notice uvicorn's ``should_exit`` (as sse-starlette does) and end streams."""
+        while True:
+            await asyncio.sleep(0.25)
+            server = getattr(signal.getsignal(signal.SIGTERM), "__self__", None)
+            if getattr(server, "should_exit", False):
+                self.close_all()
+
+    def subscribe(self, blog: str) -> Subscriber:
+        sub = Subscriber(blog, self.queue)
+        self.subscribers.setdefault(blog, set()).add(sub)
+        return sub
+
+    def unsubscribe(self, sub: Subscriber) -> None:
+        subs = self.subscribers.get(sub.blog)
+        if subs is not None:
+            subs.discard(sub)
+            if not subs:
+                del self.subscribers[sub.blog]
+
+    def readers(self) -> int:
+        return sum(len(s) for s in self.subscribers.values())
+
+    def frame(self, event: Event) -> bytes:
+        """The encoded frame, from the cache the follower fills, or encoded now for a replay."""
+        cached = self.frames.get((event.blog, event.seq))
+        if cached is not None and cached[0] == hash(event.payload):
+            return cached[1]
+        # not cached, or the row was rewritten by a retraction this process has not followed yet
+        return encode(event, self.html_for)
+
+    def note_head(self, blog: str, seq: int) -> int:
+        """Remember a blog's head read from the database, so the next readers need no query."""
+        self.heads[blog] = max(seq, self.heads.get(blog, 0))
+        return self.heads[blog]
+
+    def recent(self, blog: str, since: int, head: int) -> list[bytes] | None:
+        """The frames after ``since`` up to ``head`` if all are still cached, else None (ask the database)."""
+        if head - since > FRAME_CACHE // 2:
+            return None
+        found = [self.frames.get((blog, seq)) for seq in range(since + 1, head + 1)]
+        return None if any(f is None for f in found) else [f[1] for f in found]  # type: ignore[index]
+
+    async def _follow(self) -> None:
+        while True:
+            try:
+                events = await self.store.events_after(self.position)
+            except Exception:  # a locked or briefly unreadable database must not end the stream
+                log.exception("reading the event log failed; retrying")
+                await asyncio.sleep(1)
+                continue
+            for event in events:
+                self.publish(event)
+                self.position = event.id
+            if not events:
+                await self.store.wait_for_change(self.poll_interval)
+
+    def publish(self, event: Event) -> None:
+        if event.kind == "entry.retracted" and event.entry_id is not None:
+            # earlier frames of this entry carry the withdrawn text: forget them
+            for seq in self.entry_seqs.pop((event.blog, event.entry_id), []):
+                self.frames.pop((event.blog, seq), None)
+        frame = encode(event, self.html_for)
+        self.frames[(event.blog, event.seq)] = (hash(event.payload), frame)
+        if event.entry_id is not None:
+            # re-inserted at the end, so the oldest key trimmed below never has a frame still cached
+            seqs = self.entry_seqs.pop((event.blog, event.entry_id), [])
+            seqs.append(event.seq)
+            self.entry_seqs[(event.blog, event.entry_id)] = seqs
+        while len(self.frames) > FRAME_CACHE:
+            self.frames.popitem(last=False)
+        if len(self.entry_seqs) > FRAME_CACHE:
+            self.entry_seqs.pop(next(iter(self.entry_seqs)))
+        self.heads[event.blog] = max(event.seq, self.heads.get(event.blog, 0))
+        for sub in self.subscribers.get(event.blog, ()):
+            sub.offer(event.seq, frame)
+        self.delivered += len(self.subscribers.get(event.blog, ()))

@@ -1,0 +1,345 @@
+"""The entry model and its rules: times, corrections, supersession, retraction.
+
+Pure: no I/O, no clock reads except through ``utc_now`` passed in by callers.
+Everything a reader or a feed sees of an entry is derived from these objects.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field, replace
+from datetime import datetime, timedelta, timezone
+from typing import Any, Iterable
+
+ROLES = ("editor", "correspondent")
+BLOG_STATUSES = ("live", "ended")
+SLUG_RE = re.compile(r"^[a-z0-9](?:[a-z0-9-]{0,62}[a-z0-9])?$")
+FILED_AT_SHOWN_AFTER = timedelta(minutes=1)
+MAX_BODY = 20_000
+MAX_HEADLINE = 300
+MAX_NOTE = 1_000
+MAX_TITLE = 200
+MAX_SUMMARY = 2_000
+MAX_INTRO = 20_000
+MAX_SUPERSEDES = 20
+
+
+class ValidationError(Exception):
+    """A request that breaks an entry rule; ``field`` names what to fix."""
+
+    def __init__(self, field: str, message: str) -> None:
+        super().__init__(message)
+        self.field = field
+        self.message = message
+
+
+def utc_now() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+def to_utc(dt: datetime) -> datetime:
+    if dt.tzinfo is None:
+        raise ValidationError("time", "a time must carry its UTC offset")
+    return dt.astimezone(timezone.utc)
+
+
+def iso(dt: datetime | None) -> str | None:
+    """ISO 8601 in UTC with a ``Z``, to the millisecond: the one time format of the API."""
+    if dt is None:
+        return None
+    dt = to_utc(dt)
+    return dt.strftime("%Y-%m-%dT%H:%M:%S.") + f"{dt.microsecond // 1000:03d}Z"
+
+
+def parse_iso(value: str, field_name: str = "time") -> datetime:
+    if not isinstance(value, str) or not value:
+        raise ValidationError(field_name, "must be an ISO 8601 time string")
+    text = value.strip()
+    if text.endswith(("Z", "z")):
+        text = text[:-1] + "+00:00"
+    try:
+        dt = datetime.fromisoformat(text)
+    except ValueError:
+        raise ValidationError(field_name, "must be an ISO 8601 time, e.g. 2026-11-22T13:10:00Z") from None
+    if dt.tzinfo is None:
+        raise ValidationError(field_name, "must include a UTC offset or Z")
+    return dt.astimezone(timezone.utc)
+
+
+def time_gmt(dt: datetime) -> str:
+    """How reports write the time: ``17:54 GMT`` (GMT = UTC, never the server's zone)."""
+    return to_utc(dt).strftime("%H:%M GMT")
+
+
+def date_gmt(dt: datetime) -> str:
+    """``22 Nov 2026``: shown beside the time when an update is not from today."""
+    d = to_utc(dt)
+    return f"{d.day} {d.strftime('%b %Y')}"
+
+
+def check_slug(slug: Any) -> str:
+    if not isinstance(slug, str) or not SLUG_RE.match(slug):
+        raise ValidationError("slug", "use 1-64 lowercase letters, digits and inner hyphens")
+    return slug
+
+
+def check_text(name: str, value: Any, *, required: bool, limit: int) -> str:
+    """Strings from the outside world: right type, not blank when required, bounded."""
+    if value is None:
+        value = ""
+    if not isinstance(value, str):
+        raise ValidationError(name, "must be a string")
+    if "\x00" in value:
+        raise ValidationError(name, "must not contain NUL characters")
+    if required and not value.strip():
+        raise ValidationError(name, "is required")
+    if len(value) > limit:
+        raise ValidationError(name, f"must be at most {limit} characters")
+    return value
+
+
+def check_flag(name: str, value: Any) -> bool:
+    if value is None:
+        return False
+    if not isinstance(value, bool):
+        raise ValidationError(name, "must be true or false")
+    return value
+
+
+@dataclass(frozen=True)
+class Correction:
+    at: datetime
+    note: str
+    previous_body: str
+    previous_body_html: str
+    by: str
+
+
+@dataclass(frozen=True)
+class Retraction:
+    at: datetime
+    note: str
+    by: str
+
+
+@dataclass(frozen=True)
+class Entry:
+    id: int
+    blog: str
+    author: str
+    author_id: int
+    published_at: datetime
+    filed_at: datetime
+    headline: str
+    body: str
+    body_html: str
+    key_event: bool = False
+    pinned: bool = False
+    supersedes: tuple[int, ...] = ()
+    superseded_by: tuple[int, ...] = ()
+    corrections: tuple[Correction, ...] = ()
+    retraction: Retraction | None = None
+    revision: int = 1
+    # published_at of every entry named in supersedes / superseded_by, so a page can say
+    # "Superseded by the 13:10 GMT update" without another look-up.
+    ref_times: dict[int, datetime] = field(default_factory=dict, compare=False)
+
+    @property
+    def status(self) -> str:
+        return "retracted" if self.retraction else "published"
+
+    @property
+    def updated_at(self) -> datetime:
+        times = [self.published_at]
+        times += [c.at for c in self.corrections]
+        if self.retraction:
+            times.append(self.retraction.at)
+        return max(times)
+
+    @property
+    def filed_differs(self) -> bool:
+        return abs(self.published_at - self.filed_at) > FILED_AT_SHOWN_AFTER
+
+    def to_json(self) -> dict[str, Any]:
+        """The public shape of an entry. A retracted entry's text is gone from it."""
+        hidden = self.retraction is not None
+        return {
+            "id": self.id,
+            "blog": self.blog,
+            "author": self.author,
+            "published_at": iso(self.published_at),
+            "filed_at": iso(self.filed_at),
+            "updated_at": iso(self.updated_at),
+            "time_gmt": time_gmt(self.published_at),
+            "date_gmt": date_gmt(self.published_at),
+            "headline": "" if hidden else self.headline,
+            "body": "" if hidden else self.body,
+            "body_html": "" if hidden else self.body_html,
+            "key_event": self.key_event,
+            "pinned": self.pinned and not hidden,
+            "status": self.status,
+            "supersedes": list(self.supersedes),
+            "superseded_by": list(self.superseded_by),
+            "refs": {
+                str(i): {"published_at": iso(t), "time_gmt": time_gmt(t)}
+                for i, t in sorted(self.ref_times.items())
+            },
+            "corrections": [
+                {
+                    "at": iso(c.at),
+                    "time_gmt": time_gmt(c.at),
+                    "note": c.note,
+                    "previous_body": "" if hidden else c.previous_body,
+                    "previous_body_html": "" if hidden else c.previous_body_html,
+                    "by": c.by,
+                }
+                for c in self.corrections
+            ],
+            "retracted": (
+                {
+                    "at": iso(self.retraction.at),
+                    "time_gmt": time_gmt(self.retraction.at),
+                    "note": self.retraction.note,
+                    "by": self.retraction.by,
+                }
+                if self.retraction
+                else None
+            ),
+            "revision": self.revision,
+        }
+
+
+@dataclass(frozen=True)
+class Blog:
+    id: int
+    slug: str
+    title: str
+    summary: str
+    intro: str
+    intro_html: str
+    status: str
+    created_at: datetime
+    ended_at: datetime | None
+    last_updated_at: datetime | None
+    last_event_id: int
+    language: str = "en"
+    last_changed_at: datetime | None = None  # when the log last grew: for Last-Modified and feeds
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "slug": self.slug,
+            "title": self.title,
+            "summary": self.summary,
+            "intro": self.intro,
+            "intro_html": self.intro_html,
+            "status": self.status,
+            "language": self.language,
+            "created_at": iso(self.created_at),
+            "ended_at": iso(self.ended_at),
+            "last_updated_at": iso(self.last_updated_at),
+            "last_updated_gmt": time_gmt(self.last_updated_at) if self.last_updated_at else None,
+            "last_event_id": self.last_event_id,
+            "last_changed_at": iso(self.last_changed_at),
+        }
+
+
+@dataclass(frozen=True)
+class User:
+    id: int
+    name: str
+    role: str
+
+    @property
+    def is_editor(self) -> bool:
+        return self.role == "editor"
+
+
+def check_role(role: Any) -> str:
+    if role not in ROLES:
+        raise ValidationError("role", f"must be one of {', '.join(ROLES)}")
+    return role
+
+
+def check_filed_at(filed_at: datetime, *, now: datetime, blog_created_at: datetime) -> datetime:
+    """A phone may send late, but never from the future or from before the blog began.
+
+    A few seconds of clock skew are forgiven: cheap phones drift.
+    """
+    skew = timedelta(seconds=30)
+    if filed_at > now + skew:
+        raise ValidationError("filed_at", "is in the future")
+    if filed_at < blog_created_at - skew:
+        raise ValidationError("filed_at", "is before the blog began")
+    return min(filed_at, now)
+
+
+def check_supersedes(value: Any) -> tuple[int, ...]:
+    """Shape only; whether the targets exist and are earlier is ``check_supersession``."""
+    if value is None:
+        return ()
+    if not isinstance(value, list) or not all(
+        isinstance(i, int) and not isinstance(i, bool) for i in value
+    ):
+        raise ValidationError("supersedes", "must be a list of entry ids")
+    if len(value) > MAX_SUPERSEDES:
+        raise ValidationError("supersedes", f"may name at most {MAX_SUPERSEDES} entries")
+    return tuple(dict.fromkeys(value))
+
+
+def check_supersession(
+    targets: Iterable[int], *, blog: str, found: dict[int, str], new_id: int | None = None
+) -> None:
+    """An entry supersedes only earlier entries of its own blog.
+
+    ``found`` maps each target id that exists to its blog slug. New entries get the
+    highest id, so "earlier" is "smaller id": with that rule no cycle can ever form.
+    """
+    for target in targets:
+        if new_id is not None and target == new_id:
+            raise ValidationError("supersedes", "an entry cannot supersede itself")
+        if target not in found:
+            raise ValidationError("supersedes", f"entry {target} does not exist")
+        if found[target] != blog:
+            raise ValidationError("supersedes", f"entry {target} belongs to another blog")
+        if new_id is not None and target > new_id:
+            raise ValidationError("supersedes", f"entry {target} is later than this one")
+
+
+def may_create_blog(user: User) -> bool:
+    return user.is_editor
+
+
+def may_post(user: User, blog: Blog) -> bool:
+    return user.role in ROLES
+
+
+def may_correct(user: User, entry: Entry) -> bool:
+    return user.is_editor or entry.author_id == user.id
+
+
+def may_retract(user: User, entry: Entry) -> bool:
+    """Editors withdraw anything; a correspondent may withdraw their own at once,
+    because a dangerous mistake cannot wait for an editor to wake up."""
+    return user.is_editor or entry.author_id == user.id
+
+
+def correct(entry: Entry, *, body: str, body_html: str, note: str, by: str, at: datetime) -> Entry:
+    """The new body replaces the old one; the old one is kept, with who, when and why."""
+    if entry.retraction is not None:
+        raise ValidationError("entry", "a withdrawn entry cannot be corrected")
+    correction = Correction(
+        at=at, note=note, previous_body=entry.body, previous_body_html=entry.body_html, by=by
+    )
+    return replace(
+        entry,
+        body=body,
+        body_html=body_html,
+        corrections=entry.corrections + (correction,),
+        revision=entry.revision + 1,
+    )
+
+
+def retract(entry: Entry, *, note: str, by: str, at: datetime) -> Entry:
+    if entry.retraction is not None:
+        raise ValidationError("entry", "this entry is already withdrawn")
+    return replace(entry, retraction=Retraction(at=at, note=note, by=by), revision=entry.revision + 1)

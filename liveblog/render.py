@@ -1,0 +1,68 @@
+"""HTML from templates: the one Jinja environment, shared by pages and the stream.
+
+The entry partial (``templates/_entry.html``) renders an entry the same way on the
+reader page and in the ``html`` field of each SSE event, so both render from the
+entry's public JSON and can never disagree.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+from jinja2 import Environment, FileSystemLoader, select_autoescape
+
+from .model import FILED_AT_SHOWN_AFTER, date_gmt, parse_iso, time_gmt, utc_now
+from .sanitize import to_text
+
+ROOT = Path(__file__).resolve().parent.parent
+TEMPLATES = ROOT / "templates"
+STATIC = ROOT / "static"
+
+env = Environment(
+    loader=FileSystemLoader(TEMPLATES),
+    autoescape=select_autoescape(default=True, default_for_string=True),
+    trim_blocks=True,
+    lstrip_blocks=True,
+)
+
+
+@lru_cache(maxsize=64)
+def asset_url(name: str) -> str:
+    """A static file's URL with a hash of its content, so it can be cached for a year."""
+    digest = hashlib.sha256((STATIC / name).read_bytes()).hexdigest()[:12]
+    return f"/static/{name}?v={digest}"
+
+
+def today_gmt() -> str:
+    return date_gmt(utc_now())
+
+
+def filed_gmt(entry: dict[str, Any]) -> str | None:
+    """``filed 13:02 GMT`` is shown only when the phone filed it over a minute before publication."""
+    published = parse_iso(entry["published_at"])
+    filed = parse_iso(entry["filed_at"])
+    if abs(published - filed) <= FILED_AT_SHOWN_AFTER:
+        return None
+    day = date_gmt(filed)
+    return time_gmt(filed) + ("" if day == date_gmt(published) else f", {day}")
+
+
+def preview(entry: dict[str, Any], limit: int = 90) -> str:
+    """A one-line label for an entry: its headline, or the start of its text."""
+    text = entry.get("headline") or " ".join(to_text(entry.get("body_html", "")).split())
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+
+
+env.globals.update(asset=asset_url, today_gmt=today_gmt, filed_gmt=filed_gmt, preview=preview)
+
+
+def render(template: str, **context: Any) -> str:
+    return env.get_template(template).render(**context)
+
+
+def entry_html(entry: dict[str, Any], blog_slug: str | None = None) -> str:
+    """An entry (its public JSON) as the reader page shows it."""
+    return render("_entry.html", entry=entry, slug=blog_slug or entry["blog"], today=today_gmt()).strip()

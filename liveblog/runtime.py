@@ -1,0 +1,46 @@
+"""The live parts of one server process, opened at start and closed at shutdown.
+
+Views reach them through ``runtime_of(request)``; tests swap a whole runtime to
+give each test its own database on one long-running server.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from starlette.requests import HTTPConnection
+
+from .config import Settings
+from .hub import Hub
+from .limits import Gauge, SlidingWindow
+from .render import entry_html
+from .store import Store, open_store
+
+
+@dataclass
+class Runtime:
+    settings: Settings
+    store: Store
+    hub: Hub
+    posts: SlidingWindow
+    streams: Gauge
+    limits: dict[str, SlidingWindow] = field(default_factory=dict)  # rate limiters, by purpose
+
+    @classmethod
+    async def start(cls, settings: Settings) -> Runtime:
+        store = open_store(settings.db)
+        await store.open()
+        hub = Hub(store, entry_html, queue=settings.subscriber_queue, poll_interval=settings.poll_interval,
+                  heartbeat=settings.heartbeat_seconds)
+        await hub.start()
+        return cls(settings=settings, store=store, hub=hub, posts=SlidingWindow(settings.posts_per_minute, 60.0),
+                   streams=Gauge(settings.streams_per_address))
+
+    async def stop(self) -> None:
+        """Streams end first (the hub closes every reader), then the database."""
+        await self.hub.stop()
+        await self.store.close()
+
+
+def runtime_of(conn: HTTPConnection) -> Runtime:
+    return conn.app.state.runtime  # type: ignore[no-any-return]

@@ -1,0 +1,219 @@
+"""The store interface: everything the web layer may ask of a database.
+
+A backend implements this class; views only ever see these methods, so a second
+backend (PostgreSQL) can be added without touching them. Each write method is one
+transaction that also appends exactly one event to the blog's log.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from abc import ABC, abstractmethod
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from ..model import Blog, Entry, User
+
+
+class StoreError(Exception):
+    pass
+
+
+class NotFound(StoreError):
+    def __init__(self, what: str) -> None:
+        super().__init__(f"{what} not found")
+        self.what = what
+
+
+class Conflict(StoreError):
+    """The request cannot apply to the current state; ``current`` is that state."""
+
+    def __init__(self, message: str, current: Any = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.current = current
+
+
+@dataclass(frozen=True)
+class Idempotency:
+    """A client-made key and a hash of what was asked under it."""
+
+    key: str
+    request_hash: str
+
+
+@dataclass(frozen=True)
+class Event:
+    id: int  # position in the whole log, across blogs: what workers follow
+    blog: str
+    seq: int  # the blog's own sequence number: the SSE id readers resume from
+    kind: str
+    entry_id: int | None
+    payload: str  # JSON of the entry or blog after the change
+    created_at: datetime
+
+
+@dataclass(frozen=True)
+class Token:
+    user: User
+    kind: str
+    created_at: datetime
+    expires_at: datetime | None
+
+
+class Store(ABC):
+    schema_version: int
+
+    @abstractmethod
+    async def open(self) -> None: ...
+
+    @abstractmethod
+    async def close(self) -> None: ...
+
+    # people and credentials
+    @abstractmethod
+    async def count_users(self) -> int: ...
+
+    @abstractmethod
+    async def create_user(self, name: str, role: str, password_hash: str, now: datetime) -> User: ...
+
+    @abstractmethod
+    async def list_users(self) -> list[tuple[User, datetime]]: ...
+
+    @abstractmethod
+    async def get_user(self, name: str) -> tuple[User, str] | None:
+        """The user and their password hash."""
+
+    @abstractmethod
+    async def set_password(self, user_id: int, password_hash: str) -> None: ...
+
+    @abstractmethod
+    async def add_token(
+        self, user_id: int, kind: str, token_hash: str, now: datetime, expires_at: datetime | None
+    ) -> None: ...
+
+    @abstractmethod
+    async def find_token(self, token_hash: str, kind: str, now: datetime) -> Token | None: ...
+
+    @abstractmethod
+    async def take_token(self, token_hash: str, kind: str, now: datetime) -> Token | None:
+        """Find a one-time token and spend it in the same transaction."""
+
+    @abstractmethod
+    async def revoke_tokens(self, user_id: int, kind: str, now: datetime, token_hash: str | None = None) -> int: ...
+
+    # photos
+    @abstractmethod
+    async def add_media(
+        self, *, name: str, uploader: User, content_type: str, width: int, height: int, size: int, caption: str,
+        now: datetime,
+    ) -> None:
+        """Record a stored photo (the file itself is written by ``liveblog.media``)."""
+
+    @abstractmethod
+    async def media_exists(self, name: str) -> bool: ...
+
+    # blogs
+    @abstractmethod
+    async def create_blog(
+        self, *, slug: str, title: str, summary: str, intro: str, intro_html: str, by: User, now: datetime
+    ) -> Blog: ...
+
+    @abstractmethod
+    async def list_blogs(self) -> list[Blog]: ...
+
+    @abstractmethod
+    async def get_blog(self, slug: str) -> Blog | None: ...
+
+    @abstractmethod
+    async def update_blog(self, slug: str, changes: dict[str, Any], now: datetime) -> Blog:
+        """Apply title/summary/intro/intro_html/status changes; logs ``blog.updated``."""
+
+    # entries
+    @abstractmethod
+    async def create_entry(
+        self,
+        slug: str,
+        *,
+        author: User,
+        headline: str,
+        body: str,
+        body_html: str,
+        key_event: bool,
+        pinned: bool,
+        supersedes: tuple[int, ...],
+        filed_at: datetime | None,
+        now: datetime,
+        idempotency: Idempotency | None = None,
+    ) -> tuple[Entry, bool]:
+        """The entry and whether it was created now (False: an idempotent replay)."""
+
+    @abstractmethod
+    async def get_entry(self, slug: str, entry_id: int) -> Entry | None: ...
+
+    @abstractmethod
+    async def list_entries(
+        self, slug: str, *, before: int | None = None, limit: int = 20, key_events: bool = False
+    ) -> list[Entry]:
+        """Newest first; ``before`` is an entry id, for paging."""
+
+    @abstractmethod
+    async def pinned_entry(self, slug: str) -> Entry | None:
+        """The blog's pinned entry (at most one is pinned; a withdrawn one never is)."""
+
+    @abstractmethod
+    async def correct_entry(
+        self,
+        slug: str,
+        entry_id: int,
+        *,
+        by: User,
+        body: str,
+        body_html: str,
+        note: str,
+        if_match: int | None,
+        now: datetime,
+        idempotency: Idempotency | None = None,
+    ) -> Entry: ...
+
+    @abstractmethod
+    async def retract_entry(
+        self,
+        slug: str,
+        entry_id: int,
+        *,
+        by: User,
+        note: str,
+        now: datetime,
+        idempotency: Idempotency | None = None,
+    ) -> Entry: ...
+
+    @abstractmethod
+    async def import_blog(self, blog: Blog, entries: list[Entry], now: datetime) -> Blog:
+        """Load a blog exported elsewhere, keeping entry ids, times, corrections, supersession and
+        withdrawals exactly; authors missing here become accounts nobody can sign in to. One
+        transaction; the log gets one event per entry so streams and feeds work at once."""
+
+    # the event log
+    @abstractmethod
+    async def events_since(self, slug: str, since: int, limit: int = 500) -> list[Event]:
+        """The blog's events with ``seq > since``, oldest first."""
+
+    @abstractmethod
+    async def log_position(self) -> int:
+        """The id of the newest event of any blog: where a follower starts."""
+
+    @abstractmethod
+    async def events_after(self, position: int, limit: int = 1000) -> list[Event]:
+        """Events of every blog after a log position, in log order."""
+
+    async def backup(self, path: str) -> None:
+        """A consistent copy of the live database at ``path``, taken while it serves."""
+        raise NotImplementedError(f"{type(self).__name__} has no built-in backup; use the database's own tools")
+
+    async def wait_for_change(self, timeout: float) -> None:
+        """Return when the log may have grown, or after ``timeout``: what log followers wait on.
+
+        Backends wake early when they can tell (a local commit, a NOTIFY)."""
+        await asyncio.sleep(timeout)

@@ -1,0 +1,1 @@
+"""The HTTP layer: routes grouped by who they serve, and the middleware around them."""

@@ -1,0 +1,270 @@
+"""The JSON API: blogs and entries, for scripts, the desk's fetch calls and other newsrooms."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from typing import Any
+
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+from starlette.routing import Route
+
+from .. import auth, model
+from ..model import User, ValidationError
+from ..sanitize import render_markdown
+from ..store import Idempotency, NotFound
+from .errors import ApiError
+from ..limits import retry_after
+from ..runtime import runtime_of
+
+ENTRY_FIELDS = {"body", "headline", "key_event", "pinned", "supersedes", "filed_at"}
+BLOG_FIELDS = {"slug", "title", "summary", "intro"}
+BLOG_PATCH_FIELDS = {"title", "summary", "intro", "status"}
+MAX_PAGE = 100
+
+
+async def read_json(request: Request, allowed: set[str]) -> dict[str, Any]:
+    """The request's JSON object: malformed is 400, wrong shape or unknown field is 422."""
+    raw = await request.body()
+    try:
+        data = json.loads(raw.decode("utf-8"))
+    except UnicodeDecodeError:
+        raise ApiError(400, "request body is not valid UTF-8") from None
+    except RecursionError:
+        raise ApiError(400, "request body is nested too deeply") from None
+    except ValueError as exc:
+        raise ApiError(400, "request body is not valid JSON", str(exc)) from None
+    if not isinstance(data, dict):
+        raise ApiError(422, "request body must be a JSON object", {"field": "body", "message": "must be an object"})
+    unknown = sorted(set(data) - allowed)
+    if unknown:
+        raise ValidationError(unknown[0], "is not a known field")
+    return data
+
+
+SAFE_METHODS = {"GET", "HEAD", "OPTIONS"}
+
+
+async def current_user(request: Request) -> User | None:
+    """A Bearer API token, else the desk's session cookie (with X-CSRF-Token on unsafe methods)."""
+    header = request.headers.get("authorization", "")
+    scheme, _, token = header.partition(" ")
+    if scheme.lower() == "bearer" and token.strip():
+        return await auth.user_for_token(runtime_of(request).store, token.strip(), auth.API, model.utc_now())
+    session = request.cookies.get(auth.SESSION_COOKIE)
+    if not session:
+        return None
+    user = await auth.user_for_token(runtime_of(request).store, session, auth.SESSION, model.utc_now())
+    if user is not None and request.method not in SAFE_METHODS:
+        if not auth.csrf_ok(session, request.headers.get(auth.CSRF_HEADER)):
+            raise ApiError(403, "CSRF token missing or wrong", "send the page's X-CSRF-Token header")
+    return user
+
+
+async def require_user(request: Request) -> User:
+    user = await current_user(request)
+    if user is None:
+        raise ApiError(401, "authentication required", "send Authorization: Bearer <token>",
+                       headers={"WWW-Authenticate": 'Bearer realm="liveblog"'})
+    return user
+
+
+def idempotency(request: Request, data: dict[str, Any]) -> Idempotency | None:
+    key = request.headers.get("idempotency-key")
+    if key is None:
+        return None
+    if not (1 <= len(key) <= 200) or not key.isprintable():
+        raise ApiError(400, "Idempotency-Key must be 1-200 printable characters")
+    canonical = json.dumps([request.method, request.url.path, data], sort_keys=True, separators=(",", ":"))
+    return Idempotency(key, hashlib.sha256(canonical.encode("utf-8", "surrogatepass")).hexdigest())
+
+
+def int_param(request: Request, name: str, default: int | None, *, low: int = 0, high: int | None = None) -> int | None:
+    raw = request.query_params.get(name)
+    if raw is None or raw == "":
+        return default
+    try:
+        value = int(raw)
+    except ValueError:
+        raise ValidationError(name, "must be a whole number") from None
+    if value < low or (high is not None and value > high):
+        raise ValidationError(name, f"must be between {low} and {high}" if high else f"must be at least {low}")
+    return value
+
+
+def entry_id_of(request: Request) -> int:
+    try:
+        return int(request.path_params["entry_id"])
+    except ValueError:
+        raise NotFound("entry") from None
+
+
+async def blog_or_404(request: Request) -> model.Blog:
+    blog = await runtime_of(request).store.get_blog(request.path_params["slug"])
+    if blog is None:
+        raise NotFound("blog")
+    return blog
+
+
+async def list_blogs(request: Request) -> Response:
+    blogs = await runtime_of(request).store.list_blogs()
+    return JSONResponse({"blogs": [b.to_json() for b in blogs]})
+
+
+async def create_blog(request: Request) -> Response:
+    user = await require_user(request)
+    if not model.may_create_blog(user):
+        raise ApiError(403, "only editors can create blogs")
+    data = await read_json(request, BLOG_FIELDS)
+    slug = model.check_slug(data.get("slug"))
+    title = model.check_text("title", data.get("title"), required=True, limit=model.MAX_TITLE)
+    summary = model.check_text("summary", data.get("summary"), required=False, limit=model.MAX_SUMMARY)
+    intro = model.check_text("intro", data.get("intro"), required=False, limit=model.MAX_INTRO)
+    blog = await runtime_of(request).store.create_blog(
+        slug=slug, title=title.strip(), summary=summary.strip(), intro=intro, intro_html=render_markdown(intro),
+        by=user, now=model.utc_now(),
+    )
+    return JSONResponse(blog.to_json(), status_code=201, headers={"Location": f"/api/blogs/{slug}"})
+
+
+async def get_blog(request: Request) -> Response:
+    blog = await blog_or_404(request)
+    page_size = runtime_of(request).settings.page_size
+    limit = int_param(request, "limit", page_size, low=1, high=MAX_PAGE) or page_size
+    before = int_param(request, "before", None, low=1)
+    entries = await runtime_of(request).store.list_entries(blog.slug, before=before, limit=limit + 1)
+    more = len(entries) > limit
+    entries = entries[:limit]
+    body = blog.to_json()
+    body["entries"] = [e.to_json() for e in entries]
+    body["next_before"] = entries[-1].id if more else None
+    return JSONResponse(body)
+
+
+async def update_blog(request: Request) -> Response:
+    user = await require_user(request)
+    if not user.is_editor:
+        raise ApiError(403, "only editors can change a blog")
+    blog = await blog_or_404(request)
+    data = await read_json(request, BLOG_PATCH_FIELDS)
+    changes: dict[str, Any] = {}
+    if "title" in data:
+        changes["title"] = model.check_text("title", data["title"], required=True, limit=model.MAX_TITLE).strip()
+    if "summary" in data:
+        changes["summary"] = model.check_text("summary", data["summary"], required=False, limit=model.MAX_SUMMARY).strip()
+    if "intro" in data:
+        changes["intro"] = model.check_text("intro", data["intro"], required=False, limit=model.MAX_INTRO)
+        changes["intro_html"] = render_markdown(changes["intro"])
+    if "status" in data:
+        if data["status"] not in model.BLOG_STATUSES:
+            raise ValidationError("status", "must be 'live' or 'ended'")
+        changes["status"] = data["status"]
+    updated = await runtime_of(request).store.update_blog(blog.slug, changes, model.utc_now())
+    return JSONResponse(updated.to_json())
+
+
+def entry_input(data: dict[str, Any]) -> dict[str, Any]:
+    """Checks a new entry's fields; shared by the API and the desk's form."""
+    body = model.check_text("body", data.get("body"), required=True, limit=model.MAX_BODY)
+    filed_raw = data.get("filed_at")
+    return {
+        "headline": model.check_text("headline", data.get("headline"), required=False, limit=model.MAX_HEADLINE).strip(),
+        "body": body,
+        "body_html": render_markdown(body),
+        "key_event": model.check_flag("key_event", data.get("key_event")),
+        "pinned": model.check_flag("pinned", data.get("pinned")),
+        "supersedes": model.check_supersedes(data.get("supersedes")),
+        "filed_at": model.parse_iso(filed_raw, "filed_at") if filed_raw is not None else None,
+    }
+
+
+async def create_entry(request: Request) -> Response:
+    user = await require_user(request)
+    blog = await blog_or_404(request)
+    if not model.may_post(user, blog):
+        raise ApiError(403, "you may not post to this blog")
+    data = await read_json(request, ENTRY_FIELDS)
+    fields = entry_input(data)
+    runtime = runtime_of(request)
+    # A retry refused here is safe: the phone keeps the post and tries again after Retry-After.
+    wait = runtime.posts.hit(f"user:{user.id}")
+    if wait:
+        raise ApiError(429, "too many entries: wait before posting again",
+                       {"limit_per_minute": runtime.settings.posts_per_minute},
+                       headers={"Retry-After": retry_after(wait)})
+    entry, created = await runtime.store.create_entry(
+        blog.slug, author=user, now=model.utc_now(), idempotency=idempotency(request, data), **fields
+    )
+    location = {"Location": f"/api/blogs/{blog.slug}/entries/{entry.id}"}
+    return JSONResponse(entry.to_json(), status_code=201 if created else 200, headers=location)
+
+
+async def get_entry(request: Request) -> Response:
+    entry = await runtime_of(request).store.get_entry(request.path_params["slug"], entry_id_of(request))
+    if entry is None:
+        raise NotFound("entry")
+    return JSONResponse(entry.to_json(), headers={"ETag": f'"{entry.revision}"'})
+
+
+async def _entry_for_change(request: Request) -> model.Entry:
+    entry = await runtime_of(request).store.get_entry(request.path_params["slug"], entry_id_of(request))
+    if entry is None:
+        raise NotFound("entry")
+    return entry
+
+
+def if_match(request: Request) -> int | None:
+    raw = request.headers.get("if-match")
+    if raw is None:
+        return None
+    try:
+        return int(raw.strip().removeprefix("W/").strip('"'))
+    except ValueError:
+        raise ApiError(400, "If-Match must be an entry revision number") from None
+
+
+async def correct_entry(request: Request) -> Response:
+    user = await require_user(request)
+    entry = await _entry_for_change(request)
+    if not model.may_correct(user, entry):
+        raise ApiError(403, "you may correct only your own entries")
+    data = await read_json(request, {"body", "note"})
+    body = model.check_text("body", data.get("body"), required=True, limit=model.MAX_BODY)
+    note = model.check_text("note", data.get("note"), required=True, limit=model.MAX_NOTE).strip()
+    corrected = await runtime_of(request).store.correct_entry(
+        entry.blog, entry.id, by=user, body=body, body_html=render_markdown(body), note=note,
+        if_match=if_match(request), now=model.utc_now(), idempotency=idempotency(request, data),
+    )
+    return JSONResponse(corrected.to_json(), headers={"ETag": f'"{corrected.revision}"'})
+
+
+async def retract_entry(request: Request) -> Response:
+    user = await require_user(request)
+    entry = await _entry_for_change(request)
+    if not model.may_retract(user, entry):
+        raise ApiError(403, "you may withdraw only your own entries")
+    data = await read_json(request, {"note"})
+    note = model.check_text("note", data.get("note"), required=True, limit=model.MAX_NOTE).strip()
+    retracted = await runtime_of(request).store.retract_entry(
+        entry.blog, entry.id, by=user, note=note, now=model.utc_now(), idempotency=idempotency(request, data)
+    )
+    return JSONResponse(retracted.to_json())
+
+
+async def healthz(request: Request) -> Response:
+    store = runtime_of(request).store
+    return JSONResponse({"status": "ok", "schema_version": store.schema_version})
+
+
+routes = [
+    Route("/healthz", healthz),
+    Route("/api/blogs", list_blogs, methods=["GET"]),
+    Route("/api/blogs", create_blog, methods=["POST"]),
+    Route("/api/blogs/{slug}", get_blog, methods=["GET"]),
+    Route("/api/blogs/{slug}", update_blog, methods=["PATCH"]),
+    Route("/api/blogs/{slug}/entries", create_entry, methods=["POST"]),
+    Route("/api/blogs/{slug}/entries/{entry_id}", get_entry, methods=["GET"]),
+    Route("/api/blogs/{slug}/entries/{entry_id}/corrections", correct_entry, methods=["POST"]),
+    Route("/api/blogs/{slug}/entries/{entry_id}/retraction", retract_entry, methods=["POST"]),
+]

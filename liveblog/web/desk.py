@@ -1,0 +1,402 @@
+"""The correspondents' desk: sign-in, sessions, the compose page, corrections, withdrawals, photos.
+
+Every page works without JavaScript (plain forms with a CSRF field, re-shown with the
+error and the typed text when refused). ``static/desk.js`` then posts through the JSON
+API with the session cookie and an ``X-CSRF-Token`` header, keeping an outbox on the phone.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import secrets
+from typing import Any
+from urllib.parse import quote
+
+from starlette.concurrency import run_in_threadpool
+from starlette.datastructures import FormData, UploadFile
+from starlette.requests import Request
+from starlette.responses import FileResponse, HTMLResponse, JSONResponse, RedirectResponse, Response
+from starlette.routing import Route
+
+from .. import auth, media, model
+from ..limits import SlidingWindow
+from ..model import Blog, User, ValidationError
+from ..render import STATIC, render, today_gmt
+from ..runtime import runtime_of
+from ..sanitize import render_markdown
+from ..store import Conflict, Idempotency, NotFound
+from .api import entry_input, require_user
+from .errors import ApiError
+
+LOGIN_WINDOW = 15 * 60
+RECENT = 30
+NO_STORE = {"Cache-Control": "no-store"}
+
+
+class SignInNeeded(Exception):
+    pass
+
+
+def https(request: Request) -> bool:
+    return request.url.scheme == "https"
+
+
+def address(request: Request) -> str:
+    return request.client.host if request.client else "unknown"
+
+
+def safe_next(raw: str | None) -> str:
+    """Only a path on this site: never an open redirect."""
+    if raw and raw.startswith("/") and not raw.startswith("//") and "\\" not in raw:
+        return raw
+    return "/desk"
+
+
+def page(request: Request, template: str, status: int = 200, **context: Any) -> HTMLResponse:
+    return HTMLResponse(render(template, today=today_gmt(), **context), status_code=status, headers=NO_STORE)
+
+
+def see_other(url: str) -> RedirectResponse:
+    return RedirectResponse(url, status_code=303, headers=NO_STORE)
+
+
+def login_limiter(request: Request) -> SlidingWindow:
+    runtime = runtime_of(request)
+    limits = runtime.limits
+    if "login" not in limits:
+        limits["login"] = SlidingWindow(runtime.settings.login_attempts, LOGIN_WINDOW)
+    return limits["login"]
+
+
+def set_session(response: Response, request: Request, token: str) -> None:
+    response.set_cookie(auth.SESSION_COOKIE, token, max_age=int(auth.SESSION_LIFETIME.total_seconds()), path="/",
+                        httponly=True, samesite="strict", secure=https(request))
+
+
+# sign-in
+
+def login_secret(request: Request) -> tuple[str, bool]:
+    """The pre-sign-in cookie the login form's CSRF token is tied to, and whether it is new."""
+    current = request.cookies.get(auth.LOGIN_CSRF_COOKIE, "")
+    if 20 <= len(current) <= 100:
+        return current, False
+    return secrets.token_urlsafe(24), True
+
+
+def login_page(request: Request, status: int = 200, *, error: str = "", name: str = "", token: str = "",
+               headers: dict[str, str] | None = None) -> HTMLResponse:
+    secret, fresh = login_secret(request)
+    response = page(request, "login.html", status, csrf=auth.csrf_token(secret), error=error, name=name,
+                    token=token, next=safe_next(request.query_params.get("next")))
+    if fresh:
+        response.set_cookie(auth.LOGIN_CSRF_COOKIE, secret, path="/login", httponly=True, samesite="lax",
+                            secure=https(request))
+    response.headers.update(headers or {})
+    return response
+
+
+async def login_form(request: Request) -> Response:
+    token = request.query_params.get("token", "")
+    return login_page(request, token=token if len(token) <= 200 else "")
+
+
+async def login(request: Request) -> Response:
+    form = await request.form()
+    secret = request.cookies.get(auth.LOGIN_CSRF_COOKIE)
+    name = str(form.get("name", ""))[:200]
+    if not auth.csrf_ok(secret, str(form.get(auth.CSRF_FIELD, ""))):
+        return login_page(request, 403, error="This form has expired. Please try again.", name=name)
+    store = runtime_of(request).store
+    now = model.utc_now()
+    link = str(form.get("token", ""))
+    limiter = login_limiter(request)
+    keys = [f"address:{address(request)}"] + ([f"account:{name.casefold()}"] if name else [])
+    wait = max(limiter.retry_after(k) for k in keys)
+    if wait:
+        minutes = -(-wait // 60)
+        return login_page(request, 429, name=name, headers={"Retry-After": str(wait)},
+                          error=f"Too many attempts. Try again in {minutes} minute{'s' if minutes > 1 else ''}.")
+    user: User | None
+    if link:
+        found = await store.take_token(auth.token_hash(link), auth.LOGIN, now) if len(link) <= 200 else None
+        user = found.user if found else None
+        error = "This sign-in link has been used or has expired. Ask an editor for a new one."
+    else:
+        user = await auth.verify_login(store, name, str(form.get("password", "")))
+        error = "Wrong name or password."
+    if user is None:
+        for key in keys:
+            limiter.hit(key)
+        return login_page(request, 401, error=error, name=name)
+    session = await auth.start_session(store, user, now, replacing=request.cookies.get(auth.SESSION_COOKIE))
+    response = see_other(safe_next(str(form.get("next", ""))))
+    set_session(response, request, session)
+    response.delete_cookie(auth.LOGIN_CSRF_COOKIE, path="/login")
+    return response
+
+
+async def logout(request: Request) -> Response:
+    form = await request.form()
+    token = request.cookies.get(auth.SESSION_COOKIE, "")
+    if auth.csrf_ok(token, str(form.get(auth.CSRF_FIELD, ""))):
+        await auth.end_session(runtime_of(request).store, token, model.utc_now())
+    response = see_other("/login")
+    response.delete_cookie(auth.SESSION_COOKIE, path="/", httponly=True, samesite="strict", secure=https(request))
+    return response
+
+
+# the desk's pages
+
+async def signed_in(request: Request) -> tuple[User, str]:
+    """The person and their CSRF token; anyone else is sent to sign in."""
+    token = request.cookies.get(auth.SESSION_COOKIE, "")
+    user = await auth.user_for_token(runtime_of(request).store, token, auth.SESSION, model.utc_now())
+    if user is None:
+        raise SignInNeeded
+    return user, auth.csrf_token(token)
+
+
+async def checked_form(request: Request) -> tuple[User, str, FormData]:
+    """A form POST from a signed-in person, with the right CSRF field (403 otherwise)."""
+    user, csrf = await signed_in(request)
+    form = await request.form()
+    if not auth.csrf_ok(request.cookies.get(auth.SESSION_COOKIE), str(form.get(auth.CSRF_FIELD, ""))):
+        raise ApiError(403, "CSRF token missing or wrong", "reload the page and try again")
+    return user, csrf, form
+
+
+def desk_view(handler: Any) -> Any:
+    async def view(request: Request) -> Response:
+        try:
+            return await handler(request)  # type: ignore[no-any-return]
+        except SignInNeeded:
+            return see_other("/login?next=" + quote(request.url.path, safe="/"))
+        except ApiError as exc:
+            if exc.status == 403:
+                return page(request, "error.html", 403, title="Not allowed", message=exc.error)
+            raise
+    return view
+
+
+async def desk_home(request: Request, status: int = 200, error: str = "", typed: dict[str, str] | None = None) -> Response:
+    user, csrf = await signed_in(request)
+    store = runtime_of(request).store
+    blogs = await store.list_blogs()
+    people = [u for u, _ in await store.list_users()] if user.is_editor else []
+    return page(request, "desk/index.html", status, user=user, csrf=csrf, blogs=blogs, people=people,
+                error=error, typed=typed or {}, notice=request.query_params.get("done", ""))
+
+
+async def desk_index(request: Request) -> Response:
+    return await desk_home(request)
+
+
+async def create_blog(request: Request) -> Response:
+    user, _, form = await checked_form(request)
+    if not model.may_create_blog(user):
+        raise ApiError(403, "only editors can create blogs")
+    typed = {"slug": str(form.get("slug", "")), "title": str(form.get("title", ""))}
+    try:
+        slug = model.check_slug(typed["slug"].strip())
+        title = model.check_text("title", typed["title"], required=True, limit=model.MAX_TITLE).strip()
+        if not title:
+            raise ValidationError("title", "is required")
+        await runtime_of(request).store.create_blog(slug=slug, title=title, summary="", intro="", intro_html="",
+                                                    by=user, now=model.utc_now())
+    except ValidationError as exc:
+        return await desk_home(request, 422, f"{exc.field}: {exc.message}", typed)
+    except Conflict as exc:
+        return await desk_home(request, 409, exc.message, typed)
+    return see_other(f"/desk/{slug}")
+
+
+async def end_blog(request: Request) -> Response:
+    user, _, _ = await checked_form(request)
+    if not user.is_editor:
+        raise ApiError(403, "only editors can end a blog")
+    blog = await blog_or_404(request)
+    await runtime_of(request).store.update_blog(blog.slug, {"status": "ended"}, model.utc_now())
+    return see_other("/desk?done=ended")
+
+
+async def revoke_sessions(request: Request) -> Response:
+    user, _, _ = await checked_form(request)
+    if not user.is_editor:
+        raise ApiError(403, "only editors can sign people out")
+    store = runtime_of(request).store
+    found = await store.get_user(request.path_params["name"])
+    if found is None:
+        raise NotFound("person")
+    await store.revoke_tokens(found[0].id, auth.SESSION, model.utc_now())
+    return see_other("/desk?done=revoked")
+
+
+async def blog_or_404(request: Request) -> Blog:
+    blog = await runtime_of(request).store.get_blog(request.path_params["slug"])
+    if blog is None:
+        raise NotFound("blog")
+    return blog
+
+
+def entry_id(request: Request) -> int:
+    raw = request.path_params["entry_id"]
+    if not raw.isdigit() or not 0 < int(raw) < 2**63:
+        raise NotFound("entry")
+    return int(raw)
+
+
+async def compose(request: Request, status: int = 200, error: str = "", typed: dict[str, Any] | None = None) -> Response:
+    user, csrf = await signed_in(request)
+    blog = await blog_or_404(request)
+    entries = await runtime_of(request).store.list_entries(blog.slug, limit=RECENT)
+    wanted = request.query_params.get("supersedes", "")
+    typed = typed or {"supersedes": [int(wanted)] if wanted.isdigit() else []}
+    return page(request, "desk/blog.html", status, user=user, csrf=csrf, blog=blog.to_json(), error=error,
+                typed=typed, key=secrets.token_urlsafe(16),
+                entries=[(e.to_json(), model.may_correct(user, e) and e.retraction is None) for e in entries])
+
+
+async def desk_blog(request: Request) -> Response:
+    return await compose(request)
+
+
+def supersedes_of(form: FormData) -> list[Any]:
+    return [int(v) if v.isdigit() else v for v in (str(x) for x in form.getlist("supersedes"))]
+
+
+async def post_entry(request: Request) -> Response:
+    """The compose form without JavaScript; the same rules as the API (``entry_input``)."""
+    user, _, form = await checked_form(request)
+    blog = await blog_or_404(request)
+    data: dict[str, Any] = {
+        "headline": str(form.get("headline", "")), "body": str(form.get("body", "")),
+        "key_event": form.get("key_event") is not None, "pinned": form.get("pinned") is not None,
+        "supersedes": supersedes_of(form),
+    }
+    try:
+        if not model.may_post(user, blog):
+            raise ApiError(403, "you may not post to this blog")
+        fields = entry_input(data)
+        key = str(form.get("key", ""))
+        digest = hashlib.sha256(json.dumps(data, sort_keys=True).encode("utf-8", "surrogatepass")).hexdigest()
+        idem = Idempotency("desk-form:" + key, digest) if 8 <= len(key) <= 100 else None
+        await runtime_of(request).store.create_entry(blog.slug, author=user, now=model.utc_now(),
+                                                     idempotency=idem, **fields)
+    except ValidationError as exc:
+        return await compose(request, 422, f"{exc.field}: {exc.message}", data)
+    except Conflict as exc:
+        return await compose(request, 409, exc.message, data)
+    return see_other(f"/desk/{blog.slug}")
+
+
+async def change_entry(request: Request, kind: str) -> Response:
+    """The Correct and Withdraw pages: GET shows the form, POST applies it."""
+    store = runtime_of(request).store
+    blog = await blog_or_404(request)
+    found = await store.get_entry(blog.slug, entry_id(request))
+    if found is None:
+        raise NotFound("entry")
+    if request.method == "POST":
+        user, csrf, form = await checked_form(request)
+    else:
+        user, csrf = await signed_in(request)
+        form = FormData()
+    if not model.may_correct(user, found):
+        raise ApiError(403, "you may change only your own entries")
+    typed = {"body": str(form.get("body", found.body)), "note": str(form.get("note", ""))}
+    error, status = "", 200
+    if request.method == "POST":
+        try:
+            note = model.check_text("note", typed["note"], required=True, limit=model.MAX_NOTE).strip()
+            if not note:
+                raise ValidationError("note", "is required: readers see it")
+            revision = str(form.get("revision", ""))
+            if kind == "correct":
+                body = model.check_text("body", typed["body"], required=True, limit=model.MAX_BODY)
+                await store.correct_entry(blog.slug, found.id, by=user, body=body, body_html=render_markdown(body),
+                                          note=note, if_match=int(revision) if revision.isdigit() else None,
+                                          now=model.utc_now())
+            else:
+                await store.retract_entry(blog.slug, found.id, by=user, note=note, now=model.utc_now())
+            return see_other(f"/desk/{blog.slug}")
+        except ValidationError as exc:
+            error, status = f"{exc.field}: {exc.message}", 422
+        except Conflict as exc:
+            error, status = exc.message, 409
+    return page(request, f"desk/{kind}.html", status, user=user, csrf=csrf, blog=blog.to_json(),
+                entry=found.to_json(), typed=typed, error=error)
+
+
+async def correct(request: Request) -> Response:
+    return await change_entry(request, "correct")
+
+
+async def withdraw(request: Request) -> Response:
+    return await change_entry(request, "withdraw")
+
+
+# photos
+
+async def upload_media(request: Request) -> Response:
+    """A photo from the desk: decoded, turned upright, shrunk and stripped of all metadata before it is stored."""
+    user = await require_user(request)
+    form = await request.form(max_files=1, max_fields=4)
+    upload = form.get("file")
+    if not isinstance(upload, UploadFile):
+        raise ValidationError("file", "is required (multipart/form-data)")
+    caption = model.check_text("caption", str(form.get("caption", "")), required=False, limit=model.MAX_HEADLINE)
+    raw = await upload.read()
+    await upload.close()
+    try:
+        photo = await run_in_threadpool(media.clean_photo, raw)
+    except media.NotAnImage as exc:
+        raise ValidationError("file", str(exc)) from None
+    runtime = runtime_of(request)
+    name = media.new_name()
+    await run_in_threadpool(media.save, runtime.settings.media_path, name, photo.data)
+    await runtime.store.add_media(name=name, uploader=user, content_type="image/jpeg", width=photo.width,
+                                  height=photo.height, size=len(photo.data), caption=caption.strip(),
+                                  now=model.utc_now())
+    url = f"/media/{name}"
+    alt = caption.strip().replace("[", "(").replace("]", ")").replace("\n", " ")
+    return JSONResponse({"name": name, "url": url, "width": photo.width, "height": photo.height,
+                         "size": len(photo.data), "caption": caption.strip(), "markdown": f"![{alt}]({url})"},
+                        status_code=201, headers={"Location": url})
+
+
+async def get_media(request: Request) -> Response:
+    name = request.path_params["name"]
+    runtime = runtime_of(request)
+    if not media.valid_name(name) or not await runtime.store.media_exists(name):
+        raise NotFound("photo")
+    path = os.path.join(runtime.settings.media_path, name)
+    if not os.path.exists(path):
+        raise NotFound("photo")
+    return FileResponse(path, media_type="image/jpeg",
+                        headers={"Cache-Control": "public, max-age=31536000, immutable"})
+
+
+async def service_worker(request: Request) -> Response:
+    """Served from /desk/ so it may control the desk's pages (a worker's scope is its own folder)."""
+    return FileResponse(os.path.join(STATIC, "desk-sw.js"), media_type="text/javascript",
+                        headers={"Cache-Control": "no-cache"})
+
+
+routes = [
+    Route("/login", login_form, methods=["GET", "HEAD"]),
+    Route("/login", login, methods=["POST"]),
+    Route("/logout", logout, methods=["POST"]),
+    Route("/desk", desk_view(desk_index), methods=["GET", "HEAD"]),
+    Route("/desk/sw.js", service_worker, methods=["GET", "HEAD"]),
+    Route("/desk/blogs", desk_view(create_blog), methods=["POST"]),
+    Route("/desk/people/{name}/revoke", desk_view(revoke_sessions), methods=["POST"]),
+    Route("/desk/{slug}", desk_view(desk_blog), methods=["GET", "HEAD"]),
+    Route("/desk/{slug}/end", desk_view(end_blog), methods=["POST"]),
+    Route("/desk/{slug}/entries", desk_view(post_entry), methods=["POST"]),
+    Route("/desk/{slug}/entries/{entry_id}/correct", desk_view(correct), methods=["GET", "POST"]),
+    Route("/desk/{slug}/entries/{entry_id}/withdraw", desk_view(withdraw), methods=["GET", "POST"]),
+    Route("/api/media", upload_media, methods=["POST"]),
+    Route("/media/{name}", get_media, methods=["GET", "HEAD"]),
+]

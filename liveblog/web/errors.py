@@ -1,0 +1,112 @@
+"""One error shape for the whole JSON API: ``{"error": "...", "detail": ...}``.
+
+A browser asking for a page (not under ``/api/``) gets the same status as an HTML page.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from starlette.exceptions import HTTPException
+from starlette.requests import Request
+from starlette.responses import HTMLResponse, JSONResponse, Response
+
+from ..model import ValidationError
+from ..render import render
+from ..store import Conflict, NotFound
+
+REASONS = {
+    400: "bad request",
+    401: "authentication required",
+    403: "not allowed",
+    404: "not found",
+    405: "method not allowed",
+    409: "conflict",
+    413: "request too large",
+    415: "unsupported media type",
+    422: "validation failed",
+    429: "too many requests",
+    431: "request headers too large",
+}
+
+
+class ApiError(Exception):
+    def __init__(self, status: int, error: str, detail: Any = None, headers: dict[str, str] | None = None) -> None:
+        super().__init__(error)
+        self.status = status
+        self.error = error
+        self.detail = detail
+        self.headers = headers
+
+
+def error_response(status: int, error: str, detail: Any = None, headers: dict[str, str] | None = None) -> JSONResponse:
+    return JSONResponse({"error": error, "detail": detail}, status_code=status, headers=headers)
+
+
+PAGE_MESSAGES = {
+    404: ("Page not found", "There is no page at this address. The blog or update may have moved or never existed."),
+    500: ("Something went wrong", "The server could not show this page. Please try again in a moment."),
+}
+
+
+def wants_html(request: Request) -> bool:
+    """A browser navigating to a page, not a script calling the API or a stream."""
+    path = request.url.path
+    if path.startswith("/api/") or path == "/healthz":
+        return False
+    return "text/html" in request.headers.get("accept", "")
+
+
+def html_error(status: int, headers: dict[str, str] | None = None) -> HTMLResponse:
+    title, message = PAGE_MESSAGES.get(status, (REASONS.get(status, "Error").capitalize(), ""))
+    return HTMLResponse(render("error.html", title=title, message=message), status_code=status, headers=headers)
+
+
+async def api_error(request: Request, exc: Exception) -> Response:
+    assert isinstance(exc, ApiError)
+    return error_response(exc.status, exc.error, exc.detail, exc.headers)
+
+
+async def validation_error(request: Request, exc: Exception) -> Response:
+    assert isinstance(exc, ValidationError)
+    return error_response(422, f"{exc.field}: {exc.message}", {"field": exc.field, "message": exc.message})
+
+
+async def not_found(request: Request, exc: Exception) -> Response:
+    assert isinstance(exc, NotFound)
+    if wants_html(request):
+        return html_error(404)
+    return error_response(404, f"{exc.what} not found", None)
+
+
+async def conflict(request: Request, exc: Exception) -> Response:
+    assert isinstance(exc, Conflict)
+    current = exc.current.to_json() if hasattr(exc.current, "to_json") else exc.current
+    return error_response(409, exc.message, {"current": current} if current is not None else None)
+
+
+async def http_error(request: Request, exc: Exception) -> Response:
+    assert isinstance(exc, HTTPException)
+    if exc.status_code in (204, 304):
+        return Response(status_code=exc.status_code, headers=exc.headers)
+    if wants_html(request):
+        return html_error(exc.status_code, exc.headers)
+    error = REASONS.get(exc.status_code, exc.detail or "error")
+    return error_response(exc.status_code, error, None, exc.headers)
+
+
+async def server_error(request: Request, exc: Exception) -> Response:
+    """Never a traceback to the user; the log has it."""
+    if wants_html(request):
+        return html_error(500)
+    return error_response(500, "internal error", None)
+
+
+HANDLERS = {
+    ApiError: api_error,
+    ValidationError: validation_error,
+    NotFound: not_found,
+    Conflict: conflict,
+    HTTPException: http_error,
+    Exception: server_error,
+}

@@ -1,0 +1,77 @@
+"""Syndication routes: JSON Feed 1.1 and Atom, cacheable by CDNs and open to every origin."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any, Callable
+
+from starlette.requests import Request
+from starlette.responses import HTMLResponse, Response
+from starlette.routing import Route
+
+from .. import feeds
+from ..render import ROOT, render
+from ..runtime import runtime_of
+from ..sanitize import render_markdown
+from ..store import NotFound
+from .caching import FEED_CACHE_CONTROL, not_modified, validators
+from .pages import site_url
+
+FEED_PAGE = 50
+EXTENSION_DOC = ROOT / "docs" / "feed-extension.md"
+
+
+def _json(blog: dict[str, Any], entries: list[dict[str, Any]], site: str, next_before: int | None) -> Response:
+    body = feeds.json_feed(blog, entries, site, next_before=next_before)
+    return Response(json.dumps(body, ensure_ascii=False, separators=(",", ":")), media_type="application/feed+json")
+
+
+def _atom(blog: dict[str, Any], entries: list[dict[str, Any]], site: str, next_before: int | None) -> Response:
+    return Response(feeds.atom_feed(blog, entries, site), media_type="application/atom+xml; charset=utf-8")
+
+
+Builder = Callable[[dict[str, Any], list[dict[str, Any]], str, "int | None"], Response]
+
+
+async def serve_feed(request: Request, build: Builder) -> Response:
+    """One page of a feed, newest first (``?before=<entry id>``), or a 304 when the client is current."""
+    runtime = runtime_of(request)
+    blog = await runtime.store.get_blog(request.path_params["slug"])
+    if blog is None:
+        raise NotFound("blog")
+    raw = request.query_params.get("before", "")
+    before = int(raw) if raw.isdigit() and len(raw) < 19 else None
+    headers = {**validators(blog, build.__name__, before), "Cache-Control": FEED_CACHE_CONTROL,
+               "Access-Control-Allow-Origin": "*"}
+    cached = not_modified(request, headers)
+    if cached is not None:
+        return cached
+    rows = await runtime.store.list_entries(blog.slug, before=before, limit=FEED_PAGE + 1)
+    entries = [e.to_json() for e in rows[:FEED_PAGE]]
+    next_before = entries[-1]["id"] if len(rows) > FEED_PAGE else None
+    response = build(blog.to_json(), entries, site_url(request), next_before)
+    response.headers.update(headers)
+    return response
+
+
+async def feed_json(request: Request) -> Response:
+    return await serve_feed(request, _json)
+
+
+async def feed_atom(request: Request) -> Response:
+    return await serve_feed(request, _atom)
+
+
+async def extension_doc(request: Request) -> Response:
+    """What the ``_liveblog`` keys of our JSON Feed mean: the URL the extension's ``about`` names."""
+    html = render_markdown(Path(EXTENSION_DOC).read_text())
+    return HTMLResponse(render("about.html", title="The _liveblog JSON Feed extension", body_html=html),
+                        headers={"Cache-Control": "public, max-age=3600"})
+
+
+routes = [
+    Route("/blogs/{slug}/feed.json", feed_json, methods=["GET", "HEAD"]),
+    Route("/blogs/{slug}/feed.atom", feed_atom, methods=["GET", "HEAD"]),
+    Route(feeds.EXTENSION_ABOUT, extension_doc, methods=["GET", "HEAD"]),
+]

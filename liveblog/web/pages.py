@@ -1,0 +1,118 @@
+"""The reader's pages: the list of blogs, a blog, and one update's permalink.
+
+Complete without JavaScript; ``static/live.js`` then keeps a blog's first page live,
+starting from the event id the page was rendered at (``data-last-event-id``).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from starlette.exceptions import HTTPException
+from starlette.requests import Request
+from starlette.responses import HTMLResponse, Response
+from starlette.routing import Route
+
+from .. import jsonld
+from ..render import asset_url, render, today_gmt
+from ..runtime import runtime_of
+from ..store import NotFound
+from .api import blog_or_404
+from .caching import not_modified, validators
+
+KEY_EVENTS_SHOWN = 30
+HTML_HEADERS = {"Cache-Control": "no-cache"}
+
+
+def site_url(request: Request) -> str:
+    """The public origin: the base_url setting, else what the request came to."""
+    configured = runtime_of(request).settings.base_url.rstrip("/")
+    return configured or str(request.base_url).rstrip("/")
+
+
+def page(template: str, headers: dict[str, str] | None = None, **context: Any) -> Response:
+    return HTMLResponse(render(template, today=today_gmt(), **context), headers={**HTML_HEADERS, **(headers or {})})
+
+
+def entry_id_param(raw: str | None) -> int | None:
+    """A positive entry id from the URL; anything else is a page that does not exist."""
+    if raw is None:
+        return None
+    if not raw.isdigit() or not 0 < int(raw) < 2**63:
+        raise HTTPException(404)
+    return int(raw)
+
+
+async def index(request: Request) -> Response:
+    blogs = await runtime_of(request).store.list_blogs()
+    return page("index.html", blogs=[b.to_json() for b in blogs])
+
+
+async def blog_page(request: Request) -> Response:
+    """Newest first, a page at a time; ``?before=<entry id>`` is the "Show older updates" link."""
+    runtime = runtime_of(request)
+    store = runtime.store
+    blog = await blog_or_404(request)  # read first: anything newer reaches the script as an event
+    before = entry_id_param(request.query_params.get("before"))
+    # the bytes also depend on the day ("today" hides dates) and on the assets' versions
+    cache = validators(blog, "page", before, today_gmt(), asset_url("site.css"), asset_url("live.js"))
+    unchanged = not_modified(request, cache)
+    if unchanged is not None:
+        return unchanged
+    size = runtime.settings.page_size
+    rows = await store.list_entries(blog.slug, before=before, limit=size + 1)
+    if before is not None and not rows:
+        raise HTTPException(404)
+    entries = [e.to_json() for e in rows[:size]]
+    newest = entries[0] if before is None and entries else None
+    if before is not None:
+        latest = await store.list_entries(blog.slug, limit=1)
+        newest = latest[0].to_json() if latest else None
+    pinned = await store.pinned_entry(blog.slug) if before is None else None
+    key_events = await store.list_entries(blog.slug, key_events=True, limit=KEY_EVENTS_SHOWN)
+    origin = site_url(request)
+    url = f"{origin}/blogs/{blog.slug}"
+    blog_json = blog.to_json()
+    ld = jsonld.live_blog(blog_json, entries, url, url + "/entries/{}")
+    return page(
+        "blog.html",
+        headers=cache,
+        blog=blog_json,
+        slug=blog.slug,
+        entries=entries,
+        shown={e["id"] for e in entries},
+        newest=newest,
+        pinned=pinned.to_json() if pinned else None,
+        key_events=[e.to_json() for e in key_events],
+        before=before,
+        next_before=entries[-1]["id"] if len(rows) > size else None,
+        canonical=url if before is None else f"{url}?before={before}",
+        jsonld=jsonld.script_json(ld),
+    )
+
+
+async def entry_page(request: Request) -> Response:
+    """One update on its own page, with OpenGraph tags so it can be shared."""
+    blog = await blog_or_404(request)
+    entry_id = entry_id_param(request.path_params["entry_id"])
+    found = await runtime_of(request).store.get_entry(blog.slug, entry_id or 0)
+    if found is None:
+        raise NotFound("entry")
+    entry = found.to_json()
+    blog_url = f"{site_url(request)}/blogs/{blog.slug}"
+    url = f"{blog_url}/entries/{entry['id']}"
+    return page(
+        "entry.html",
+        blog=blog.to_json(),
+        slug=blog.slug,
+        entry=entry,
+        canonical=url,
+        jsonld=jsonld.script_json(jsonld.single_update(entry, url, blog_url)),
+    )
+
+
+routes = [
+    Route("/", index, methods=["GET", "HEAD"]),
+    Route("/blogs/{slug}", blog_page, methods=["GET", "HEAD"]),
+    Route("/blogs/{slug}/entries/{entry_id}", entry_page, methods=["GET", "HEAD"]),
+]

@@ -1,0 +1,179 @@
+"""The live stream: server-sent events for readers, and the same events as JSON for pollers.
+
+All SSE framing lives here and in ``hub.encode``. A reader resumes with
+``Last-Event-ID`` (or ``?since=``): it is subscribed first, then the database replays
+what it missed, then live frames follow, skipping any the replay already sent, so
+every event arrives exactly once and in order.
+
+The response is a lean ASGI callable rather than sse-starlette's EventSourceResponse:
+one task per reader (plus one pending ``receive`` to hear a disconnect), frames
+written as the pre-encoded bytes the hub shares, heartbeats driven by one hub-wide
+timer. Measured with ``liveblog bench``, EventSourceResponse cost about 48 KiB and
+125 µs of CPU per reader and delivery here, against the floor's 5 KiB and 13 µs;
+the figures for this response are in the README.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from typing import AsyncIterator, Callable
+
+import asyncio
+
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+from starlette.routing import Route
+
+from starlette.types import Receive, Scope, Send
+
+from ..hub import PING, Hub, Subscriber, sse
+from ..runtime import runtime_of
+from ..store import NotFound, Store
+from .api import int_param
+from .errors import ApiError
+
+REPLAY_BATCH = 500
+STREAM_HEADERS = {
+    "Content-Type": "text/event-stream; charset=utf-8",
+    "Cache-Control": "no-cache",
+    "X-Accel-Buffering": "no",
+    "Access-Control-Allow-Origin": "*",
+    "X-Liveblog-Worker": str(os.getpid()),  # which worker holds the stream: for operators and tests
+}
+
+
+def resume_point(request: Request) -> str | None:
+    """The header a reconnecting browser sends wins over the ``since`` its URL still carries."""
+    return request.headers.get("last-event-id") or request.query_params.get("since")
+
+
+def reset_frame(last_event_id: int) -> bytes:
+    body = json.dumps({"last_event_id": last_event_id, "reason": "reload the page or the blog JSON"})
+    return sse(id=last_event_id, event="reset", data=body)
+
+
+async def frames(store: Store, hub: Hub, sub: Subscriber, slug: str, since: int | None, head: int,
+                 retry_ms: int, release: Callable[[], None]) -> AsyncIterator[bytes]:
+    try:
+        yield sse(retry=retry_ms)
+        if since is None or since > head or since < 0:
+            # unknown position: the client must reload its snapshot, then follow live from here
+            yield reset_frame(head)
+            sent = head
+        else:
+            recent = hub.recent(slug, since, head)
+            if recent is not None:  # a reconnect storm is answered from memory
+                if recent:
+                    yield b"".join(recent)
+                sent = head
+            else:
+                sent = since
+                while True:
+                    batch = await store.events_since(slug, sent, REPLAY_BATCH)
+                    for event in batch:
+                        yield hub.frame(event)
+                        sent = event.seq
+                    if len(batch) < REPLAY_BATCH:
+                        break
+        while not sub.closed:
+            fresh = []
+            for seq, frame in await sub.take():
+                if seq > sent:
+                    fresh.append(frame)
+                    sent = seq
+            if sub.ping:
+                sub.ping = False
+                fresh.append(PING)
+            if fresh:
+                yield b"".join(fresh)
+    finally:
+        hub.unsubscribe(sub)
+        release()
+
+
+async def _disconnected(receive: Receive) -> None:
+    while (await receive())["type"] != "http.disconnect":
+        pass
+
+
+class EventStream:
+    """A text/event-stream response that ends when the reader leaves, is cut off, or the server stops."""
+
+    def __init__(self, body: AsyncIterator[bytes], sub: Subscriber, headers: dict[str, str]) -> None:
+        self.body = body
+        self.sub = sub
+        self.headers = [(k.lower().encode(), v.encode()) for k, v in headers.items()]
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        await send({"type": "http.response.start", "status": 200, "headers": self.headers})
+        listener = asyncio.ensure_future(_disconnected(receive))
+        listener.add_done_callback(lambda _: self.sub.close())
+        try:
+            async for chunk in self.body:
+                await send({"type": "http.response.body", "body": chunk, "more_body": True})
+            if not self.sub.cut:
+                await send({"type": "http.response.body", "body": b"", "more_body": False})
+        except asyncio.CancelledError:
+            if not self.sub.cut:
+                raise
+            # cut off for falling behind: the socket is closed, the reader resumes from its last id
+        finally:
+            listener.cancel()
+
+
+async def events(request: Request) -> Response:
+    runtime = runtime_of(request)
+    slug = request.path_params["slug"]
+    hub = runtime.hub
+    address = request.client.host if request.client else "unknown"
+    if not runtime.streams.acquire(address):
+        raise ApiError(429, "too many open streams from this address",
+                       {"limit": runtime.settings.streams_per_address}, headers={"Retry-After": "30"})
+    sub = hub.subscribe(slug)  # before reading the head: nothing can fall between
+    raw = resume_point(request)
+    since = None if raw is None else int(raw) if raw.strip().isdigit() and len(raw) < 19 else -1
+    head = hub.heads.get(slug)
+    if head is None or since is None or since > head:
+        # a blog this process has not seen yet, or a client ahead of what this process has followed
+        blog = await runtime.store.get_blog(slug)
+        if blog is None:
+            hub.unsubscribe(sub)
+            runtime.streams.release(address)
+            raise NotFound("blog")
+        head = hub.note_head(slug, blog.last_event_id)
+    body = frames(runtime.store, hub, sub, slug, head if since is None else since, head, runtime.settings.retry_ms,
+                  release=lambda: runtime.streams.release(address))
+    return EventStream(body, sub, STREAM_HEADERS)  # type: ignore[return-value]
+
+
+async def events_json(request: Request) -> Response:
+    """The log as JSON pages, for clients that poll: ``?since=N&limit=``."""
+    runtime = runtime_of(request)
+    slug = request.path_params["slug"]
+    blog = await runtime.store.get_blog(slug)
+    if blog is None:
+        raise NotFound("blog")
+    since = int_param(request, "since", 0, low=0) or 0
+    limit = int_param(request, "limit", 100, low=1, high=REPLAY_BATCH) or 100
+    batch = await runtime.store.events_since(slug, since, limit + 1)
+    more = len(batch) > limit
+    batch = batch[:limit]
+    return JSONResponse(
+        {
+            "events": [
+                {"id": e.seq, "event": e.kind, "at": e.created_at.isoformat().replace("+00:00", "Z"),
+                 "data": json.loads(e.payload)}
+                for e in batch
+            ],
+            "last_event_id": blog.last_event_id,
+            "next_since": batch[-1].seq if more else None,
+        },
+        headers={"Access-Control-Allow-Origin": "*", "Cache-Control": "no-cache"},
+    )
+
+
+routes = [
+    Route("/blogs/{slug}/events", events, methods=["GET"]),
+    Route("/api/blogs/{slug}/events", events_json, methods=["GET"]),
+]

@@ -1,0 +1,313 @@
+/* Liveblog reader: keeps a blog's first page live. No framework; the page works without it.
+ * One tab per blog holds the EventSource (a Web Lock) and passes events to the others
+ * through a BroadcastChannel, so many open tabs never exhaust the browser's six connections.
+ * Every change is applied idempotently (by entry id and revision), so replays and
+ * out-of-order delivery between tabs cannot duplicate or reorder entries. */
+(function () {
+  "use strict";
+  var root = document.getElementById("live");
+  if (!root || !window.EventSource || !window.JSON) return;
+  var $ = function (id) { return document.getElementById(id); };
+  var slug = root.getAttribute("data-slug");
+  var lastId = parseInt(root.getAttribute("data-last-event-id"), 10) || 0;
+  var list = $("entries"), statusEl = $("status"), button = $("new-updates"), announcer = $("announce");
+  var ended = root.getAttribute("data-status") === "ended";
+  var pending = {}, pendingCount = 0, unread = 0, baseTitle = document.title;
+  var es = null, retries = 0, timer = 0, leader = false, state = "";
+  var tabId = Math.random().toString(36).slice(2);
+  var chan = window.BroadcastChannel && navigator.locks ? new BroadcastChannel("liveblog:" + slug) : null;
+  var buffer = [], covered = lastId, BUFFER = 300;
+  var KINDS = ["entry.created", "entry.corrected", "entry.retracted", "blog.updated", "reset"];
+  var LABELS = { live: "Live", reconnecting: "Reconnecting\u2026", offline: "Offline" };
+
+  function setConn(s) {
+    state = s;
+    if (leader && chan) chan.postMessage({ t: "state", s: s });
+    statusEl.setAttribute("title", "Connection: " + LABELS[s]);
+    if (ended) return;
+    statusEl.textContent = LABELS[s];
+    statusEl.className = "status " + s;
+  }
+
+  function fragment(html) {
+    var t = document.createElement("template");
+    t.innerHTML = html;
+    return t.content.firstElementChild;
+  }
+
+  function articles(id) {
+    return document.querySelectorAll('article[data-id="' + id + '"]');
+  }
+
+  /* "5 min ago" beside each time, and the reader's own local time as its title. */
+  function ago(iso) {
+    var min = Math.floor((Date.now() - Date.parse(iso)) / 60000);
+    if (min < 1) return "just now";
+    if (min < 60) return min + " min ago";
+    if (min < 1440) return Math.floor(min / 60) + " h ago";
+    return "";
+  }
+
+  function decorate(scope) {
+    var times = scope.querySelectorAll(".entry .time time, #latest time");
+    for (var i = 0; i < times.length; i++) {
+      var t = times[i], iso = t.getAttribute("datetime");
+      if (!iso) continue;
+      t.title = new Date(iso).toLocaleString();
+      var link = t.parentNode, span = link.nextElementSibling;
+      if (!link.classList.contains("time")) continue;
+      if (!span || !span.classList.contains("ago")) {
+        span = document.createElement("span");
+        span.className = "ago";
+        link.parentNode.insertBefore(span, link.nextSibling);
+      }
+      span.textContent = ago(iso);
+    }
+  }
+
+  function label(d, el) {
+    var body = el.querySelector(".body");
+    var text = d.headline || (body ? body.textContent.replace(/\s+/g, " ").trim() : "");
+    return text.length > 90 ? text.slice(0, 89) + "\u2026" : text;
+  }
+
+  function say(text) {
+    announcer.textContent = text;
+  }
+
+  function insert(el) {
+    var id = +el.getAttribute("data-id"), kids = list.children;
+    for (var i = 0; i < kids.length; i++) {
+      if (+kids[i].getAttribute("data-id") < id) return list.insertBefore(el, kids[i]);
+    }
+    list.appendChild(el);
+  }
+
+  function scrolledDown() {
+    return list.getBoundingClientRect().top < 0;
+  }
+
+  function showButton() {
+    button.textContent = pendingCount + (pendingCount === 1 ? " new update" : " new updates");
+    button.hidden = pendingCount === 0;
+  }
+
+  function flush(focus) {
+    var ids = Object.keys(pending).map(Number).sort(function (a, b) { return b - a; });
+    ids.forEach(function (id) { insert(pending[id]); });
+    pending = {};
+    pendingCount = 0;
+    showButton();
+    if (focus && ids.length) {
+      var first = $("entry-" + ids[0]);
+      list.scrollIntoView();
+      first.setAttribute("tabindex", "-1");
+      first.focus({ preventScroll: true });
+    }
+  }
+
+  function markSuperseded(d) {
+    (d.supersedes || []).forEach(function (old) {
+      var els = articles(old);
+      for (var i = 0; i < els.length; i++) {
+        var el = els[i], p = el.querySelector(".superseded-by");
+        if (p && p.querySelector('a[href$="/entries/' + d.id + '"]')) continue;
+        var a = document.createElement("a");
+        a.href = "/blogs/" + slug + "/entries/" + d.id;
+        a.textContent = d.time_gmt + " update";
+        if (p) {
+          p.appendChild(document.createTextNode(" and the "));
+        } else {
+          p = document.createElement("p");
+          p.className = "superseded-by";
+          p.textContent = "Superseded by the ";
+          var after = el.querySelector(".supersedes, .filed");
+          el.insertBefore(p, after);
+        }
+        p.appendChild(a);
+        el.classList.add("superseded");
+      }
+    });
+  }
+
+  function updateKeyEvents(d, el) {
+    var nav = $("key-events"), item = nav.querySelector('li[data-key="' + d.id + '"]');
+    if (d.status === "retracted" || !d.key_event) {
+      if (item) item.parentNode.removeChild(item);
+      nav.hidden = !nav.querySelector("li");
+      return;
+    }
+    var li = document.createElement("li"), a = document.createElement("a"), t = document.createElement("time");
+    li.setAttribute("data-key", d.id);
+    a.href = $("entry-" + d.id) ? "#entry-" + d.id : "/blogs/" + slug + "/entries/" + d.id;
+    t.setAttribute("datetime", d.published_at);
+    t.textContent = d.time_gmt;
+    a.appendChild(t);
+    a.appendChild(document.createTextNode(" " + label(d, el)));
+    li.appendChild(a);
+    var ol = nav.querySelector("ol");
+    if (item) ol.replaceChild(li, item);
+    else ol.insertBefore(li, ol.firstElementChild);
+    nav.hidden = false;
+  }
+
+  function updatePinned(d, el) {
+    var box = $("pinned"), current = box.querySelector("article");
+    var mine = current && +current.getAttribute("data-id") === d.id;
+    if (d.pinned && d.status !== "retracted") {
+      var copy = el.cloneNode(true);
+      copy.removeAttribute("id");
+      if (current) box.replaceChild(copy, current);
+      else box.appendChild(copy);
+      box.hidden = false;
+    } else if (mine) {
+      box.removeChild(current);
+      box.hidden = true;
+    }
+  }
+
+  function updateLatest(d) {
+    var latest = $("latest"), t = latest.querySelector("time"), seen = t.getAttribute("datetime");
+    if (seen && Date.parse(seen) >= Date.parse(d.published_at)) return;
+    t.setAttribute("datetime", d.published_at);
+    t.textContent = d.time_gmt;
+    latest.hidden = false;
+  }
+
+  function upsert(d, created) {
+    var el = fragment(d.html), old = $("entry-" + d.id) || pending[d.id];
+    if (!el) return;
+    if (old && +old.getAttribute("data-revision") > d.revision) return;
+    decorate(el);
+    if (old) {
+      if (pending[d.id]) pending[d.id] = el;
+      else old.parentNode.replaceChild(el, old);
+    } else if (created) {
+      $("empty").hidden = true;
+      el.classList.add("fresh");
+      if (scrolledDown()) {
+        pending[d.id] = el;
+        pendingCount++;
+        showButton();
+      } else {
+        if (pendingCount) flush(false);
+        insert(el);
+      }
+      say("New update " + d.time_gmt + ": " + label(d, el));
+      if (document.hidden) {
+        unread++;
+        document.title = "(" + unread + ") " + baseTitle;
+      }
+      updateLatest(d);
+    }
+    markSuperseded(d);
+    updateKeyEvents(d, el);
+    updatePinned(d, el);
+  }
+
+  function blogUpdated(b) {
+    $("title").textContent = b.title;
+    var summary = $("summary");
+    summary.textContent = b.summary;
+    summary.hidden = !b.summary;
+    baseTitle = b.title;
+    document.title = unread ? "(" + unread + ") " + baseTitle : baseTitle;
+    ended = b.status === "ended";
+    root.setAttribute("data-status", b.status);
+    if (ended) {
+      statusEl.textContent = "Ended";
+      statusEl.className = "status ended";
+    } else if (state) {
+      setConn(state);
+    }
+  }
+
+  function handle(kind, id, d) {
+    if (kind === "reset") {
+      if (!id || id > lastId) location.reload();
+      return;
+    }
+    if (id > lastId) lastId = id;
+    if (kind === "blog.updated") blogUpdated(d);
+    else upsert(d, kind === "entry.created");
+  }
+
+  function onStream(ev) {
+    var id = parseInt(ev.lastEventId, 10) || 0, d = JSON.parse(ev.data);
+    handle(ev.type, id, d);
+    if (leader && chan) {
+      buffer.push({ k: ev.type, id: id, d: d });
+      if (buffer.length > BUFFER) covered = buffer.shift().id;
+      chan.postMessage({ t: "event", k: ev.type, id: id, d: d });
+    }
+  }
+
+  function connect() {
+    clearTimeout(timer);
+    if (es) es.close();
+    es = new EventSource("/blogs/" + encodeURIComponent(slug) + "/events?since=" + lastId);
+    es.onopen = function () {
+      retries = 0;
+      setConn("live");
+    };
+    es.onerror = function () {
+      /* CLOSED: the browser gave up (a 502/503/204), so only we can bring it back. */
+      if (es.readyState === 2) schedule();
+      else setConn(navigator.onLine === false ? "offline" : "reconnecting");
+    };
+    KINDS.forEach(function (k) { es.addEventListener(k, onStream); });
+  }
+
+  function schedule() {
+    if (es) es.close();
+    setConn(navigator.onLine === false ? "offline" : "reconnecting");
+    var delay = Math.min(60000, 1000 * Math.pow(2, retries++)) * (0.5 + Math.random());
+    clearTimeout(timer);
+    timer = setTimeout(connect, delay);
+  }
+
+  function fromChannel(m) {
+    if (m.t === "hello" && leader) {
+      if (m.since < covered) return chan.postMessage({ t: "gap", to: m.from });
+      var missed = buffer.filter(function (e) { return e.id > m.since; });
+      return chan.postMessage({ t: "replay", to: m.from, events: missed, s: state });
+    }
+    if (es || (m.to && m.to !== tabId)) return; /* this tab follows the stream itself, or not for us */
+    if (m.t === "event") handle(m.k, m.id, m.d);
+    else if (m.t === "state") setConn(m.s);
+    else if (m.t === "replay") {
+      m.events.forEach(function (e) { handle(e.k, e.id, e.d); });
+      if (m.s) setConn(m.s);
+    } else if (m.t === "gap") connect(); /* the leader cannot fill our gap */
+  }
+
+  button.addEventListener("click", function () { flush(true); });
+  document.addEventListener("visibilitychange", function () {
+    if (!document.hidden && unread) {
+      unread = 0;
+      document.title = baseTitle;
+    }
+  });
+  window.addEventListener("offline", function () { if (es) setConn("offline"); });
+  window.addEventListener("online", function () {
+    if (es) {
+      retries = 0;
+      connect(); /* a fresh connection, from the last id rendered: the old one may be dead */
+    }
+  });
+  decorate(document);
+  setInterval(function () { decorate(document); }, 30000);
+
+  if (chan) {
+    chan.onmessage = function (e) { fromChannel(e.data); };
+    chan.postMessage({ t: "hello", from: tabId, since: lastId });
+    navigator.locks.request("liveblog:" + slug, function () {
+      leader = true;
+      covered = lastId;
+      if (!es) connect();
+      return new Promise(function () {}); /* held until this tab goes away */
+    });
+  } else {
+    connect();
+  }
+})();

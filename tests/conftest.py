@@ -1,0 +1,352 @@
+"""Real servers for the suite.
+
+``server``: one uvicorn on 127.0.0.1 (port 0) for the whole session, in a thread.
+``site``: gives each test its own temporary database on that server, by swapping
+the app's runtime, plus helpers to make people, tokens and blogs.
+``spawn``: separate ``liveblog serve`` processes, for restarts, workers and time zones.
+``--store=postgres`` (or LIVEBLOG_TEST_STORE=postgres) runs all of it on PostgreSQL at
+127.0.0.1:5432 (user postgres, trust auth): one database per session, one schema per test
+database; without a reachable server every test skips, except under CI, where they fail.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import os
+import signal
+import socket
+import sqlite3
+import subprocess
+import sys
+import threading
+import time
+from concurrent.futures import Future
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Callable, Coroutine, Iterator
+
+import asyncpg
+import httpx
+import pytest
+import uvicorn
+from sse_starlette.sse import AppStatus
+
+from liveblog import auth, model
+from liveblog.app import create_app
+from liveblog.config import Settings, load_settings
+from liveblog.runtime import Runtime
+
+ROOT = Path(__file__).resolve().parent.parent
+pytest_plugins = ["browser"]  # the `browser`, `page` and `new_page` fixtures (tests/browser.py)
+PG_SERVER = "postgresql://postgres@127.0.0.1:5432"
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption("--store", choices=("sqlite", "postgres"), default=os.environ.get("LIVEBLOG_TEST_STORE", "sqlite"),
+                     help="database backend to run the suite on (postgres: 127.0.0.1:5432, user postgres)")
+
+
+class Databases:
+    """Where each test's database lives: a SQLite file, or a fresh schema in this session's PostgreSQL database."""
+
+    def __init__(self, backend: str) -> None:
+        self.backend = backend
+        self.name = f"liveblog_test_{os.getpid()}"
+        self.loop = asyncio.new_event_loop()  # in its own thread: Playwright's sync API holds the main one
+        self.thread = threading.Thread(target=self.loop.run_forever, daemon=True)
+        self.thread.start()
+        self.schemas: set[str] = set()
+        self.admin: asyncpg.Connection | None = None
+
+    def run(self, coro: Coroutine[Any, Any, Any]) -> Any:
+        return asyncio.run_coroutine_threadsafe(coro, self.loop).result(60)
+
+    def start(self) -> None:
+        if self.backend != "postgres":
+            return
+        try:
+            server = self.run(asyncpg.connect(f"{PG_SERVER}/postgres", timeout=5))
+        except (OSError, asyncpg.PostgresError, asyncio.TimeoutError) as e:
+            message = f"PostgreSQL is not reachable at {PG_SERVER} ({e}); start it or run without --store=postgres"
+            if os.environ.get("CI"):
+                pytest.fail(message, pytrace=False)
+            pytest.skip(message)
+        try:
+            self.run(server.execute(f"DROP DATABASE IF EXISTS {self.name} WITH (FORCE)"))
+            self.run(server.execute(f"CREATE DATABASE {self.name}"))
+        finally:
+            self.run(server.close())
+        self.admin = self.run(asyncpg.connect(f"{PG_SERVER}/{self.name}"))
+
+    def stop(self) -> None:
+        if self.admin is not None:
+            self.run(self.admin.close())
+            server = self.run(asyncpg.connect(f"{PG_SERVER}/postgres"))
+            self.run(server.execute(f"DROP DATABASE IF EXISTS {self.name} WITH (FORCE)"))
+            self.run(server.close())
+        self.loop.call_soon_threadsafe(self.loop.stop)
+        self.thread.join(5)
+        self.loop.close()
+
+    def url(self, db: Path | str) -> str:
+        """The ``--db`` value for a database file a test names (a URL given as a string is kept)."""
+        if self.backend == "sqlite" or isinstance(db, str):
+            return str(db)
+        schema = "t_" + hashlib.sha1(str(db).encode()).hexdigest()[:20]
+        if schema not in self.schemas:
+            assert self.admin is not None
+            self.run(self.admin.execute(f"CREATE SCHEMA {schema}"))
+            self.schemas.add(schema)
+        return f"{PG_SERVER}/{self.name}?search_path={schema}"
+
+    def sql(self, db: str, query: str, *params: Any) -> list[tuple[Any, ...]]:
+        """Rows of a query written for SQLite (``?`` placeholders) against either backend."""
+        if self.backend == "sqlite":
+            with sqlite3.connect(db) as conn:
+                return conn.execute(query, params).fetchall()
+        parts = query.split("?")
+        query = parts[0] + "".join(f"${n}{part}" for n, part in enumerate(parts[1:], start=1))
+
+        async def fetch() -> list[tuple[Any, ...]]:
+            conn = await asyncpg.connect(db)
+            try:
+                return [tuple(r) for r in await conn.fetch(query, *params)]
+            finally:
+                await conn.close()
+
+        return self.run(fetch())  # type: ignore[no-any-return]
+
+
+DATABASES: Databases | None = None
+
+
+@pytest.fixture(scope="session", autouse=True)
+def databases(request: pytest.FixtureRequest) -> Iterator[Databases]:
+    global DATABASES
+    DATABASES = Databases(request.config.getoption("--store"))
+    DATABASES.start()
+    yield DATABASES
+    DATABASES.stop()
+    DATABASES = None
+
+
+def database(db: Path | str) -> str:
+    """What ``--db`` a test database file becomes on the backend the suite runs on."""
+    return DATABASES.url(db) if DATABASES is not None else str(db)
+
+
+@dataclass
+class Server:
+    url: str
+    app: Any
+    loop: asyncio.AbstractEventLoop
+    settings: Settings
+
+    def call(self, coro: Coroutine[Any, Any, Any], timeout: float = 30) -> Any:
+        """Run a coroutine on the server's own event loop (where its store lives)."""
+        return asyncio.run_coroutine_threadsafe(coro, self.loop).result(timeout)
+
+
+@pytest.fixture(scope="session")
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
+    db = tmp_path_factory.mktemp("session") / "boot.db"
+    settings = load_settings({"db": str(db)}, environ={})
+    app = create_app(settings)
+    config = uvicorn.Config(app, host="127.0.0.1", port=0, log_level="warning", timeout_graceful_shutdown=3,
+                            lifespan="on")
+    uv = uvicorn.Server(config)
+    loop = asyncio.new_event_loop()
+    thread = threading.Thread(target=loop.run_forever, daemon=True)
+    thread.start()
+    AppStatus.should_exit = False
+    served: Future[None] = asyncio.run_coroutine_threadsafe(uv.serve(), loop)  # type: ignore[assignment]
+    deadline = time.monotonic() + 15
+    while not uv.started:
+        if served.done():
+            served.result()
+        if time.monotonic() > deadline:
+            raise RuntimeError("test server did not start")
+        time.sleep(0.01)
+    port = uv.servers[0].sockets[0].getsockname()[1]
+    yield Server(url=f"http://127.0.0.1:{port}", app=app, loop=loop, settings=settings)
+    uv.should_exit = True
+    AppStatus.should_exit = True
+    served.result(timeout=15)
+    AppStatus.should_exit = False
+    loop.call_soon_threadsafe(loop.stop)
+    thread.join(timeout=5)
+    loop.close()
+
+
+@dataclass
+class Site:
+    """One test's view of the server: its own database, people and an HTTP client."""
+
+    server: Server
+    settings: Settings
+    client: httpx.Client
+    tokens: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def url(self) -> str:
+        return self.server.url
+
+    @property
+    def runtime(self) -> Runtime:
+        return self.server.app.state.runtime  # type: ignore[no-any-return]
+
+    def call(self, coro: Coroutine[Any, Any, Any]) -> Any:
+        return self.server.call(coro)
+
+    def user(self, name: str, role: str = "correspondent", password: str = "correct horse battery") -> str:
+        """Create a person and return an API token for them."""
+        store = self.runtime.store
+
+        async def make() -> str:
+            now = model.utc_now()
+            user = await store.create_user(name, role, auth.hash_password(password), now)
+            return await auth.issue_token(store, user, auth.API, now)
+
+        token = self.call(make())
+        self.tokens[name] = token
+        return token
+
+    def sql(self, query: str, *params: Any) -> list[tuple[Any, ...]]:
+        """Read this site's database directly, on either backend (SQLite ``?`` placeholders)."""
+        assert DATABASES is not None
+        return DATABASES.sql(self.settings.db, query, *params)
+
+    def headers(self, name: str, **extra: str) -> dict[str, str]:
+        return {"Authorization": f"Bearer {self.tokens[name]}", **extra}
+
+    def blog(self, slug: str = "strike", *, as_: str = "editor", **fields: Any) -> dict[str, Any]:
+        if as_ not in self.tokens:
+            self.user(as_, "editor")
+        r = self.client.post("/api/blogs", json={"slug": slug, "title": fields.pop("title", slug.title()), **fields},
+                             headers=self.headers(as_))
+        assert r.status_code == 201, r.text
+        return r.json()  # type: ignore[no-any-return]
+
+    def post(self, slug: str, body: str, *, as_: str = "editor", headers: dict[str, str] | None = None,
+             **fields: Any) -> httpx.Response:
+        return self.client.post(f"/api/blogs/{slug}/entries", json={"body": body, **fields},
+                                headers={**self.headers(as_), **(headers or {})})
+
+    def entry(self, slug: str, body: str, **kw: Any) -> dict[str, Any]:
+        r = self.post(slug, body, **kw)
+        assert r.status_code == 201, r.text
+        return r.json()  # type: ignore[no-any-return]
+
+
+def use_database(server: Server, settings: Settings) -> None:
+    """Point the running server at a fresh runtime (and database); close the old one."""
+
+    async def swap() -> None:
+        fresh = await Runtime.start(settings)
+        old = server.app.state.runtime
+        server.app.state.runtime = fresh
+        await old.stop()
+
+    server.call(swap())
+
+
+@pytest.fixture
+def site_with(server: Server, tmp_path: Path) -> Iterator[Callable[..., Site]]:
+    """A site with its own database and settings: ``site_with(posts_per_minute=2)``."""
+    clients: list[httpx.Client] = []
+
+    def make(**overrides: Any) -> Site:
+        if DATABASES is not None and DATABASES.backend == "postgres":  # no folder beside a URL
+            overrides.setdefault("media_dir", str(tmp_path / f"media{len(clients)}"))
+        settings = load_settings({"db": database(tmp_path / f"test{len(clients)}.db"), **overrides}, environ={})
+        use_database(server, settings)
+        client = httpx.Client(base_url=server.url, timeout=10)
+        clients.append(client)
+        return Site(server=server, settings=settings, client=client)
+
+    yield make
+    for c in clients:
+        c.close()
+
+
+@pytest.fixture
+def site(site_with: Callable[..., Site]) -> Site:
+    return site_with()
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@dataclass
+class Process:
+    """A ``liveblog serve`` in its own process."""
+
+    proc: subprocess.Popen[str]
+    url: str
+    log: Path
+    log_file: Any
+
+    def output(self) -> str:
+        return self.log.read_text()
+
+    def stop(self, sig: int = signal.SIGTERM, timeout: float = 15) -> int:
+        if self.proc.poll() is None:
+            self.proc.send_signal(sig)
+            try:
+                self.proc.wait(timeout)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait(5)
+                raise AssertionError(f"server did not stop within {timeout}s:\n{self.output()}")
+        return self.proc.returncode
+
+
+def liveblog_cmd(*args: str, db: Path | str, env: dict[str, str] | None = None, timeout: float = 60) -> subprocess.CompletedProcess[str]:
+    """Run the ``liveblog`` CLI like a user would."""
+    full_env = {**os.environ, **(env or {})}
+    return subprocess.run([sys.executable, "-m", "liveblog", *args, "--db", database(db)], capture_output=True,
+                          text=True, env=full_env, timeout=timeout, cwd=ROOT)
+
+
+@pytest.fixture
+def spawn(tmp_path: Path) -> Iterator[Callable[..., Process]]:
+    """Start ``liveblog serve`` processes; all are stopped at the end of the test."""
+    started: list[Process] = []
+
+    def start(db: Path | str, *args: str, env: dict[str, str] | None = None, port: int | None = None) -> Process:
+        port = port or free_port()
+        log = tmp_path / f"serve-{len(started)}.log"
+        full_env = {k: v for k, v in os.environ.items() if not k.startswith("LIVEBLOG_")}
+        if DATABASES is not None and DATABASES.backend == "postgres":
+            full_env["LIVEBLOG_MEDIA_DIR"] = str(tmp_path / "media")
+        full_env.update(env or {})
+        log_file = log.open("w")
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "liveblog", "serve", "--db", database(db), "--port", str(port), *args],
+            stdout=log_file, stderr=subprocess.STDOUT, text=True, env=full_env, cwd=ROOT,
+        )
+        process = Process(proc, f"http://127.0.0.1:{port}", log, log_file)
+        started.append(process)
+        deadline = time.monotonic() + 30
+        while True:
+            if proc.poll() is not None:
+                raise AssertionError(f"server exited with {proc.returncode}:\n{process.output()}")
+            try:
+                if httpx.get(process.url + "/healthz", timeout=1).status_code == 200:
+                    return process
+            except httpx.HTTPError:
+                pass
+            if time.monotonic() > deadline:
+                raise AssertionError(f"server did not answer within 30s:\n{process.output()}")
+            time.sleep(0.1)
+
+    yield start
+    for p in started:
+        if p.proc.poll() is None:
+            p.proc.kill()
+            p.proc.wait(10)
+        p.log_file.close()

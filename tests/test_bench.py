@@ -1,0 +1,19 @@
+"""`liveblog bench` runs end to end on a small load and reports no loss (figures are for the README, not asserted)."""
+
+import json
+import subprocess
+import sys
+
+from conftest import ROOT
+
+
+def test_bench_reports_every_event_delivered_once():
+    done = subprocess.run([sys.executable, "-m", "liveblog", "bench", "--readers", "40", "--posts", "3",
+                           "--interval", "0.05", "--processes", "2", "--json"],
+                          capture_output=True, text=True, timeout=180, cwd=ROOT)
+    assert done.returncode == 0, done.stdout + done.stderr
+    [result] = json.loads(done.stdout.strip().splitlines()[-1])
+    assert result["readers_connected"] == 40
+    assert result["events_lost"] == 0 and result["duplicates"] == 0
+    for key in ("p50_ms", "p99_ms", "rss_per_reader_kib", "cpu_us_per_delivery", "accepts_per_s", "posts_per_s"):
+        assert key in result

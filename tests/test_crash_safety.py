@@ -1,0 +1,14 @@
+"""A server killed with SIGKILL mid-burst loses no acknowledged entry (scripts/crash_check.py, 2 runs here)."""
+
+import subprocess
+import sys
+
+from conftest import ROOT
+
+
+def test_sigkill_during_posting_loses_nothing_acknowledged():
+    done = subprocess.run([sys.executable, "scripts/crash_check.py", "--runs", "2", "--clients", "4"],
+                          capture_output=True, text=True, timeout=240, cwd=ROOT)
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "2 of 2 runs lost nothing" in done.stdout
+    assert done.stdout.count("OK") == 2

@@ -1,0 +1,80 @@
+"""CSRF: every desk form and every cookie-authenticated API call carries the session's token.
+
+Pins: a desk form POST without the CSRF field, or with another session's token, is refused
+with 403 and changes nothing; the JSON API accepts the session cookie only with the right
+X-CSRF-Token header on unsafe methods (GET needs none); Bearer tokens work as before,
+without any CSRF header; the sign-in form itself needs its own token; sign-out without the
+token does not end the session.
+"""
+
+from __future__ import annotations
+
+import httpx
+
+from desk import PASSWORD, signed_in
+
+
+def entries(site, slug: str = "strike") -> list[dict]:
+    return site.client.get(f"/api/blogs/{slug}").json()["entries"]
+
+
+def test_a_desk_form_without_the_token_is_refused(site):
+    site.blog("strike")
+    client, csrf = signed_in(site, "amal")
+    r = client.post("/desk/strike/entries", data={"body": "no token"})
+    assert r.status_code == 403
+    r = client.post("/desk/strike/entries", data={"body": "wrong token", "csrf": "0" * 64})
+    assert r.status_code == 403
+    assert entries(site) == []
+    assert client.post("/desk/strike/entries", data={"body": "right token", "csrf": csrf}).status_code == 303
+    assert [e["body"] for e in entries(site)] == ["right token"]
+    client.close()
+
+
+def test_another_sessions_token_does_not_fit(site):
+    site.blog("strike")
+    amal, _ = signed_in(site, "amal")
+    basma, other_csrf = signed_in(site, "basma")
+    basma.close()
+    assert amal.post("/desk/strike/entries", data={"body": "x", "csrf": other_csrf}).status_code == 403
+    assert amal.post("/api/blogs/strike/entries", json={"body": "x"},
+                     headers={"X-CSRF-Token": other_csrf}).status_code == 403
+    assert entries(site) == []
+    amal.close()
+
+
+def test_the_api_takes_the_session_cookie_only_with_the_csrf_header(site):
+    site.blog("strike")
+    client, csrf = signed_in(site, "amal")
+    r = client.post("/api/blogs/strike/entries", json={"body": "no header"})
+    assert r.status_code == 403 and r.json()["error"] == "CSRF token missing or wrong"
+    assert entries(site) == []
+    assert client.get("/api/blogs/strike").status_code == 200, "reads need no token"
+    r = client.post("/api/blogs/strike/entries", json={"body": "with header"}, headers={"X-CSRF-Token": csrf})
+    assert r.status_code == 201 and r.json()["author"] == "amal"
+    client.close()
+
+
+def test_bearer_tokens_need_no_csrf_header(site):
+    site.blog("strike")
+    token = site.user("amal", password=PASSWORD)
+    r = site.client.post("/api/blogs/strike/entries", json={"body": "from a script"},
+                         headers={"Authorization": f"Bearer {token}"})
+    assert r.status_code == 201
+
+
+def test_the_sign_in_form_needs_its_token(site):
+    site.user("amal", password=PASSWORD)
+    with httpx.Client(base_url=site.url) as client:
+        client.get("/login")
+        r = client.post("/login", data={"name": "amal", "password": PASSWORD})
+        assert r.status_code == 403 and "lb_session" not in client.cookies
+
+
+def test_sign_out_without_the_token_keeps_the_session(site):
+    client, csrf = signed_in(site, "amal")
+    cookie = client.cookies["lb_session"]
+    client.post("/logout", data={})
+    with httpx.Client(base_url=site.url, cookies={"lb_session": cookie}) as same:
+        assert same.get("/desk").status_code == 200
+    client.close()

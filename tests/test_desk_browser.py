@@ -1,0 +1,120 @@
+"""The desk in headless Chromium at 390x844: sign in, post, correct, supersede, withdraw, add a photo.
+
+Pins: a correspondent signs in through the form and reaches the desk; the compose box fits
+the phone's width (360 px too, with touch targets at least 44 px tall); posting with
+JavaScript does not reload the page and the update shows on the reader page; Correct publishes the note readers see; Supersede ticks the entry in the
+picker and the new update supersedes it; Withdraw leaves the reader page a tombstone; a
+photo carrying EXIF GPS is uploaded, placed in the text, and stored without any metadata.
+"""
+
+from __future__ import annotations
+
+import io
+import os
+
+from PIL import Image
+
+from desk import browser_sign_in
+from test_media import gps_jpeg
+
+
+def reader(site, new_page, slug: str = "strike"):
+    other = new_page()
+    other.goto(f"{site.url}/blogs/{slug}")
+    return other
+
+
+def post(page, body: str) -> None:
+    page.fill("#body", body)
+    page.click("#send")
+    page.wait_for_function("() => !document.querySelector('#outbox-items li')")
+
+
+def test_sign_in_post_and_see_it_on_the_reader_page(site, page, new_page):
+    site.blog("strike", title="General strike")
+    browser_sign_in(page, site, "amal")
+    page.click("text=General strike")
+    page.wait_for_url(site.url + "/desk/strike")
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390, "no sideways scrolling on a phone"
+    page.evaluate("window.notReloaded = true")
+    page.fill("#headline", "Ports shut")
+    page.check("#key_event")
+    post(page, "Dockers walked out at **six**.")
+    assert page.evaluate("window.notReloaded") is True, "posting did not reload the page"
+    assert "Ports shut" in page.inner_text("#desk-entries")
+    readers = reader(site, new_page)
+    article = readers.locator("article.entry").first
+    assert "Ports shut" in article.inner_text() and "six" in article.inner_text()
+    assert "key event" in article.inner_text().lower()
+
+
+def test_correct_supersede_and_withdraw_through_the_ui(site, page, new_page):
+    site.blog("strike")
+    browser_sign_in(page, site, "amal")
+    page.goto(site.url + "/desk/strike")
+    post(page, "Two arrested at the square.")
+    first = site.client.get("/api/blogs/strike").json()["entries"][0]["id"]
+    page.reload()
+
+    page.click(f"#desk-entry-{first} >> text=Correct")
+    page.fill("#body", "Twelve arrested at the square.")
+    page.fill("#note", "Police now say twelve, not two.")
+    page.click("main form.desk-form button[type=submit]")
+    page.wait_for_url(site.url + "/desk/strike")
+    readers = reader(site, new_page)
+    entry = readers.locator(f"#entry-{first}")
+    assert "Twelve arrested" in entry.inner_text() and "Police now say twelve, not two." in entry.inner_text()
+
+    page.click(f"#desk-entry-{first} >> text=Supersede")
+    assert page.is_checked(f"input[name=supersedes][value='{first}']")
+    post(page, "All detainees released tonight.")
+    entries = site.client.get("/api/blogs/strike").json()["entries"]
+    newest = [e for e in entries if e["id"] != first][0]
+    assert newest["supersedes"] == [first]
+    readers.reload()
+    assert "Superseded by" in readers.locator(f"#entry-{first}").inner_text()
+
+    page.reload()
+    page.click(f"#desk-entry-{newest['id']} >> text=Withdraw")
+    page.fill("#note", "Not confirmed by families.")
+    page.click("main form.desk-form button[type=submit]")
+    page.wait_for_url(site.url + "/desk/strike")
+    readers.reload()
+    tomb = readers.locator(f"#entry-{newest['id']}").inner_text()
+    assert "Withdrawn" in tomb and "Not confirmed by families." in tomb and "detainees" not in tomb
+
+
+def test_a_photo_loses_its_gps_on_the_way_in(site, page, new_page, tmp_path):
+    site.blog("strike")
+    browser_sign_in(page, site, "amal")
+    page.goto(site.url + "/desk/strike")
+    photo = tmp_path / "IMG_0001.jpg"
+    photo.write_bytes(gps_jpeg())
+    page.set_input_files("#photo", str(photo))
+    page.fill("#caption", "Crowd at noon")
+    page.click("#add-photo")
+    page.wait_for_function("() => document.getElementById('body').value.includes('/media/')")
+    assert page.locator("#preview img").count() == 1
+    post(page, page.input_value("#body") + "\nThe square at noon.")
+    [name] = site.sql("SELECT id FROM media")[0]
+    with open(os.path.join(site.settings.media_path, name), "rb") as f:
+        stored = f.read()
+    img = Image.open(io.BytesIO(stored))
+    assert len(img.getexif()) == 0 and b"Exif" not in stored and max(img.size) == 1600
+    readers = reader(site, new_page)
+    img_el = readers.locator("article.entry img").first
+    assert img_el.get_attribute("src") == f"/media/{name}" and img_el.get_attribute("alt") == "Crowd at noon"
+    assert readers.evaluate("document.querySelector('article.entry img').naturalWidth") == 1600
+
+
+def test_the_compose_box_fits_a_360_px_phone_with_thumb_sized_targets(site, new_page):
+    site.blog("strike")
+    site.entry("strike", "An earlier update.")
+    page = new_page(viewport={"width": 360, "height": 740})
+    browser_sign_in(page, site, "amal")
+    page.goto(site.url + "/desk/strike")
+    assert page.evaluate("document.documentElement.scrollWidth") <= 360
+    assert page.evaluate("getComputedStyle(document.getElementById('body')).fontSize") == "16px", "no zoom on focus"
+    for selector in ("#send", "#headline", "#body", "label.toggle", "details.supersedes summary", ".actions .button"):
+        box = page.locator(selector).first.bounding_box()
+        assert box and box["height"] >= 44 and box["x"] >= 0 and box["x"] + box["width"] <= 360, selector

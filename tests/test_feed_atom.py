@@ -1,0 +1,61 @@
+"""Atom (RFC 4287) with RFC 6721 tombstones for withdrawn entries and links to superseded ones."""
+
+from xml.etree import ElementTree as ET
+
+import feedparser
+
+A = "{http://www.w3.org/2005/Atom}"
+AT = "{http://purl.org/atompub/tombstones/1.0}"
+
+
+def atom(site):
+    r = site.client.get("/blogs/strike/feed.atom")
+    assert r.status_code == 200
+    assert r.headers["content-type"].startswith("application/atom+xml")
+    return r.content
+
+
+def test_atom_is_valid_and_complete(site):
+    site.blog("strike", summary="Day one")
+    a = site.entry("strike", "Police say **50** hurt", headline="Casualties", key_event=True)
+    raw = atom(site)
+    parsed = feedparser.parse(raw)
+    assert not parsed.bozo, parsed.bozo_exception
+    assert parsed.feed.title == "Strike" and parsed.feed.subtitle == "Day one"
+    [entry] = parsed.entries
+    assert entry.id == f"urn:liveblog:strike-{a['id']}" and entry.title == "Casualties"
+    assert entry.link == f"{site.url}/blogs/strike/entries/{a['id']}"
+    assert "<strong>50</strong>" in entry.content[0].value and entry.author == "editor"
+    root = ET.fromstring(raw)
+    for required in ("id", "title", "updated"):
+        assert root.find(A + required) is not None
+    for element in root.findall(A + "entry"):
+        for required in ("id", "title", "updated"):
+            assert element.find(A + required) is not None
+
+
+def test_withdrawn_entries_are_tombstones(site):
+    site.blog("strike")
+    a = site.entry("strike", "A name that must not be published")
+    site.client.post(f"/api/blogs/strike/entries/{a['id']}/retraction", json={"note": "Protecting a source"},
+                     headers=site.headers("editor"))
+    raw = atom(site)
+    assert not feedparser.parse(raw).bozo
+    root = ET.fromstring(raw)
+    assert root.findall(A + "entry") == []
+    [tomb] = root.findall(AT + "deleted-entry")
+    assert tomb.get("ref") == f"urn:liveblog:strike-{a['id']}"
+    retracted = site.client.get(f"/api/blogs/strike/entries/{a['id']}").json()["retracted"]
+    assert tomb.get("when") == retracted["at"]
+    assert "Protecting a source" in tomb.find(AT + "comment").text
+    assert b"must not be published" not in raw
+
+
+def test_superseding_entries_link_what_they_supersede(site):
+    site.blog("strike")
+    a = site.entry("strike", "50 hurt")
+    b = site.entry("strike", "70 hurt", supersedes=[a["id"]])
+    root = ET.fromstring(atom(site))
+    newer = next(e for e in root.findall(A + "entry") if e.find(A + "id").text.endswith(f"-{b['id']}"))
+    links = [l.get("href") for l in newer.findall(A + "link") if l.get("rel", "").endswith("/supersedes")]
+    assert links == [f"{site.url}/blogs/strike/entries/{a['id']}"]

@@ -1,0 +1,47 @@
+"""Feeds and the reader page are cacheable: ETag from the last event, Last-Modified, 304, CORS on feeds."""
+
+import time
+
+import pytest
+
+
+@pytest.mark.parametrize("path", ["/blogs/strike/feed.json", "/blogs/strike/feed.atom", "/blogs/strike"])
+def test_conditional_get_returns_304_until_something_changes(site, path):
+    site.blog("strike")
+    entry = site.entry("strike", "50 hurt")
+    time.sleep(1.05)  # Last-Modified waits for the second of the last change to end
+    first = site.client.get(path)
+    etag, modified = first.headers["etag"], first.headers["last-modified"]
+    assert modified.endswith(" GMT")
+    again = site.client.get(path, headers={"If-None-Match": etag})
+    assert again.status_code == 304 and again.content == b"" and again.headers["etag"] == etag
+    assert site.client.get(path, headers={"If-Modified-Since": modified}).status_code == 304
+    site.client.post(f"/api/blogs/strike/entries/{entry['id']}/corrections", json={"body": "60 hurt", "note": "n"},
+                     headers=site.headers("editor"))
+    changed = site.client.get(path, headers={"If-None-Match": etag})
+    assert changed.status_code == 200 and changed.headers["etag"] != etag
+
+
+def test_feed_headers_for_cdns_and_other_sites(site):
+    site.blog("strike")
+    for path in ("/blogs/strike/feed.json", "/blogs/strike/feed.atom"):
+        r = site.client.get(path)
+        assert r.headers["cache-control"] == "public, max-age=5, stale-while-revalidate=30"
+        assert r.headers["access-control-allow-origin"] == "*"
+
+
+def test_json_and_atom_have_different_etags(site):
+    site.blog("strike")
+    json_tag = site.client.get("/blogs/strike/feed.json").headers["etag"]
+    atom_tag = site.client.get("/blogs/strike/feed.atom").headers["etag"]
+    assert json_tag != atom_tag
+
+
+@pytest.mark.parametrize("path", ["/blogs/strike/feed.json", "/blogs/strike"])
+def test_no_last_modified_in_the_second_of_a_change(site, path):
+    """A date has one-second grain: sent during the second of a change, it would also cover a later change in it."""
+    site.blog("strike")
+    site.entry("strike", "50 hurt")
+    r = site.client.get(path)
+    assert r.headers.get("last-modified") != r.headers["date"]
+    assert "etag" in r.headers

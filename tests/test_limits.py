@@ -1,0 +1,49 @@
+"""Limits with clear errors: bodies (413), entries per minute per person and streams per address (429 + Retry-After)."""
+
+import httpx
+
+from sse import read_stream
+
+
+def test_entries_per_minute_per_person(site_with):
+    site = site_with(posts_per_minute=3)
+    site.blog("strike")
+    site.user("amal")
+    for i in range(3):
+        assert site.post("strike", f"update {i}", as_="amal").status_code == 201
+    r = site.post("strike", "one too many", as_="amal")
+    assert r.status_code == 429
+    assert r.json()["error"].startswith("too many entries") and r.json()["detail"] == {"limit_per_minute": 3}
+    assert 1 <= int(r.headers["retry-after"]) <= 60
+    assert len(site.client.get("/api/blogs/strike").json()["entries"]) == 3
+    assert site.post("strike", "someone else", as_="editor").status_code == 201
+
+
+def test_streams_per_address(site_with):
+    site = site_with(streams_per_address=2)
+    site.blog("strike")
+    url = f"{site.url}/blogs/strike/events"
+    with httpx.stream("GET", url, timeout=10) as one, httpx.stream("GET", url, timeout=10) as two:
+        assert one.status_code == two.status_code == 200
+        refused = httpx.get(url, timeout=10)
+        assert refused.status_code == 429 and refused.headers["retry-after"] == "30"
+        assert refused.json()["error"] == "too many open streams from this address"
+    # closed streams give their places back
+    frames = read_stream(url + "?since=0", until=lambda f: any(x.id for x in f))
+    assert frames
+
+
+def test_an_unknown_blog_does_not_use_up_stream_places(site_with):
+    site = site_with(streams_per_address=1)
+    site.blog("strike")
+    for _ in range(3):
+        assert httpx.get(f"{site.url}/blogs/nope/events").status_code == 404
+    assert read_stream(f"{site.url}/blogs/strike/events?since=0", until=lambda f: any(x.id for x in f))
+
+
+def test_oversized_headers_are_refused_with_431(site_with):
+    site = site_with(max_header_bytes=2048)
+    r = site.client.get("/api/blogs", headers={"X-Padding": "x" * 4096})
+    assert r.status_code == 431
+    assert r.json() == {"error": "request headers too large", "detail": {"limit_bytes": 2048}}
+    assert site.client.get("/api/blogs", headers={"X-Padding": "x" * 1000}).status_code == 200

@@ -1,0 +1,91 @@
+"""The one sanitizer: Markdown in, linkified, cleaned by nh3's allow-list; hostile HTML comes out inert."""
+
+from html.parser import HTMLParser
+
+import pytest
+
+from liveblog.sanitize import ALLOWED_ATTRIBUTES, ALLOWED_TAGS, render_markdown, to_text
+
+
+class Inspector(HTMLParser):
+    """Collects what a browser would see as elements and attributes (text is inert)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.problems: list[str] = []
+
+    def handle_starttag(self, tag, attrs):
+        if tag not in ALLOWED_TAGS:
+            self.problems.append(f"tag {tag}")
+        for name, value in attrs:
+            allowed = ALLOWED_ATTRIBUTES.get(tag, set()) | ALLOWED_ATTRIBUTES["*"]
+            if name not in allowed and not (tag == "a" and name == "rel"):
+                self.problems.append(f"attribute {tag}.{name}")
+            if name in ("href", "src") and value and value.strip().lower().startswith(("javascript:", "data:", "vbscript:")):
+                self.problems.append(f"url {value}")
+
+
+def problems(html: str) -> list[str]:
+    inspector = Inspector()
+    inspector.feed(html)
+    inspector.close()
+    return inspector.problems
+
+HOSTILE = [
+    "<script>alert(1)</script>",
+    "<img src=x onerror=alert(1)>",
+    '<a href="javascript:alert(1)">click</a>',
+    "[click](javascript:alert(1))",
+    '<a href="JaVaScRiPt:alert(1)">x</a>',
+    '<a href="&#106;avascript:alert(1)">x</a>',
+    '<iframe src="https://evil.example"></iframe>',
+    "<svg onload=alert(1)><circle/></svg>",
+    '<svg><a xlink:href="javascript:alert(1)"><text>x</text></a></svg>',
+    '<math><mtext><table><mglyph><style><img src=x onerror=alert(1)>',
+    '<div style="background:url(javascript:alert(1))">x</div>',
+    '<p style="width: expression(alert(1))">x</p>',
+    '<a href="data:text/html;base64,PHNjcmlwdD5hbGVydCgxKTwvc2NyaXB0Pg==">x</a>',
+    '<object data="x.swf"></object><embed src="x.swf">',
+    '<form action="https://evil.example"><input name=q></form>',
+    "<noscript><p title=\"</noscript><img src=x onerror=alert(1)>\">",
+    '<details open ontoggle=alert(1)>',
+    '<body onload=alert(1)>',
+    '<base href="https://evil.example/">',
+    '<meta http-equiv="refresh" content="0;url=https://evil.example">',
+]
+
+
+@pytest.mark.parametrize("payload", HOSTILE)
+def test_hostile_html_comes_out_inert(payload):
+    html = render_markdown(payload)
+    assert problems(html) == [], html
+    assert "<script" not in html.lower()
+
+
+def test_markdown_is_rendered():
+    html = render_markdown("**Bold**, *em*, `code`\n\n- one\n- two\n\n> quoted")
+    assert "<strong>Bold</strong>" in html and "<em>em</em>" in html and "<code>code</code>" in html
+    assert "<ul>" in html and "<blockquote>" in html
+
+
+def test_bare_urls_are_linked_with_nofollow_noopener():
+    html = render_markdown("Live pictures at https://example.org/live?x=1&y=2 now")
+    assert '<a href="https://example.org/live?x=1&amp;y=2" rel="nofollow noopener">' in html
+
+
+def test_markdown_links_get_rel_too():
+    assert render_markdown("[report](https://example.org)") == (
+        '<p><a href="https://example.org" rel="nofollow noopener">report</a></p>')
+
+
+def test_urls_in_code_are_not_linked():
+    assert "<a" not in render_markdown("`https://example.org`")
+
+
+def test_photos_from_our_media_folder_are_kept():
+    assert render_markdown("![Crowd at the gate](/media/abc.jpg)") == (
+        '<p><img src="/media/abc.jpg" alt="Crowd at the gate"></p>')
+
+
+def test_plain_text_for_feeds():
+    assert to_text(render_markdown("A &amp; **B** <script>x</script>")) == "A & B"

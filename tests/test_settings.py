@@ -1,0 +1,36 @@
+"""Every setting is declared once, has help, and is documented in the README."""
+
+from dataclasses import fields
+from pathlib import Path
+
+import pytest
+
+from liveblog.config import SETTINGS, Settings, load_settings
+
+README = (Path(__file__).resolve().parent.parent / "README.md").read_text()
+
+
+def test_the_table_and_the_settings_object_agree():
+    assert [s.name for s in SETTINGS] == [f.name for f in fields(Settings)]
+    for setting in SETTINGS:
+        assert getattr(Settings(), setting.name) == setting.default, setting.name
+        assert setting.help
+
+
+@pytest.mark.parametrize("setting", SETTINGS, ids=lambda s: s.name)
+def test_each_setting_is_documented(setting):
+    assert f"`{setting.env}`" in README
+
+
+def test_flags_win_over_environment_over_defaults():
+    env = {"LIVEBLOG_PORT": "9000", "LIVEBLOG_DB": "/tmp/env.db", "LIVEBLOG_PROXY_HEADERS": "true"}
+    settings = load_settings({"port": 9100}, environ=env)
+    assert settings.port == 9100 and settings.db == "/tmp/env.db" and settings.proxy_headers is True
+    assert load_settings(environ={}).db == "liveblog.db"
+
+
+def test_bad_values_fail_loudly():
+    with pytest.raises(ValueError, match="LIVEBLOG_PORT"):
+        load_settings(environ={"LIVEBLOG_PORT": "eighty"})
+    with pytest.raises(KeyError):
+        load_settings({"no_such_setting": 1}, environ={})

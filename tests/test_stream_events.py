@@ -1,0 +1,85 @@
+"""Each change reaches readers as one SSE event: id = the blog's seq, the JSON after the change, and its HTML."""
+
+import threading
+import time
+
+import httpx
+
+from sse import events, read_stream
+
+
+def test_a_post_reaches_a_connected_reader_with_its_html(site):
+    site.blog("strike")
+    url = f"{site.url}/blogs/strike/events"
+    posted = {}
+
+    def post_when_open(response):
+        def later():
+            time.sleep(0.2)
+            posted["entry"] = site.entry("strike", "Tear gas at the **station**", headline="Station")
+        threading.Thread(target=later).start()
+
+    frames = read_stream(url, until=lambda f: len(events(f)) >= 1, on_open=post_when_open)
+    [event] = events(frames)
+    assert frames[0].retry == 2000
+    assert event.event == "entry.created" and event.id == "2"
+    data = event.json()
+    assert data["id"] == posted["entry"]["id"] and data["body_html"] == posted["entry"]["body_html"]
+    assert f'id="entry-{data["id"]}"' in data["html"] and "<strong>station</strong>" in data["html"]
+
+
+def test_every_kind_of_change_is_an_event_in_order(site):
+    site.blog("strike")
+    a = site.entry("strike", "50 hurt")
+    site.client.post(f"/api/blogs/strike/entries/{a['id']}/corrections", json={"body": "60 hurt", "note": "n"},
+                     headers=site.headers("editor"))
+    b = site.entry("strike", "70 hurt", supersedes=[a["id"]])
+    site.client.post(f"/api/blogs/strike/entries/{b['id']}/retraction", json={"note": "unverified"},
+                     headers=site.headers("editor"))
+    site.client.patch("/api/blogs/strike", json={"status": "ended"}, headers=site.headers("editor"))
+    frames = read_stream(f"{site.url}/blogs/strike/events?since=0", until=lambda f: len(events(f)) >= 6)
+    got = events(frames)
+    assert [f.id for f in got] == ["1", "2", "3", "4", "5", "6"]
+    assert [f.event for f in got] == ["blog.updated", "entry.created", "entry.corrected", "entry.created",
+                                     "entry.retracted", "blog.updated"]
+    assert got[2].json()["body"] == "60 hurt" and got[3].json()["supersedes"] == [a["id"]]
+    assert got[4].json()["status"] == "retracted" and "Withdrawn" in got[4].json()["html"]
+    assert got[5].json()["status"] == "ended"
+
+
+def test_stream_headers_stop_proxies_buffering(site):
+    site.blog("strike")
+    seen = {}
+    read_stream(f"{site.url}/blogs/strike/events", until=lambda f: True,
+                headers={"Accept-Encoding": "gzip"}, on_open=lambda r: seen.update(r.headers))
+    assert seen["content-type"].startswith("text/event-stream")
+    assert seen["cache-control"] == "no-cache" and seen["x-accel-buffering"] == "no"
+    assert seen["access-control-allow-origin"] == "*"
+    assert "content-encoding" not in seen
+
+
+def test_heartbeats_are_comments(site_with):
+    site = site_with(heartbeat_seconds=0.2)
+    site.blog("strike")
+    frames = read_stream(f"{site.url}/blogs/strike/events", until=lambda f: sum(len(x.comments) for x in f) >= 2)
+    assert events(frames) == [] or all(f.event == "reset" for f in events(frames))
+    assert all(c.startswith("ping") for f in frames for c in f.comments)
+
+
+def test_unknown_blog_is_404(site):
+    r = httpx.get(f"{site.url}/blogs/nope/events")
+    assert r.status_code == 404
+
+
+def test_polling_clients_get_the_same_events_as_json(site):
+    site.blog("strike")
+    for i in range(5):
+        site.entry("strike", f"update {i}")
+    page = site.client.get("/api/blogs/strike/events?since=2&limit=2").json()
+    assert [e["id"] for e in page["events"]] == [3, 4] and page["next_since"] == 4
+    assert page["events"][0]["event"] == "entry.created" and page["events"][0]["data"]["body"] == "update 1"
+    rest = site.client.get(f"/api/blogs/strike/events?since={page['next_since']}").json()
+    assert [e["id"] for e in rest["events"]] == [5, 6] and rest["next_since"] is None
+    assert rest["last_event_id"] == 6
+    assert site.client.get("/api/blogs/strike/events?since=-1").status_code == 422
+    assert site.client.get("/api/blogs/nope/events").status_code == 404

@@ -1,0 +1,27 @@
+"""Times are UTC in JSON and GMT in time_gmt, whatever the server's local time zone."""
+
+from datetime import datetime, timezone
+
+import httpx
+
+from liveblog.model import date_gmt, iso, parse_iso, time_gmt
+
+
+def test_gmt_formatting_ignores_offsets():
+    ny = parse_iso("2026-11-22T12:54:03-05:00")
+    assert iso(ny) == "2026-11-22T17:54:03.000Z"
+    assert time_gmt(ny) == "17:54 GMT"
+    assert date_gmt(ny) == "22 Nov 2026"
+
+
+def test_a_server_in_new_york_still_speaks_gmt(spawn, tmp_path):
+    server = spawn(tmp_path / "ny.db", env={"TZ": "America/New_York"})
+    token = next(line.split()[-1] for line in server.output().splitlines() if "API token" in line)
+    headers = {"Authorization": f"Bearer {token}"}
+    assert httpx.post(server.url + "/api/blogs", json={"slug": "ny", "title": "NY"}, headers=headers).status_code == 201
+    entry = httpx.post(server.url + "/api/blogs/ny/entries", json={"body": "x"}, headers=headers).json()
+    now = datetime.now(timezone.utc)
+    published = datetime.fromisoformat(entry["published_at"].replace("Z", "+00:00"))
+    assert entry["published_at"].endswith("Z")
+    assert abs((now - published).total_seconds()) < 60
+    assert entry["time_gmt"] == published.strftime("%H:%M GMT")
