@@ -210,7 +210,7 @@ def _check_name(name: str) -> str:
 
 
 def _settings(args: argparse.Namespace) -> Settings:
-    keys = ("db", "host", "port", "workers", "base_url")
+    keys = ("db", "host", "port", "workers", "base_url", "grip_url", "grip_key")
     return load_settings({k: getattr(args, k, None) for k in keys})
 
 
@@ -230,6 +230,11 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--port", type=int, help="port (default 8000; 0 picks a free one)")
     serve.add_argument("--workers", type=int, help="worker processes sharing the database (default 1)")
     serve.add_argument("--base-url", dest="base_url", help="public URL of the site, for links in feeds")
+    serve.add_argument("--grip", dest="grip_url", metavar="URL",
+                       help="hold readers in Pushpin: its publish endpoint(s), comma-separated, e.g. "
+                       "http://127.0.0.1:5561 (or LIVEBLOG_GRIP_URL); see docs/deploy.md")
+    serve.add_argument("--grip-key", dest="grip_key", metavar="KEY",
+                       help="Pushpin's sig_key, to check the Grip-Sig of requests it forwards (or LIVEBLOG_GRIP_KEY)")
     serve.add_argument("--demo", action="store_true", help="also create a demo blog with a few entries")
     serve.set_defaults(func=cmd_serve)
 

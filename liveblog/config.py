@@ -41,6 +41,9 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("login_attempts", 5, "Failed sign-ins per account or address per 15 minutes (429 above)."),
     Setting("media_dir", "", "Where photos are stored (default: a 'media' folder beside the database)."),
     Setting("proxy_headers", False, "Trust X-Forwarded-* from the proxy: client address, HTTPS, HSTS."),
+    Setting("grip_url", "", "Pushpin publish endpoints, comma-separated (http://127.0.0.1:5561): readers are "
+            "held by Pushpin and each event is published to every one of them."),
+    Setting("grip_key", "", "Pushpin's sig_key: stream requests must carry a Grip-Sig signed with it."),
 )
 
 _BY_NAME = {s.name: s for s in SETTINGS}
@@ -66,6 +69,12 @@ class Settings:
     login_attempts: int = 5
     media_dir: str = ""
     proxy_headers: bool = False
+    grip_url: str = ""
+    grip_key: str = ""
+
+    @property
+    def grip_endpoints(self) -> list[str]:
+        return [u.strip() for u in self.grip_url.split(",") if u.strip()]
 
     @property
     def media_path(self) -> str:

@@ -93,8 +93,10 @@ def encode(event: Event, html_for: Callable[[dict[str, object]], str]) -> bytes:
 
 class Hub:
     def __init__(self, store: Store, html_for: Callable[[dict[str, object]], str], *, queue: int,
-                 poll_interval: float, heartbeat: float) -> None:
+                 poll_interval: float, heartbeat: float,
+                 outlet: Callable[[str, int, bytes], None] | None = None) -> None:
         self.store = store
+        self.outlet = outlet  # where else each new frame goes (a GRIP publisher), once per event
         self.heartbeat = heartbeat
         self.html_for = html_for
         self.queue = queue
@@ -215,6 +217,8 @@ class Hub:
         if len(self.entry_seqs) > FRAME_CACHE:
             self.entry_seqs.pop(next(iter(self.entry_seqs)))
         self.heads[event.blog] = max(event.seq, self.heads.get(event.blog, 0))
+        if self.outlet is not None:
+            self.outlet(event.blog, event.seq, frame)
         for sub in self.subscribers.get(event.blog, ()):
             sub.offer(event.seq, frame)
         self.delivered += len(self.subscribers.get(event.blog, ()))

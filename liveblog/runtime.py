@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from starlette.requests import HTTPConnection
 
 from .config import Settings
+from .grip import Publisher
 from .hub import Hub
 from .limits import Gauge, SlidingWindow
 from .render import entry_html
@@ -25,20 +26,26 @@ class Runtime:
     posts: SlidingWindow
     streams: Gauge
     limits: dict[str, SlidingWindow] = field(default_factory=dict)  # rate limiters, by purpose
+    publisher: Publisher | None = None  # with --grip: feeds Pushpin
 
     @classmethod
     async def start(cls, settings: Settings) -> Runtime:
         store = open_store(settings.db)
         await store.open()
+        publisher = Publisher(store, settings.grip_endpoints) if settings.grip_endpoints else None
+        if publisher is not None:
+            await publisher.start()
         hub = Hub(store, entry_html, queue=settings.subscriber_queue, poll_interval=settings.poll_interval,
-                  heartbeat=settings.heartbeat_seconds)
+                  heartbeat=settings.heartbeat_seconds, outlet=publisher.offer if publisher else None)
         await hub.start()
         return cls(settings=settings, store=store, hub=hub, posts=SlidingWindow(settings.posts_per_minute, 60.0),
-                   streams=Gauge(settings.streams_per_address))
+                   streams=Gauge(settings.streams_per_address), publisher=publisher)
 
     async def stop(self) -> None:
-        """Streams end first (the hub closes every reader), then the database."""
+        """Streams end first (the hub closes every reader), then the publisher, then the database."""
         await self.hub.stop()
+        if self.publisher is not None:
+            await self.publisher.stop()
         await self.store.close()
 
 

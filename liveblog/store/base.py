@@ -212,6 +212,13 @@ class Store(ABC):
         """A consistent copy of the live database at ``path``, taken while it serves."""
         raise NotImplementedError(f"{type(self).__name__} has no built-in backup; use the database's own tools")
 
+    async def claim_publisher(self) -> bool:
+        """Whether this process is the one that publishes events to the push tier (GRIP).
+
+        One process per database holds the claim, kept while it lives and passed on when it
+        dies. A backend that only one process can open may keep this default."""
+        return True
+
     async def wait_for_change(self, timeout: float) -> None:
         """Return when the log may have grown, or after ``timeout``: what log followers wait on.
 

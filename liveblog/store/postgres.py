@@ -231,6 +231,7 @@ class PostgresStore(Store):
         self._pool: asyncpg.Pool | None = None
         self._listener: asyncpg.Connection | None = None
         self._changed = asyncio.Event()
+        self._claimed_on: asyncpg.Connection | None = None  # the session holding the publisher claim
 
     async def open(self) -> None:
         self._pool = await asyncpg.create_pool(self.dsn, min_size=1, max_size=self._pool_size)
@@ -249,6 +250,19 @@ class PostgresStore(Store):
         if self._pool is not None:
             await self._pool.close()
             self._pool = None
+
+    async def claim_publisher(self) -> bool:
+        """A session-level advisory lock on the listening connection, per schema: PostgreSQL frees
+        it when that session ends, so another origin takes over."""
+        listener = self._listener
+        if listener is None or listener.is_closed():
+            return False
+        if self._claimed_on is listener:
+            return True
+        if await listener.fetchval("SELECT pg_try_advisory_lock(hashtext(current_schema() || ':publisher'))"):
+            self._claimed_on = listener
+            return True
+        return False
 
     def _notified(self, connection: Any, pid: int, channel: str, payload: str) -> None:
         self._changed.set()

@@ -10,7 +10,9 @@ connections, each lent to one coroutine at a time. WAL mode with
 from __future__ import annotations
 
 import asyncio
+import fcntl
 import json
+import os
 import sqlite3
 from contextlib import asynccontextmanager
 from datetime import datetime
@@ -219,6 +221,7 @@ class SQLiteStore(Store):
         self._all_readers: list[aiosqlite.Connection] = []
         self._write_lock = asyncio.Lock()
         self._committed = asyncio.Event()
+        self._claim: int | None = None  # the open lock file while this process holds the publisher claim
 
     async def open(self) -> None:
         self._writer = await aiosqlite.connect(self.path, isolation_level=None, timeout=30)
@@ -235,12 +238,28 @@ class SQLiteStore(Store):
             self._readers.put_nowait(conn)
 
     async def close(self) -> None:
+        if self._claim is not None:
+            os.close(self._claim)  # closing the file releases its lock
+            self._claim = None
         for conn in self._all_readers:
             await conn.close()
         self._all_readers.clear()
         if self._writer is not None:
             await self._writer.close()
             self._writer = None
+
+    async def claim_publisher(self) -> bool:
+        """An exclusive lock on a file beside the database: the kernel frees it when the process dies."""
+        if self._claim is not None:
+            return True
+        fd = os.open(self.path + "-publisher.lock", os.O_RDWR | os.O_CREAT, 0o600)
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            os.close(fd)
+            return False
+        self._claim = fd
+        return True
 
     async def _migrate(self) -> None:
         """Apply pending migrations; several workers starting at once apply each only once."""

@@ -27,6 +27,7 @@ from starlette.routing import Route
 
 from starlette.types import Receive, Scope, Send
 
+from .. import grip
 from ..hub import PING, Hub, Subscriber, sse
 from ..runtime import runtime_of
 from ..store import NotFound, Store
@@ -48,9 +49,27 @@ def resume_point(request: Request) -> str | None:
     return request.headers.get("last-event-id") or request.query_params.get("since")
 
 
+def position(raw: str | None) -> int | None:
+    """A resume point as a number: None when absent, -1 when it is not one (the client gets a reset)."""
+    if raw is None:
+        return None
+    return int(raw) if raw.strip().isdigit() and len(raw) < 19 else -1
+
+
 def reset_frame(last_event_id: int) -> bytes:
     body = json.dumps({"last_event_id": last_event_id, "reason": "reload the page or the blog JSON"})
     return sse(id=last_event_id, event="reset", data=body)
+
+
+async def replay(store: Store, hub: Hub, slug: str, since: int) -> AsyncIterator[tuple[int, bytes]]:
+    """The blog's events after ``since`` from the database, in batches, as (seq, frame)."""
+    while True:
+        batch = await store.events_since(slug, since, REPLAY_BATCH)
+        for event in batch:
+            yield event.seq, hub.frame(event)
+            since = event.seq
+        if len(batch) < REPLAY_BATCH:
+            return
 
 
 async def frames(store: Store, hub: Hub, sub: Subscriber, slug: str, since: int | None, head: int,
@@ -69,13 +88,8 @@ async def frames(store: Store, hub: Hub, sub: Subscriber, slug: str, since: int 
                 sent = head
             else:
                 sent = since
-                while True:
-                    batch = await store.events_since(slug, sent, REPLAY_BATCH)
-                    for event in batch:
-                        yield hub.frame(event)
-                        sent = event.seq
-                    if len(batch) < REPLAY_BATCH:
-                        break
+                async for sent, frame in replay(store, hub, slug, since):
+                    yield frame
         while not sub.closed:
             fresh = []
             for seq, frame in await sub.take():
@@ -122,26 +136,63 @@ class EventStream:
             listener.cancel()
 
 
+async def known_head(request: Request, slug: str, since: int | None) -> int:
+    """The blog's last event id, from what this process followed when it can (no query), else the database."""
+    runtime = runtime_of(request)
+    head = runtime.hub.heads.get(slug)
+    if head is None or since is None or since > head:
+        # a blog this process has not seen yet, or a client ahead of what this process has followed
+        blog = await runtime.store.get_blog(slug)
+        if blog is None:
+            raise NotFound("blog")
+        head = runtime.hub.note_head(slug, blog.last_event_id)
+    return head
+
+
+async def held_by_proxy(request: Request, slug: str) -> Response:
+    """Through Pushpin: what the reader missed, then instructions to hold the stream after it.
+
+    Pushpin comes back here with ``Grip-Last`` when it sees a gap in what it was published."""
+    runtime = runtime_of(request)
+    recovering = grip.last_id(request.headers, slug)
+    since = position(recovering or resume_point(request))
+    head = await known_head(request, slug, since)
+    chunks = [] if recovering else [sse(retry=runtime.settings.retry_ms)]
+    if since is None:
+        since = head
+    elif since < 0 or since > head:
+        chunks.append(reset_frame(head))
+        since = head
+    else:
+        recent = runtime.hub.recent(slug, since, head)
+        if recent is not None:
+            chunks += recent
+            since = head
+        else:
+            async for since, frame in replay(runtime.store, runtime.hub, slug, since):
+                chunks.append(frame)
+    headers = {**STREAM_HEADERS, **grip.hold_headers(slug, since, runtime.settings.heartbeat_seconds)}
+    return Response(b"".join(chunks), headers=headers)
+
+
 async def events(request: Request) -> Response:
     runtime = runtime_of(request)
     slug = request.path_params["slug"]
+    if runtime.publisher is not None and grip.signed_by_proxy(request.headers, runtime.settings.grip_key):
+        return await held_by_proxy(request, slug)
     hub = runtime.hub
     address = request.client.host if request.client else "unknown"
     if not runtime.streams.acquire(address):
         raise ApiError(429, "too many open streams from this address",
                        {"limit": runtime.settings.streams_per_address}, headers={"Retry-After": "30"})
     sub = hub.subscribe(slug)  # before reading the head: nothing can fall between
-    raw = resume_point(request)
-    since = None if raw is None else int(raw) if raw.strip().isdigit() and len(raw) < 19 else -1
-    head = hub.heads.get(slug)
-    if head is None or since is None or since > head:
-        # a blog this process has not seen yet, or a client ahead of what this process has followed
-        blog = await runtime.store.get_blog(slug)
-        if blog is None:
-            hub.unsubscribe(sub)
-            runtime.streams.release(address)
-            raise NotFound("blog")
-        head = hub.note_head(slug, blog.last_event_id)
+    since = position(resume_point(request))
+    try:
+        head = await known_head(request, slug, since)
+    except NotFound:
+        hub.unsubscribe(sub)
+        runtime.streams.release(address)
+        raise
     body = frames(runtime.store, hub, sub, slug, head if since is None else since, head, runtime.settings.retry_ms,
                   release=lambda: runtime.streams.release(address))
     return EventStream(body, sub, STREAM_HEADERS)  # type: ignore[return-value]
