@@ -15,6 +15,7 @@ import asyncio
 import json
 import multiprocessing as mp
 import os
+import random
 import re
 import resource
 import signal
@@ -28,9 +29,12 @@ import urllib.request
 from dataclasses import dataclass
 from typing import Any
 
+from . import pushpin
+
 PHASE_TIMEOUT = 120.0
 SOURCE_ADDRESSES = [f"127.0.0.{i}" for i in range(2, 10)]  # 127.0.0.1 keeps its ports for everything else
 PER_SOURCE = 25_000  # stay well under one source address's ephemeral ports
+READER_RETRIES = 5
 
 
 def raise_fd_limit() -> int:
@@ -61,23 +65,42 @@ def prepare_process(cpu: int | None) -> None:
 # ---- readers ---------------------------------------------------------------------------
 
 async def _reader(host: str, port: int, path: str, source: str, seen: dict[int, list[float]],
-                  connected: list[int], stop: asyncio.Event) -> None:
-    reader, writer = await asyncio.open_connection(host, port, local_addr=(source, 0))
-    writer.write(f"GET {path} HTTP/1.1\r\nHost: {host}\r\nAccept: text/event-stream\r\n\r\n".encode())
-    await writer.drain()
-    head = await reader.readuntil(b"\r\n\r\n")
-    if b" 200 " not in head.split(b"\r\n", 1)[0]:
-        raise RuntimeError(head.decode(errors="replace"))
-    connected[0] += 1
-    try:
-        while not stop.is_set():
-            line = await reader.readline()
-            if not line:
-                return
-            if line.startswith(b"id: "):
-                seen.setdefault(int(line[4:]), []).append(time.time())
-    finally:
-        writer.close()
+                  connected: list[int], retries: list[int], stop: asyncio.Event) -> None:
+    """One reader that behaves like the reader page: on an error status or a dropped connection it
+    waits a second or two and comes back with Last-Event-ID."""
+    last_id: int | None = None
+    counted = False
+    for _ in range(READER_RETRIES + 1):
+        writer = None
+        try:
+            reader, writer = await asyncio.open_connection(host, port, local_addr=(source, 0))
+            resume = f"Last-Event-ID: {last_id}\r\n" if last_id is not None else ""
+            writer.write(f"GET {path} HTTP/1.1\r\nHost: {host}\r\nAccept: text/event-stream\r\n{resume}\r\n".encode())
+            await writer.drain()
+            head = await reader.readuntil(b"\r\n\r\n")
+            if b" 200 " in head.split(b"\r\n", 1)[0]:
+                if not counted:
+                    connected[0] += 1
+                    counted = True
+                while not stop.is_set():
+                    line = await reader.readline()
+                    if not line:
+                        break
+                    if line.startswith(b"id: ") and line[4:-1].isdigit():
+                        last_id = int(line[4:])
+                        seen.setdefault(last_id, []).append(time.time())
+                    elif line.startswith(b"data: #"):  # nchan's ids are its own; the bench numbers its messages
+                        seen.setdefault(int(line[7:].split(b" ", 1)[0]), []).append(time.time())
+                if stop.is_set():
+                    return
+        except (OSError, asyncio.IncompleteReadError):
+            pass
+        finally:
+            if writer is not None:
+                writer.close()
+        retries[0] += 1
+        await asyncio.sleep(1 + random.random())
+    raise RuntimeError(f"a reader gave up after {READER_RETRIES} retries")
 
 
 def reader_process(host: str, port: int, path: str, count: int, offset: int, cpu: int | None,
@@ -87,13 +110,13 @@ def reader_process(host: str, port: int, path: str, count: int, offset: int, cpu
 
     async def main() -> None:
         seen: dict[int, list[float]] = {}
-        connected = [0]
+        connected, retries = [0], [0]
         stop = asyncio.Event()
         tasks = []
         started = time.time()
         for i in range(count):
             source = SOURCE_ADDRESSES[((offset + i) // PER_SOURCE) % len(SOURCE_ADDRESSES)]
-            tasks.append(asyncio.create_task(_reader(host, port, path, source, seen, connected, stop)))
+            tasks.append(asyncio.create_task(_reader(host, port, path, source, seen, connected, retries, stop)))
             if i % 200 == 199:
                 await asyncio.sleep(0)
         deadline = time.time() + PHASE_TIMEOUT
@@ -109,7 +132,7 @@ def reader_process(host: str, port: int, path: str, count: int, offset: int, cpu
         for t in tasks:
             t.cancel()
         await asyncio.gather(*tasks, return_exceptions=True)
-        results.put(seen)
+        results.put((seen, retries[0]))
 
     asyncio.run(main())
 
@@ -118,9 +141,18 @@ def reader_process(host: str, port: int, path: str, count: int, offset: int, cpu
 
 @dataclass
 class Target:
+    """What is measured: ``url`` takes the posts; readers connect to ``read_url`` (a Pushpin in
+    front of the origin, or the origin itself)."""
+
     url: str
     token: str
     process: subprocess.Popen[bytes] | None
+    kind: str = "liveblog"  # liveblog | baseline | nchan
+    edge: pushpin.Pushpin | None = None
+
+    @property
+    def read_url(self) -> str:
+        return self.edge.url if self.edge is not None else self.url
 
     def pids(self) -> list[int]:
         if self.process is None:
@@ -128,11 +160,8 @@ class Target:
         children = subprocess.run(["pgrep", "-P", str(self.process.pid)], capture_output=True, text=True)
         return [self.process.pid] + [int(p) for p in children.stdout.split()]
 
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
+    def edge_pids(self) -> list[int]:
+        return self.edge.pids() if self.edge is not None else []
 
 
 def wait_until_up(url: str, process: subprocess.Popen[bytes] | None) -> None:
@@ -148,14 +177,20 @@ def wait_until_up(url: str, process: subprocess.Popen[bytes] | None) -> None:
     raise RuntimeError(f"{url} did not answer")
 
 
-def start_liveblog(workers: int, cpu: int | None, heartbeat: float) -> Target:
+def start_liveblog(workers: int, cpu: int | None, heartbeat: float, via_pushpin: bool = False) -> Target:
     folder = tempfile.mkdtemp(prefix="liveblog-bench-")
-    port = free_port()
+    port = pushpin.free_port()
+    edge = None
+    if via_pushpin:
+        edge = pushpin.start([f"127.0.0.1:{port}"], sig_key="bench", folder=os.path.join(folder, "pushpin"),
+                             preexec_fn=raise_fd_limit, cpu=cpu)
     log_path = os.path.join(folder, "serve.log")
     env = {**os.environ, "LIVEBLOG_HEARTBEAT_SECONDS": str(heartbeat), "LIVEBLOG_POSTS_PER_MINUTE": "100000",
            "LIVEBLOG_STREAMS_PER_ADDRESS": "1000000", "LIVEBLOG_SUBSCRIBER_QUEUE": "1024"}
     command = [sys.executable, "-m", "liveblog", "serve", "--db", os.path.join(folder, "bench.db"),
                "--port", str(port), "--workers", str(workers)]
+    if edge is not None:
+        command += ["--grip", edge.publish_url, "--grip-key", "bench"]
     if cpu is not None and (os.cpu_count() or 1) > 1:
         command = ["taskset", "-c", str(cpu)] + command
     with open(log_path, "wb") as log:
@@ -167,7 +202,7 @@ def start_liveblog(workers: int, cpu: int | None, heartbeat: float) -> Target:
         token = re.search(r"API token for scripts:\s+(\S+)", log.read())
     if token is None:
         raise RuntimeError("serve printed no API token")
-    return Target(url, token.group(1), process)
+    return Target(url, token.group(1), process, edge=edge)
 
 
 def request(method: str, url: str, token: str, body: dict[str, Any] | None = None) -> dict[str, Any]:
@@ -248,12 +283,54 @@ def baseline_server(port: int, cpu: int | None) -> None:
 
 
 def start_baseline(cpu: int | None) -> Target:
-    port = free_port()
+    port = pushpin.free_port()
     process = subprocess.Popen([sys.executable, "-m", "liveblog.bench", "--baseline-server", str(port)]
                                + (["--cpu", str(cpu)] if cpu is not None else []))
     url = f"http://127.0.0.1:{port}"
     wait_until_up(url + "/healthz", process)
-    return Target(url, "", process)
+    return Target(url, "", process, kind="baseline")
+
+
+# ---- the bar for the fan-out tier: nginx with nchan ------------------------------------
+
+NCHAN_CONF = """load_module /usr/lib/nginx/modules/ngx_nchan_module.so;
+worker_processes 1;
+worker_rlimit_nofile 1048576;
+daemon off;
+pid {folder}/nginx.pid;
+error_log {folder}/error.log warn;
+events {{ worker_connections 1000000; }}
+http {{
+  access_log off;
+  client_body_temp_path {folder}/body;
+  proxy_temp_path {folder}/proxy;
+  fastcgi_temp_path {folder}/fastcgi;
+  uwsgi_temp_path {folder}/uwsgi;
+  scgi_temp_path {folder}/scgi;
+  server {{
+    listen 127.0.0.1:{port} backlog=4096;
+    location = /healthz {{ return 200 "{{}}"; }}
+    location = /publish {{ nchan_publisher; nchan_channel_id bench; nchan_message_buffer_length 64; }}
+    location = /events {{ nchan_subscriber eventsource; nchan_channel_id bench; }}
+  }}
+}}
+"""
+
+
+def start_nchan(cpu: int | None) -> Target:
+    """nginx's nchan module, one worker: the figure Pushpin is held to."""
+    folder = tempfile.mkdtemp(prefix="liveblog-nchan-")
+    port = pushpin.free_port()
+    conf = os.path.join(folder, "nginx.conf")
+    with open(conf, "w") as f:
+        f.write(NCHAN_CONF.format(folder=folder, port=port))
+    command = ["nginx", "-c", conf, "-p", folder]
+    if cpu is not None and (os.cpu_count() or 1) > 1:
+        command = ["taskset", "-c", str(cpu)] + command
+    process = subprocess.Popen(command, preexec_fn=raise_fd_limit, stderr=subprocess.DEVNULL)
+    url = f"http://127.0.0.1:{port}"
+    wait_until_up(url + "/healthz", process)
+    return Target(url, "", process, kind="nchan")
 
 
 # ---- one run ---------------------------------------------------------------------------
@@ -265,18 +342,18 @@ def percentile(values: list[float], p: float) -> float:
     return ordered[min(len(ordered) - 1, int(round(p / 100 * (len(ordered) - 1))))]
 
 
-def run(target: Target, *, readers: int, posts: int, processes: int, cpu: int | None, baseline: bool,
+def run(target: Target, *, readers: int, posts: int, processes: int, cpu: int | None,
         interval: float) -> dict[str, Any]:
-    host, port = target.url.removeprefix("http://").split(":")
-    if baseline:
+    host, port = target.read_url.removeprefix("http://").split(":")
+    if target.kind != "liveblog":
         path, first_seq = "/events", 1
     else:
         slug = f"bench-{int(time.time() * 1000)}"
         request("POST", target.url + "/api/blogs", target.token, {"slug": slug, "title": "Bench"})
         first_seq = 2
         path = f"/blogs/{slug}/events"
-    pids = target.pids()
-    rss_before = rss_bytes(pids)
+    pids, edge_pids = target.pids(), target.edge_pids()
+    rss_before, edge_rss_before = rss_bytes(pids), rss_bytes(edge_pids)
     ctx = mp.get_context("spawn")
     ready, results, stop_after = ctx.Queue(), ctx.Queue(), ctx.Event()
     per = [readers // processes + (1 if i < readers % processes else 0) for i in range(processes)]
@@ -292,17 +369,17 @@ def run(target: Target, *, readers: int, posts: int, processes: int, cpu: int | 
     connected = sum(r[0] for r in reports)
     accept_seconds = max(r[2] for r in reports)
     time.sleep(1.0)
-    rss_after = rss_bytes(pids)
-    cpu_before = cpu_seconds(pids)
+    rss_after, edge_rss_after = rss_bytes(pids), rss_bytes(edge_pids)
+    cpu_before, edge_cpu_before = cpu_seconds(pids), cpu_seconds(edge_pids)
     body = ("Marchers reached the ministry gates at noon; police lines held. " * 20)[:1000]
     sent: dict[int, float] = {}
     posting_started = time.time()
     for i in range(posts):
         seq = first_seq + i
         sent[seq] = time.time()
-        if baseline:
-            req = urllib.request.Request(target.url + "/publish", data=json.dumps({"body": body}).encode(),
-                                         method="POST")
+        if target.kind != "liveblog":
+            data = f"#{seq} {body}" if target.kind == "nchan" else json.dumps({"body": body})
+            req = urllib.request.Request(target.url + "/publish", data=data.encode(), method="POST")
             urllib.request.urlopen(req, timeout=30).read()
         else:
             request("POST", f"{target.url}/api/blogs/{slug}/entries", target.token, {"body": f"{i} {body}"})
@@ -311,11 +388,9 @@ def run(target: Target, *, readers: int, posts: int, processes: int, cpu: int | 
     posting_seconds = time.time() - posting_started
     time.sleep(2.0)
     cpu_used = cpu_seconds(pids) - cpu_before
+    edge_cpu_used = cpu_seconds(edge_pids) - edge_cpu_before
     stop_after.set()
-    seen: dict[int, list[float]] = {}
-    for _ in procs:
-        for seq, times in results.get(timeout=PHASE_TIMEOUT).items():
-            seen.setdefault(seq, []).extend(times)
+    seen, reconnects = collect(results, len(procs))
     for p in procs:
         p.join(10)
     latencies: list[float] = []
@@ -331,8 +406,8 @@ def run(target: Target, *, readers: int, posts: int, processes: int, cpu: int | 
             last_reader.append(max(times) - t0)
     expected = connected * posts
     delivered = max(received - duplicates, 0)
-    return {
-        "target": "baseline" if baseline else target.url,
+    result = {
+        "target": target.kind + (" via pushpin" if target.edge is not None else ""),
         "readers_connected": connected,
         "readers_asked": readers,
         "accepts_per_s": round(connected / accept_seconds, 1) if accept_seconds else None,
@@ -342,10 +417,27 @@ def run(target: Target, *, readers: int, posts: int, processes: int, cpu: int | 
         "last_reader_p50_ms": round(percentile(last_reader, 50) * 1000, 1),
         "events_lost": expected - delivered,
         "duplicates": duplicates,
+        "reconnects": reconnects,
         "rss_per_reader_kib": round((rss_after - rss_before) / max(connected, 1) / 1024, 2),
         "cpu_us_per_delivery": round(cpu_used / max(delivered, 1) * 1e6, 2),
         "posts_per_s": round(posts / posting_seconds, 1) if posting_seconds else None,
     }
+    if target.edge is not None:  # the origin's figures above; Pushpin's own here
+        result["pushpin_rss_per_reader_kib"] = round((edge_rss_after - edge_rss_before) / max(connected, 1) / 1024, 2)
+        result["pushpin_cpu_us_per_delivery"] = round(edge_cpu_used / max(delivered, 1) * 1e6, 2)
+    return result
+
+
+def collect(results: Any, processes: int) -> tuple[dict[int, list[float]], int]:
+    """Every reader process's arrival times by event id, and how often its readers reconnected."""
+    seen: dict[int, list[float]] = {}
+    reconnects = 0
+    for _ in range(processes):
+        times_by_id, retried = results.get(timeout=PHASE_TIMEOUT)
+        reconnects += retried
+        for seq, times in times_by_id.items():
+            seen.setdefault(seq, []).extend(times)
+    return seen, reconnects
 
 
 def fds(pids: list[int]) -> int:
@@ -398,10 +490,7 @@ def soak(target: Target, *, readers: int, writers: int, duration: float, process
         t.join()
     time.sleep(2.0)
     stop_after.set()
-    seen: dict[int, list[float]] = {}
-    for _ in procs:
-        for seq, times in results.get(timeout=PHASE_TIMEOUT).items():
-            seen.setdefault(seq, []).extend(times)
+    seen, reconnects = collect(results, len(procs))
     for p in procs:
         p.join(10)
     time.sleep(2.0)
@@ -424,6 +513,7 @@ def soak(target: Target, *, readers: int, writers: int, duration: float, process
         "posts": len(sent),
         "events_lost": connected * len(entry_of) - (received - duplicates),
         "duplicates": duplicates,
+        "reconnects": reconnects,
         "p50_ms": round(percentile(latencies, 50) * 1000, 1),
         "p99_ms": round(percentile(latencies, 99) * 1000, 1),
         "rss_mib_samples": [round(rss / 1024 / 1024, 1) for _, rss in samples],
@@ -434,6 +524,8 @@ def soak(target: Target, *, readers: int, writers: int, duration: float, process
 
 
 def stop(target: Target) -> None:
+    if target.edge is not None:
+        target.edge.stop()
     if target.process is not None and target.process.poll() is None:
         target.process.send_signal(signal.SIGINT)
         try:
@@ -454,48 +546,72 @@ def main(args: argparse.Namespace) -> int:
     pinned = not args.no_pin and (os.cpu_count() or 1) > 1
     server_cpu, client_cpu = (0, 1) if pinned else (None, None)
     processes = args.processes or max(1, min(8, args.readers // 2500 + 1))
-    results = []
-    target = (Target(args.url.rstrip("/"), args.token or os.environ.get("LIVEBLOG_TOKEN", ""), None)
-              if args.url else start_liveblog(args.workers, server_cpu, args.heartbeat))
     if args.soak:
+        target = external(args) or start_liveblog(args.workers, server_cpu, args.heartbeat)
         try:
             print(f"soak: {args.readers} readers, {args.writers} correspondents posting every second for "
                   f"{args.duration:.0f} s", flush=True)
             result = soak(target, readers=args.readers, writers=args.writers, duration=args.duration,
                           processes=processes, cpu=client_cpu)
         finally:
-            if not args.url:
-                stop(target)
+            stop(target)
         print_report(result)
         if args.json:
             print(json.dumps([result]))
         leaked = result["fds_after_readers_left"] > result["fds_before_readers"] + 5
         return 0 if result["events_lost"] == 0 and result["duplicates"] == 0 and not leaked else 1
-    try:
-        print(f"liveblog: {args.readers} readers, {args.posts} posts, {args.workers} worker(s)", flush=True)
-        result = run(target, readers=args.readers, posts=args.posts, processes=processes, cpu=client_cpu,
-                     baseline=False, interval=args.interval)
-        print_report(result)
-        results.append(result)
-    finally:
-        if not args.url:
-            stop(target)
-    if args.baseline:
-        floor = start_baseline(server_cpu)
+    tiers = [t.strip() for t in args.tiers.split(",") if t.strip()] + (["baseline"] if args.baseline else [])
+    results: dict[str, dict[str, Any]] = {}
+    for tier in tiers:
+        if tier == "origin":
+            target = external(args) or start_liveblog(args.workers, server_cpu, args.heartbeat)
+        elif tier == "pushpin":
+            target = start_liveblog(args.workers, server_cpu, args.heartbeat, via_pushpin=True)
+        elif tier == "nchan":
+            target = start_nchan(server_cpu)
+        elif tier == "baseline":
+            target = start_baseline(server_cpu)
+        else:
+            raise SystemExit(f"unknown tier {tier!r}: origin, pushpin, nchan or baseline")
         try:
-            print(f"baseline (bare asyncio broadcaster): {args.readers} readers, {args.posts} posts", flush=True)
-            base = run(floor, readers=args.readers, posts=args.posts, processes=processes, cpu=client_cpu,
-                       baseline=True, interval=args.interval)
-            print_report(base)
+            print(f"{TIER_NAMES[tier]}: {args.readers} readers, {args.posts} posts", flush=True)
+            results[tier] = run(target, readers=args.readers, posts=args.posts, processes=processes,
+                                cpu=client_cpu, interval=args.interval)
+            print_report(results[tier])
         finally:
-            stop(floor)
-        print("ratios (liveblog / baseline):")
-        for key in ("p99_ms", "rss_per_reader_kib", "cpu_us_per_delivery"):
-            if base[key]:
-                print(f"  {key:<22}  {result[key] / base[key]:.2f}")
+            stop(target)
+    print_ratios(results)
     if args.json:
-        print(json.dumps(results))
-    return 0 if all(r["events_lost"] == 0 and r["duplicates"] == 0 for r in results) else 1
+        print(json.dumps(list(results.values())))
+    return 0 if all(r["events_lost"] == 0 and r["duplicates"] == 0 for r in results.values()) else 1
+
+
+TIER_NAMES = {
+    "origin": "liveblog (readers on the origin)",
+    "pushpin": "liveblog through Pushpin (readers held by Pushpin)",
+    "nchan": "nginx + nchan (the bar for the fan-out tier)",
+    "baseline": "baseline (bare asyncio broadcaster)",
+}
+
+
+def print_ratios(results: dict[str, dict[str, Any]]) -> None:
+    pairs = [("origin", "baseline", "liveblog / baseline", ("p99_ms", "rss_per_reader_kib", "cpu_us_per_delivery")),
+             ("pushpin", "nchan", "Pushpin / nchan", ("p99_ms", "pushpin_rss_per_reader_kib",
+                                                      "pushpin_cpu_us_per_delivery"))]
+    for mine, floor, title, keys in pairs:
+        if mine in results and floor in results:
+            print(f"ratios ({title}):")
+            for key in keys:
+                theirs = results[floor][key.removeprefix("pushpin_")]
+                if theirs:
+                    print(f"  {key:<28}  {results[mine][key] / theirs:.2f}")
+
+
+def external(args: argparse.Namespace) -> Target | None:
+    """The server given with --url, if any: measured as it is, never stopped."""
+    if not args.url:
+        return None
+    return Target(args.url.rstrip("/"), args.token or os.environ.get("LIVEBLOG_TOKEN", ""), None)
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -507,6 +623,10 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--workers", type=int, default=1, help="worker processes for the started server")
     parser.add_argument("--processes", type=int, help="reader processes (default: one per 2,500 readers)")
     parser.add_argument("--heartbeat", type=float, default=15.0, help="heartbeat seconds of the started server")
+    parser.add_argument("--tiers", default="origin",
+                        help="what readers connect to, measured one after another in this run: comma-separated "
+                        "origin (liveblog itself), pushpin (liveblog behind a local Pushpin), nchan (nginx's "
+                        "nchan alone, the bar for the tier), baseline (default: origin)")
     parser.add_argument("--baseline", action="store_true", help="also run the bare asyncio broadcaster floor")
     parser.add_argument("--no-pin", action="store_true", help="do not pin server and readers to separate cores")
     parser.add_argument("--json", action="store_true", help="also print the results as one JSON line")

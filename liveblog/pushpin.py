@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from typing import Callable
 
 BINARY = shutil.which("pushpin")
+ZURL = shutil.which("zurl")
 
 
 def free_port() -> int:
@@ -27,9 +28,8 @@ def free_port() -> int:
 
 
 def config(folder: str, *, http_port: int, publish_port: int, sig_key: str) -> str:
-    """pushpin.conf for one instance, with its own zurl (Debian's packaged configuration expects the
-    system zurl's sockets). ``message_rate`` is raised from Pushpin's 2,500 deliveries a second,
-    which would take eight seconds to reach 20,000 readers."""
+    """pushpin.conf for one instance. ``message_rate`` is raised from Pushpin's 2,500 deliveries a
+    second, which would take eight seconds to reach 20,000 readers."""
     push_in, push_sub, command = free_port(), free_port(), free_port()
     return f"""[global]
 include={{libdir}}/internal.conf
@@ -39,7 +39,7 @@ port_offset=0
 stats_connection_ttl=120
 
 [runner]
-services=condure,zurl,pushpin-proxy,pushpin-handler
+services=condure,pushpin-proxy,pushpin-handler
 http_port=127.0.0.1:{http_port}
 logdir={folder}/log
 log_level=2
@@ -47,9 +47,9 @@ client_buffer_size=8192
 client_maxconn=200000
 
 [proxy]
-zurl_out_specs=ipc://{{rundir}}/{{ipc_prefix}}zurl-in
-zurl_out_stream_specs=ipc://{{rundir}}/{{ipc_prefix}}zurl-in-stream
-zurl_in_specs=ipc://{{rundir}}/{{ipc_prefix}}zurl-out
+zurl_out_specs=ipc://{folder}/run/zurl-in
+zurl_out_stream_specs=ipc://{folder}/run/zurl-in-stream
+zurl_in_specs=ipc://{folder}/run/zurl-out
 routesfile={folder}/routes
 sig_iss=pushpin
 sig_key={sig_key}
@@ -67,36 +67,56 @@ message_hwm=1000000
 """
 
 
+def zurl_config(folder: str) -> str:
+    """Pushpin's HTTP client towards the origins, run by us rather than by Pushpin's runner: the
+    runner's template allows 2,000 open requests and queues 1,000, and a crowd arriving at once
+    (each reader's first request goes to the origin) then gets 502s."""
+    return f"""[General]
+in_spec=ipc://{folder}/run/zurl-in
+in_stream_spec=ipc://{folder}/run/zurl-in-stream
+out_spec=ipc://{folder}/run/zurl-out
+defpolicy=allow
+deny=127.*,10.*,192.168.*,*.local
+max_open_requests=100000
+buffer_size=200000
+timeout=600
+in_hwm=100000
+out_hwm=100000
+"""
+
+
 @dataclass
 class Pushpin:
     url: str
     publish_url: str
     folder: str
     process: subprocess.Popen[bytes]
+    zurl: subprocess.Popen[bytes]
 
     def pids(self) -> list[int]:
-        """The runner and the services it started (condure, pushpin-proxy, pushpin-handler)."""
+        """The runner, the services it started (condure, pushpin-proxy, pushpin-handler) and zurl."""
         children = subprocess.run(["pgrep", "-P", str(self.process.pid)], capture_output=True, text=True)
-        return [self.process.pid] + [int(p) for p in children.stdout.split()]
+        return [self.process.pid, self.zurl.pid] + [int(p) for p in children.stdout.split()]
 
     def log(self) -> str:
         with open(os.path.join(self.folder, "pushpin.log"), errors="replace") as f:
             return f.read()
 
     def stop(self) -> None:
-        if self.process.poll() is None:
-            self.process.terminate()
-            try:
-                self.process.wait(10)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait(5)
+        for process in (self.process, self.zurl):
+            if process.poll() is None:
+                process.terminate()
+                try:
+                    process.wait(10)
+                except subprocess.TimeoutExpired:
+                    process.kill()
+                    process.wait(5)
 
 
 def start(origins: list[str], *, sig_key: str, folder: str | None = None,
           preexec_fn: Callable[[], None] | None = None, cpu: int | None = None) -> Pushpin:
     """Pushpin on free loopback ports, routing every request to ``origins`` (host:port)."""
-    if BINARY is None:
+    if BINARY is None or ZURL is None:
         raise RuntimeError("pushpin is not installed (Debian: apt-get install pushpin)")
     folder = folder or tempfile.mkdtemp(prefix="liveblog-pushpin-")
     for sub in ("run", "log"):
@@ -107,16 +127,20 @@ def start(origins: list[str], *, sig_key: str, folder: str | None = None,
     conf = os.path.join(folder, "pushpin.conf")
     with open(conf, "w") as f:
         f.write(config(folder, http_port=http_port, publish_port=publish_port, sig_key=sig_key))
-    command = [BINARY, "--config", conf, "--merge-output"]
-    if cpu is not None and (os.cpu_count() or 1) > 1:
-        command = ["taskset", "-c", str(cpu)] + command
+    zurl_conf = os.path.join(folder, "zurl.conf")
+    with open(zurl_conf, "w") as f:
+        f.write(zurl_config(folder))
+    pinned = ["taskset", "-c", str(cpu)] if cpu is not None and (os.cpu_count() or 1) > 1 else []
     with open(os.path.join(folder, "pushpin.log"), "wb") as log:
-        process = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT, preexec_fn=preexec_fn,
-                                   start_new_session=True)
-    pushpin = Pushpin(f"http://127.0.0.1:{http_port}", f"http://127.0.0.1:{publish_port}", folder, process)
+        zurl = subprocess.Popen(pinned + [ZURL, f"--config={zurl_conf}"], stdout=log, stderr=subprocess.STDOUT,
+                                preexec_fn=preexec_fn, start_new_session=True)
+        process = subprocess.Popen(pinned + [BINARY, "--config", conf, "--merge-output"], stdout=log,
+                                   stderr=subprocess.STDOUT, preexec_fn=preexec_fn, start_new_session=True)
+    pushpin = Pushpin(f"http://127.0.0.1:{http_port}", f"http://127.0.0.1:{publish_port}", folder, process, zurl)
     deadline = time.time() + 30
     while time.time() < deadline:
-        if process.poll() is not None:
+        if process.poll() is not None or zurl.poll() is not None:
+            pushpin.stop()
             raise RuntimeError("pushpin exited:\n" + pushpin.log())
         if _listening(http_port) and _publish_ready(pushpin.publish_url):
             return pushpin
