@@ -354,45 +354,36 @@ def run(target: Target, *, readers: int, posts: int, processes: int, cpu: int | 
         path = f"/blogs/{slug}/events"
     pids, edge_pids = target.pids(), target.edge_pids()
     rss_before, edge_rss_before = rss_bytes(pids), rss_bytes(edge_pids)
-    ctx = mp.get_context("spawn")
-    ready, results, stop_after = ctx.Queue(), ctx.Queue(), ctx.Event()
-    per = [readers // processes + (1 if i < readers % processes else 0) for i in range(processes)]
-    procs = []
-    offset = 0
-    for count in per:
-        p = ctx.Process(target=reader_process, args=(host, int(port), path, count, offset, cpu, ready, results,
-                                                     stop_after), daemon=True)
-        p.start()
-        procs.append(p)
-        offset += count
-    reports = [ready.get(timeout=PHASE_TIMEOUT + 30) for _ in procs]
-    connected = sum(r[0] for r in reports)
-    accept_seconds = max(r[2] for r in reports)
-    time.sleep(1.0)
-    rss_after, edge_rss_after = rss_bytes(pids), rss_bytes(edge_pids)
-    cpu_before, edge_cpu_before = cpu_seconds(pids), cpu_seconds(edge_pids)
-    body = ("Marchers reached the ministry gates at noon; police lines held. " * 20)[:1000]
-    sent: dict[int, float] = {}
-    posting_started = time.time()
-    for i in range(posts):
-        seq = first_seq + i
-        sent[seq] = time.time()
-        if target.kind != "liveblog":
-            data = f"#{seq} {body}" if target.kind == "nchan" else json.dumps({"body": body})
-            req = urllib.request.Request(target.url + "/publish", data=data.encode(), method="POST")
-            urllib.request.urlopen(req, timeout=30).read()
-        else:
-            request("POST", f"{target.url}/api/blogs/{slug}/entries", target.token, {"body": f"{i} {body}"})
-        if interval:
-            time.sleep(interval)
-    posting_seconds = time.time() - posting_started
-    time.sleep(2.0)
-    cpu_used = cpu_seconds(pids) - cpu_before
-    edge_cpu_used = cpu_seconds(edge_pids) - edge_cpu_before
-    stop_after.set()
-    seen, reconnects = collect(results, len(procs))
-    for p in procs:
-        p.join(10)
+    procs, ready, results, stop_after = start_readers(host, int(port), path, readers, processes, cpu)
+    try:
+        reports = [ready.get(timeout=PHASE_TIMEOUT + 30) for _ in procs]
+        connected = sum(r[0] for r in reports)
+        accept_seconds = max(r[2] for r in reports)
+        time.sleep(1.0)
+        rss_after, edge_rss_after = rss_bytes(pids), rss_bytes(edge_pids)
+        cpu_before, edge_cpu_before = cpu_seconds(pids), cpu_seconds(edge_pids)
+        body = ("Marchers reached the ministry gates at noon; police lines held. " * 20)[:1000]
+        sent: dict[int, float] = {}
+        posting_started = time.time()
+        for i in range(posts):
+            seq = first_seq + i
+            sent[seq] = time.time()
+            if target.kind != "liveblog":
+                data = f"#{seq} {body}" if target.kind == "nchan" else json.dumps({"body": body})
+                req = urllib.request.Request(target.url + "/publish", data=data.encode(), method="POST")
+                urllib.request.urlopen(req, timeout=30).read()
+            else:
+                request("POST", f"{target.url}/api/blogs/{slug}/entries", target.token, {"body": f"{i} {body}"})
+            if interval:
+                time.sleep(interval)
+        posting_seconds = time.time() - posting_started
+        time.sleep(2.0)
+        cpu_used = cpu_seconds(pids) - cpu_before
+        edge_cpu_used = cpu_seconds(edge_pids) - edge_cpu_before
+        stop_after.set()
+        seen, reconnects = collect(results, len(procs))
+    finally:
+        end_readers(procs, stop_after)
     latencies: list[float] = []
     last_reader: list[float] = []
     received = 0
@@ -428,6 +419,30 @@ def run(target: Target, *, readers: int, posts: int, processes: int, cpu: int | 
     return result
 
 
+def start_readers(host: str, port: int, path: str, readers: int, processes: int,
+                  cpu: int | None) -> tuple[list[Any], Any, Any, Any]:
+    """Reader processes sharing ``readers`` between them, each reporting on the queues returned."""
+    ctx = mp.get_context("spawn")
+    ready, results, stop_after = ctx.Queue(), ctx.Queue(), ctx.Event()
+    per = [readers // processes + (1 if i < readers % processes else 0) for i in range(processes)]
+    procs = [ctx.Process(target=reader_process, args=(host, port, path, count, sum(per[:i]), cpu, ready, results,
+                                                      stop_after), daemon=True)
+             for i, count in enumerate(per)]
+    for p in procs:
+        p.start()
+    return procs, ready, results, stop_after
+
+
+def end_readers(procs: list[Any], stop_after: Any) -> None:
+    """Readers leave, even when the run failed half-way: none outlives the bench."""
+    stop_after.set()
+    for p in procs:
+        p.join(10)
+        if p.is_alive():
+            p.terminate()
+            p.join(5)
+
+
 def collect(results: Any, processes: int) -> tuple[dict[int, list[float]], int]:
     """Every reader process's arrival times by event id, and how often its readers reconnected."""
     seen: dict[int, list[float]] = {}
@@ -456,43 +471,39 @@ def soak(target: Target, *, readers: int, writers: int, duration: float, process
     request("POST", target.url + "/api/blogs", target.token, {"slug": slug, "title": "Soak"})
     pids = target.pids()
     fds_before = fds(pids)
-    ctx = mp.get_context("spawn")
-    ready, results, stop_after = ctx.Queue(), ctx.Queue(), ctx.Event()
-    per = [readers // processes + (1 if i < readers % processes else 0) for i in range(processes)]
-    procs = [ctx.Process(target=reader_process, args=(host, int(port), f"/blogs/{slug}/events", count, sum(per[:i]),
-                                                      cpu, ready, results, stop_after), daemon=True)
-             for i, count in enumerate(per)]
-    for p in procs:
-        p.start()
-    connected = sum(ready.get(timeout=PHASE_TIMEOUT + 30)[0] for _ in procs)
-    sent: dict[int, float] = {}
-    lock = threading.Lock()
-    started = time.time()
+    procs, ready, results, stop_after = start_readers(host, int(port), f"/blogs/{slug}/events", readers,
+                                                      processes, cpu)
+    try:
+        connected = sum(ready.get(timeout=PHASE_TIMEOUT + 30)[0] for _ in procs)
+        sent: dict[int, float] = {}
+        lock = threading.Lock()
+        started = time.time()
 
-    def correspondent(n: int) -> None:
-        i = 0
-        while time.time() - started < duration:
-            t0 = time.time()
-            entry = request("POST", f"{target.url}/api/blogs/{slug}/entries", target.token, {"body": f"w{n} {i}"})
-            with lock:
-                sent[int(entry["id"])] = t0
-            i += 1
-            time.sleep(max(0.0, 1.0 - (time.time() - t0)))
+        def correspondent(n: int) -> None:
+            i = 0
+            while time.time() - started < duration:
+                t0 = time.time()
+                entry = request("POST", f"{target.url}/api/blogs/{slug}/entries", target.token,
+                                {"body": f"w{n} {i}"})
+                with lock:
+                    sent[int(entry["id"])] = t0
+                i += 1
+                time.sleep(max(0.0, 1.0 - (time.time() - t0)))
 
-    threads = [threading.Thread(target=correspondent, args=(n,)) for n in range(writers)]
-    for t in threads:
-        t.start()
-    samples: list[tuple[float, int]] = []
-    while any(t.is_alive() for t in threads):
-        samples.append((time.time() - started, rss_bytes(pids)))
-        time.sleep(5)
-    for t in threads:
-        t.join()
-    time.sleep(2.0)
-    stop_after.set()
-    seen, reconnects = collect(results, len(procs))
-    for p in procs:
-        p.join(10)
+        threads = [threading.Thread(target=correspondent, args=(n,)) for n in range(writers)]
+        for t in threads:
+            t.start()
+        samples: list[tuple[float, int]] = []
+        while any(t.is_alive() for t in threads):
+            samples.append((time.time() - started, rss_bytes(pids)))
+            time.sleep(5)
+        for t in threads:
+            t.join()
+        time.sleep(2.0)
+        stop_after.set()
+        seen, reconnects = collect(results, len(procs))
+    finally:
+        end_readers(procs, stop_after)
     time.sleep(2.0)
     fds_after = fds(pids)
     entry_of: dict[int, int] = {}

@@ -111,7 +111,8 @@ class Publisher:
         self._client = httpx.AsyncClient(timeout=10)
         self.leading = await self.store.claim_publisher()
         self._tasks = [asyncio.create_task(self._claim(), name="liveblog-grip-claim")]
-        self._tasks += [asyncio.create_task(self._send(i), name=f"liveblog-grip-{i}") for i in range(len(self.endpoints))]
+        self._tasks += [asyncio.create_task(self._send(i), name=f"liveblog-grip-{i}")
+                        for i in range(len(self.endpoints))]
 
     async def stop(self) -> None:
         for task in self._tasks:
