@@ -377,7 +377,7 @@ def run(target: Target, *, readers: int, posts: int, processes: int, cpu: int | 
             if interval:
                 time.sleep(interval)
         posting_seconds = time.time() - posting_started
-        time.sleep(2.0)
+        drain(pids + edge_pids)
         cpu_used = cpu_seconds(pids) - cpu_before
         edge_cpu_used = cpu_seconds(edge_pids) - edge_cpu_before
         stop_after.set()
@@ -417,6 +417,19 @@ def run(target: Target, *, readers: int, posts: int, processes: int, cpu: int | 
         result["pushpin_rss_per_reader_kib"] = round((edge_rss_after - edge_rss_before) / max(connected, 1) / 1024, 2)
         result["pushpin_cpu_us_per_delivery"] = round(edge_cpu_used / max(delivered, 1) * 1e6, 2)
     return result
+
+
+def drain(pids: list[int], timeout: float = 60.0) -> None:
+    """Wait until the server side has delivered what it was given: two seconds at least, then until
+    it spends under 5% of a core for a second (or ``timeout``). A slow tier is measured as slow,
+    not as lossy."""
+    time.sleep(2.0)
+    deadline = time.time() + timeout
+    while time.time() < deadline:
+        before = cpu_seconds(pids)
+        time.sleep(1.0)
+        if cpu_seconds(pids) - before < 0.05:
+            return
 
 
 def start_readers(host: str, port: int, path: str, readers: int, processes: int,
