@@ -6,6 +6,7 @@ or in the server's log.
 
 from datetime import timedelta
 
+import httpx
 import pytest
 
 from liveblog import auth, model
@@ -69,8 +70,6 @@ def test_route_by_person(people, method, path, body, allowed):
 
 
 def test_tokens_never_reach_the_log(spawn, tmp_path):
-    import httpx
-
     server = spawn(tmp_path / "log.db")
     token = next(line.split()[-1] for line in server.output().splitlines() if "API token" in line)
     httpx.post(server.url + "/api/blogs", json={"slug": "b", "title": "B"}, headers={"Authorization": f"Bearer {token}"})
@@ -79,3 +78,74 @@ def test_tokens_never_reach_the_log(spawn, tmp_path):
     server.stop()
     after_banner = server.output().split("Uvicorn running", 1)[1]
     assert token not in after_banner and "lb_guess" not in after_banner
+
+
+# The desk: the same people with sessions instead of tokens. A form needs the session's CSRF field.
+# Allowed people get 200 or a redirect that is not to the sign-in page; signed-in people without the
+# right get 403; anyone without a live session is sent to sign in.
+DESK_PEOPLE = ["anonymous", "amal", "badr", "editor", "revoked session", "wrong session"]
+DESK_TABLE = [
+    ("GET", "/desk", None, {"amal", "badr", "editor"}),
+    ("GET", "/desk/{slug}", None, {"amal", "badr", "editor"}),
+    ("POST", "/desk/blogs", {"slug": "made-by-{who}", "title": "T"}, {"editor"}),
+    ("POST", "/desk/people/dana/revoke", {}, {"editor"}),
+    ("POST", "/desk/{slug}/end", {}, {"editor"}),
+    ("POST", "/desk/{slug}/entries", {"body": "From the square"}, {"amal", "badr", "editor"}),
+    ("GET", "/desk/{slug}/entries/{id}/correct", None, {"amal", "editor"}),
+    ("POST", "/desk/{slug}/entries/{id}/correct", {"body": "Corrected", "note": "figure"}, {"amal", "editor"}),
+    ("GET", "/desk/{slug}/entries/{id}/withdraw", None, {"amal", "editor"}),
+    ("POST", "/desk/{slug}/entries/{id}/withdraw", {"note": "wrong photo"}, {"amal", "editor"}),
+]
+
+
+@pytest.fixture
+def desk_people(site):
+    """A client per person: a revoked session is one amal held before an editor signed her out."""
+    from desk import signed_in
+
+    site.user("dana")
+    revoked, revoked_csrf = signed_in(site, "amal")
+    editor, editor_csrf = signed_in(site, "editor", "editor")
+    assert editor.post("/desk/people/amal/revoke", data={"csrf": editor_csrf}).status_code == 303
+    clients = {"revoked session": (revoked, revoked_csrf), "editor": (editor, editor_csrf)}
+    clients["amal"] = signed_in(site, "amal")
+    clients["badr"] = signed_in(site, "badr")
+    wrong = httpx.Client(base_url=site.url, timeout=10, cookies={auth.SESSION_COOKIE: "lb_" + "y" * 43})
+    clients["wrong session"] = (wrong, "0" * 64)
+    clients["anonymous"] = (httpx.Client(base_url=site.url, timeout=10), "")
+    yield site, clients
+    for client, _ in clients.values():
+        client.close()
+
+
+@pytest.mark.parametrize("method,path,form,allowed", DESK_TABLE, ids=[f"{m} {p}" for m, p, _, _ in DESK_TABLE])
+def test_desk_route_by_person(desk_people, method, path, form, allowed):
+    site, clients = desk_people
+    for n, who in enumerate(DESK_PEOPLE):
+        slug = f"desk-{n}"
+        site.blog(slug)
+        entry = site.entry(slug, "Amal's report", as_="amal")
+        client, csrf = clients[who]
+        url = path.format(slug=slug, id=entry["id"])
+        if form is None:
+            r = client.get(url)
+        else:
+            data = {k: v.format(who=who.split()[0]) for k, v in form.items()}
+            r = client.post(url, data={"csrf": csrf, **data})
+        to_sign_in = r.status_code == 303 and r.headers["location"].startswith("/login")
+        if who in allowed:
+            assert r.status_code in (200, 303) and not to_sign_in, (who, r.status_code, r.text[:300])
+        elif who in ("amal", "badr", "editor"):
+            assert r.status_code == 403, (who, r.status_code, r.text[:300])
+        else:
+            assert to_sign_in, (who, r.status_code, r.text[:300])
+        assert client.cookies.get(auth.SESSION_COOKIE, "") not in r.text or who == "anonymous"
+
+
+def test_a_revoked_session_cannot_use_the_api_either(desk_people):
+    site, clients = desk_people
+    client, csrf = clients["revoked session"]
+    site.blog("api-revoked")
+    r = client.post("/api/blogs/api-revoked/entries", json={"body": "x"}, headers={"X-CSRF-Token": csrf})
+    assert r.status_code == 401
+    assert client.get("/api/blogs/api-revoked").status_code == 200  # reading stays public

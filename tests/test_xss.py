@@ -1,13 +1,16 @@
 """An XSS corpus through every field a person writes: nothing survives the sanitizer, the feeds or the page.
 
 Body (Markdown + HTML) goes through ``liveblog/sanitize.py``; headline, blog title and summary are plain
-text that the templates escape. In Chromium no dialog opens, no marker script runs, and the CSP reports
+text that the templates escape; a photo's caption becomes the image's alt text in the Markdown that the
+upload hands back for the entry. In Chromium no dialog opens, no marker script runs, and the CSP reports
 no violation (an inline handler that slipped through would be reported by the ``new_page`` fixture).
 """
 
+import io
 from pathlib import Path
 
 import pytest
+from PIL import Image
 
 from test_sanitize import problems
 
@@ -30,13 +33,29 @@ def hostile_blog(site_with):
     return site
 
 
-def test_nothing_survives_in_the_api_or_the_json_feed(hostile_blog):
-    site = hostile_blog
-    entries = site.client.get("/api/blogs/xss?limit=100").json()["entries"]
+@pytest.fixture
+def captioned_blog(site_with):
+    """One photo per payload, each captioned with it, each posted with the Markdown the upload returned."""
+    site = site_with(posts_per_minute=1_000_000)
+    site.user("editor", "editor")
+    assert site.client.post("/api/blogs", json={"slug": "captions", "title": "Captions"},
+                            headers=site.headers("editor")).status_code == 201
+    photo = io.BytesIO()
+    Image.new("RGB", (40, 30), (200, 30, 30)).save(photo, "JPEG")
+    for payload in PAYLOADS:
+        r = site.client.post("/api/media", files={"file": ("p.jpg", photo.getvalue(), "image/jpeg")},
+                             data={"caption": payload[:300]}, headers=site.headers("editor"))
+        assert r.status_code == 201, r.text
+        site.entry("captions", r.json()["markdown"])
+    return site
+
+
+def assert_clean_api_and_feed(site, slug: str) -> None:
+    entries = site.client.get(f"/api/blogs/{slug}?limit=100").json()["entries"]
     assert len(entries) == len(PAYLOADS)
     for entry in entries:
         assert problems(entry["body_html"]) == [], entry["body"]
-    feed = site.client.get("/blogs/xss/feed.json").json()
+    feed = site.client.get(f"/blogs/{slug}/feed.json").json()
     items = list(feed["items"])
     while "next_url" in feed:
         feed = site.client.get(feed["next_url"]).json()
@@ -44,14 +63,12 @@ def test_nothing_survives_in_the_api_or_the_json_feed(hostile_blog):
     assert len(items) == len(PAYLOADS)
     for item in items:
         assert problems(item["content_html"]) == [], item["content_html"]
-    assert problems(site.client.get("/api/blogs/xss").json()["intro_html"]) == []
 
 
-def test_nothing_runs_in_the_reader_page(hostile_blog, page):
-    site = hostile_blog
+def assert_nothing_runs(page, urls: list[str]) -> None:
     dialogs = []
     page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
-    for url in (f"{site.url}/blogs/xss?limit=100", f"{site.url}/", f"{site.url}/blogs/xss/entries/1"):
+    for url in urls:
         page.goto(url)
         page.wait_for_load_state("load")
         page.mouse.move(100, 300)
@@ -63,4 +80,24 @@ def test_nothing_runs_in_the_reader_page(hostile_blog, page):
         page.wait_for_load_state("load")
         assert page.evaluate("window.__xss") is None
     assert dialogs == []
-    assert page.title().startswith(("<script>", "Older updates"))  # the title is shown as text
+
+
+def test_nothing_survives_in_the_api_or_the_json_feed(hostile_blog):
+    assert_clean_api_and_feed(hostile_blog, "xss")
+    assert problems(hostile_blog.client.get("/api/blogs/xss").json()["intro_html"]) == []
+
+
+def test_no_caption_survives_in_the_api_or_the_json_feed(captioned_blog):
+    assert_clean_api_and_feed(captioned_blog, "captions")
+
+
+def test_nothing_runs_in_the_reader_page(hostile_blog, page):
+    site = hostile_blog
+    assert_nothing_runs(page, [f"{site.url}/blogs/xss?limit=100", f"{site.url}/", f"{site.url}/blogs/xss/entries/1"])
+    page.goto(f"{site.url}/blogs/xss?limit=100")
+    assert page.title().startswith("<script>")  # the title is shown as text
+
+
+def test_no_caption_runs_in_the_reader_page(captioned_blog, page):
+    site = captioned_blog
+    assert_nothing_runs(page, [f"{site.url}/blogs/captions?limit=100", f"{site.url}/blogs/captions/entries/1"])

@@ -342,13 +342,13 @@ async def withdraw(request: Request) -> Response:
 async def upload_media(request: Request) -> Response:
     """A photo from the desk: decoded, turned upright, shrunk and stripped of all metadata before it is stored."""
     user = await require_user(request)
-    form = await request.form(max_files=1, max_fields=4)
-    upload = form.get("file")
-    if not isinstance(upload, UploadFile):
-        raise ValidationError("file", "is required (multipart/form-data)")
-    caption = model.check_text("caption", str(form.get("caption", "")), required=False, limit=model.MAX_HEADLINE)
-    raw = await upload.read()
-    await upload.close()
+    async with request.form(max_files=1, max_fields=4) as form:  # closes the spooled file on every path
+        upload = form.get("file")
+        if not isinstance(upload, UploadFile):
+            raise ValidationError("file", "is required (multipart/form-data)")
+        caption = model.check_text("caption", str(form.get("caption", "")), required=False,
+                                   limit=model.MAX_HEADLINE)
+        raw = await upload.read()
     try:
         photo = await run_in_threadpool(media.clean_photo, raw)
     except media.NotAnImage as exc:
