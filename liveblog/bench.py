@@ -30,6 +30,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from . import pushpin
+from .hub import FRAME_CACHE
 
 PHASE_TIMEOUT = 120.0
 SOURCE_ADDRESSES = [f"127.0.0.{i}" for i in range(2, 10)]  # 127.0.0.1 keeps its ports for everything else
@@ -472,16 +473,34 @@ def fds(pids: list[int]) -> int:
     return sum(len(os.listdir(f"/proc/{pid}/fd")) for pid in pids if os.path.isdir(f"/proc/{pid}/fd"))
 
 
+def fill_frame_cache(target: Target, slug: str) -> None:
+    """Post as many entries as the hub caches frames, from a few threads."""
+    request("POST", target.url + "/api/blogs", target.token, {"slug": slug, "title": "Warm-up"})
+    per_thread = FRAME_CACHE // 4 + 1
+
+    def post_some() -> None:
+        for i in range(per_thread):
+            request("POST", f"{target.url}/api/blogs/{slug}/entries", target.token, {"body": f"warm-up {i}"})
+
+    threads = [threading.Thread(target=post_some) for _ in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+
+
 def soak(target: Target, *, readers: int, writers: int, duration: float, processes: int,
          cpu: int | None) -> dict[str, Any]:
     """Readers stay connected while ``writers`` correspondents each post one entry a second.
 
     Reports loss and duplicates, p99 delivery, server RSS sampled every 5 s (and its trend after the
     first minute) and the server's open file descriptors before the readers came and after they left.
+    The hub's frame cache is filled first, in another blog, so that what still grows is a leak.
     """
     host, port = target.url.removeprefix("http://").split(":")
     slug = f"soak-{int(time.time() * 1000)}"
     request("POST", target.url + "/api/blogs", target.token, {"slug": slug, "title": "Soak"})
+    fill_frame_cache(target, slug + "-warmup")
     pids = target.pids()
     fds_before = fds(pids)
     procs, ready, results, stop_after = start_readers(host, int(port), f"/blogs/{slug}/events", readers,
