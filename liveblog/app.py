@@ -51,6 +51,7 @@ def create_app(settings: Settings) -> Starlette:
             Mount("/static", Assets(directory=STATIC), name="static"),
         ],
         middleware=[
+            Middleware(stream.StreamLane, header_limit=lambda scope: request_limits(scope)[0]),
             Middleware(SecurityHeaders),
             Middleware(BodyLimit, limits=request_limits),
             Middleware(GZipMiddleware, minimum_size=500),

@@ -47,3 +47,6 @@ def test_oversized_headers_are_refused_with_431(site_with):
     assert r.status_code == 431
     assert r.json() == {"error": "request headers too large", "detail": {"limit_bytes": 2048}}
     assert site.client.get("/api/blogs", headers={"X-Padding": "x" * 1000}).status_code == 200
+    site.blog("strike")
+    r = site.client.get("/blogs/strike/events", headers={"X-Padding": "x" * 4096})  # streams take a shorter path
+    assert r.status_code == 431 and r.json()["error"] == "request headers too large"

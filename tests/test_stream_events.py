@@ -54,7 +54,7 @@ def test_stream_headers_stop_proxies_buffering(site):
                 headers={"Accept-Encoding": "gzip"}, on_open=lambda r: seen.update(r.headers))
     assert seen["content-type"].startswith("text/event-stream")
     assert seen["cache-control"] == "no-cache" and seen["x-accel-buffering"] == "no"
-    assert seen["access-control-allow-origin"] == "*"
+    assert seen["access-control-allow-origin"] == "*" and seen["x-content-type-options"] == "nosniff"
     assert "content-encoding" not in seen
 
 
@@ -69,6 +69,7 @@ def test_heartbeats_are_comments(site_with):
 def test_unknown_blog_is_404(site):
     r = httpx.get(f"{site.url}/blogs/nope/events")
     assert r.status_code == 404
+    assert set(r.json()) == {"error", "detail"}
 
 
 def test_polling_clients_get_the_same_events_as_json(site):

@@ -18,6 +18,10 @@ class BodyTooLarge(Exception):
     pass
 
 
+def headers_too_large(scope: Scope, limit: int) -> bool:
+    return sum(len(name) + len(value) + 4 for name, value in scope.get("headers", [])) > limit
+
+
 class BodyLimit:
     """Refuses headers over the limit with 431, and bodies over the limit with 413, by
     Content-Length or while they stream in. ``limits(scope)`` gives (header limit, body limit)."""
@@ -31,19 +35,18 @@ class BodyLimit:
             await self.app(scope, receive, send)
             return
         header_limit, limit = self.limits(scope)
-        header_bytes = sum(len(name) + len(value) + 4 for name, value in scope.get("headers", []))
-        if header_bytes > header_limit:
-            await _send_error(send, 431, "request headers too large", {"limit_bytes": header_limit})
+        if headers_too_large(scope, header_limit):
+            await send_error(send, 431, "request headers too large", {"limit_bytes": header_limit})
             return
         for name, value in scope.get("headers", []):
             if name == b"content-length":
                 try:
                     too_big = int(value) > limit
                 except ValueError:
-                    await _send_error(send, 400, "bad Content-Length header", None)
+                    await send_error(send, 400, "bad Content-Length header", None)
                     return
                 if too_big:
-                    await _send_error(send, 413, "request too large", {"limit_bytes": limit})
+                    await send_error(send, 413, "request too large", {"limit_bytes": limit})
                     return
         received = 0
         started = False
@@ -67,7 +70,7 @@ class BodyLimit:
             await self.app(scope, counted_receive, tracked_send)
         except BodyTooLarge:
             if not started:
-                await _send_error(send, 413, "request too large", {"limit_bytes": limit})
+                await send_error(send, 413, "request too large", {"limit_bytes": limit})
 
 
 class SecurityHeaders:
@@ -101,7 +104,7 @@ class SecurityHeaders:
         await self.app(scope, receive, with_headers)
 
 
-async def _send_error(send: Send, status: int, error: str, detail: object) -> None:
+async def send_error(send: Send, status: int, error: str, detail: object) -> None:
     body = json.dumps({"error": error, "detail": detail}).encode()
     await send(
         {

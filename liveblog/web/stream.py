@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 from typing import AsyncIterator, Callable
 
 import asyncio
@@ -25,18 +26,20 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
-from starlette.types import Receive, Scope, Send
+from starlette.types import ASGIApp, Receive, Scope, Send
 
 from .. import grip
 from ..hub import PING, Hub, Subscriber, sse
 from ..runtime import runtime_of
 from ..store import NotFound, Store
 from .api import int_param
-from .errors import ApiError
+from .errors import HANDLERS, ApiError
+from .middleware import headers_too_large, send_error
 
 REPLAY_BATCH = 500
 STREAM_HEADERS = {
     "Content-Type": "text/event-stream; charset=utf-8",
+    "X-Content-Type-Options": "nosniff",
     "Cache-Control": "no-cache",
     "X-Accel-Buffering": "no",
     "Access-Control-Allow-Origin": "*",
@@ -224,7 +227,42 @@ async def events_json(request: Request) -> Response:
     )
 
 
+STREAM_PATH = re.compile(r"/blogs/(?P<slug>[^/]+)/events")
+
+
+class StreamLane:
+    """Readers' streams go around the rest of the middleware stack.
+
+    A stream is held for hours: every layer it passes keeps a frame alive per reader and adds a hop
+    to every event it sends. Of what those layers do, a stream needs only the header limit (checked
+    here) and ``nosniff`` (in STREAM_HEADERS); errors get the same answers the routed views give."""
+
+    def __init__(self, app: ASGIApp, header_limit: Callable[[Scope], int]) -> None:
+        self.app = app
+        self.header_limit = header_limit
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        found = STREAM_PATH.fullmatch(scope["path"]) if scope["type"] == "http" else None
+        if found is None or scope["method"] not in ("GET", "HEAD"):
+            await self.app(scope, receive, send)
+            return
+        limit = self.header_limit(scope)
+        if headers_too_large(scope, limit):
+            await send_error(send, 431, "request headers too large", {"limit_bytes": limit})
+            return
+        scope["path_params"] = {"slug": found["slug"]}
+        request = Request(scope, receive)
+        try:
+            response = await events(request)
+        except Exception as exc:
+            known = [HANDLERS[kind] for kind in type(exc).__mro__ if kind in HANDLERS and kind is not Exception]
+            handler = known[0] if known else None
+            if handler is None:
+                raise  # a crash: the server-error middleware outside logs it and answers 500
+            response = await handler(request, exc)
+        await response(scope, receive, send)
+
+
 routes = [
-    Route("/blogs/{slug}/events", events, methods=["GET"]),
-    Route("/api/blogs/{slug}/events", events_json, methods=["GET"]),
+    Route("/api/blogs/{slug}/events", events_json, methods=["GET"]),  # the SSE stream is served by StreamLane
 ]
