@@ -12,7 +12,7 @@ import asyncio
 import json
 import logging
 import signal
-from collections import OrderedDict, deque
+from collections import OrderedDict
 from typing import Callable
 
 from sse_starlette.event import ServerSentEvent
@@ -28,48 +28,57 @@ class Subscriber:
     """One reader's buffer of (seq, frame) pairs.
 
     ``cut`` when it fell too far behind: its task is cancelled, which ends the response
-    even while it is blocked writing to a socket nobody reads.
+    even while it is blocked writing to a socket nobody reads. A list and a bare future stand
+    in for a deque and an ``asyncio.Event``: each of those allocates a block of its own, and
+    with tens of thousands of readers that block is a large share of a reader's memory.
     """
 
-    __slots__ = ("blog", "limit", "frames", "ready", "cut", "closed", "ping", "task")
+    __slots__ = ("blog", "limit", "frames", "waiter", "cut", "closed", "ping", "task")
 
     def __init__(self, blog: str, limit: int) -> None:
         self.blog = blog
         self.limit = limit
-        self.frames: deque[tuple[int, bytes]] = deque()
-        self.ready = asyncio.Event()
+        self.frames: list[tuple[int, bytes]] = []
+        self.waiter: asyncio.Future[None] | None = None
         self.cut = False
         self.closed = False
         self.ping = False
         self.task: asyncio.Task[object] | None = asyncio.current_task()
 
+    def _wake(self) -> None:
+        if self.waiter is not None and not self.waiter.done():
+            self.waiter.set_result(None)
+
     def offer(self, seq: int, frame: bytes) -> None:
         if len(self.frames) >= self.limit:
             if not self.cut:
                 self.cut = True
-                self.frames.clear()
+                self.frames = []
                 # uvicorn then logs "ASGI callable returned without completing response": that is this
                 log.info("a reader of %s fell %d events behind and was cut off", self.blog, self.limit)
                 if self.task is not None:
                     self.task.cancel()
         else:
             self.frames.append((seq, frame))
-        self.ready.set()
+        self._wake()
 
     def close(self) -> None:
         self.closed = True
-        self.ready.set()
+        self._wake()
 
     def beat(self) -> None:
         self.ping = True
-        self.ready.set()
+        self._wake()
 
     async def take(self) -> list[tuple[int, bytes]]:
-        """Everything buffered, waiting for at least one frame (or the end)."""
-        await self.ready.wait()
-        self.ready.clear()
-        taken = list(self.frames)
-        self.frames.clear()
+        """Everything buffered, waiting for at least one frame (or the end, or a heartbeat)."""
+        if not (self.frames or self.closed or self.ping):
+            self.waiter = asyncio.get_running_loop().create_future()
+            try:
+                await self.waiter
+            finally:
+                self.waiter = None
+        taken, self.frames = self.frames, []
         return taken
 
 

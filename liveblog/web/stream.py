@@ -114,16 +114,20 @@ async def _disconnected(receive: Receive) -> None:
         pass
 
 
+RAW_STREAM_HEADERS = [(k.lower().encode(), v.encode()) for k, v in STREAM_HEADERS.items()]  # shared by every reader
+
+
 class EventStream:
     """A text/event-stream response that ends when the reader leaves, is cut off, or the server stops."""
 
-    def __init__(self, body: AsyncIterator[bytes], sub: Subscriber, headers: dict[str, str]) -> None:
+    __slots__ = ("body", "sub")
+
+    def __init__(self, body: AsyncIterator[bytes], sub: Subscriber) -> None:
         self.body = body
         self.sub = sub
-        self.headers = [(k.lower().encode(), v.encode()) for k, v in headers.items()]
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        await send({"type": "http.response.start", "status": 200, "headers": self.headers})
+        await send({"type": "http.response.start", "status": 200, "headers": RAW_STREAM_HEADERS})
         listener = asyncio.ensure_future(_disconnected(receive))
         listener.add_done_callback(lambda _: self.sub.close())
         try:
@@ -198,7 +202,7 @@ async def events(request: Request) -> Response:
         raise
     body = frames(runtime.store, hub, sub, slug, head if since is None else since, head, runtime.settings.retry_ms,
                   release=lambda: runtime.streams.release(address))
-    return EventStream(body, sub, STREAM_HEADERS)  # type: ignore[return-value]
+    return EventStream(body, sub)  # type: ignore[return-value]
 
 
 async def events_json(request: Request) -> Response:
