@@ -29,7 +29,7 @@ import urllib.request
 from dataclasses import dataclass
 from typing import Any
 
-from . import pushpin
+from . import nginx, pushpin
 from .hub import FRAME_CACHE
 
 PHASE_TIMEOUT = 120.0
@@ -69,7 +69,7 @@ async def _reader(host: str, port: int, path: str, source: str, seen: dict[int, 
                   connected: list[int], retries: list[int], stop: asyncio.Event) -> None:
     """One reader that behaves like the reader page: on an error status or a dropped connection it
     waits a second or two and comes back with Last-Event-ID."""
-    last_id: int | None = None
+    last_id: str | None = None
     counted = False
     for _ in range(READER_RETRIES + 1):
         writer = None
@@ -87,10 +87,11 @@ async def _reader(host: str, port: int, path: str, source: str, seen: dict[int, 
                     line = await reader.readline()
                     if not line:
                         break
-                    if line.startswith(b"id: ") and line[4:-1].isdigit():
-                        last_id = int(line[4:])
-                        seen.setdefault(last_id, []).append(time.time())
-                    elif line.startswith(b"data: #"):  # nchan's ids are its own; the bench numbers its messages
+                    if line.startswith(b"id: "):
+                        last_id = line[4:-1].decode()  # the origin's sequence number, or nchan's own id
+                    elif line.startswith(b'data: {"seq":'):  # every tier carries the sequence number in the data
+                        seen.setdefault(int(line[13:].split(b",", 1)[0]), []).append(time.time())
+                    elif line.startswith(b"data: #"):  # nchan alone: the bench numbers its messages
                         seen.setdefault(int(line[7:].split(b" ", 1)[0]), []).append(time.time())
                 if stop.is_set():
                     return
@@ -142,14 +143,14 @@ def reader_process(host: str, port: int, path: str, count: int, offset: int, cpu
 
 @dataclass
 class Target:
-    """What is measured: ``url`` takes the posts; readers connect to ``read_url`` (a Pushpin in
-    front of the origin, or the origin itself)."""
+    """What is measured: ``url`` takes the posts; readers connect to ``read_url`` (Pushpin or nginx
+    with nchan in front of the origin, or the origin itself)."""
 
     url: str
     token: str
     process: subprocess.Popen[bytes] | None
-    kind: str = "liveblog"  # liveblog | baseline | nchan
-    edge: pushpin.Pushpin | None = None
+    kind: str = "liveblog"  # liveblog | baseline | nchan-alone
+    edge: pushpin.Pushpin | nginx.Nginx | None = None
 
     @property
     def read_url(self) -> str:
@@ -178,20 +179,26 @@ def wait_until_up(url: str, process: subprocess.Popen[bytes] | None) -> None:
     raise RuntimeError(f"{url} did not answer")
 
 
-def start_liveblog(workers: int, cpu: int | None, heartbeat: float, via_pushpin: bool = False) -> Target:
+def start_liveblog(workers: int, cpu: int | None, heartbeat: float, via: str = "") -> Target:
+    """Liveblog on a temporary database; ``via`` "pushpin" or "nchan" puts that tier in front of it."""
     folder = tempfile.mkdtemp(prefix="liveblog-bench-")
     port = pushpin.free_port()
-    edge = None
-    if via_pushpin:
+    edge: pushpin.Pushpin | nginx.Nginx | None = None
+    if via == "pushpin":
         edge = pushpin.start([f"127.0.0.1:{port}"], sig_key="bench", folder=os.path.join(folder, "pushpin"),
                              preexec_fn=raise_fd_limit, cpu=cpu)
+    elif via == "nchan":
+        edge = nginx.start([f"127.0.0.1:{port}"], folder=os.path.join(folder, "nginx"), preexec_fn=raise_fd_limit,
+                           cpu=cpu)
     log_path = os.path.join(folder, "serve.log")
     env = {**os.environ, "LIVEBLOG_HEARTBEAT_SECONDS": str(heartbeat), "LIVEBLOG_POSTS_PER_MINUTE": "100000",
            "LIVEBLOG_STREAMS_PER_ADDRESS": "1000000", "LIVEBLOG_SUBSCRIBER_QUEUE": "1024"}
     command = [sys.executable, "-m", "liveblog", "serve", "--db", os.path.join(folder, "bench.db"),
                "--port", str(port), "--workers", str(workers)]
-    if edge is not None:
+    if isinstance(edge, pushpin.Pushpin):
         command += ["--grip", edge.publish_url, "--grip-key", "bench"]
+    elif isinstance(edge, nginx.Nginx):
+        command += ["--nchan", edge.publish_url]
     if cpu is not None and (os.cpu_count() or 1) > 1:
         command = ["taskset", "-c", str(cpu)] + command
     with open(log_path, "wb") as log:
@@ -292,46 +299,12 @@ def start_baseline(cpu: int | None) -> Target:
     return Target(url, "", process, kind="baseline")
 
 
-# ---- the bar for the fan-out tier: nginx with nchan ------------------------------------
+# ---- the bar for the fan-out tier: nchan alone ------------------------------------------
 
-NCHAN_CONF = """load_module /usr/lib/nginx/modules/ngx_nchan_module.so;
-worker_processes 1;
-worker_rlimit_nofile 1048576;
-daemon off;
-pid {folder}/nginx.pid;
-error_log {folder}/error.log warn;
-events {{ worker_connections 1000000; }}
-http {{
-  access_log off;
-  client_body_temp_path {folder}/body;
-  proxy_temp_path {folder}/proxy;
-  fastcgi_temp_path {folder}/fastcgi;
-  uwsgi_temp_path {folder}/uwsgi;
-  scgi_temp_path {folder}/scgi;
-  server {{
-    listen 127.0.0.1:{port} backlog=4096;
-    location = /healthz {{ return 200 "{{}}"; }}
-    location = /publish {{ nchan_publisher; nchan_channel_id bench; nchan_message_buffer_length 64; }}
-    location = /events {{ nchan_subscriber eventsource; nchan_channel_id bench; }}
-  }}
-}}
-"""
-
-
-def start_nchan(cpu: int | None) -> Target:
-    """nginx's nchan module, one worker: the figure Pushpin is held to."""
-    folder = tempfile.mkdtemp(prefix="liveblog-nchan-")
-    port = pushpin.free_port()
-    conf = os.path.join(folder, "nginx.conf")
-    with open(conf, "w") as f:
-        f.write(NCHAN_CONF.format(folder=folder, port=port))
-    command = ["nginx", "-c", conf, "-p", folder]
-    if cpu is not None and (os.cpu_count() or 1) > 1:
-        command = ["taskset", "-c", str(cpu)] + command
-    process = subprocess.Popen(command, preexec_fn=raise_fd_limit, stderr=subprocess.DEVNULL)
-    url = f"http://127.0.0.1:{port}"
-    wait_until_up(url + "/healthz", process)
-    return Target(url, "", process, kind="nchan")
+def start_nchan_alone(cpu: int | None) -> Target:
+    """nginx's nchan module, one worker, one channel, no origin: the figure a fan-out tier is held to."""
+    edge = nginx.start(preexec_fn=raise_fd_limit, cpu=cpu)
+    return Target(edge.url, "", edge.process, kind="nchan-alone")
 
 
 # ---- one run ---------------------------------------------------------------------------
@@ -370,7 +343,7 @@ def run(target: Target, *, readers: int, posts: int, processes: int, cpu: int | 
             seq = first_seq + i
             sent[seq] = time.time()
             if target.kind != "liveblog":
-                data = f"#{seq} {body}" if target.kind == "nchan" else json.dumps({"body": body})
+                data = f"#{seq} {body}" if target.kind == "nchan-alone" else json.dumps({"body": body})
                 req = urllib.request.Request(target.url + "/publish", data=data.encode(), method="POST")
                 urllib.request.urlopen(req, timeout=30).read()
             else:
@@ -399,7 +372,7 @@ def run(target: Target, *, readers: int, posts: int, processes: int, cpu: int | 
     expected = connected * posts
     delivered = max(received - duplicates, 0)
     result = {
-        "target": target.kind + (" via pushpin" if target.edge is not None else ""),
+        "target": target.kind + (f" via {type(target.edge).__name__.lower()}" if target.edge is not None else ""),
         "readers_connected": connected,
         "readers_asked": readers,
         "accepts_per_s": round(connected / accept_seconds, 1) if accept_seconds else None,
@@ -414,9 +387,9 @@ def run(target: Target, *, readers: int, posts: int, processes: int, cpu: int | 
         "cpu_us_per_delivery": round(cpu_used / max(delivered, 1) * 1e6, 2),
         "posts_per_s": round(posts / posting_seconds, 1) if posting_seconds else None,
     }
-    if target.edge is not None:  # the origin's figures above; Pushpin's own here
-        result["pushpin_rss_per_reader_kib"] = round((edge_rss_after - edge_rss_before) / max(connected, 1) / 1024, 2)
-        result["pushpin_cpu_us_per_delivery"] = round(edge_cpu_used / max(delivered, 1) * 1e6, 2)
+    if target.edge is not None:  # the origin's figures above; the tier's own here
+        result["tier_rss_per_reader_kib"] = round((edge_rss_after - edge_rss_before) / max(connected, 1) / 1024, 2)
+        result["tier_cpu_us_per_delivery"] = round(edge_cpu_used / max(delivered, 1) * 1e6, 2)
     return result
 
 
@@ -608,14 +581,14 @@ def main(args: argparse.Namespace) -> int:
     for tier in tiers:
         if tier == "origin":
             target = external(args) or start_liveblog(args.workers, server_cpu, args.heartbeat)
-        elif tier == "pushpin":
-            target = start_liveblog(args.workers, server_cpu, args.heartbeat, via_pushpin=True)
-        elif tier == "nchan":
-            target = start_nchan(server_cpu)
+        elif tier in ("pushpin", "nchan"):
+            target = start_liveblog(args.workers, server_cpu, args.heartbeat, via=tier)
+        elif tier == "nchan-alone":
+            target = start_nchan_alone(server_cpu)
         elif tier == "baseline":
             target = start_baseline(server_cpu)
         else:
-            raise SystemExit(f"unknown tier {tier!r}: origin, pushpin, nchan or baseline")
+            raise SystemExit(f"unknown tier {tier!r}: origin, pushpin, nchan, nchan-alone or baseline")
         try:
             print(f"{TIER_NAMES[tier]}: {args.readers} readers, {args.posts} posts", flush=True)
             results[tier] = run(target, readers=args.readers, posts=args.posts, processes=processes,
@@ -632,20 +605,22 @@ def main(args: argparse.Namespace) -> int:
 TIER_NAMES = {
     "origin": "liveblog (readers on the origin)",
     "pushpin": "liveblog through Pushpin (readers held by Pushpin)",
-    "nchan": "nginx + nchan (the bar for the fan-out tier)",
+    "nchan": "liveblog through nginx + nchan (readers held by nchan)",
+    "nchan-alone": "nginx + nchan alone (the bar for the fan-out tier)",
     "baseline": "baseline (bare asyncio broadcaster)",
 }
 
 
 def print_ratios(results: dict[str, dict[str, Any]]) -> None:
+    tier_keys = ("p99_ms", "tier_rss_per_reader_kib", "tier_cpu_us_per_delivery")
     pairs = [("origin", "baseline", "liveblog / baseline", ("p99_ms", "rss_per_reader_kib", "cpu_us_per_delivery")),
-             ("pushpin", "nchan", "Pushpin / nchan", ("p99_ms", "pushpin_rss_per_reader_kib",
-                                                      "pushpin_cpu_us_per_delivery"))]
+             ("pushpin", "nchan-alone", "through Pushpin / nchan alone", tier_keys),
+             ("nchan", "nchan-alone", "through nchan / nchan alone", tier_keys)]
     for mine, floor, title, keys in pairs:
         if mine in results and floor in results:
             print(f"ratios ({title}):")
             for key in keys:
-                theirs = results[floor][key.removeprefix("pushpin_")]
+                theirs = results[floor][key.removeprefix("tier_")]
                 if theirs:
                     print(f"  {key:<28}  {results[mine][key] / theirs:.2f}")
 
@@ -668,8 +643,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--heartbeat", type=float, default=15.0, help="heartbeat seconds of the started server")
     parser.add_argument("--tiers", default="origin",
                         help="what readers connect to, measured one after another in this run: comma-separated "
-                        "origin (liveblog itself), pushpin (liveblog behind a local Pushpin), nchan (nginx's "
-                        "nchan alone, the bar for the tier), baseline (default: origin)")
+                        "origin (liveblog itself), pushpin (liveblog behind a local Pushpin), nchan (liveblog "
+                        "behind a local nginx with nchan), nchan-alone (nchan with no origin, the bar for the "
+                        "tier), baseline (default: origin)")
     parser.add_argument("--baseline", action="store_true", help="also run the bare asyncio broadcaster floor")
     parser.add_argument("--no-pin", action="store_true", help="do not pin server and readers to separate cores")
     parser.add_argument("--json", action="store_true", help="also print the results as one JSON line")

@@ -210,7 +210,7 @@ def _check_name(name: str) -> str:
 
 
 def _settings(args: argparse.Namespace) -> Settings:
-    keys = ("db", "host", "port", "workers", "base_url", "grip_url", "grip_key")
+    keys = ("db", "host", "port", "workers", "base_url", "grip_url", "grip_key", "nchan_url")
     return load_settings({k: getattr(args, k, None) for k in keys})
 
 
@@ -235,6 +235,9 @@ def build_parser() -> argparse.ArgumentParser:
                        "http://127.0.0.1:5561 (or LIVEBLOG_GRIP_URL); see docs/deploy.md")
     serve.add_argument("--grip-key", dest="grip_key", metavar="KEY",
                        help="Pushpin's sig_key, to check the Grip-Sig of requests it forwards (or LIVEBLOG_GRIP_KEY)")
+    serve.add_argument("--nchan", dest="nchan_url", metavar="URL",
+                       help="hold readers in nginx's nchan: its publisher location(s), comma-separated, e.g. "
+                       "http://127.0.0.1:8080/pub (or LIVEBLOG_NCHAN_URL); see docs/deploy.md")
     serve.add_argument("--demo", action="store_true", help="also create a demo blog with a few entries")
     serve.set_defaults(func=cmd_serve)
 

@@ -44,6 +44,8 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("grip_url", "", "Pushpin publish endpoints, comma-separated (http://127.0.0.1:5561): readers are "
             "held by Pushpin and each event is published to every one of them."),
     Setting("grip_key", "", "Pushpin's sig_key: stream requests must carry a Grip-Sig signed with it."),
+    Setting("nchan_url", "", "nchan publisher locations, comma-separated (http://127.0.0.1:8080/pub): readers are "
+            "held by nginx's nchan and each event is posted to <url>/<slug> on every one of them."),
 )
 
 _BY_NAME = {s.name: s for s in SETTINGS}
@@ -71,10 +73,15 @@ class Settings:
     proxy_headers: bool = False
     grip_url: str = ""
     grip_key: str = ""
+    nchan_url: str = ""
 
     @property
     def grip_endpoints(self) -> list[str]:
         return [u.strip() for u in self.grip_url.split(",") if u.strip()]
+
+    @property
+    def nchan_endpoints(self) -> list[str]:
+        return [u.strip() for u in self.nchan_url.split(",") if u.strip()]
 
     @property
     def media_path(self) -> str:
@@ -114,5 +121,8 @@ def load_settings(overrides: Mapping[str, Any] | None = None, environ: Mapping[s
         if name not in _BY_NAME:
             raise KeyError(f"unknown setting {name!r}")
         values[name] = _coerce(_BY_NAME[name], raw)
-    return Settings(**values)
+    settings = Settings(**values)
+    if settings.grip_endpoints and settings.nchan_endpoints:
+        raise ValueError("readers are held by one fan-out tier: give --grip (Pushpin) or --nchan, not both")
+    return settings
 

@@ -8,31 +8,23 @@ new event once to each Pushpin's publish API. Every item carries its ``prev-id``
 so a Pushpin that sees a gap (a lost publish, a new publisher after a crash) asks
 the origin's next link again with ``Grip-Last`` and gets exactly the missing events.
 
-Only one process per database publishes (``Store.claim_publisher``); the others
+Only one process per database publishes (``publisher.Publisher``); the others
 follow the log as usual and take over when it dies.
 """
 
 from __future__ import annotations
 
-import asyncio
 import base64
 import hashlib
 import hmac
 import json
-import logging
 import time
-from collections import deque
 from typing import Mapping
 
 import httpx
 
-from .store import Store
-
-log = logging.getLogger("liveblog.grip")
-
-PUBLISH_BATCH = 100  # items per publish request
-QUEUE_LIMIT = 10_000  # per Pushpin: beyond this the oldest items go, and Pushpin recovers the gap
-CLAIM_INTERVAL = 1.0
+from .publisher import Publisher
+from .store import Event, Store
 
 
 def channel(slug: str) -> str:
@@ -91,78 +83,20 @@ def hold_headers(slug: str, prev_id: int, heartbeat: float) -> dict[str, str]:
     }
 
 
-class Publisher:
-    """Sends each event, once, to every Pushpin's publish API while this process holds the claim.
+class GripPublisher(Publisher):
+    """Each event as a GRIP item with its ``prev-id``, up to a hundred items per publish request."""
 
-    One queue and one sending task per Pushpin, so a slow or dead instance delays only itself;
-    a post never waits on any of them."""
+    tier = "Pushpin"
+    batch = 100
 
     def __init__(self, store: Store, endpoints: list[str]) -> None:
-        self.store = store
-        self.endpoints = [e.rstrip("/") + "/publish/" for e in endpoints]
-        self.queues: list[deque[dict[str, object]]] = [deque(maxlen=QUEUE_LIMIT) for _ in self.endpoints]
-        self.wakeups = [asyncio.Event() for _ in self.endpoints]
-        self.leading = False
-        self.published = 0
-        self._client: httpx.AsyncClient | None = None
-        self._tasks: list[asyncio.Task[None]] = []
+        super().__init__(store, [e.rstrip("/") + "/publish/" for e in endpoints])
 
-    async def start(self) -> None:
-        self._client = httpx.AsyncClient(timeout=10)
-        self.leading = await self.store.claim_publisher()
-        self._tasks = [asyncio.create_task(self._claim(), name="liveblog-grip-claim")]
-        self._tasks += [asyncio.create_task(self._send(i), name=f"liveblog-grip-{i}")
-                        for i in range(len(self.endpoints))]
-
-    async def stop(self) -> None:
-        for task in self._tasks:
-            task.cancel()
-        await asyncio.gather(*self._tasks, return_exceptions=True)
-        self._tasks = []
-        if self._client is not None:
-            await self._client.aclose()
-            self._client = None
-
-    async def _claim(self) -> None:
-        while True:
-            await asyncio.sleep(CLAIM_INTERVAL)
-            try:
-                leading = await self.store.claim_publisher()
-            except Exception:
-                log.exception("could not check the publisher claim")
-                leading = False
-            if leading and not self.leading:
-                log.info("this process now publishes to Pushpin")
-            self.leading = leading
-
-    def offer(self, slug: str, seq: int, frame: bytes) -> None:
-        if not self.leading:
-            return
-        item = {"channel": channel(slug), "id": str(seq), "prev-id": str(seq - 1),
+    def item(self, event: Event, data: str, frame: bytes) -> object:
+        return {"channel": channel(event.blog), "id": str(event.seq), "prev-id": str(event.seq - 1),
                 "formats": {"http-stream": {"content": frame.decode()}}}
-        for queue, wakeup in zip(self.queues, self.wakeups):
-            queue.append(item)
-            wakeup.set()
 
-    async def _send(self, index: int) -> None:
-        queue, wakeup, endpoint = self.queues[index], self.wakeups[index], self.endpoints[index]
-        failures = 0
-        while True:
-            if not queue:
-                wakeup.clear()
-                await wakeup.wait()
-            items = [queue[i] for i in range(min(PUBLISH_BATCH, len(queue)))]
-            try:
-                assert self._client is not None
-                response = await self._client.post(endpoint, json={"items": items})
-                response.raise_for_status()
-            except (httpx.HTTPError, OSError) as e:
-                failures += 1
-                log.warning("publishing to %s failed (%s); retrying", endpoint, e)
-                await asyncio.sleep(min(5.0, 0.1 * 2 ** min(failures, 6)))
-                continue
-            failures = 0
-            sent = {id(item) for item in items}
-            while queue and id(queue[0]) in sent:  # items the full queue dropped meanwhile are not popped twice
-                queue.popleft()
-            self.published += len(items)
+    async def deliver(self, client: httpx.AsyncClient, endpoint: str, items: list[object]) -> int:
+        response = await client.post(endpoint, json={"items": items})
+        response.raise_for_status()
+        return len(items)

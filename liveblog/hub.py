@@ -92,20 +92,26 @@ def sse(*, data: str | None = None, event: str | None = None, id: int | None = N
 PING = sse(comment="ping")
 
 
-def encode(event: Event, html_for: Callable[[dict[str, object]], str]) -> bytes:
-    """One SSE frame: ``id`` is the blog's sequence number, ``data`` one JSON line."""
-    data = json.loads(event.payload)
+def event_data(event: Event, html_for: Callable[[dict[str, object]], str]) -> str:
+    """The event's ``data``: the blog's sequence number first (a fan-out tier that numbers messages its
+    own way still lets readers resume and notice gaps by it), the entry or blog, and an entry's html."""
+    data: dict[str, object] = {"seq": event.seq, **json.loads(event.payload)}
     if event.kind.startswith("entry."):
         data["html"] = html_for(data)
-    return sse(id=event.seq, event=event.kind, data=json.dumps(data, separators=(",", ":"), ensure_ascii=False))
+    return json.dumps(data, separators=(",", ":"), ensure_ascii=False)
+
+
+def encode(event: Event, html_for: Callable[[dict[str, object]], str]) -> bytes:
+    """One SSE frame: ``id`` is the blog's sequence number, ``data`` one JSON line."""
+    return sse(id=event.seq, event=event.kind, data=event_data(event, html_for))
 
 
 class Hub:
     def __init__(self, store: Store, html_for: Callable[[dict[str, object]], str], *, queue: int,
                  poll_interval: float, heartbeat: float,
-                 outlet: Callable[[str, int, bytes], None] | None = None) -> None:
+                 outlet: Callable[[Event, str, bytes], None] | None = None) -> None:
         self.store = store
-        self.outlet = outlet  # where else each new frame goes (a GRIP publisher), once per event
+        self.outlet = outlet  # where else each new event goes (a fan-out tier's publisher), once
         self.heartbeat = heartbeat
         self.html_for = html_for
         self.queue = queue
@@ -214,7 +220,8 @@ class Hub:
             # earlier frames of this entry carry the withdrawn text: forget them
             for seq in self.entry_seqs.pop((event.blog, event.entry_id), []):
                 self.frames.pop((event.blog, seq), None)
-        frame = encode(event, self.html_for)
+        data = event_data(event, self.html_for)
+        frame = sse(id=event.seq, event=event.kind, data=data)
         self.frames[(event.blog, event.seq)] = (hash(event.payload), frame)
         if event.entry_id is not None:
             # re-inserted at the end, so the oldest key trimmed below never has a frame still cached
@@ -227,7 +234,7 @@ class Hub:
             self.entry_seqs.pop(next(iter(self.entry_seqs)))
         self.heads[event.blog] = max(event.seq, self.heads.get(event.blog, 0))
         if self.outlet is not None:
-            self.outlet(event.blog, event.seq, frame)
+            self.outlet(event, data, frame)
         for sub in self.subscribers.get(event.blog, ()):
             sub.offer(event.seq, frame)
         self.delivered += len(self.subscribers.get(event.blog, ()))

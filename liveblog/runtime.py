@@ -11,9 +11,11 @@ from dataclasses import dataclass, field
 from starlette.requests import HTTPConnection
 
 from .config import Settings
-from .grip import Publisher
+from .grip import GripPublisher
 from .hub import Hub
 from .limits import Gauge, SlidingWindow
+from .nchan import NchanPublisher
+from .publisher import Publisher
 from .render import entry_html
 from .store import Store, open_store
 
@@ -26,13 +28,17 @@ class Runtime:
     posts: SlidingWindow
     streams: Gauge
     limits: dict[str, SlidingWindow] = field(default_factory=dict)  # rate limiters, by purpose
-    publisher: Publisher | None = None  # with --grip: feeds Pushpin
+    publisher: Publisher | None = None  # with --grip or --nchan: feeds the tier that holds the readers
 
     @classmethod
     async def start(cls, settings: Settings) -> Runtime:
         store = open_store(settings.db)
         await store.open()
-        publisher = Publisher(store, settings.grip_endpoints) if settings.grip_endpoints else None
+        publisher: Publisher | None = None
+        if settings.grip_endpoints:
+            publisher = GripPublisher(store, settings.grip_endpoints)
+        elif settings.nchan_endpoints:
+            publisher = NchanPublisher(store, settings.nchan_endpoints)
         if publisher is not None:
             await publisher.start()
         hub = Hub(store, entry_html, queue=settings.subscriber_queue, poll_interval=settings.poll_interval,

@@ -16,7 +16,7 @@
   var es = null, retries = 0, timer = 0, leader = false, state = "";
   var tabId = Math.random().toString(36).slice(2);
   var chan = window.BroadcastChannel && navigator.locks ? new BroadcastChannel("liveblog:" + slug) : null;
-  var buffer = [], covered = lastId, BUFFER = 300;
+  var buffer = [], covered = lastId, BUFFER = 300, filling = false, held = [];
   var KINDS = ["entry.created", "entry.corrected", "entry.retracted", "blog.updated", "reset"];
   var LABELS = { live: "Live", reconnecting: "Reconnecting\u2026", offline: "Offline" };
 
@@ -232,14 +232,49 @@
     else upsert(d, kind === "entry.created");
   }
 
+  /* The stream's events in order, each once. A tier in front of the origin (nchan) numbers its
+   * messages its own way, resends recent ones to a new connection and may have lost some: the
+   * blog's own number travels in the data as seq, so seen events are skipped and a jump is
+   * filled from the origin's log before anything newer is shown. */
   function onStream(ev) {
-    var id = parseInt(ev.lastEventId, 10) || 0, d = JSON.parse(ev.data);
-    handle(ev.type, id, d);
-    if (leader && chan) {
-      buffer.push({ k: ev.type, id: id, d: d });
-      if (buffer.length > BUFFER) covered = buffer.shift().id;
-      chan.postMessage({ t: "event", k: ev.type, id: id, d: d });
+    var d = JSON.parse(ev.data), id = d.seq || parseInt(ev.lastEventId, 10) || 0;
+    if (filling || (ev.type !== "reset" && id > lastId + 1)) {
+      held.push({ k: ev.type, id: id, d: d });
+      if (!filling) fill();
+      return;
     }
+    deliver(ev.type, id, d);
+  }
+
+  function deliver(kind, id, d) {
+    if (kind !== "reset" && id <= lastId) return;
+    handle(kind, id, d);
+    if (leader && chan) {
+      buffer.push({ k: kind, id: id, d: d });
+      if (buffer.length > BUFFER) covered = buffer.shift().id;
+      chan.postMessage({ t: "event", k: kind, id: id, d: d });
+    }
+  }
+
+  function fill() {
+    filling = true;
+    fetch("/api/blogs/" + encodeURIComponent(slug) + "/events?limit=100&since=" + lastId)
+      .then(function (r) {
+        if (!r.ok) throw new Error(r.status);
+        return r.json();
+      })
+      .then(function (page) {
+        page.events.forEach(function (e) { deliver(e.event, e.id, e.data); });
+        if (page.next_since) return fill();
+        var later = held;
+        filling = false;
+        held = [];
+        later.forEach(function (e) { deliver(e.k, e.id, e.d); });
+      }, function () {
+        filling = false;
+        held = [];
+        schedule(); /* a fresh connection shows the gap again, and it is filled then */
+      });
   }
 
   function connect() {

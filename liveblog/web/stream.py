@@ -29,7 +29,7 @@ from starlette.routing import Route
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from .. import grip
-from ..hub import PING, Hub, Subscriber, sse
+from ..hub import PING, Hub, Subscriber, event_data, sse
 from ..runtime import runtime_of
 from ..store import NotFound, Store
 from .api import int_param
@@ -185,7 +185,7 @@ async def held_by_proxy(request: Request, slug: str) -> Response:
 async def events(request: Request) -> Response:
     runtime = runtime_of(request)
     slug = request.path_params["slug"]
-    if runtime.publisher is not None and grip.signed_by_proxy(request.headers, runtime.settings.grip_key):
+    if runtime.settings.grip_endpoints and grip.signed_by_proxy(request.headers, runtime.settings.grip_key):
         return await held_by_proxy(request, slug)
     hub = runtime.hub
     address = request.client.host if request.client else "unknown"
@@ -206,7 +206,9 @@ async def events(request: Request) -> Response:
 
 
 async def events_json(request: Request) -> Response:
-    """The log as JSON pages, for clients that poll: ``?since=N&limit=``."""
+    """The log as JSON pages, for clients that poll and for readers filling a gap: ``?since=N&limit=``.
+
+    Each event's ``data`` is what the stream sends (``seq``, the entry or blog, an entry's ``html``)."""
     runtime = runtime_of(request)
     slug = request.path_params["slug"]
     blog = await runtime.store.get_blog(slug)
@@ -221,7 +223,7 @@ async def events_json(request: Request) -> Response:
         {
             "events": [
                 {"id": e.seq, "event": e.kind, "at": e.created_at.isoformat().replace("+00:00", "Z"),
-                 "data": json.loads(e.payload)}
+                 "data": json.loads(event_data(e, runtime.hub.html_for))}
                 for e in batch
             ],
             "last_event_id": blog.last_event_id,

@@ -1,0 +1,188 @@
+"""A local nginx with the nchan module in front of Liveblog origins: its configuration, started and stopped.
+
+Used by ``liveblog bench --tiers nchan`` and the tests; ``docs/deploy.md`` shows the
+same configuration for a real deployment. nginx serves the readers' streams from nchan
+and passes everything else to the origins; the publisher location answers loopback only.
+Every port is on 127.0.0.1 and every file in the instance's own folder.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import subprocess
+import tempfile
+import time
+import urllib.error
+import urllib.request
+from dataclasses import dataclass
+from typing import Callable
+
+BINARY = shutil.which("nginx") or next((p for p in ("/usr/sbin/nginx",) if os.path.exists(p)), None)
+MODULE = "/usr/lib/nginx/modules/ngx_nchan_module.so"
+BUFFER = 64  # messages nchan keeps per blog: what a reconnecting reader can get back from nchan itself
+FIRST = 32  # recent messages a new connection gets, so nothing published since the page was made is missed
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def available() -> bool:
+    return BINARY is not None and os.path.exists(MODULE)
+
+
+def config(folder: str, *, port: int, origins: list[str], redis: str | None = None) -> str:
+    """nginx.conf for one instance in front of ``origins`` (host:port). With ``redis``
+    (redis://host:port/db) several instances share nchan's messages."""
+    redis_lines = f'nchan_redis_url "{redis}"; nchan_use_redis on;' if redis else ""
+    servers = "\n".join(f"    server {origin};" for origin in origins)
+    return f"""load_module {MODULE};
+worker_processes 1;
+worker_rlimit_nofile 1048576;
+daemon off;
+pid {folder}/nginx.pid;
+error_log {folder}/error.log warn;
+events {{ worker_connections 1000000; }}
+http {{
+  access_log off;
+  client_body_temp_path {folder}/body;
+  proxy_temp_path {folder}/proxy;
+  fastcgi_temp_path {folder}/fastcgi;
+  uwsgi_temp_path {folder}/uwsgi;
+  scgi_temp_path {folder}/scgi;
+  upstream origins {{
+{servers}
+    keepalive 32;
+  }}
+  server {{
+    listen 127.0.0.1:{port} backlog=4096;
+    {redis_lines}
+    # the origin publishes each event here, once; nobody else may
+    location ~ ^/pub/(?<slug>[a-z0-9-]+)$ {{
+      allow 127.0.0.1; deny all;
+      nchan_publisher http;
+      nchan_channel_id liveblog.$slug;
+      nchan_message_buffer_length {BUFFER};
+      nchan_message_timeout 1h;
+    }}
+    # readers: the blog's stream, held by nchan
+    location ~ ^/blogs/(?<slug>[a-z0-9-]+)/events$ {{
+      nchan_subscriber eventsource;
+      nchan_channel_id liveblog.$slug;
+      nchan_subscriber_first_message -{FIRST};
+      nchan_eventsource_ping_interval 15;
+      add_header X-Content-Type-Options nosniff always;
+      add_header Cache-Control no-cache always;
+    }}
+    # everything else: the origins
+    location / {{
+      proxy_pass http://origins;
+      proxy_http_version 1.1;
+      proxy_set_header Connection "";
+      proxy_set_header Host $http_host;
+      proxy_set_header X-Forwarded-For $remote_addr;
+      proxy_set_header X-Forwarded-Proto $scheme;
+    }}
+  }}
+}}
+"""
+
+
+def bare_config(folder: str, *, port: int) -> str:
+    """nchan alone, one channel, no origin: the bar the fan-out tier is held to."""
+    return f"""load_module {MODULE};
+worker_processes 1;
+worker_rlimit_nofile 1048576;
+daemon off;
+pid {folder}/nginx.pid;
+error_log {folder}/error.log warn;
+events {{ worker_connections 1000000; }}
+http {{
+  access_log off;
+  client_body_temp_path {folder}/body;
+  proxy_temp_path {folder}/proxy;
+  fastcgi_temp_path {folder}/fastcgi;
+  uwsgi_temp_path {folder}/uwsgi;
+  scgi_temp_path {folder}/scgi;
+  server {{
+    listen 127.0.0.1:{port} backlog=4096;
+    location = /healthz {{ return 200 "{{}}"; }}
+    location = /publish {{ nchan_publisher; nchan_channel_id bench; nchan_message_buffer_length 64; }}
+    location = /events {{ nchan_subscriber eventsource; nchan_channel_id bench; }}
+  }}
+}}
+"""
+
+
+@dataclass
+class Nginx:
+    url: str
+    folder: str
+    process: subprocess.Popen[bytes]
+
+    @property
+    def publish_url(self) -> str:
+        """What ``liveblog serve --nchan`` is given."""
+        return self.url + "/pub"
+
+    def pids(self) -> list[int]:
+        """The master and its worker."""
+        children = subprocess.run(["pgrep", "-P", str(self.process.pid)], capture_output=True, text=True)
+        return [self.process.pid] + [int(p) for p in children.stdout.split()]
+
+    def log(self) -> str:
+        path = os.path.join(self.folder, "error.log")
+        if not os.path.exists(path):
+            return ""
+        with open(path, errors="replace") as f:
+            return f.read()
+
+    def stop(self) -> None:
+        if self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(10)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait(5)
+
+
+def start(origins: list[str] | None = None, *, redis: str | None = None, folder: str | None = None,
+          port: int | None = None, preexec_fn: Callable[[], None] | None = None, cpu: int | None = None) -> Nginx:
+    """nginx on a free loopback port: in front of ``origins``, or, with none, nchan alone (``bare_config``)."""
+    if not available():
+        raise RuntimeError("nginx with nchan is not installed (Debian: apt-get install nginx-light libnginx-mod-nchan)")
+    folder = folder or tempfile.mkdtemp(prefix="liveblog-nginx-")
+    os.makedirs(folder, exist_ok=True)
+    port = port or free_port()
+    conf = os.path.join(folder, "nginx.conf")
+    with open(conf, "w") as f:
+        f.write(config(folder, port=port, origins=origins, redis=redis) if origins else bare_config(folder, port=port))
+    pinned = ["taskset", "-c", str(cpu)] if cpu is not None and (os.cpu_count() or 1) > 1 else []
+    assert BINARY is not None
+    process = subprocess.Popen(pinned + [BINARY, "-c", conf, "-p", folder], stdout=subprocess.DEVNULL,
+                               stderr=subprocess.DEVNULL, preexec_fn=preexec_fn, start_new_session=True)
+    nginx = Nginx(f"http://127.0.0.1:{port}", folder, process)
+    deadline = time.time() + 30
+    while time.time() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError("nginx exited:\n" + nginx.log())
+        if _answers(nginx.url + ("/pub/ready" if origins else "/healthz")):
+            return nginx
+        time.sleep(0.1)
+    nginx.stop()
+    raise RuntimeError("nginx did not start:\n" + nginx.log())
+
+
+def _answers(url: str) -> bool:
+    try:
+        urllib.request.urlopen(url, timeout=1).read()
+        return True
+    except urllib.error.HTTPError:
+        return True  # nginx is up; nchan answers a GET on an empty channel with 404
+    except OSError:
+        return False
