@@ -24,6 +24,7 @@ def test_a_post_reaches_a_connected_reader_with_its_html(site):
     assert frames[0].retry == 2000
     assert event.event == "entry.created" and event.id == "2"
     data = event.json()
+    assert data["seq"] == 2, "the sequence number travels in the data too, for tiers with ids of their own"
     assert data["id"] == posted["entry"]["id"] and data["body_html"] == posted["entry"]["body_html"]
     assert f'id="entry-{data["id"]}"' in data["html"] and "<strong>station</strong>" in data["html"]
 
@@ -58,6 +59,22 @@ def test_stream_headers_stop_proxies_buffering(site):
     assert "content-encoding" not in seen
 
 
+def test_the_stream_and_its_refusals_carry_the_security_headers(site_with):
+    """Streams bypass the middleware stack for speed; they must not lose its headers on the way."""
+    site = site_with(max_header_bytes=2048)
+    site.blog("strike")
+    seen = {}
+    read_stream(f"{site.url}/blogs/strike/events", until=lambda f: True, on_open=lambda r: seen.update(r.headers))
+    missing = httpx.get(f"{site.url}/blogs/nope/events")
+    huge = httpx.get(f"{site.url}/blogs/strike/events", headers={"X-Padding": "x" * 4096})
+    assert (missing.status_code, huge.status_code) == (404, 431)
+    for headers in (seen, missing.headers, huge.headers):
+        assert "script-src 'self'" in headers["content-security-policy"]
+        assert "frame-ancestors 'none'" in headers["content-security-policy"]
+        assert headers["x-content-type-options"] == "nosniff"
+        assert headers["referrer-policy"] == "strict-origin-when-cross-origin"
+
+
 def test_heartbeats_are_comments(site_with):
     site = site_with(heartbeat_seconds=0.2)
     site.blog("strike")
@@ -78,7 +95,9 @@ def test_polling_clients_get_the_same_events_as_json(site):
         site.entry("strike", f"update {i}")
     page = site.client.get("/api/blogs/strike/events?since=2&limit=2").json()
     assert [e["id"] for e in page["events"]] == [3, 4] and page["next_since"] == 4
-    assert page["events"][0]["event"] == "entry.created" and page["events"][0]["data"]["body"] == "update 1"
+    first = page["events"][0]
+    assert first["event"] == "entry.created" and first["data"]["body"] == "update 1"
+    assert first["data"]["seq"] == 3 and f'id="entry-{first["data"]["id"]}"' in first["data"]["html"]
     rest = site.client.get(f"/api/blogs/strike/events?since={page['next_since']}").json()
     assert [e["id"] for e in rest["events"]] == [5, 6] and rest["next_since"] is None
     assert rest["last_event_id"] == 6

@@ -73,8 +73,21 @@ class BodyLimit:
                 await send_error(send, 413, "request too large", {"limit_bytes": limit})
 
 
-class SecurityHeaders:
+def security_headers(https: bool) -> list[tuple[bytes, bytes]]:
     """A strict CSP (no inline script) and the other headers every response carries."""
+    headers = [
+        (b"content-security-policy", CSP.encode()),
+        (b"x-content-type-options", b"nosniff"),
+        (b"referrer-policy", b"strict-origin-when-cross-origin"),
+        (b"x-frame-options", b"DENY"),
+    ]
+    if https:
+        headers.append((b"strict-transport-security", b"max-age=31536000; includeSubDomains"))
+    return headers
+
+
+class SecurityHeaders:
+    """Adds ``security_headers`` to every response that does not set them itself."""
 
     def __init__(self, app: ASGIApp) -> None:
         self.app = app
@@ -89,15 +102,7 @@ class SecurityHeaders:
             if message["type"] == "http.response.start":
                 headers = list(message.get("headers", []))
                 present = {k.lower() for k, _ in headers}
-                extra = [
-                    (b"content-security-policy", CSP.encode()),
-                    (b"x-content-type-options", b"nosniff"),
-                    (b"referrer-policy", b"strict-origin-when-cross-origin"),
-                    (b"x-frame-options", b"DENY"),
-                ]
-                if https:
-                    extra.append((b"strict-transport-security", b"max-age=31536000; includeSubDomains"))
-                headers += [(k, v) for k, v in extra if k not in present]
+                headers += [(k, v) for k, v in security_headers(https) if k not in present]
                 message = {**message, "headers": headers}
             await send(message)
 

@@ -33,13 +33,12 @@ from ..hub import PING, Hub, Subscriber, event_data, sse
 from ..runtime import runtime_of
 from ..store import NotFound, Store
 from .api import int_param
-from .errors import HANDLERS, ApiError
-from .middleware import headers_too_large, send_error
+from .errors import HANDLERS, ApiError, error_response
+from .middleware import SecurityHeaders, headers_too_large, security_headers
 
 REPLAY_BATCH = 500
 STREAM_HEADERS = {
     "Content-Type": "text/event-stream; charset=utf-8",
-    "X-Content-Type-Options": "nosniff",
     "Cache-Control": "no-cache",
     "X-Accel-Buffering": "no",
     "Access-Control-Allow-Origin": "*",
@@ -114,7 +113,9 @@ async def _disconnected(receive: Receive) -> None:
         pass
 
 
-RAW_STREAM_HEADERS = [(k.lower().encode(), v.encode()) for k, v in STREAM_HEADERS.items()]  # shared by every reader
+# shared by every reader: one list over http, one over https
+RAW_STREAM_HEADERS = {https: [(k.lower().encode(), v.encode()) for k, v in STREAM_HEADERS.items()]
+                      + security_headers(https) for https in (False, True)}
 
 
 class EventStream:
@@ -127,7 +128,8 @@ class EventStream:
         self.sub = sub
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        await send({"type": "http.response.start", "status": 200, "headers": RAW_STREAM_HEADERS})
+        headers = RAW_STREAM_HEADERS[scope.get("scheme") == "https"]
+        await send({"type": "http.response.start", "status": 200, "headers": headers})
         listener = asyncio.ensure_future(_disconnected(receive))
         listener.add_done_callback(lambda _: self.sub.close())
         try:
@@ -241,7 +243,8 @@ class StreamLane:
 
     A stream is held for hours: every layer it passes keeps a frame alive per reader and adds a hop
     to every event it sends. Of what those layers do, a stream needs only the header limit (checked
-    here) and ``nosniff`` (in STREAM_HEADERS); errors get the same answers the routed views give."""
+    here) and the security headers (in the stream's own shared header list); errors get the same
+    answers, with the same headers, as the routed views give."""
 
     def __init__(self, app: ASGIApp, header_limit: Callable[[Scope], int]) -> None:
         self.app = app
@@ -254,7 +257,8 @@ class StreamLane:
             return
         limit = self.header_limit(scope)
         if headers_too_large(scope, limit):
-            await send_error(send, 431, "request headers too large", {"limit_bytes": limit})
+            response: ASGIApp = error_response(431, "request headers too large", {"limit_bytes": limit})
+            await SecurityHeaders(response)(scope, receive, send)
             return
         scope["path_params"] = {"slug": found["slug"]}
         request = Request(scope, receive)
@@ -266,6 +270,8 @@ class StreamLane:
             if handler is None:
                 raise  # a crash: the server-error middleware outside logs it and answers 500
             response = await handler(request, exc)
+        if not isinstance(response, EventStream):  # errors and Pushpin's hold answers; a stream has its own
+            response = SecurityHeaders(response)
         await response(scope, receive, send)
 
 
