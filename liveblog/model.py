@@ -243,6 +243,11 @@ class Blog:
         }
 
 
+def blog_changes(blog: Blog, changes: dict[str, Any]) -> dict[str, Any]:
+    """The fields a change really alters: a request that alters nothing must not grow the log."""
+    return {name: value for name, value in changes.items() if getattr(blog, name) != value}
+
+
 @dataclass(frozen=True)
 class User:
     id: int
@@ -286,23 +291,22 @@ def check_supersedes(value: Any) -> tuple[int, ...]:
     return tuple(dict.fromkeys(value))
 
 
-def check_supersession(
-    targets: Iterable[int], *, blog: str, found: dict[int, str], new_id: int | None = None
-) -> None:
+def check_supersession(targets: Iterable[int], *, blog: str, found: dict[int, str], new_id: int) -> None:
     """An entry supersedes only earlier entries of its own blog.
 
-    ``found`` maps each target id that exists to its blog slug. New entries get the
-    highest id, so "earlier" is "smaller id": with that rule no cycle can ever form.
+    ``new_id`` is the id the new entry will get and ``found`` maps each target id that exists to
+    its blog slug. New entries get the highest id, so "earlier" is "smaller id": with that rule no
+    cycle can ever form. Its own id and later ones are named as such, not as missing.
     """
     for target in targets:
-        if new_id is not None and target == new_id:
+        if target == new_id:
             raise ValidationError("supersedes", "an entry cannot supersede itself")
+        if target > new_id:
+            raise ValidationError("supersedes", f"entry {target} is later than this one")
         if target not in found:
             raise ValidationError("supersedes", f"entry {target} does not exist")
         if found[target] != blog:
             raise ValidationError("supersedes", f"entry {target} belongs to another blog")
-        if new_id is not None and target > new_id:
-            raise ValidationError("supersedes", f"entry {target} is later than this one")
 
 
 def may_create_blog(user: User) -> bool:

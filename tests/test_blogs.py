@@ -73,6 +73,18 @@ def test_editor_edits_and_ends_a_blog(site):
                              headers=site.headers("editor")).status_code == 422
 
 
+def test_a_patch_that_changes_nothing_appends_no_event(site):
+    blog = site.blog("strike", summary="Day one")
+    for nothing in [{}, {"title": blog["title"], "summary": " Day one ", "intro": ""}, {"status": "live"}]:
+        r = site.client.patch("/api/blogs/strike", json=nothing, headers=site.headers("editor"))
+        assert r.status_code == 200 and r.json() == blog, nothing
+    assert site.client.get("/api/blogs/strike").json()["last_event_id"] == blog["last_event_id"]
+    ended = site.client.patch("/api/blogs/strike", json={"status": "ended"}, headers=site.headers("editor")).json()
+    assert ended["last_event_id"] == blog["last_event_id"] + 1
+    again = site.client.patch("/api/blogs/strike", json={"status": "ended"}, headers=site.headers("editor"))
+    assert again.status_code == 200 and again.json() == ended, "still ended at the same time, and not logged"
+
+
 def test_posting_to_an_ended_blog_is_refused(site):
     site.blog("strike")
     site.client.patch("/api/blogs/strike", json={"status": "ended"}, headers=site.headers("editor"))

@@ -54,3 +54,22 @@ def test_a_retried_correction_is_applied_once(site):
 def test_a_bad_key_is_refused(site):
     site.blog("strike")
     assert site.post("strike", "x", headers={"Idempotency-Key": "x" * 201}).status_code == 400
+
+
+def test_a_retry_gets_its_entry_at_the_posting_limit_and_does_not_count(site_with):
+    """The phone only lost the reply: refusing the retry would leave it thinking the post was never made."""
+    site = site_with(posts_per_minute=2)
+    site.blog("strike")
+    site.user("amal")
+    key = {"Idempotency-Key": "phone-amal-0001"}
+    first = site.post("strike", "Tear gas at the station", as_="amal", headers=key)
+    assert first.status_code == 201
+    for _ in range(3):
+        assert site.post("strike", "Tear gas at the station", as_="amal", headers=key).status_code == 200
+    assert site.post("strike", "Crowd moves north", as_="amal").status_code == 201, "the retries were not counted"
+    again = site.post("strike", "Tear gas at the station", as_="amal", headers=key)
+    assert again.status_code == 200 and again.json() == first.json()
+    assert again.headers["location"] == first.headers["location"]
+    assert site.post("strike", "A new post", as_="amal").status_code == 429
+    assert site.post("strike", "Another body", as_="amal", headers=key).status_code == 409
+    assert len(site.client.get("/api/blogs/strike").json()["entries"]) == 2

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from .base import Conflict, Event, Idempotency, NotFound, Store, StoreError, Token
+from .base import Conflict, Event, Idempotency, NotFound, SchemaTooNew, Store, StoreError, Token
 
-__all__ = ["Conflict", "Event", "Idempotency", "NotFound", "Store", "StoreError", "Token", "open_store"]
+__all__ = ["Conflict", "Event", "Idempotency", "NotFound", "SchemaTooNew", "Store", "StoreError", "Token", "open_store"]
 
 
 def open_store(db: str) -> Store:

@@ -20,6 +20,17 @@ class StoreError(Exception):
     pass
 
 
+class SchemaTooNew(StoreError):
+    """The database was migrated by a newer Liveblog: running on it could corrupt what that version wrote."""
+
+    def __init__(self, found: int, supported: int) -> None:
+        super().__init__(
+            f"database schema version {found} is newer than this liveblog ({supported}): upgrade liveblog"
+        )
+        self.found = found
+        self.supported = supported
+
+
 class NotFound(StoreError):
     def __init__(self, what: str) -> None:
         super().__init__(f"{what} not found")
@@ -66,7 +77,9 @@ class Store(ABC):
     schema_version: int
 
     @abstractmethod
-    async def open(self) -> None: ...
+    async def open(self) -> None:
+        """Connect and migrate. On failure everything opened is closed again and the error raised:
+        a connection left open (aiosqlite's threads are not daemons) would keep the process alive."""
 
     @abstractmethod
     async def close(self) -> None: ...
@@ -128,7 +141,7 @@ class Store(ABC):
 
     @abstractmethod
     async def update_blog(self, slug: str, changes: dict[str, Any], now: datetime) -> Blog:
-        """Apply title/summary/intro/intro_html/status changes; logs ``blog.updated``."""
+        """Apply title/summary/intro/intro_html/status changes; logs ``blog.updated`` unless nothing changed."""
 
     # entries
     @abstractmethod
@@ -148,6 +161,11 @@ class Store(ABC):
         idempotency: Idempotency | None = None,
     ) -> tuple[Entry, bool]:
         """The entry and whether it was created now (False: an idempotent replay)."""
+
+    @abstractmethod
+    async def replayed_entry(self, slug: str, user: User, idempotency: Idempotency) -> Entry | None:
+        """The entry this key already produced, read without writing: a retry is answered before any
+        limit is counted. None for a new key; the key used for another request is a ``Conflict``."""
 
     @abstractmethod
     async def get_entry(self, slug: str, entry_id: int) -> Entry | None: ...

@@ -26,7 +26,7 @@ import asyncpg
 
 from .. import model
 from ..model import Blog, Correction, Entry, Retraction, User, to_utc
-from .base import Conflict, Event, Idempotency, NotFound, Store, Token
+from .base import Conflict, Event, Idempotency, NotFound, SchemaTooNew, Store, Token
 
 CHANNEL = "liveblog_events"
 _EVENT_LOCK = 0x6C6976656C6F67  # the advisory lock that orders the log: "liveblog"
@@ -234,9 +234,13 @@ class PostgresStore(Store):
         self._claimed_on: asyncpg.Connection | None = None  # the session holding the publisher claim
 
     async def open(self) -> None:
-        self._pool = await asyncpg.create_pool(self.dsn, min_size=1, max_size=self._pool_size)
-        await self._migrate()
-        await self._listen()
+        try:
+            self._pool = await asyncpg.create_pool(self.dsn, min_size=1, max_size=self._pool_size)
+            await self._migrate()
+            await self._listen()
+        except BaseException:
+            await self.close()
+            raise
 
     async def _listen(self) -> None:
         """One connection per process that only listens; notifications arrive as writes commit."""
@@ -294,7 +298,7 @@ class PostgresStore(Store):
                 await db.execute("INSERT INTO schema_version (version) VALUES (0)")
                 version = 0
             if version > SCHEMA_VERSION:
-                raise RuntimeError(f"database schema {version} is newer than this Liveblog ({SCHEMA_VERSION})")
+                raise SchemaTooNew(version, SCHEMA_VERSION)
             for number in range(version, SCHEMA_VERSION):
                 for statement in MIGRATIONS[number]:
                     await db.execute(statement)
@@ -469,13 +473,14 @@ class PostgresStore(Store):
             blog = await self._locked_blog(db, slug)
             if blog is None:
                 raise NotFound("blog")
-            columns = dict(changes)
-            if "status" in changes and changes["status"] != blog.status:
-                columns["ended_at"] = _ms(now) if changes["status"] == "ended" else None
-            if columns:
-                assignments = ", ".join(f"{name} = ${n}" for n, name in enumerate(columns, start=1))
-                await db.execute(f"UPDATE blogs SET {assignments} WHERE id = ${len(columns) + 1}",
-                                 *columns.values(), blog.id)
+            columns = model.blog_changes(blog, changes)
+            if not columns:
+                return blog
+            if "status" in columns:
+                columns["ended_at"] = _ms(now) if columns["status"] == "ended" else None
+            assignments = ", ".join(f"{name} = ${n}" for n, name in enumerate(columns, start=1))
+            await db.execute(f"UPDATE blogs SET {assignments} WHERE id = ${len(columns) + 1}",
+                             *columns.values(), blog.id)
             blog = await self._blog_row(db, slug)
             assert blog is not None
             await self._append_event(db, blog, "blog.updated", None, blog.to_json(), now)
@@ -538,6 +543,9 @@ class PostgresStore(Store):
             if blog.status == "ended":
                 raise Conflict("this blog has ended; reopen it to post")
             filed = model.check_filed_at(filed_at or now, now=now, blog_created_at=blog.created_at)
+            # The id is drawn before the insert so supersession is checked against it; the blog's row is
+            # locked, so its entries still get increasing ids. A refused post leaves a gap, as any rollback does.
+            entry_id = await db.fetchval("SELECT nextval(pg_get_serial_sequence('entries', 'id'))")
             if supersedes:
                 found = {
                     r[0]: r[1]
@@ -546,14 +554,14 @@ class PostgresStore(Store):
                         list(supersedes),
                     )
                 }
-                model.check_supersession(supersedes, blog=slug, found=found)
+                model.check_supersession(supersedes, blog=slug, found=found, new_id=entry_id)
             if pinned:
                 await db.execute("UPDATE entries SET pinned = FALSE WHERE blog_id = $1 AND pinned", blog.id)
-            entry_id = await db.fetchval(
-                """INSERT INTO entries (blog_id, author_id, published_at, filed_at, headline, body, body_html,
+            await db.execute(
+                """INSERT INTO entries (id, blog_id, author_id, published_at, filed_at, headline, body, body_html,
                                         key_event, pinned)
-                   VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id""",
-                blog.id, author.id, _ms(now), _ms(filed), headline, body, body_html, key_event, pinned,
+                   VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)""",
+                entry_id, blog.id, author.id, _ms(now), _ms(filed), headline, body, body_html, key_event, pinned,
             )
             await db.executemany(
                 "INSERT INTO supersessions (entry_id, supersedes_id) VALUES ($1, $2)",
@@ -564,6 +572,10 @@ class PostgresStore(Store):
             assert entry is not None
             await self._append_event(db, blog, "entry.created", entry_id, entry.to_json(), now)
             return entry, True
+
+    async def replayed_entry(self, slug: str, user: User, idempotency: Idempotency) -> Entry | None:
+        async with self._read() as db:
+            return await self._replayed(db, user, idempotency, slug)
 
     async def get_entry(self, slug: str, entry_id: int) -> Entry | None:
         async with self._read() as db:

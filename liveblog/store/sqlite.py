@@ -22,7 +22,7 @@ import aiosqlite
 
 from .. import model
 from ..model import Blog, Correction, Entry, Retraction, User, iso, parse_iso
-from .base import Conflict, Event, Idempotency, NotFound, Store, Token
+from .base import Conflict, Event, Idempotency, NotFound, SchemaTooNew, Store, Token
 
 MIGRATIONS: tuple[tuple[str, ...], ...] = (
     (
@@ -224,18 +224,22 @@ class SQLiteStore(Store):
         self._claim: int | None = None  # the open lock file while this process holds the publisher claim
 
     async def open(self) -> None:
-        self._writer = await aiosqlite.connect(self.path, isolation_level=None, timeout=30)
-        await self._writer.execute("PRAGMA journal_mode=WAL")
-        await self._writer.execute("PRAGMA synchronous=FULL")
-        await self._writer.execute("PRAGMA foreign_keys=ON")
-        await self._writer.execute("PRAGMA busy_timeout=30000")
-        await self._migrate()
-        uri = "file:" + self.path.replace("?", "%3f").replace("#", "%23") + "?mode=ro"
-        for _ in range(self._reader_count):
-            conn = await aiosqlite.connect(uri, uri=True, isolation_level=None, timeout=30)
-            await conn.execute("PRAGMA busy_timeout=30000")
-            self._all_readers.append(conn)
-            self._readers.put_nowait(conn)
+        try:
+            self._writer = await aiosqlite.connect(self.path, isolation_level=None, timeout=30)
+            await self._writer.execute("PRAGMA journal_mode=WAL")
+            await self._writer.execute("PRAGMA synchronous=FULL")
+            await self._writer.execute("PRAGMA foreign_keys=ON")
+            await self._writer.execute("PRAGMA busy_timeout=30000")
+            await self._migrate()
+            uri = "file:" + self.path.replace("?", "%3f").replace("#", "%23") + "?mode=ro"
+            for _ in range(self._reader_count):
+                conn = await aiosqlite.connect(uri, uri=True, isolation_level=None, timeout=30)
+                self._all_readers.append(conn)
+                await conn.execute("PRAGMA busy_timeout=30000")
+                self._readers.put_nowait(conn)
+        except BaseException:
+            await self.close()
+            raise
 
     async def close(self) -> None:
         if self._claim is not None:
@@ -267,7 +271,7 @@ class SQLiteStore(Store):
             row = await _fetchone(db, "PRAGMA user_version")
             version = row[0] if row else 0
             if version > SCHEMA_VERSION:
-                raise RuntimeError(f"database schema {version} is newer than this Liveblog ({SCHEMA_VERSION})")
+                raise SchemaTooNew(version, SCHEMA_VERSION)
             for number in range(version, SCHEMA_VERSION):
                 for statement in MIGRATIONS[number]:
                     await db.execute(statement)
@@ -465,12 +469,13 @@ class SQLiteStore(Store):
             blog = await self._blog_row(db, slug)
             if blog is None:
                 raise NotFound("blog")
-            columns = dict(changes)
-            if "status" in changes and changes["status"] != blog.status:
-                columns["ended_at"] = iso(now) if changes["status"] == "ended" else None
-            if columns:
-                assignments = ", ".join(f"{name} = ?" for name in columns)
-                await db.execute(f"UPDATE blogs SET {assignments} WHERE id = ?", (*columns.values(), blog.id))
+            columns = model.blog_changes(blog, changes)
+            if not columns:
+                return blog
+            if "status" in columns:
+                columns["ended_at"] = iso(now) if columns["status"] == "ended" else None
+            assignments = ", ".join(f"{name} = ?" for name in columns)
+            await db.execute(f"UPDATE blogs SET {assignments} WHERE id = ?", (*columns.values(), blog.id))
             blog = await self._blog_row(db, slug)
             assert blog is not None
             await self._append_event(db, blog, "blog.updated", None, blog.to_json(), now)
@@ -528,6 +533,9 @@ class SQLiteStore(Store):
             if blog.status == "ended":
                 raise Conflict("this blog has ended; reopen it to post")
             filed = model.check_filed_at(filed_at or now, now=now, blog_created_at=blog.created_at)
+            # One writer at a time, so the next id is known before the insert: supersession is checked against it.
+            row = await _fetchone(db, "SELECT COALESCE(MAX(id), 0) + 1 FROM entries")
+            entry_id: int = row[0] if row else 1
             if supersedes:
                 found = {
                     r[0]: r[1]
@@ -537,16 +545,16 @@ class SQLiteStore(Store):
                         supersedes,
                     )
                 }
-                model.check_supersession(supersedes, blog=slug, found=found)
+                model.check_supersession(supersedes, blog=slug, found=found, new_id=entry_id)
             if pinned:
                 await db.execute("UPDATE entries SET pinned = 0 WHERE blog_id = ? AND pinned = 1", (blog.id,))
-            cursor = await db.execute(
-                """INSERT INTO entries (blog_id, author_id, published_at, filed_at, headline, body, body_html,
+            await db.execute(
+                """INSERT INTO entries (id, blog_id, author_id, published_at, filed_at, headline, body, body_html,
                                         key_event, pinned)
-                   VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)""",
-                (blog.id, author.id, iso(now), iso(filed), headline, body, body_html, int(key_event), int(pinned)),
+                   VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
+                (entry_id, blog.id, author.id, iso(now), iso(filed), headline, body, body_html, int(key_event),
+                 int(pinned)),
             )
-            entry_id = cursor.lastrowid or 0
             await db.executemany(
                 "INSERT INTO supersessions (entry_id, supersedes_id) VALUES (?, ?)",
                 [(entry_id, target) for target in supersedes],
@@ -556,6 +564,10 @@ class SQLiteStore(Store):
             assert entry is not None
             await self._append_event(db, blog, "entry.created", entry_id, entry.to_json(), now)
             return entry, True
+
+    async def replayed_entry(self, slug: str, user: User, idempotency: Idempotency) -> Entry | None:
+        async with self._read() as db:
+            return await self._replayed(db, user, idempotency, slug)
 
     async def get_entry(self, slug: str, entry_id: int) -> Entry | None:
         async with self._read() as db:

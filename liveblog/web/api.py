@@ -187,15 +187,21 @@ async def create_entry(request: Request) -> Response:
     data = await read_json(request, ENTRY_FIELDS)
     fields = entry_input(data)
     runtime = runtime_of(request)
-    # A retry refused here is safe: the phone keeps the post and tries again after Retry-After.
-    wait = runtime.posts.hit(f"user:{user.id}")
-    if wait:
-        raise ApiError(429, "too many entries: wait before posting again",
-                       {"limit_per_minute": runtime.settings.posts_per_minute},
-                       headers={"Retry-After": retry_after(wait)})
-    entry, created = await runtime.store.create_entry(
-        blog.slug, author=user, now=model.utc_now(), idempotency=idempotency(request, data), **fields
-    )
+    key = idempotency(request, data)
+    # A retry of a post already made only lost its reply: it gets its entry, limit or not, and is not counted.
+    replayed = await runtime.store.replayed_entry(blog.slug, user, key) if key else None
+    if replayed is not None:
+        entry, created = replayed, False
+    else:
+        # A post refused here is safe: the phone keeps it and tries again after Retry-After.
+        wait = runtime.posts.hit(f"user:{user.id}")
+        if wait:
+            raise ApiError(429, "too many entries: wait before posting again",
+                           {"limit_per_minute": runtime.settings.posts_per_minute},
+                           headers={"Retry-After": retry_after(wait)})
+        entry, created = await runtime.store.create_entry(
+            blog.slug, author=user, now=model.utc_now(), idempotency=key, **fields
+        )
     location = {"Location": f"/api/blogs/{blog.slug}/entries/{entry.id}"}
     return JSONResponse(entry.to_json(), status_code=201 if created else 200, headers=location)
 
