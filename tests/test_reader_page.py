@@ -144,6 +144,28 @@ def test_date_shown_when_not_today_and_filed_time_when_late(site):
     assert not doc.one(id=f"entry-{old.id}").all("p", class_="filed")
 
 
+def test_filed_time_is_shown_only_when_over_a_minute_before_publication(site):
+    site.user("editor", "editor")
+    store = site.runtime.store
+    now = model.utc_now()
+
+    async def story_begun_an_hour_ago():  # a phone may not file before its blog began
+        user, _ = await store.get_user("editor")
+        await store.create_blog(slug="strike", title="Strike", summary="", intro="", intro_html="", by=user,
+                                now=now - timedelta(hours=1))
+
+    site.call(story_begun_an_hour_ago())
+    delayed = site.entry("strike", "Sent after the network came back.", filed_at=model.iso(now - timedelta(minutes=5)))
+    prompt = site.entry("strike", "Sent from a slow connection.", filed_at=model.iso(now - timedelta(seconds=30)))
+    assert prompt["filed_at"] != prompt["published_at"], "the filed time is kept even when it is not shown"
+    doc = page(site, "/blogs/strike")
+    filed = model.parse_iso(delayed["filed_at"])
+    other_day = model.date_gmt(filed) != delayed["date_gmt"]  # around midnight
+    assert doc.one(id=f"entry-{delayed['id']}").one("p", class_="filed").text == \
+        f"filed {model.time_gmt(filed)}" + (f", {model.date_gmt(filed)}" if other_day else "")
+    assert not doc.one(id=f"entry-{prompt['id']}").all("p", class_="filed")
+
+
 def test_older_updates_load_by_a_plain_link(site_with):
     site = site_with(page_size=3)
     site.blog("strike", intro="The original report.")
