@@ -36,6 +36,7 @@ PHASE_TIMEOUT = 120.0
 SOURCE_ADDRESSES = [f"127.0.0.{i}" for i in range(2, 10)]  # 127.0.0.1 keeps its ports for everything else
 PER_SOURCE = 25_000  # stay well under one source address's ephemeral ports
 READER_RETRIES = 5
+ARRIVING = 256  # connections a reader process has waiting for their answer at once
 
 
 def raise_fd_limit() -> int:
@@ -66,7 +67,7 @@ def prepare_process(cpu: int | None) -> None:
 # ---- readers ---------------------------------------------------------------------------
 
 async def _reader(host: str, port: int, path: str, source: str, seen: dict[int, list[float]],
-                  connected: list[int], retries: list[int], stop: asyncio.Event) -> None:
+                  connected: list[int], retries: list[int], stop: asyncio.Event, arriving: asyncio.Semaphore) -> None:
     """One reader that behaves like the reader page: on an error status or a dropped connection it
     waits a second or two and comes back with Last-Event-ID."""
     last_id: str | None = None
@@ -74,11 +75,13 @@ async def _reader(host: str, port: int, path: str, source: str, seen: dict[int, 
     for _ in range(READER_RETRIES + 1):
         writer = None
         try:
-            reader, writer = await asyncio.open_connection(host, port, local_addr=(source, 0))
-            resume = f"Last-Event-ID: {last_id}\r\n" if last_id is not None else ""
-            writer.write(f"GET {path} HTTP/1.1\r\nHost: {host}\r\nAccept: text/event-stream\r\n{resume}\r\n".encode())
-            await writer.drain()
-            head = await reader.readuntil(b"\r\n\r\n")
+            async with arriving:  # until the server answered: the kernel's accept queue is not what is measured
+                reader, writer = await asyncio.open_connection(host, port, local_addr=(source, 0))
+                resume = f"Last-Event-ID: {last_id}\r\n" if last_id is not None else ""
+                writer.write(f"GET {path} HTTP/1.1\r\nHost: {host}\r\nAccept: text/event-stream\r\n{resume}\r\n"
+                             .encode())
+                await writer.drain()
+                head = await reader.readuntil(b"\r\n\r\n")
             if b" 200 " in head.split(b"\r\n", 1)[0]:
                 if not counted:
                     connected[0] += 1
@@ -114,11 +117,13 @@ def reader_process(host: str, port: int, path: str, count: int, offset: int, cpu
         seen: dict[int, list[float]] = {}
         connected, retries = [0], [0]
         stop = asyncio.Event()
+        arriving = asyncio.Semaphore(ARRIVING)
         tasks = []
         started = time.time()
         for i in range(count):
             source = SOURCE_ADDRESSES[((offset + i) // PER_SOURCE) % len(SOURCE_ADDRESSES)]
-            tasks.append(asyncio.create_task(_reader(host, port, path, source, seen, connected, retries, stop)))
+            tasks.append(asyncio.create_task(_reader(host, port, path, source, seen, connected, retries, stop,
+                                                     arriving)))
             if i % 200 == 199:
                 await asyncio.sleep(0)
         deadline = time.time() + PHASE_TIMEOUT
@@ -261,7 +266,7 @@ def baseline_server(port: int, cpu: int | None) -> None:
             length = int(re.search(rb"(?i)content-length:\s*(\d+)", request_head).group(1))  # type: ignore[union-attr]
             body = await reader.readexactly(length)
             seq[0] += 1
-            frame = b"id: %d\nevent: entry.created\ndata: %s\n\n" % (seq[0], body)
+            frame = b'id: %d\nevent: entry.created\ndata: {"seq":%d,%s\n\n' % (seq[0], seq[0], body.lstrip(b"{"))
             for w in list(writers):
                 w.write(frame)
             writer.write(b"HTTP/1.1 201 Created\r\ncontent-length: 2\r\n\r\n{}")
@@ -328,9 +333,11 @@ def run(target: Target, *, readers: int, posts: int, processes: int, cpu: int | 
         path = f"/blogs/{slug}/events"
     pids, edge_pids = target.pids(), target.edge_pids()
     rss_before, edge_rss_before = rss_bytes(pids), rss_bytes(edge_pids)
+    accept_cpu_before = cpu_seconds(pids + edge_pids)
     procs, ready, results, stop_after = start_readers(host, int(port), path, readers, processes, cpu)
     try:
         reports = [ready.get(timeout=PHASE_TIMEOUT + 30) for _ in procs]
+        accept_cpu = cpu_seconds(pids + edge_pids) - accept_cpu_before
         connected = sum(r[0] for r in reports)
         accept_seconds = max(r[2] for r in reports)
         time.sleep(1.0)
@@ -376,6 +383,7 @@ def run(target: Target, *, readers: int, posts: int, processes: int, cpu: int | 
         "readers_connected": connected,
         "readers_asked": readers,
         "accepts_per_s": round(connected / accept_seconds, 1) if accept_seconds else None,
+        "server_cpu_us_per_accept": round(accept_cpu / max(connected, 1) * 1e6, 1),
         "p50_ms": round(percentile(latencies, 50) * 1000, 1),
         "p95_ms": round(percentile(latencies, 95) * 1000, 1),
         "p99_ms": round(percentile(latencies, 99) * 1000, 1),

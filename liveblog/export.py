@@ -2,8 +2,8 @@
 
 The JSON export is backup-grade: it keeps withdrawn texts so an import restores the
 blog exactly. It is private and is never written into the public snapshot folder.
-The snapshot (index.html, site.css, feed.json, feed.atom, the photos) opens from disk
-or any static host when the live site is blocked.
+The snapshot (index.html, site.css, feed.json, feed.atom, feed-extension.html, the photos)
+opens from disk or any static host when the live site is blocked.
 """
 
 from __future__ import annotations
@@ -18,6 +18,7 @@ from . import feeds
 from .model import Blog, Correction, Entry, Retraction, iso, parse_iso, utc_now
 from .render import STATIC, render, today_gmt
 from .store import Store
+from .web.feeds import extension_page
 
 FORMAT = "liveblog-export/1"
 MEDIA_LINK = re.compile(r'(["(])/media/([A-Za-z0-9_-]+\.(?:jpg|jpeg|png|webp))')
@@ -110,7 +111,11 @@ def _relative(html: str, slug: str) -> str:
 
 
 async def write_snapshot(store: Store, slug: str, out: Path, *, media_path: Path, site: str) -> list[str]:
-    """The public static folder. Returns the files written."""
+    """The public static folder. Returns the files written.
+
+    ``site`` is where the folder will be served (``--base-url``): the feeds link into the folder there, never
+    to the live site's paths. If it is not an absolute URL, the feeds' links are relative (``feeds.snapshot_links``).
+    """
     blog = await store.get_blog(slug)
     if blog is None:
         raise LookupError(f"no blog {slug!r}")
@@ -118,17 +123,19 @@ async def write_snapshot(store: Store, slug: str, out: Path, *, media_path: Path
     key_events = [e for e in entries if e["key_event"] and not e["retracted"]]
     pinned = next((e for e in entries if e["pinned"]), None)
     blog_json = blog.to_json()
+    links = feeds.snapshot_links(site)
     out.mkdir(parents=True, exist_ok=True)
     html = render("blog.html", today=today_gmt(), blog=blog_json, slug=slug, entries=entries,
                   shown={e["id"] for e in entries}, newest=entries[0] if entries else None, pinned=pinned,
-                  key_events=key_events, before=None, next_before=None, canonical=f"{site}/blogs/{slug}",
-                  jsonld=None)
-    written = {"index.html": _relative(html, slug)}
-    written["feed.json"] = json.dumps(feeds.json_feed(blog_json, entries, site, next_before=None),
-                                      ensure_ascii=False, indent=1)
-    (out / "feed.atom").write_bytes(feeds.atom_feed(blog_json, entries, site))
+                  key_events=key_events, before=None, next_before=None, canonical=links.home, jsonld=None)
+    written = {
+        "index.html": _relative(html, slug),
+        feeds.SNAPSHOT_ABOUT: _relative(extension_page(), slug),
+        "feed.json": json.dumps(feeds.json_feed(blog_json, entries, links), ensure_ascii=False, indent=1),
+    }
     for name, text in written.items():
         (out / name).write_text(text, encoding="utf-8")
+    (out / "feed.atom").write_bytes(feeds.atom_feed(blog_json, entries, links))
     shutil.copyfile(STATIC / "site.css", out / "site.css")
     photos = sorted({m.group(2) for e in entries for m in MEDIA_LINK.finditer(e["body_html"])})
     for name in photos:

@@ -39,13 +39,18 @@ class Runtime:
             publisher = GripPublisher(store, settings.grip_endpoints)
         elif settings.nchan_endpoints:
             publisher = NchanPublisher(store, settings.nchan_endpoints)
-        if publisher is not None:
-            await publisher.start()
         hub = Hub(store, entry_html, queue=settings.subscriber_queue, poll_interval=settings.poll_interval,
                   heartbeat=settings.heartbeat_seconds, outlet=publisher.offer if publisher else None)
-        await hub.start()
-        return cls(settings=settings, store=store, hub=hub, posts=SlidingWindow(settings.posts_per_minute, 60.0),
-                   streams=Gauge(settings.streams_per_address), publisher=publisher)
+        runtime = cls(settings=settings, store=store, hub=hub, posts=SlidingWindow(settings.posts_per_minute, 60.0),
+                      streams=Gauge(settings.streams_per_address), publisher=publisher)
+        try:
+            if publisher is not None:
+                await publisher.start()
+            await hub.start()
+        except BaseException:
+            await runtime.stop()  # the database's threads are not daemons: a half-started runtime must close them
+            raise
+        return runtime
 
     async def stop(self) -> None:
         """Streams end first (the hub closes every reader), then the publisher, then the database."""

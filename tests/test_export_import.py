@@ -1,11 +1,19 @@
 """A blog can leave the server: a static snapshot for mirrors, and a JSON export that imports back exactly."""
 
 import json
+import re
 from pathlib import Path
+from urllib.parse import urldefrag
+from xml.etree import ElementTree as ET
 
+import feedparser
 import httpx
 
 from conftest import liveblog_cmd
+from jsonfeed import validate
+
+A = "{http://www.w3.org/2005/Atom}"
+MIRROR = "https://mirror.example"
 
 
 def build_story(site):
@@ -45,22 +53,100 @@ def test_export_then_import_gives_identical_entries(site, spawn, tmp_path):
     assert len(events) == 1 + len(originals)
     again = liveblog_cmd("import", str(tmp_path / "strike.json"), db=fresh)
     assert again.returncode == 1 and "already exists" in again.stderr
+    reexported = liveblog_cmd("export", "strike", "--out", str(tmp_path / "mirror2"), "--json",
+                              str(tmp_path / "again.json"), db=fresh)
+    assert reexported.returncode == 0, reexported.stderr
+    assert "The name of a witness" in (tmp_path / "again.json").read_text()  # withdrawn text, kept privately
+    assert without_export_time(tmp_path / "again.json") == without_export_time(tmp_path / "strike.json")
+
+
+def without_export_time(path: Path) -> str:
+    """A JSON export's text, byte for byte, except the moment it was written."""
+    text, found = re.subn(r'"exported_at": "[^"]+"', '"exported_at": ""', path.read_text(encoding="utf-8"))
+    assert found == 1
+    return text
+
+
+def snapshot(site, out, *args, env=None):
+    done = liveblog_cmd("export", "strike", "--out", str(out), *args, db=site.settings.db,
+                        env={"LIVEBLOG_BASE_URL": "", **(env or {})})
+    assert done.returncode == 0, done.stderr
+    return json.loads((out / "feed.json").read_text()), (out / "feed.atom").read_bytes()
+
+
+def atom_links(raw):
+    """(rel, href) of every Atom link, on the feed and on its entries and tombstones."""
+    return [(link.get("rel"), link.get("href")) for link in ET.fromstring(raw).iter(A + "link")]
+
+
+def assert_inside(out, url):
+    """A link into the snapshot names a file in the folder and, with a fragment, an element of that file."""
+    path, fragment = urldefrag(url)
+    target = out / (path or "index.html")
+    assert target.is_file(), url
+    assert not fragment or f'id="{fragment}"' in target.read_text(), url
 
 
 def test_the_snapshot_is_self_contained_and_public(site, tmp_path):
-    build_story(site)
+    a, b, c = build_story(site)
     out = tmp_path / "mirror"
-    done = liveblog_cmd("export", "strike", "--out", str(out), "--base-url", "https://mirror.example",
-                        db=site.settings.db)
-    assert done.returncode == 0, done.stderr
-    assert sorted(p.name for p in out.iterdir()) == ["feed.atom", "feed.json", "index.html", "site.css"]
+    feed, atom = snapshot(site, out, "--base-url", MIRROR)
+    assert sorted(p.name for p in out.iterdir()) == ["feed-extension.html", "feed.atom", "feed.json",
+                                                     "index.html", "site.css"]
     html = (out / "index.html").read_text()
     assert "Police say <strong>60</strong> hurt." in html and "Withdrawn" in html
     assert "The name of a witness" not in html and "The name of a witness" not in (out / "feed.json").read_text()
     assert 'href="site.css"' in html and "<script src" not in html and 'href="/' not in html
     assert 'style="' not in html
-    feed = json.loads((out / "feed.json").read_text())
-    assert feed["home_page_url"] == "https://mirror.example/blogs/strike" and len(feed["items"]) == 4
+    assert f'<link rel="canonical" href="{MIRROR}/">' in html
+    assert "The name of a witness" not in atom.decode()
+    validate(feed)
+    assert feed["home_page_url"] == f"{MIRROR}/" and feed["feed_url"] == f"{MIRROR}/feed.json"
+    assert [i["url"] for i in feed["items"]][1:] == [f"{MIRROR}/#entry-{n}" for n in (c, b, a)]
+    assert feed["_liveblog"]["about"] == f"{MIRROR}/feed-extension.html" and "events_url" not in feed["_liveblog"]
+    assert len(feed["items"]) == 4 and "next_url" not in feed
+    assert not feedparser.parse(atom).bozo
+    links = atom_links(atom)
+    assert ("self", f"{MIRROR}/feed.atom") in links and ("alternate", f"{MIRROR}/") in links
+    assert (f"{MIRROR}/feed-extension.html#supersedes", f"{MIRROR}/#entry-{a}") in links
+    urls = [feed["home_page_url"], feed["feed_url"], feed["_liveblog"]["about"],
+            *(i["url"] for i in feed["items"]), *(href for _, href in links)]
+    for url in urls:
+        assert url.startswith(f"{MIRROR}/"), url
+        assert_inside(out, url.removeprefix(f"{MIRROR}/"))
+    assert "#supersedes" in (out / "feed-extension.html").read_text()
+
+
+def test_without_a_base_url_the_feeds_have_only_links_that_work_anywhere(site, tmp_path):
+    a, b, c = build_story(site)
+    out = tmp_path / "mirror"
+    feed, atom = snapshot(site, out)
+    validate(feed)
+    assert "home_page_url" not in feed and "feed_url" not in feed and "about" not in feed["_liveblog"]
+    assert all("url" not in item for item in feed["items"]) and "next_url" not in feed
+    assert "events_url" not in feed["_liveblog"]
+    items = {i["id"]: i for i in feed["items"]}
+    assert items[f"strike-{b}"]["_liveblog"]["supersedes"] == [f"strike-{a}"]
+    assert not feedparser.parse(atom).bozo
+    links = atom_links(atom)
+    assert ("self", "feed.atom") in links and ("alternate", "index.html") in links
+    assert ("alternate", f"index.html#entry-{b}") in links
+    assert {rel for rel, _ in links} == {"self", "alternate"}  # a relation cannot be relative: no supersedes
+    for _, href in links:
+        assert_inside(out, href)
+
+
+def test_the_snapshot_feed_carries_every_entry_whole(site, tmp_path):
+    site.blog("strike")
+    long = "Long dispatch from the square. " * 600  # ~18 KB of Markdown per entry
+    ids = [site.entry("strike", f"{n} {long}")["id"] for n in range(6)]
+    huge = site.entry("strike", "&" * 20_000)  # too long for a page of the live feed
+    feed, _ = snapshot(site, tmp_path / "mirror", "--base-url", MIRROR)
+    assert len(json.dumps(feed, ensure_ascii=False).encode()) > 300_000
+    assert [i["id"] for i in feed["items"]] == [f"strike-{n}" for n in reversed([*ids, huge["id"]])]
+    assert "next_url" not in feed
+    assert feed["items"][0]["content_html"] == huge["body_html"]
+    assert all(i["content_html"].count("Long dispatch") == 600 for i in feed["items"][1:])
 
 
 def test_export_of_an_unknown_blog_fails_clearly(tmp_path):

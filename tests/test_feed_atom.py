@@ -57,5 +57,24 @@ def test_superseding_entries_link_what_they_supersede(site):
     b = site.entry("strike", "70 hurt", supersedes=[a["id"]])
     root = ET.fromstring(atom(site))
     newer = next(e for e in root.findall(A + "entry") if e.find(A + "id").text.endswith(f"-{b['id']}"))
-    links = [l.get("href") for l in newer.findall(A + "link") if l.get("rel", "").endswith("/supersedes")]
+    rel = f"{site.url}/about/feed-extension#supersedes"
+    links = [l.get("href") for l in newer.findall(A + "link") if l.get("rel") == rel]
     assert links == [f"{site.url}/blogs/strike/entries/{a['id']}"]
+    about = site.client.get("/about/feed-extension")
+    assert about.status_code == 200 and "#supersedes" in about.text
+
+
+def test_pages_link_the_next_until_the_oldest(site_with):
+    site = site_with(posts_per_minute=100)
+    site.blog("strike")
+    ids = [site.entry("strike", f"Update {n}")["id"] for n in range(51)]
+    first = ET.fromstring(atom(site))
+    [next_link] = [l for l in first.findall(A + "link") if l.get("rel") == "next"]
+    assert next_link.get("type") == "application/atom+xml"
+    assert next_link.get("href") == f"{site.url}/blogs/strike/feed.atom?before={ids[1]}"
+    assert len(first.findall(A + "entry")) == 50
+    r = site.client.get(next_link.get("href"))
+    assert r.status_code == 200 and not feedparser.parse(r.content).bozo
+    last = ET.fromstring(r.content)
+    assert [e.find(A + "id").text for e in last.findall(A + "entry")] == [f"urn:liveblog:strike-{ids[0]}"]
+    assert [l for l in last.findall(A + "link") if l.get("rel") == "next"] == []

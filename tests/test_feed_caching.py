@@ -45,3 +45,15 @@ def test_no_last_modified_in_the_second_of_a_change(site, path):
     r = site.client.get(path)
     assert r.headers.get("last-modified") != r.headers["date"]
     assert "etag" in r.headers
+
+
+@pytest.mark.parametrize("path", ["/blogs/strike/feed.json", "/blogs/strike/feed.atom"])
+def test_each_page_has_its_own_etag(site, path):
+    """A cache holding the first page must not answer for an older one."""
+    site.blog("strike")
+    site.entry("strike", "50 hurt")
+    newest = site.entry("strike", "60 hurt")
+    first = site.client.get(path).headers["etag"]
+    older = site.client.get(path, params={"before": newest["id"]}, headers={"If-None-Match": first})
+    assert older.status_code == 200 and older.headers["etag"] != first
+    assert "60 hurt" not in older.text and "50 hurt" in older.text

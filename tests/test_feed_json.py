@@ -1,52 +1,12 @@
 """The JSON Feed follows the 1.1 rules and carries corrections, supersession and withdrawals."""
 
+import copy
 import json
 
 import jsonschema
+import pytest
 
-AUTHOR = {"type": "object", "properties": {"name": {"type": "string"}, "url": {"type": "string"},
-                                          "avatar": {"type": "string"}}, "minProperties": 1}
-# The JSON Feed 1.1 field rules (https://jsonfeed.org/version/1.1), as a schema.
-SCHEMA = {
-    "type": "object",
-    "required": ["version", "title", "items"],
-    "properties": {
-        "version": {"const": "https://jsonfeed.org/version/1.1"},
-        "title": {"type": "string"},
-        "home_page_url": {"type": "string", "format": "uri"},
-        "feed_url": {"type": "string", "format": "uri"},
-        "description": {"type": "string"},
-        "next_url": {"type": "string", "format": "uri"},
-        "language": {"type": "string"},
-        "expired": {"type": "boolean"},
-        "authors": {"type": "array", "items": AUTHOR},
-        "items": {
-            "type": "array",
-            "items": {
-                "type": "object",
-                "required": ["id"],
-                "anyOf": [{"required": ["content_html"]}, {"required": ["content_text"]}],
-                "properties": {
-                    "id": {"type": "string"},
-                    "url": {"type": "string", "format": "uri"},
-                    "title": {"type": "string"},
-                    "content_html": {"type": "string"},
-                    "content_text": {"type": "string"},
-                    "date_published": {"type": "string", "format": "date-time"},
-                    "date_modified": {"type": "string", "format": "date-time"},
-                    "authors": {"type": "array", "items": AUTHOR},
-                    "tags": {"type": "array", "items": {"type": "string"}},
-                },
-                "propertyNames": {"anyOf": [{"enum": ["id", "url", "external_url", "title", "content_html",
-                    "content_text", "summary", "image", "banner_image", "date_published", "date_modified",
-                    "authors", "tags", "language", "attachments"]}, {"pattern": "^_"}]},
-            },
-        },
-    },
-    "propertyNames": {"anyOf": [{"enum": ["version", "title", "home_page_url", "feed_url", "description",
-        "user_comment", "next_url", "icon", "favicon", "authors", "language", "expired", "hubs", "items"]},
-        {"pattern": "^_"}]},
-}
+from jsonfeed import validate
 
 
 def feed(site, slug="strike", **params):
@@ -54,7 +14,7 @@ def feed(site, slug="strike", **params):
     assert r.status_code == 200, r.text
     assert r.headers["content-type"] == "application/feed+json"
     body = r.json()
-    jsonschema.validate(body, SCHEMA, format_checker=jsonschema.FormatChecker())
+    validate(body)
     return body
 
 
@@ -72,6 +32,19 @@ def test_feed_top_level(site):
                    "events_url": f"{site.url}/blogs/strike/events"}
     assert "expired" not in body
     assert site.client.get("/about/feed-extension").status_code == 200
+
+
+@pytest.mark.parametrize("field, value", [
+    ("date_published", "yesterday"), ("date_modified", "2024-13-01T00:00:00Z"), ("url", "entries/1"),
+    ("url", "https://example.org/a b"),
+])
+def test_the_1_1_rules_check_dates_and_urls(site, field, value):
+    site.blog("strike")
+    site.entry("strike", "first")
+    broken = copy.deepcopy(feed(site))
+    broken["items"][0][field] = value
+    with pytest.raises(jsonschema.ValidationError, match="is not a"):
+        validate(broken)
 
 
 def test_items_newest_first_with_stable_ids(site):
@@ -127,7 +100,10 @@ def test_pages_stay_under_100_kb_and_link_the_next(site):
     assert 1 <= len(body["items"]) < 8
     seen = [i["id"] for i in body["items"]]
     while "next_url" in body:
-        body = site.client.get(body["next_url"]).json()
+        page = site.client.get(body["next_url"])
+        assert len(page.content) < 100_000
+        body = page.json()
+        validate(body)
         seen += [i["id"] for i in body["items"]]
     assert seen == [f"strike-{i}" for i in reversed(ids)]
 
@@ -139,6 +115,25 @@ def test_one_long_entry_in_a_wide_script_still_fits(site):
     assert len(r.content) < 100_000
     (item,) = r.json()["items"]
     assert item["content_html"].count("漢") == 20_000
+
+
+def test_an_entry_too_long_for_any_page_links_its_page_instead(site):
+    site.blog("strike")
+    before = site.entry("strike", "Crowd gathers")
+    huge = site.entry("strike", "&" * 20_000)  # a valid body whose HTML is 100 KB of &amp;
+    after = site.entry("strike", "Crowd disperses")
+    r = site.client.get("/blogs/strike/feed.json")
+    assert len(r.content) < 100_000
+    body = feed(site)
+    assert [i["id"] for i in body["items"]] == [f"strike-{e['id']}" for e in (after, huge, before)]
+    assert "next_url" not in body
+    item = body["items"][1]
+    permalink = f"{site.url}/blogs/strike/entries/{huge['id']}"
+    assert item["url"] == permalink
+    assert item["content_html"] == (f'<p>This update is too long for the feed. <a href="{permalink}">'
+                                    "Read it on its page</a>.</p>")
+    assert item["content_text"] == f"This update is too long for the feed. Read it on its page: {permalink}"
+    assert site.client.get(permalink).text.count("&amp;") >= 20_000
 
 
 def test_unknown_blog_is_404(site):

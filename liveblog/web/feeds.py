@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-from pathlib import Path
 from typing import Any, Callable
 
 from starlette.requests import Request
@@ -22,16 +21,19 @@ FEED_PAGE = 50
 EXTENSION_DOC = ROOT / "docs" / "feed-extension.md"
 
 
-def _json(blog: dict[str, Any], entries: list[dict[str, Any]], site: str, next_before: int | None) -> Response:
-    body = feeds.json_feed(blog, entries, site, next_before=next_before)
+def _json(blog: dict[str, Any], entries: list[dict[str, Any]], links: feeds.Links,
+          next_before: int | None) -> Response:
+    body = feeds.json_feed(blog, entries, links, next_before=next_before)
     return Response(json.dumps(body, ensure_ascii=False, separators=(",", ":")), media_type="application/feed+json")
 
 
-def _atom(blog: dict[str, Any], entries: list[dict[str, Any]], site: str, next_before: int | None) -> Response:
-    return Response(feeds.atom_feed(blog, entries, site), media_type="application/atom+xml; charset=utf-8")
+def _atom(blog: dict[str, Any], entries: list[dict[str, Any]], links: feeds.Links,
+          next_before: int | None) -> Response:
+    return Response(feeds.atom_feed(blog, entries, links, next_before=next_before),
+                    media_type="application/atom+xml; charset=utf-8")
 
 
-Builder = Callable[[dict[str, Any], list[dict[str, Any]], str, "int | None"], Response]
+Builder = Callable[[dict[str, Any], list[dict[str, Any]], feeds.Links, "int | None"], Response]
 
 
 async def serve_feed(request: Request, build: Builder) -> Response:
@@ -50,7 +52,7 @@ async def serve_feed(request: Request, build: Builder) -> Response:
     rows = await runtime.store.list_entries(blog.slug, before=before, limit=FEED_PAGE + 1)
     entries = [e.to_json() for e in rows[:FEED_PAGE]]
     next_before = entries[-1]["id"] if len(rows) > FEED_PAGE else None
-    response = build(blog.to_json(), entries, site_url(request), next_before)
+    response = build(blog.to_json(), entries, feeds.live_links(site_url(request), blog.slug), next_before)
     response.headers.update(headers)
     return response
 
@@ -63,11 +65,15 @@ async def feed_atom(request: Request) -> Response:
     return await serve_feed(request, _atom)
 
 
+def extension_page() -> str:
+    """The extension's documentation as a page: served by the site and copied into each static snapshot."""
+    html = render_markdown(EXTENSION_DOC.read_text(encoding="utf-8"))
+    return render("about.html", title="The _liveblog JSON Feed extension", body_html=html)
+
+
 async def extension_doc(request: Request) -> Response:
     """What the ``_liveblog`` keys of our JSON Feed mean: the URL the extension's ``about`` names."""
-    html = render_markdown(Path(EXTENSION_DOC).read_text())
-    return HTMLResponse(render("about.html", title="The _liveblog JSON Feed extension", body_html=html),
-                        headers={"Cache-Control": "public, max-age=3600"})
+    return HTMLResponse(extension_page(), headers={"Cache-Control": "public, max-age=3600"})
 
 
 routes = [
