@@ -14,6 +14,7 @@ from typing import Any
 from urllib.parse import urlsplit
 from xml.etree import ElementTree as ET
 
+from .model import entry_title
 from .sanitize import to_text
 
 JSON_FEED_VERSION = "https://jsonfeed.org/version/1.1"
@@ -96,12 +97,8 @@ def _content(entry: dict[str, Any]) -> tuple[str, str]:
     """(html, text): a withdrawn entry's content is its withdrawal notice."""
     if entry["retracted"]:
         notice = withdrawal_notice(entry)
-        return f"<p>{_escape(notice)}</p>", notice
+        return f"<p>{htmllib.escape(notice)}</p>", notice
     return entry["body_html"], to_text(entry["body_html"])
-
-
-def _escape(text: str) -> str:
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
 def _size(value: Any) -> int:
@@ -124,7 +121,7 @@ def json_feed_item(entry: dict[str, Any], links: Links) -> dict[str, Any]:
     item: dict[str, Any] = _without_none({
         "id": item_id(slug, entry["id"]),
         "url": _absolute(links.permalink(entry["id"])),
-        "title": entry["headline"] or f"Update {entry['time_gmt']}",
+        "title": entry_title(entry),
         "content_html": html,
         "content_text": text,
         "date_published": entry["published_at"],
@@ -248,7 +245,7 @@ def atom_feed(blog: dict[str, Any], entries: list[dict[str, Any]], links: Links,
             continue
         item = _sub(feed, f"{a}entry")
         _sub(item, f"{a}id", atom_id(slug, entry["id"]))
-        _sub(item, f"{a}title", entry["headline"] or f"Update {entry['time_gmt']}")
+        _sub(item, f"{a}title", entry_title(entry))
         _sub(item, f"{a}published", entry["published_at"])
         _sub(item, f"{a}updated", entry["updated_at"])
         _sub(item, f"{a}link", rel="alternate", type="text/html", href=links.permalink(entry["id"]))
@@ -260,7 +257,7 @@ def atom_feed(blog: dict[str, Any], entries: list[dict[str, Any]], links: Links,
         if entry["key_event"]:
             _sub(item, f"{a}category", term="key-event")
         html = entry["body_html"] + "".join(
-            f"<p><strong>Corrected {_escape(c['time_gmt'])}:</strong> {_escape(c['note'])}</p>"
+            f"<p><strong>Corrected {htmllib.escape(c['time_gmt'])}:</strong> {htmllib.escape(c['note'])}</p>"
             for c in entry["corrections"]
         )
         _sub(item, f"{a}content", html, type="html")

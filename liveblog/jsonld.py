@@ -12,6 +12,7 @@ from typing import Any
 
 from markupsafe import Markup
 
+from .model import entry_title
 from .sanitize import to_text
 
 CONTEXT = "https://schema.org"
@@ -23,7 +24,7 @@ def blog_posting(entry: dict[str, Any], url: str) -> dict[str, Any]:
         "@type": "BlogPosting",
         "@id": url,
         "url": url,
-        "headline": entry["headline"] or f"Update {entry['time_gmt']}",
+        "headline": entry_title(entry),
         "datePublished": entry["published_at"],
         "dateModified": entry["updated_at"],
         "articleBody": to_text(entry["body_html"]),

@@ -243,6 +243,11 @@ class Blog:
         }
 
 
+def entry_title(entry: dict[str, Any]) -> str:
+    """What feeds and structured data call an entry (its public JSON): the headline, or the time it was posted."""
+    return entry["headline"] or f"Update {entry['time_gmt']}"
+
+
 def blog_changes(blog: Blog, changes: dict[str, Any]) -> dict[str, Any]:
     """The fields a change really alters: a request that alters nothing must not grow the log."""
     return {name: value for name, value in changes.items() if getattr(blog, name) != value}
@@ -257,12 +262,6 @@ class User:
     @property
     def is_editor(self) -> bool:
         return self.role == "editor"
-
-
-def check_role(role: Any) -> str:
-    if role not in ROLES:
-        raise ValidationError("role", f"must be one of {', '.join(ROLES)}")
-    return role
 
 
 def check_filed_at(filed_at: datetime, *, now: datetime, blog_created_at: datetime) -> datetime:
