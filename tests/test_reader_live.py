@@ -1,7 +1,8 @@
 """The reader page updates itself from the live stream, in real headless Chromium at 390x844.
 
 Pins: a post through the API appears at the top within 2 s without a reload, updates
-"Latest update" and is announced in the aria-live region; a correction replaces the entry
+"Latest update" and is announced in the aria-live region; its "just now" becomes "5 min ago"
+as the reader's clock moves on, with no reload; a correction replaces the entry
 in place; a retraction greys it and shows its tombstone; a superseding update marks the
 older one "Superseded by the HH:MM GMT update"; a reader scrolled down gets a
 "N new updates" button instead of moving text, and the button reveals them; a hidden tab
@@ -11,6 +12,8 @@ says Offline when the network goes.
 """
 
 from __future__ import annotations
+
+from datetime import datetime, timezone
 
 from playwright.sync_api import expect
 
@@ -43,6 +46,21 @@ def test_a_new_post_appears_at_the_top_without_reload(site, page):
     assert page.inner_text("#key-events li").endswith("Bridge closed")
     assert page.inner_text(f"#entry-{new['id']} .ago") == "just now"
     assert page.get_attribute(f"#entry-{new['id']} time", "title"), "local time in the title"
+    assert still_same_document(page)
+
+
+def test_relative_times_move_on_by_themselves(site, page):
+    site.blog("strike")
+    page.clock.install(time=datetime.now(timezone.utc))  # the page's own clock, which the test moves on
+    open_live(page, site)
+    new = site.entry("strike", "Crowds gather at the square.")
+    ago = f"#entry-{new['id']} .ago"
+    page.wait_for_selector(ago, timeout=ARRIVES)
+    assert page.inner_text(ago) == "just now"
+    page.clock.fast_forward("05:30")  # the labels are refreshed every 30 s
+    expect(page.locator(ago)).to_have_text("5 min ago", timeout=SOON)
+    page.clock.fast_forward("55:00")
+    expect(page.locator(ago)).to_have_text("1 h ago", timeout=SOON)
     assert still_same_document(page)
 
 
