@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import copy
+import logging
 import os
 import sys
 from typing import Any, Awaitable, Callable, Sequence
@@ -55,6 +57,26 @@ async def bootstrap(store: Store, settings: Settings, demo: bool) -> list[str]:
     return lines
 
 
+class WithoutQuery(logging.Filter):
+    """Drops the query string from access log lines: a sign-in link's token must never be written down."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if isinstance(record.args, tuple) and len(record.args) == 5:  # client, method, path?query, version, status
+            client, method, path, version, status = record.args
+            record.args = (client, method, str(path).split("?", 1)[0], version, status)
+        return True
+
+
+def log_config() -> dict[str, Any]:
+    """uvicorn's logging, with ``WithoutQuery`` on the access log (configured again in each worker)."""
+    from uvicorn.config import LOGGING_CONFIG
+
+    config = copy.deepcopy(LOGGING_CONFIG)
+    config["filters"] = {"without_query": {"()": f"{__name__}.WithoutQuery"}}
+    config["handlers"]["access"]["filters"] = ["without_query"]
+    return config
+
+
 def cmd_serve(args: argparse.Namespace) -> int:
     import uvicorn
 
@@ -73,6 +95,8 @@ def cmd_serve(args: argparse.Namespace) -> int:
         proxy_headers=settings.proxy_headers,
         timeout_graceful_shutdown=5,
         log_level="info",
+        log_config=log_config(),
+        access_log=settings.access_log,
     )
     return 0
 
@@ -210,8 +234,7 @@ def _check_name(name: str) -> str:
 
 
 def _settings(args: argparse.Namespace) -> Settings:
-    keys = ("db", "host", "port", "workers", "base_url", "grip_url", "grip_key", "nchan_url")
-    return load_settings({k: getattr(args, k, None) for k in keys})
+    return load_settings({s.name: getattr(args, s.name, None) for s in SETTINGS})
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -230,11 +253,18 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--port", type=int, help="port (default 8000; 0 picks a free one)")
     serve.add_argument("--workers", type=int, help="worker processes sharing the database (default 1)")
     serve.add_argument("--base-url", dest="base_url", help="public URL of the site, for links in feeds")
+    serve.add_argument("--proxy-headers", action=argparse.BooleanOptionalAction,
+                       help="trust X-Forwarded-For/-Proto from the addresses in FORWARDED_ALLOW_IPS (default "
+                       "127.0.0.1): the client address for the limits, HTTPS for HSTS (or LIVEBLOG_PROXY_HEADERS)")
+    serve.add_argument("--access-log", action=argparse.BooleanOptionalAction,
+                       help="log every request with the client's IP address (off by default: it records who "
+                       "reads and who posts); query strings are never logged (or LIVEBLOG_ACCESS_LOG)")
     serve.add_argument("--grip", dest="grip_url", metavar="URL",
                        help="hold readers in Pushpin: its publish endpoint(s), comma-separated, e.g. "
                        "http://127.0.0.1:5561 (or LIVEBLOG_GRIP_URL); see docs/deploy.md")
     serve.add_argument("--grip-key", dest="grip_key", metavar="KEY",
-                       help="Pushpin's sig_key, to check the Grip-Sig of requests it forwards (or LIVEBLOG_GRIP_KEY)")
+                       help="Pushpin's sig_key, to check the Grip-Sig of requests it forwards; required with --grip "
+                       "(or LIVEBLOG_GRIP_KEY)")
     serve.add_argument("--nchan", dest="nchan_url", metavar="URL",
                        help="hold readers in nginx's nchan: its publisher location(s), comma-separated, e.g. "
                        "http://127.0.0.1:8080/pub (or LIVEBLOG_NCHAN_URL); see docs/deploy.md")

@@ -41,9 +41,12 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("login_attempts", 5, "Failed sign-ins per account or address per 15 minutes (429 above)."),
     Setting("media_dir", "", "Where photos are stored (default: a 'media' folder beside the database)."),
     Setting("proxy_headers", False, "Trust X-Forwarded-* from the proxy: client address, HTTPS, HSTS."),
+    Setting("access_log", False, "Log every request with the client's address (off: addresses are what an "
+            "adversary hunting correspondents wants). Query strings are never logged."),
     Setting("grip_url", "", "Pushpin publish endpoints, comma-separated (http://127.0.0.1:5561): readers are "
             "held by Pushpin and each event is published to every one of them."),
-    Setting("grip_key", "", "Pushpin's sig_key: stream requests must carry a Grip-Sig signed with it."),
+    Setting("grip_key", "", "Pushpin's sig_key, required with grip_url: only stream requests whose Grip-Sig "
+            "is signed with it are treated as Pushpin's."),
     Setting("nchan_url", "", "nchan publisher locations, comma-separated (http://127.0.0.1:8080/pub): readers are "
             "held by nginx's nchan and each event is posted to <url>/<slug> on every one of them."),
 )
@@ -71,6 +74,7 @@ class Settings:
     login_attempts: int = 5
     media_dir: str = ""
     proxy_headers: bool = False
+    access_log: bool = False
     grip_url: str = ""
     grip_key: str = ""
     nchan_url: str = ""
@@ -124,5 +128,8 @@ def load_settings(overrides: Mapping[str, Any] | None = None, environ: Mapping[s
     settings = Settings(**values)
     if settings.grip_endpoints and settings.nchan_endpoints:
         raise ValueError("readers are held by one fan-out tier: give --grip (Pushpin) or --nchan, not both")
+    if settings.grip_endpoints and not settings.grip_key:
+        raise ValueError("--grip needs --grip-key (LIVEBLOG_GRIP_KEY), the sig_key Pushpin signs Grip-Sig with: "
+                         "without it a client could pass for Pushpin and skip the per-address stream limit")
     return settings
 

@@ -4,11 +4,14 @@ The entry acted on belongs to "amal" (a correspondent). Tokens and passwords nev
 or in the server's log.
 """
 
+import re
 from datetime import timedelta
 
 import httpx
 import pytest
 
+from conftest import liveblog_cmd
+from desk import csrf_of, login_attempt
 from liveblog import auth, model
 
 PEOPLE = ["anonymous", "amal", "badr", "editor", "wrong token", "revoked token", "expired token"]
@@ -69,15 +72,62 @@ def test_route_by_person(people, method, path, body, allowed):
                 assert secret not in r.text
 
 
-def test_tokens_never_reach_the_log(spawn, tmp_path):
-    server = spawn(tmp_path / "log.db")
-    token = next(line.split()[-1] for line in server.output().splitlines() if "API token" in line)
-    httpx.post(server.url + "/api/blogs", json={"slug": "b", "title": "B"}, headers={"Authorization": f"Bearer {token}"})
-    httpx.post(server.url + "/api/blogs", json={}, headers={"Authorization": "Bearer lb_guess"})
-    httpx.get(server.url + "/nope", headers={"Authorization": f"Bearer {token}"})
+def use_secrets(server, db) -> dict[str, str]:
+    """Sign in with the banner's one-time link, with a password, with API tokens good and bad, and put
+    tokens where they do not belong (a query string); return every secret that went over the wire."""
+    banner = server.output()
+    secrets = {
+        "login link": re.search(r"token=(lb_[\w-]+)", banner).group(1),
+        "api token": next(line.split()[-1] for line in banner.splitlines() if "API token" in line),
+        "password": liveblog_cmd("user", "add", "amal", "--role", "correspondent", db=db).stdout.split()[-1],
+        "wrong token": "lb_guess" + "g" * 35,
+        "wrong password": "wrong horse battery staple",
+    }
+    with httpx.Client(base_url=server.url, timeout=10) as browser:
+        form = browser.get("/login", params={"token": secrets["login link"]})  # the link, opened
+        assert form.status_code == 200
+        assert browser.post("/login", data={"csrf": csrf_of(form.text), "token": secrets["login link"]}
+                            ).status_code == 303
+        secrets["session"] = browser.cookies[auth.SESSION_COOKIE]
+        assert browser.get("/desk").status_code == 200
+    with httpx.Client(base_url=server.url, timeout=10) as client:
+        assert login_attempt(client, "amal", secrets["wrong password"]).status_code == 401
+        assert login_attempt(client, "amal", secrets["password"]).status_code == 303
+        assert client.get("/login", params={"token": secrets["wrong token"]}).status_code == 200
+    api = {"Authorization": f"Bearer {secrets['api token']}"}
+    assert httpx.post(server.url + "/api/blogs", json={"slug": "b", "title": "B"}, headers=api).status_code == 201
+    assert httpx.post(server.url + "/api/blogs", json={}, headers={"Authorization": f"Bearer {secrets['wrong token']}"}
+                      ).status_code == 401
+    assert httpx.get(server.url + "/nope", headers=api).status_code == 404
+    assert httpx.get(server.url + "/api/blogs", params={"token": secrets["api token"]}).status_code == 200
     server.stop()
-    after_banner = server.output().split("Uvicorn running", 1)[1]
-    assert token not in after_banner and "lb_guess" not in after_banner
+    return secrets
+
+
+def test_tokens_never_reach_the_log(spawn, tmp_path):
+    """The startup banner shows the first admin's sign-in link and API token once; that is the only
+    place any token or password is ever written, and by default no request is logged at all."""
+    db = tmp_path / "log.db"
+    server = spawn(db)
+    secrets = use_secrets(server, db)
+    log = server.output()  # stdout and stderr
+    assert log.count(secrets["login link"]) == 1 and log.count(secrets["api token"]) == 1, log
+    for name in ("password", "wrong token", "wrong password", "session"):
+        assert secrets[name] not in log, (name, log)
+    assert '"GET ' not in log and '"POST ' not in log, "no access log unless asked for"
+
+
+def test_the_access_log_is_opt_in_and_never_records_query_strings(spawn, tmp_path):
+    """``--access-log`` records each request with the client's address, but never its query string."""
+    db = tmp_path / "access.db"
+    server = spawn(db, "--access-log")
+    secrets = use_secrets(server, db)
+    log = server.output()
+    assert '127.0.0.1:' in log and '"GET /login HTTP/1.1" 200' in log and '"POST /api/blogs HTTP/1.1" 201' in log
+    assert log.count(secrets["login link"]) == 1 and log.count(secrets["api token"]) == 1, log
+    for name in ("password", "wrong token", "wrong password", "session"):
+        assert secrets[name] not in log, (name, log)
+    assert "token=" not in log.split("Uvicorn running", 1)[1]
 
 
 # The desk: the same people with sessions instead of tokens. A form needs the session's CSRF field.

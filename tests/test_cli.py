@@ -57,3 +57,23 @@ def test_help_texts_name_every_command():
     help_text = build_parser().format_help()
     for command in ("serve", "user", "token"):
         assert command in help_text
+
+
+def test_serve_with_pushpin_but_no_key_refuses_to_start(tmp_path):
+    done = liveblog_cmd("serve", "--grip", "http://127.0.0.1:5561", "--port", "0", db=tmp_path / "nokey.db",
+                        timeout=30)
+    assert done.returncode == 2
+    assert "--grip needs --grip-key" in done.stderr
+
+
+def test_serve_flags_win_over_the_environment(monkeypatch):
+    from liveblog.cli import _settings, build_parser
+
+    monkeypatch.setenv("LIVEBLOG_PROXY_HEADERS", "true")
+    monkeypatch.setenv("LIVEBLOG_ACCESS_LOG", "true")
+    on = _settings(build_parser().parse_args(["serve"]))
+    assert on.proxy_headers and on.access_log
+    off = _settings(build_parser().parse_args(["serve", "--no-proxy-headers", "--no-access-log"]))
+    assert not off.proxy_headers and not off.access_log
+    monkeypatch.delenv("LIVEBLOG_ACCESS_LOG")
+    assert not _settings(build_parser().parse_args(["serve"])).access_log, "off by default"

@@ -17,9 +17,22 @@ def test_security_headers_everywhere(site, path):
     assert "strict-transport-security" not in r.headers
 
 
-def test_hsts_behind_a_trusted_https_proxy(spawn, tmp_path):
-    server = spawn(tmp_path / "proxy.db", env={"LIVEBLOG_PROXY_HEADERS": "true", "FORWARDED_ALLOW_IPS": "127.0.0.1"})
+TRUSTED = {"FORWARDED_ALLOW_IPS": "127.0.0.1"}  # the test client is where the proxy would be
+
+
+@pytest.mark.parametrize("args,env,trusted", [
+    (["--proxy-headers"], {}, True),
+    ([], {"LIVEBLOG_PROXY_HEADERS": "true"}, True),
+    ([], {}, False),
+    (["--no-proxy-headers"], {"LIVEBLOG_PROXY_HEADERS": "true"}, False),  # the flag wins over the variable
+], ids=["flag", "variable", "neither", "flag-off-wins"])
+def test_hsts_only_when_the_proxys_https_is_trusted(spawn, tmp_path, args, env, trusted):
+    """X-Forwarded-Proto: https means HSTS only with proxy headers on; otherwise anyone could claim it."""
+    server = spawn(tmp_path / "proxy.db", *args, env={**TRUSTED, **env})
     forwarded = httpx.get(server.url + "/healthz", headers={"X-Forwarded-Proto": "https"})
-    assert forwarded.headers["strict-transport-security"].startswith("max-age=")
+    if trusted:
+        assert forwarded.headers["strict-transport-security"].startswith("max-age=")
+    else:
+        assert "strict-transport-security" not in forwarded.headers
     plain = httpx.get(server.url + "/healthz")
     assert "strict-transport-security" not in plain.headers

@@ -34,3 +34,11 @@ def test_bad_values_fail_loudly():
         load_settings(environ={"LIVEBLOG_PORT": "eighty"})
     with pytest.raises(KeyError):
         load_settings({"no_such_setting": 1}, environ={})
+
+
+def test_pushpin_needs_its_key():
+    """Without the key, any client sending a Grip-Sig header would pass for Pushpin and skip the
+    per-address stream limit: the setting is refused instead."""
+    with pytest.raises(ValueError, match="--grip-key"):
+        load_settings({"grip_url": "http://127.0.0.1:5561"}, environ={})
+    assert load_settings({"grip_url": "http://127.0.0.1:5561"}, environ={"LIVEBLOG_GRIP_KEY": "k"}).grip_key == "k"
