@@ -38,13 +38,11 @@ def _b64decode(part: str) -> bytes:
 def signed_by_proxy(headers: Mapping[str, str], key: str) -> bool:
     """Whether the request came through a GRIP proxy: its ``Grip-Sig``, an HS256 JWT, checks out.
 
-    Without a key, the header's presence is taken on trust: a client forging it only gets
-    instructions meant for a proxy, never another reader's data."""
+    With no key nothing does: a bare header would otherwise let any client skip the stream limits
+    (``load_settings`` refuses ``--grip`` without ``--grip-key``)."""
     token = headers.get("grip-sig")
-    if not token:
+    if not token or not key:
         return False
-    if not key:
-        return True
     try:
         head, claims, signature = token.split(".")
         expected = hmac.new(key.encode(), f"{head}.{claims}".encode(), hashlib.sha256).digest()
