@@ -22,6 +22,7 @@ MAX_TITLE = 200
 MAX_SUMMARY = 2_000
 MAX_INTRO = 20_000
 MAX_SUPERSEDES = 20
+MAX_ID = 2**63 - 1  # the largest integer SQLite or PostgreSQL stores: a larger id names nothing
 
 
 class ValidationError(Exception):
@@ -285,6 +286,9 @@ def check_supersedes(value: Any) -> tuple[int, ...]:
         isinstance(i, int) and not isinstance(i, bool) for i in value
     ):
         raise ValidationError("supersedes", "must be a list of entry ids")
+    impossible = [i for i in value if not 0 < i <= MAX_ID]  # past MAX_ID it would overflow the store's driver
+    if impossible:
+        raise ValidationError("supersedes", f"entry {impossible[0]} does not exist")
     if len(value) > MAX_SUPERSEDES:
         raise ValidationError("supersedes", f"may name at most {MAX_SUPERSEDES} entries")
     return tuple(dict.fromkeys(value))

@@ -54,3 +54,13 @@ def test_validation_errors_name_the_field(site):
     r = site.client.post("/api/blogs", json={"slug": "ok", "title": ""}, headers=site.headers("ed"))
     assert r.status_code == 422
     assert r.json() == {"error": "title: is required", "detail": {"field": "title", "message": "is required"}}
+
+
+def test_query_numbers_too_big_to_store_are_422_naming_the_field(site):
+    """``?before=`` and ``?since=`` past 2^63 - 1 would overflow the database driver: refused, by name."""
+    site.blog("strike")
+    for path, field in (("/api/blogs/strike", "before"), ("/api/blogs/strike/events", "since")):
+        for value in (2**63, 10**40):
+            r = site.client.get(path, params={field: value})
+            assert r.status_code == 422, (path, value)
+            assert r.json()["detail"]["field"] == field

@@ -114,3 +114,32 @@ def test_posting_needs_a_valid_token(site):
                          headers={"Authorization": "Bearer lb_wrong"})
     assert r.status_code == 401
     assert site.client.get("/api/blogs/strike").json()["entries"] == []
+
+
+TOO_BIG = 2**63  # one past the largest id SQLite or PostgreSQL can hold
+
+
+def test_an_entry_id_too_big_to_exist_is_404(site):
+    """An id past 2^63 - 1 cannot be stored, so it names no entry: 404, not an overflow in the database driver."""
+    site.blog("strike")
+    base = "/api/blogs/strike/entries"
+    for raw in (str(TOO_BIG), "9" * 40, "²", "٣"):
+        r = site.client.get(f"{base}/{raw}")
+        assert r.status_code == 404 and r.json()["error"] == "entry not found", raw
+        r = site.client.post(f"{base}/{raw}/corrections", json={"body": "y", "note": "n"},
+                             headers=site.headers("editor"))
+        assert r.status_code == 404, raw
+        r = site.client.post(f"{base}/{raw}/retraction", json={"note": "n"}, headers=site.headers("editor"))
+        assert r.status_code == 404, raw
+        assert site.client.get(f"/blogs/strike/entries/{raw}").status_code == 404, raw
+    for page in ("/blogs/strike", "/blogs/strike/feed.json", "/blogs/strike/feed.atom"):
+        assert site.client.get(page, params={"before": TOO_BIG}).status_code == 404, page
+
+
+def test_superseding_an_id_too_big_to_exist_is_422(site):
+    site.blog("strike")
+    for value in (TOO_BIG, 10**40, -(10**40)):
+        r = site.post("strike", "x", supersedes=[value])
+        assert r.status_code == 422, value
+        assert r.json()["error"] == f"supersedes: entry {value} does not exist"
+    assert site.client.get("/api/blogs/strike").json()["entries"] == []

@@ -80,7 +80,9 @@ def idempotency(request: Request, data: dict[str, Any]) -> Idempotency | None:
     return Idempotency(key, hashlib.sha256(canonical.encode("utf-8", "surrogatepass")).hexdigest())
 
 
-def int_param(request: Request, name: str, default: int | None, *, low: int = 0, high: int | None = None) -> int | None:
+def int_param(request: Request, name: str, default: int | None, *, low: int = 0,
+              high: int = model.MAX_ID) -> int | None:
+    """A whole number from the query string; out of range (past what a store holds, at most) is 422 naming it."""
     raw = request.query_params.get(name)
     if raw is None or raw == "":
         return default
@@ -88,16 +90,36 @@ def int_param(request: Request, name: str, default: int | None, *, low: int = 0,
         value = int(raw)
     except ValueError:
         raise ValidationError(name, "must be a whole number") from None
-    if value < low or (high is not None and value > high):
-        raise ValidationError(name, f"must be between {low} and {high}" if high else f"must be at least {low}")
+    if not low <= value <= high:
+        raise ValidationError(name, f"must be between {low} and {high}")
     return value
 
 
+def parse_id(raw: str) -> int | None:
+    """An id written in a URL: ASCII digits, from 1 to MAX_ID. Anything else can name nothing (None)."""
+    if not (raw.isascii() and raw.isdigit()) or len(raw) > len(str(model.MAX_ID)):
+        return None
+    value = int(raw)
+    return value if 0 < value <= model.MAX_ID else None
+
+
 def entry_id_of(request: Request) -> int:
-    try:
-        return int(request.path_params["entry_id"])
-    except ValueError:
-        raise NotFound("entry") from None
+    """The path's entry id: one that cannot exist is 404, like one that does not."""
+    entry_id = parse_id(request.path_params["entry_id"])
+    if entry_id is None:
+        raise NotFound("entry")
+    return entry_id
+
+
+def before_of(request: Request) -> int | None:
+    """``?before=<entry id>`` of a reader page or a feed: absent is the first page, one that cannot be an id 404."""
+    raw = request.query_params.get("before")
+    if raw is None:
+        return None
+    before = parse_id(raw)
+    if before is None:
+        raise NotFound("page")
+    return before
 
 
 async def blog_or_404(request: Request) -> model.Blog:

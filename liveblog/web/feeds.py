@@ -14,6 +14,7 @@ from ..render import ROOT, render
 from ..runtime import runtime_of
 from ..sanitize import render_markdown
 from ..store import NotFound
+from .api import before_of
 from .caching import FEED_CACHE_CONTROL, not_modified, validators
 from .pages import site_url
 
@@ -42,8 +43,7 @@ async def serve_feed(request: Request, build: Builder) -> Response:
     blog = await runtime.store.get_blog(request.path_params["slug"])
     if blog is None:
         raise NotFound("blog")
-    raw = request.query_params.get("before", "")
-    before = int(raw) if raw.isdigit() and len(raw) < 19 else None
+    before = before_of(request)
     headers = {**validators(blog, build.__name__, before), "Cache-Control": FEED_CACHE_CONTROL,
                "Access-Control-Allow-Origin": "*"}
     cached = not_modified(request, headers)

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, Response
 from starlette.routing import Route
@@ -17,7 +16,7 @@ from .. import jsonld
 from ..render import asset_url, render, today_gmt
 from ..runtime import runtime_of
 from ..store import NotFound
-from .api import blog_or_404
+from .api import before_of, blog_or_404, entry_id_of
 from .caching import not_modified, validators
 
 KEY_EVENTS_SHOWN = 30
@@ -34,15 +33,6 @@ def page(template: str, headers: dict[str, str] | None = None, **context: Any) -
     return HTMLResponse(render(template, today=today_gmt(), **context), headers={**HTML_HEADERS, **(headers or {})})
 
 
-def entry_id_param(raw: str | None) -> int | None:
-    """A positive entry id from the URL; anything else is a page that does not exist."""
-    if raw is None:
-        return None
-    if not raw.isdigit() or not 0 < int(raw) < 2**63:
-        raise HTTPException(404)
-    return int(raw)
-
-
 async def index(request: Request) -> Response:
     blogs = await runtime_of(request).store.list_blogs()
     return page("index.html", blogs=[b.to_json() for b in blogs])
@@ -53,7 +43,7 @@ async def blog_page(request: Request) -> Response:
     runtime = runtime_of(request)
     store = runtime.store
     blog = await blog_or_404(request)  # read first: anything newer reaches the script as an event
-    before = entry_id_param(request.query_params.get("before"))
+    before = before_of(request)
     # the bytes also depend on the day ("today" hides dates) and on the assets' versions
     cache = validators(blog, "page", before, today_gmt(), asset_url("site.css"), asset_url("live.js"))
     unchanged = not_modified(request, cache)
@@ -62,7 +52,7 @@ async def blog_page(request: Request) -> Response:
     size = runtime.settings.page_size
     rows = await store.list_entries(blog.slug, before=before, limit=size + 1)
     if before is not None and not rows:
-        raise HTTPException(404)
+        raise NotFound("page")
     entries = [e.to_json() for e in rows[:size]]
     newest = entries[0] if before is None and entries else None
     if before is not None:
@@ -94,8 +84,7 @@ async def blog_page(request: Request) -> Response:
 async def entry_page(request: Request) -> Response:
     """One update on its own page, with OpenGraph tags so it can be shared."""
     blog = await blog_or_404(request)
-    entry_id = entry_id_param(request.path_params["entry_id"])
-    found = await runtime_of(request).store.get_entry(blog.slug, entry_id or 0)
+    found = await runtime_of(request).store.get_entry(blog.slug, entry_id_of(request))
     if found is None:
         raise NotFound("entry")
     entry = found.to_json()
