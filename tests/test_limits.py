@@ -1,7 +1,14 @@
-"""Limits with clear errors: bodies (413), entries per minute per person and streams per address (429 + Retry-After)."""
+"""Limits with clear errors: bodies (413), entries per minute per person and streams per address (429 + Retry-After).
+
+The desk's plain compose form counts against the same per-person limit as the API, and a refused
+form comes back with the message and the typed text; a resent form (same hidden key) is not counted.
+"""
+
+import re
 
 import httpx
 
+from desk import signed_in
 from sse import read_stream
 
 
@@ -17,6 +24,26 @@ def test_entries_per_minute_per_person(site_with):
     assert 1 <= int(r.headers["retry-after"]) <= 60
     assert len(site.client.get("/api/blogs/strike").json()["entries"]) == 3
     assert site.post("strike", "someone else", as_="editor").status_code == 201
+
+
+def test_the_desk_form_shares_the_per_person_limit(site_with):
+    site = site_with(posts_per_minute=2)
+    site.blog("strike")
+    client, csrf = signed_in(site, "amal")
+    key = re.search(r'name="key" value="([^"]+)"', client.get("/desk/strike").text).group(1)
+    first = {"csrf": csrf, "key": key, "body": "From the form."}
+    assert client.post("/desk/strike/entries", data=first).status_code == 303
+    assert client.post("/api/blogs/strike/entries", json={"body": "From the desk's script."},
+                       headers={"X-CSRF-Token": csrf}).status_code == 201
+    r = client.post("/desk/strike/entries", data={"csrf": csrf, "headline": "Kept", "body": "One too many.",
+                                                  "key_event": "on"})
+    assert r.status_code == 429 and 1 <= int(r.headers["retry-after"]) <= 60
+    assert 'role="alert"' in r.text and "Too many updates" in r.text
+    assert ">One too many.</textarea>" in r.text and 'value="Kept"' in r.text
+    assert client.post("/desk/strike/entries", data=first).status_code == 303, "a resend is not counted"
+    assert [e["body"] for e in site.client.get("/api/blogs/strike").json()["entries"]] == \
+        ["From the desk's script.", "From the form."]
+    client.close()
 
 
 def test_streams_per_address(site_with):

@@ -21,7 +21,7 @@ from starlette.responses import FileResponse, HTMLResponse, JSONResponse, Redire
 from starlette.routing import Route
 
 from .. import auth, media, model
-from ..limits import SlidingWindow
+from ..limits import SlidingWindow, retry_after
 from ..model import Blog, User, ValidationError
 from ..render import STATIC, render, today_gmt
 from ..runtime import runtime_of
@@ -247,15 +247,18 @@ def entry_id(request: Request) -> int:
     return int(raw)
 
 
-async def compose(request: Request, status: int = 200, error: str = "", typed: dict[str, Any] | None = None) -> Response:
+async def compose(request: Request, status: int = 200, error: str = "", typed: dict[str, Any] | None = None,
+                  headers: dict[str, str] | None = None) -> Response:
     user, csrf = await signed_in(request)
     blog = await blog_or_404(request)
     entries = await runtime_of(request).store.list_entries(blog.slug, limit=RECENT)
     wanted = request.query_params.get("supersedes", "")
     typed = typed or {"supersedes": [int(wanted)] if wanted.isdigit() else []}
-    return page(request, "desk/blog.html", status, user=user, csrf=csrf, blog=blog.to_json(), error=error,
-                typed=typed, key=secrets.token_urlsafe(16),
-                entries=[(e.to_json(), model.may_correct(user, e) and e.retraction is None) for e in entries])
+    response = page(request, "desk/blog.html", status, user=user, csrf=csrf, blog=blog.to_json(), error=error,
+                    typed=typed, key=secrets.token_urlsafe(16),
+                    entries=[(e.to_json(), model.may_correct(user, e) and e.retraction is None) for e in entries])
+    response.headers.update(headers or {})
+    return response
 
 
 async def desk_blog(request: Request) -> Response:
@@ -282,8 +285,15 @@ async def post_entry(request: Request) -> Response:
         key = str(form.get("key", ""))
         digest = hashlib.sha256(json.dumps(data, sort_keys=True).encode("utf-8", "surrogatepass")).hexdigest()
         idem = Idempotency("desk-form:" + key, digest) if 8 <= len(key) <= 100 else None
-        await runtime_of(request).store.create_entry(blog.slug, author=user, now=model.utc_now(),
-                                                     idempotency=idem, **fields)
+        runtime = runtime_of(request)
+        # The API's limit, shared: a resent form that already published is answered without counting.
+        if idem is None or await runtime.store.replayed_entry(blog.slug, user, idem) is None:
+            wait = runtime.posts.hit(f"user:{user.id}")
+            if wait:
+                seconds = retry_after(wait)
+                return await compose(request, 429, f"Too many updates in a minute: wait {seconds} s, then post "
+                                     "again. Your text is kept below.", data, headers={"Retry-After": seconds})
+            await runtime.store.create_entry(blog.slug, author=user, now=model.utc_now(), idempotency=idem, **fields)
     except ValidationError as exc:
         return await compose(request, 422, f"{exc.field}: {exc.message}", data)
     except Conflict as exc:
