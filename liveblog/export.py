@@ -16,9 +16,8 @@ from typing import Any
 
 from . import feeds
 from .model import Blog, Correction, Entry, Retraction, iso, parse_iso, utc_now
-from .render import STATIC, render, today_gmt
+from .render import STATIC, extension_page, render, today_gmt
 from .store import Store
-from .web.feeds import extension_page
 
 FORMAT = "liveblog-export/1"
 MEDIA_LINK = re.compile(r'(["(])/media/([A-Za-z0-9_-]+\.(?:jpg|jpeg|png|webp))')

@@ -22,6 +22,9 @@ EXTENSION_ABOUT = "/about/feed-extension"
 SNAPSHOT_ABOUT = "feed-extension.html"
 ATOM = "http://www.w3.org/2005/Atom"
 TOMBSTONES = "http://purl.org/atompub/tombstones/1.0"
+# Atom's "this entry replaces that one": Dublin Core's ``replaces`` ("supplanted, displaced, or superseded by
+# the described resource"). A fixed URI, so every host and mirror of a feed names the relation the same way.
+SUPERSEDES_REL = "http://purl.org/dc/terms/replaces"
 FEED_PAGE_BYTES = 100_000
 LONGEST_BEFORE = "9" * 19  # the largest ``?before=`` the feed routes accept
 TOO_LONG = "This update is too long for the feed."
@@ -45,11 +48,6 @@ class Links:
 
     def permalink(self, entry_id: int) -> str:
         return f"{self.entry_prefix}{entry_id}"
-
-    @property
-    def supersedes_rel(self) -> str:
-        """The link relation for "replaces that entry": a URL into the extension's documentation."""
-        return f"{self.about}#supersedes"
 
 
 def live_links(site: str, slug: str) -> Links:
@@ -215,12 +213,11 @@ def atom_feed(blog: dict[str, Any], entries: list[dict[str, Any]], links: Links,
               next_before: int | None = None) -> bytes:
     """RFC 4287; a withdrawn entry becomes an RFC 6721 ``at:deleted-entry`` tombstone.
 
-    Later pages are linked RFC 5005 style (``rel="next"``). Supersession needs an absolute relation URL, so a
-    snapshot with no known address leaves those links out (its JSON Feed still carries them as item ids).
+    Later pages are linked RFC 5005 style (``rel="next"``); a superseding entry links each entry it
+    supersedes with the relation SUPERSEDES_REL.
     """
     a, t = f"{{{ATOM}}}", f"{{{TOMBSTONES}}}"
     slug = blog["slug"]
-    supersedes_rel = _absolute(links.supersedes_rel)
     feed = ET.Element(f"{a}feed")
     _sub(feed, f"{a}id", f"urn:liveblog:{slug}")
     _sub(feed, f"{a}title", blog["title"])
@@ -249,9 +246,8 @@ def atom_feed(blog: dict[str, Any], entries: list[dict[str, Any]], links: Links,
         _sub(item, f"{a}published", entry["published_at"])
         _sub(item, f"{a}updated", entry["updated_at"])
         _sub(item, f"{a}link", rel="alternate", type="text/html", href=links.permalink(entry["id"]))
-        if supersedes_rel is not None:
-            for target in entry["supersedes"]:
-                _sub(item, f"{a}link", rel=supersedes_rel, href=links.permalink(target))
+        for target in entry["supersedes"]:
+            _sub(item, f"{a}link", rel=SUPERSEDES_REL, href=links.permalink(target))
         by = _sub(item, f"{a}author")
         _sub(by, f"{a}name", entry["author"])
         if entry["key_event"]:

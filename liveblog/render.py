@@ -15,11 +15,12 @@ from typing import Any
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
 from .model import FILED_AT_SHOWN_AFTER, date_gmt, parse_iso, time_gmt, utc_now
-from .sanitize import to_text
+from .sanitize import render_markdown, to_text
 
 ROOT = Path(__file__).resolve().parent.parent
 TEMPLATES = ROOT / "templates"
 STATIC = ROOT / "static"
+EXTENSION_DOC = TEMPLATES / "feed-extension.md"  # beside the templates, so wherever pages render, it is there
 
 env = Environment(
     loader=FileSystemLoader(TEMPLATES),
@@ -66,3 +67,11 @@ def render(template: str, **context: Any) -> str:
 def entry_html(entry: dict[str, Any], blog_slug: str | None = None) -> str:
     """An entry (its public JSON) as the reader page shows it."""
     return render("_entry.html", entry=entry, slug=blog_slug or entry["blog"], today=today_gmt()).strip()
+
+
+@lru_cache(maxsize=1)
+def extension_page() -> str:
+    """The ``_liveblog`` feed extension's documentation as a page, rendered once: served at
+    ``/about/feed-extension`` and copied into each static snapshot."""
+    html = render_markdown(EXTENSION_DOC.read_text(encoding="utf-8"))
+    return render("about.html", title="The _liveblog JSON Feed extension", body_html=html)

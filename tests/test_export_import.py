@@ -2,6 +2,8 @@
 
 import json
 import re
+import subprocess
+import sys
 from pathlib import Path
 from urllib.parse import urldefrag
 from xml.etree import ElementTree as ET
@@ -9,11 +11,12 @@ from xml.etree import ElementTree as ET
 import feedparser
 import httpx
 
-from conftest import liveblog_cmd
+from conftest import ROOT, liveblog_cmd
 from jsonfeed import validate
 
 A = "{http://www.w3.org/2005/Atom}"
 MIRROR = "https://mirror.example"
+SUPERSEDES = "http://purl.org/dc/terms/replaces"
 
 
 def build_story(site):
@@ -108,13 +111,13 @@ def test_the_snapshot_is_self_contained_and_public(site, tmp_path):
     assert not feedparser.parse(atom).bozo
     links = atom_links(atom)
     assert ("self", f"{MIRROR}/feed.atom") in links and ("alternate", f"{MIRROR}/") in links
-    assert (f"{MIRROR}/feed-extension.html#supersedes", f"{MIRROR}/#entry-{a}") in links
+    assert (SUPERSEDES, f"{MIRROR}/#entry-{a}") in links
     urls = [feed["home_page_url"], feed["feed_url"], feed["_liveblog"]["about"],
             *(i["url"] for i in feed["items"]), *(href for _, href in links)]
     for url in urls:
         assert url.startswith(f"{MIRROR}/"), url
         assert_inside(out, url.removeprefix(f"{MIRROR}/"))
-    assert "#supersedes" in (out / "feed-extension.html").read_text()
+    assert f"<code>{SUPERSEDES}" in (out / "feed-extension.html").read_text()
 
 
 def test_without_a_base_url_the_feeds_have_only_links_that_work_anywhere(site, tmp_path):
@@ -130,8 +133,8 @@ def test_without_a_base_url_the_feeds_have_only_links_that_work_anywhere(site, t
     assert not feedparser.parse(atom).bozo
     links = atom_links(atom)
     assert ("self", "feed.atom") in links and ("alternate", "index.html") in links
-    assert ("alternate", f"index.html#entry-{b}") in links
-    assert {rel for rel, _ in links} == {"self", "alternate"}  # a relation cannot be relative: no supersedes
+    assert ("alternate", f"index.html#entry-{b}") in links and (SUPERSEDES, f"index.html#entry-{a}") in links
+    assert {rel for rel, _ in links} == {"self", "alternate", SUPERSEDES}
     for _, href in links:
         assert_inside(out, href)
 
@@ -167,3 +170,11 @@ def test_photos_travel_with_the_snapshot_and_links_become_relative(site, tmp_pat
     assert (out / "media" / "square.jpg").read_bytes() == (media / "square.jpg").read_bytes()
     html = (out / "index.html").read_text()
     assert 'src="media/square.jpg"' in html and "/media/" not in html
+
+
+def test_export_needs_no_web_layer():
+    """The CLI's export sits below the web routes: importing it loads nothing from liveblog.web."""
+    code = ("import sys, liveblog.export; "
+            "assert not [m for m in sys.modules if m.startswith('liveblog.web')], sorted(sys.modules)")
+    done = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0, done.stderr

@@ -10,16 +10,14 @@ from starlette.responses import HTMLResponse, Response
 from starlette.routing import Route
 
 from .. import feeds
-from ..render import ROOT, render
+from ..render import extension_page
 from ..runtime import runtime_of
-from ..sanitize import render_markdown
 from ..store import NotFound
 from .api import before_of
 from .caching import FEED_CACHE_CONTROL, not_modified, validators
 from .pages import site_url
 
 FEED_PAGE = 50
-EXTENSION_DOC = ROOT / "docs" / "feed-extension.md"
 
 
 def _json(blog: dict[str, Any], entries: list[dict[str, Any]], links: feeds.Links,
@@ -63,12 +61,6 @@ async def feed_json(request: Request) -> Response:
 
 async def feed_atom(request: Request) -> Response:
     return await serve_feed(request, _atom)
-
-
-def extension_page() -> str:
-    """The extension's documentation as a page: served by the site and copied into each static snapshot."""
-    html = render_markdown(EXTENSION_DOC.read_text(encoding="utf-8"))
-    return render("about.html", title="The _liveblog JSON Feed extension", body_html=html)
 
 
 async def extension_doc(request: Request) -> Response:
