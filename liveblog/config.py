@@ -47,8 +47,9 @@ SETTINGS: tuple[Setting, ...] = (
             "held by Pushpin and each event is published to every one of them."),
     Setting("grip_key", "", "Pushpin's sig_key, required with grip_url: only stream requests whose Grip-Sig "
             "is signed with it are treated as Pushpin's."),
-    Setting("nchan_url", "", "nchan publisher locations, comma-separated (http://127.0.0.1:8080/pub): readers are "
-            "held by nginx's nchan and each event is posted to <url>/<slug> on every one of them."),
+    Setting("nchan_url", "", "nchan publisher locations, comma-separated (http://127.0.0.1:8081/pub, on a listener "
+            "of their own that the public port never reaches): readers are held by nginx's nchan and each event is "
+            "posted to <url>/<slug> on every one of them."),
 )
 
 _BY_NAME = {s.name: s for s in SETTINGS}

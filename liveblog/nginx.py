@@ -2,8 +2,10 @@
 
 Used by ``liveblog bench --tiers nchan`` and the tests; ``docs/deploy.md`` shows the
 same configuration for a real deployment. nginx serves the readers' streams from nchan
-and passes everything else to the origins; the publisher location answers loopback only.
-Every port is on 127.0.0.1 and every file in the instance's own folder.
+and passes everything else to the origins. The publisher has a server of its own on a
+loopback port, never the public one: a proxy on the same host forwarding to nginx would
+otherwise make every forwarded request look like 127.0.0.1 and let anyone forge or erase a
+blog's channel. Every port is on 127.0.0.1 and every file in the instance's own folder.
 """
 
 from __future__ import annotations
@@ -35,9 +37,9 @@ def available() -> bool:
     return BINARY is not None and os.path.exists(MODULE)
 
 
-def config(folder: str, *, port: int, origins: list[str], redis: str | None = None) -> str:
-    """nginx.conf for one instance in front of ``origins`` (host:port). With ``redis``
-    (redis://host:port/db) several instances share nchan's messages."""
+def config(folder: str, *, port: int, publish_port: int, origins: list[str], redis: str | None = None) -> str:
+    """nginx.conf for one instance in front of ``origins`` (host:port), its publisher on ``publish_port``.
+    With ``redis`` (redis://host:port/db) several instances share nchan's messages."""
     redis_lines = f'nchan_redis_url "{redis}"; nchan_use_redis on;' if redis else ""
     servers = "\n".join(f"    server {origin};" for origin in origins)
     return f"""load_module {MODULE};
@@ -54,21 +56,23 @@ http {{
   fastcgi_temp_path {folder}/fastcgi;
   uwsgi_temp_path {folder}/uwsgi;
   scgi_temp_path {folder}/scgi;
+  {redis_lines}
   upstream origins {{
 {servers}
     keepalive 32;
   }}
+  # the origins publish each event here, once: a listener of its own that the public never reaches
   server {{
-    listen 127.0.0.1:{port} backlog=4096;
-    {redis_lines}
-    # the origin publishes each event here, once; nobody else may
+    listen 127.0.0.1:{publish_port};
     location ~ ^/pub/(?<slug>[a-z0-9-]+)$ {{
-      allow 127.0.0.1; deny all;
       nchan_publisher http;
       nchan_channel_id liveblog.$slug;
       nchan_message_buffer_length {BUFFER};
       nchan_message_timeout 1h;
     }}
+  }}
+  server {{
+    listen 127.0.0.1:{port} backlog=4096;
     # readers: the blog's stream, held by nchan
     location ~ ^/blogs/(?<slug>[a-z0-9-]+)/events$ {{
       nchan_subscriber eventsource;
@@ -123,11 +127,7 @@ class Nginx:
     url: str
     folder: str
     process: subprocess.Popen[bytes]
-
-    @property
-    def publish_url(self) -> str:
-        """What ``liveblog serve --nchan`` is given."""
-        return self.url + "/pub"
+    publish_url: str = ""  # what ``liveblog serve --nchan`` is given (none for nchan alone)
 
     def pids(self) -> list[int]:
         """The master and its worker."""
@@ -159,19 +159,22 @@ def start(origins: list[str] | None = None, *, redis: str | None = None, folder:
     folder = folder or tempfile.mkdtemp(prefix="liveblog-nginx-")
     os.makedirs(folder, exist_ok=True)
     port = port or free_port()
+    publish_port = free_port() if origins else None
     conf = os.path.join(folder, "nginx.conf")
     with open(conf, "w") as f:
-        f.write(config(folder, port=port, origins=origins, redis=redis) if origins else bare_config(folder, port=port))
+        f.write(config(folder, port=port, publish_port=publish_port, origins=origins, redis=redis) if publish_port
+                else bare_config(folder, port=port))
     pinned = ["taskset", "-c", str(cpu)] if cpu is not None and (os.cpu_count() or 1) > 1 else []
     assert BINARY is not None
     process = subprocess.Popen(pinned + [BINARY, "-c", conf, "-p", folder], stdout=subprocess.DEVNULL,
                                stderr=subprocess.DEVNULL, preexec_fn=preexec_fn, start_new_session=True)
-    nginx = Nginx(f"http://127.0.0.1:{port}", folder, process)
+    nginx = Nginx(f"http://127.0.0.1:{port}", folder, process,
+                  f"http://127.0.0.1:{publish_port}/pub" if publish_port else "")
     deadline = time.time() + 30
     while time.time() < deadline:
         if process.poll() is not None:
             raise RuntimeError("nginx exited:\n" + nginx.log())
-        if _answers(nginx.url + ("/pub/ready" if origins else "/healthz")):
+        if _answers(nginx.publish_url + "/ready" if publish_port else nginx.url + "/healthz"):
             return nginx
         time.sleep(0.1)
     nginx.stop()
