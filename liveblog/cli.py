@@ -267,7 +267,8 @@ def build_parser() -> argparse.ArgumentParser:
                        "(or LIVEBLOG_GRIP_KEY)")
     serve.add_argument("--nchan", dest="nchan_url", metavar="URL",
                        help="hold readers in nginx's nchan: its publisher location(s), comma-separated, e.g. "
-                       "http://127.0.0.1:8081/pub, a listener the public never reaches (or LIVEBLOG_NCHAN_URL); see docs/deploy.md")
+                       "http://127.0.0.1:8081/pub, a listener the public never reaches (or LIVEBLOG_NCHAN_URL); "
+                       "see docs/deploy.md")
     serve.add_argument("--demo", action="store_true", help="also create a demo blog with a few entries")
     serve.set_defaults(func=cmd_serve)
 
