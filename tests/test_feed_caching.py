@@ -57,3 +57,15 @@ def test_each_page_has_its_own_etag(site, path):
     older = site.client.get(path, params={"before": newest["id"]}, headers={"If-None-Match": first})
     assert older.status_code == 200 and older.headers["etag"] != first
     assert "60 hurt" not in older.text and "50 hurt" in older.text
+
+
+@pytest.mark.parametrize("path", ["/blogs/strike/feed.json", "/blogs/strike/feed.atom", "/blogs/strike"])
+def test_a_copy_built_for_another_host_is_not_current(site, path):
+    """Without a base_url the links are built from the Host header, so a copy made for one host does not do for another."""
+    site.blog("strike")
+    site.entry("strike", "50 hurt")
+    first = site.client.get(path, headers={"Host": "a.example"})
+    assert "http://a.example/blogs/strike" in first.text
+    other = site.client.get(path, headers={"Host": "b.example", "If-None-Match": first.headers["etag"]})
+    assert other.status_code == 200 and other.headers["etag"] != first.headers["etag"]
+    assert "http://b.example/blogs/strike" in other.text and "a.example" not in other.text

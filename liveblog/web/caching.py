@@ -1,8 +1,10 @@
 """Conditional GET for pages and feeds: an ETag from the blog's last event id, and Last-Modified.
 
 Every change to a blog is one event, so its last event id names a version of
-everything derived from it. ``variant`` folds in what else shapes the bytes (the
-representation, the page, the code's version, the day the page calls "today").
+everything derived from it. ``site``, the origin the links are built from (the Host
+a request came to when no base_url is set), and ``variant`` fold in what else shapes
+the bytes (the representation, the page, the day the page calls "today"), with the
+code's version.
 """
 
 from __future__ import annotations
@@ -20,8 +22,8 @@ from ..model import Blog
 FEED_CACHE_CONTROL = "public, max-age=5, stale-while-revalidate=30"
 
 
-def etag_for(blog: Blog, *variant: object) -> str:
-    key = "|".join(str(v) for v in (blog.slug, blog.last_event_id, __version__, *variant))
+def etag_for(blog: Blog, site: str, *variant: object) -> str:
+    key = "|".join(str(v) for v in (blog.slug, blog.last_event_id, __version__, site, *variant))
     return f'W/"{blog.last_event_id}-{hashlib.sha256(key.encode()).hexdigest()[:12]}"'
 
 
@@ -30,9 +32,9 @@ def http_date(blog: Blog) -> str:
     return moment.strftime("%a, %d %b %Y %H:%M:%S GMT")
 
 
-def validators(blog: Blog, *variant: object) -> dict[str, str]:
+def validators(blog: Blog, site: str, *variant: object) -> dict[str, str]:
     """ETag always; Last-Modified only once its second is over, as a later change in it would carry the same date."""
-    headers = {"ETag": etag_for(blog, *variant)}
+    headers = {"ETag": etag_for(blog, site, *variant)}
     if int((blog.last_changed_at or blog.created_at).timestamp()) < int(time.time()):
         headers["Last-Modified"] = http_date(blog)
     return headers

@@ -42,7 +42,8 @@ async def serve_feed(request: Request, build: Builder) -> Response:
     if blog is None:
         raise NotFound("blog")
     before = before_of(request)
-    headers = {**validators(blog, build.__name__, before), "Cache-Control": FEED_CACHE_CONTROL,
+    site = site_url(request)
+    headers = {**validators(blog, site, build.__name__, before), "Cache-Control": FEED_CACHE_CONTROL,
                "Access-Control-Allow-Origin": "*"}
     cached = not_modified(request, headers)
     if cached is not None:
@@ -50,7 +51,7 @@ async def serve_feed(request: Request, build: Builder) -> Response:
     rows = await runtime.store.list_entries(blog.slug, before=before, limit=FEED_PAGE + 1)
     entries = [e.to_json() for e in rows[:FEED_PAGE]]
     next_before = entries[-1]["id"] if len(rows) > FEED_PAGE else None
-    response = build(blog.to_json(), entries, feeds.live_links(site_url(request), blog.slug), next_before)
+    response = build(blog.to_json(), entries, feeds.live_links(site, blog.slug), next_before)
     response.headers.update(headers)
     return response
 

@@ -45,7 +45,8 @@ async def blog_page(request: Request) -> Response:
     blog = await blog_or_404(request)  # read first: anything newer reaches the script as an event
     before = before_of(request)
     # the bytes also depend on the day ("today" hides dates) and on the assets' versions
-    cache = validators(blog, "page", before, today_gmt(), asset_url("site.css"), asset_url("live.js"))
+    cache = validators(blog, site_url(request), "page", before, today_gmt(), asset_url("site.css"),
+                       asset_url("live.js"))
     unchanged = not_modified(request, cache)
     if unchanged is not None:
         return unchanged
