@@ -168,7 +168,8 @@ def cmd_export(args: argparse.Namespace) -> int:
     from . import export
 
     settings = _settings(args)
-    site = (args.base_url or settings.base_url or ".").rstrip("/")
+    # Only --base-url: the snapshot is served elsewhere, and LIVEBLOG_BASE_URL names the live site.
+    site = (args.base_url or ".").rstrip("/")
 
     async def work(store: Store) -> list[str]:
         files = await export.write_snapshot(store, args.slug, Path(args.out), media_path=Path(settings.media_path),

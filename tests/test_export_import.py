@@ -16,6 +16,7 @@ from jsonfeed import validate
 
 A = "{http://www.w3.org/2005/Atom}"
 MIRROR = "https://mirror.example"
+LIVE = "https://live.example"  # the live site's LIVEBLOG_BASE_URL, which a snapshot must not link into
 SUPERSEDES = "http://purl.org/dc/terms/replaces"
 
 
@@ -71,9 +72,12 @@ def without_export_time(path: Path) -> str:
 
 
 def snapshot(site, out, *args, env=None):
+    """Export as an operator would, on the live site's configuration: nothing in the folder may point there."""
     done = liveblog_cmd("export", "strike", "--out", str(out), *args, db=site.settings.db,
-                        env={"LIVEBLOG_BASE_URL": "", **(env or {})})
+                        env={"LIVEBLOG_BASE_URL": LIVE, **(env or {})})
     assert done.returncode == 0, done.stderr
+    for path in out.rglob("*"):
+        assert not path.is_file() or LIVE.encode() not in path.read_bytes(), path
     return json.loads((out / "feed.json").read_text()), (out / "feed.atom").read_bytes()
 
 
