@@ -2,7 +2,9 @@
 
 Pins: a right password gives an HttpOnly, SameSite=Strict session cookie lasting 30 days
 (Secure only over HTTPS) and sends the person on to /desk; signing in again rotates the
-session (the old cookie stops working); the one-time link works exactly once; /logout ends
+session (the old cookie stops working); the one-time link works exactly once; the link
+carries its token after `#` (`/login#token=…`), so it never reaches the server's logs or a
+Referer: the page's script posts it, and without JavaScript the link can be pasted; /logout ends
 the session; the desk sends strangers to /login; wrong passwords are limited per account
 and per address with 429 + Retry-After, and the answer is the same whether or not the
 account exists.
@@ -79,6 +81,52 @@ def test_a_one_time_link_signs_in_once(site):
         page = other.get(f"/login?token={token}")
         r = other.post("/login", data={"csrf": csrf_of(page.text), "token": token})
         assert r.status_code == 401 and "has been used" in r.text
+
+
+def login_link(site, name: str = "amal") -> str:
+    site.user(name)
+    store = site.runtime.store
+
+    async def link() -> str:
+        found = await store.get_user(name)
+        return await auth.issue_token(store, found[0], auth.LOGIN, model.utc_now(), auth.LOGIN_LINK_LIFETIME)
+
+    return site.call(link())  # type: ignore[no-any-return]
+
+
+def test_a_link_with_the_token_after_the_hash_signs_in_and_the_token_stays_off_the_wire(site, page):
+    token = login_link(site)
+    sent = []
+    page.on("request", lambda r: sent.append(r.url + " " + (r.headers.get("referer") or "")))
+    page.goto(f"{site.url}/login#token={token}")
+    assert token not in page.url, "the token leaves the address bar (and the history)"
+    assert page.is_hidden("#password-form") and page.is_visible("#link-form button")
+    page.click("#link-form button")
+    page.wait_for_url(site.url + "/desk")
+    assert sent and not [s for s in sent if token in s], sent
+    page.goto(f"{site.url}/login#token={token}")
+    page.click("#link-form button")
+    assert "has been used" in page.inner_text("#error")
+
+
+def test_without_javascript_the_link_can_be_pasted(site, new_page):
+    token = login_link(site)
+    page = new_page(java_script_enabled=False)
+    page.goto(f"{site.url}/login#token={token}")
+    assert page.is_visible("#password-form")
+    page.fill("#token", f"{site.url}/login#token={token}")
+    page.click("#link-form button")
+    page.wait_for_url(site.url + "/desk")
+
+
+def test_a_pasted_code_or_link_is_read_either_way(site):
+    for pasted in ("{token}", " {url}/login#token={token}\n", "{url}/login?token={token}"):
+        token = login_link(site, f"p{len(site.tokens)}")
+        with httpx.Client(base_url=site.url) as client:
+            form = client.get("/login")
+            r = client.post("/login", data={"csrf": csrf_of(form.text),
+                                            "token": pasted.format(token=token, url=site.url)})
+            assert r.status_code == 303 and client.get("/desk").status_code == 200, pasted
 
 
 def test_logout_ends_the_session(site):

@@ -102,6 +102,12 @@ async def login_form(request: Request) -> Response:
     return login_page(request, token=token if len(token) <= 200 else "")
 
 
+def pasted_token(raw: str) -> str:
+    """The token from the one-time link as pasted: the code alone, or the whole link (``#token=`` or ``?token=``)."""
+    raw = raw.strip()
+    return raw.split("token=", 1)[1].split("&", 1)[0] if "token=" in raw else raw
+
+
 async def login(request: Request) -> Response:
     form = await request.form()
     secret = request.cookies.get(auth.LOGIN_CSRF_COOKIE)
@@ -110,7 +116,7 @@ async def login(request: Request) -> Response:
         return login_page(request, 403, error="This form has expired. Please try again.", name=name)
     store = runtime_of(request).store
     now = model.utc_now()
-    link = str(form.get("token", ""))
+    link = pasted_token(str(form.get("token", "")))
     limiter = login_limiter(request)
     keys = [f"address:{address(request)}"] + ([f"account:{name.casefold()}"] if name else [])
     wait = max(limiter.retry_after(k) for k in keys)
