@@ -20,7 +20,6 @@ from .render import STATIC, extension_page, render, today_gmt
 from .store import Store
 
 FORMAT = "liveblog-export/1"
-MEDIA_LINK = re.compile(r'(["(])/media/([A-Za-z0-9_-]+\.(?:jpg|jpeg|png|webp))')
 
 
 async def all_entries(store: Store, slug: str) -> list[Entry]:
@@ -106,7 +105,7 @@ def _relative(html: str, slug: str) -> str:
     html = re.sub(r'/static/site\.css\?v=[0-9a-f]+', "site.css", html)
     html = re.sub(r'<script src="/static/[^"]+"[^>]*></script>', "", html)
     html = html.replace('href="/"', 'href="index.html"')
-    return MEDIA_LINK.sub(r"\1media/\2", html)
+    return feeds.MEDIA_LINK.sub(r"\1media/\2", html)
 
 
 async def write_snapshot(store: Store, slug: str, out: Path, *, media_path: Path, site: str) -> list[str]:
@@ -136,7 +135,7 @@ async def write_snapshot(store: Store, slug: str, out: Path, *, media_path: Path
         (out / name).write_text(text, encoding="utf-8")
     (out / "feed.atom").write_bytes(feeds.atom_feed(blog_json, entries, links))
     shutil.copyfile(STATIC / "site.css", out / "site.css")
-    photos = sorted({m.group(2) for e in entries for m in MEDIA_LINK.finditer(e["body_html"])})
+    photos = sorted({m.group(2) for m in feeds.MEDIA_LINK.finditer(html)})  # all the page shows
     for name in photos:
         source = media_path / name
         if source.is_file():

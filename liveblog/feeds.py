@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import html as htmllib
 import json
+import re
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlsplit
@@ -29,6 +30,9 @@ FEED_PAGE_BYTES = 100_000
 LONGEST_BEFORE = "9" * 19  # the largest ``?before=`` the feed routes accept
 TOO_LONG = "This update is too long for the feed."
 
+MEDIA_LINK = re.compile(r'(["(])/media/([A-Za-z0-9_-]+\.(?:jpg|jpeg|png|webp))')
+ROOT_RELATIVE = re.compile(r'(\s(?:href|src)=")/(?!/)')  # in sanitized HTML, whose attributes are double-quoted
+
 ET.register_namespace("", ATOM)
 ET.register_namespace("at", TOMBSTONES)
 
@@ -45,9 +49,18 @@ class Links:
     events: str | None = None
     json_page_prefix: str | None = None
     atom_page_prefix: str | None = None
+    origin: str | None = None
+    media: str = "media/"
 
     def permalink(self, entry_id: int) -> str:
         return f"{self.entry_prefix}{entry_id}"
+
+    def resolve(self, html: str) -> str:
+        """An entry's HTML with links that work where the feed is read: on the live site every root-relative
+        link gets the site's ``origin``; in a snapshot the photos point at its ``media/`` folder."""
+        if self.origin is not None:
+            return ROOT_RELATIVE.sub(lambda m: f"{m.group(1)}{self.origin}/", html)
+        return MEDIA_LINK.sub(lambda m: f"{m.group(1)}{self.media}{m.group(2)}", html)
 
 
 def live_links(site: str, slug: str) -> Links:
@@ -55,7 +68,8 @@ def live_links(site: str, slug: str) -> Links:
     home = f"{site}/blogs/{slug}"
     return Links(home=home, json_feed=f"{home}/feed.json", atom_feed=f"{home}/feed.atom",
                  about=f"{site}{EXTENSION_ABOUT}", entry_prefix=f"{home}/entries/", events=f"{home}/events",
-                 json_page_prefix=f"{home}/feed.json?before=", atom_page_prefix=f"{home}/feed.atom?before=")
+                 json_page_prefix=f"{home}/feed.json?before=", atom_page_prefix=f"{home}/feed.atom?before=",
+                 origin=site)
 
 
 def snapshot_links(base: str) -> Links:
@@ -67,7 +81,7 @@ def snapshot_links(base: str) -> Links:
     root = f"{base.rstrip('/')}/" if _absolute(base) else ""
     home = root or "index.html"
     return Links(home=home, json_feed=f"{root}feed.json", atom_feed=f"{root}feed.atom",
-                 about=f"{root}{SNAPSHOT_ABOUT}", entry_prefix=f"{home}#entry-")
+                 about=f"{root}{SNAPSHOT_ABOUT}", entry_prefix=f"{home}#entry-", media=f"{root}media/")
 
 
 def _absolute(url: str | None) -> str | None:
@@ -91,12 +105,12 @@ def withdrawal_notice(entry: dict[str, Any]) -> str:
     return f"Withdrawn {entry['retracted']['time_gmt']}: {entry['retracted']['note']}"
 
 
-def _content(entry: dict[str, Any]) -> tuple[str, str]:
+def _content(entry: dict[str, Any], links: Links) -> tuple[str, str]:
     """(html, text): a withdrawn entry's content is its withdrawal notice."""
     if entry["retracted"]:
         notice = withdrawal_notice(entry)
         return f"<p>{htmllib.escape(notice)}</p>", notice
-    return entry["body_html"], to_text(entry["body_html"])
+    return links.resolve(entry["body_html"]), to_text(entry["body_html"])
 
 
 def _size(value: Any) -> int:
@@ -110,7 +124,7 @@ def _without_none(mapping: dict[str, Any]) -> dict[str, Any]:
 
 def json_feed_item(entry: dict[str, Any], links: Links) -> dict[str, Any]:
     slug = entry["blog"]
-    html, text = _content(entry)
+    html, text = _content(entry, links)
     tags = ["key-event"] if entry["key_event"] and not entry["retracted"] else []
     if entry["corrections"]:
         tags.append("corrected")
@@ -252,7 +266,7 @@ def atom_feed(blog: dict[str, Any], entries: list[dict[str, Any]], links: Links,
         _sub(by, f"{a}name", entry["author"])
         if entry["key_event"]:
             _sub(item, f"{a}category", term="key-event")
-        html = entry["body_html"] + "".join(
+        html = links.resolve(entry["body_html"]) + "".join(
             f"<p><strong>Corrected {htmllib.escape(c['time_gmt'])}:</strong> {htmllib.escape(c['note'])}</p>"
             for c in entry["corrections"]
         )

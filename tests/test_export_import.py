@@ -182,3 +182,26 @@ def test_export_needs_no_web_layer():
             "assert not [m for m in sys.modules if m.startswith('liveblog.web')], sorted(sys.modules)")
     done = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=60)
     assert done.returncode == 0, done.stderr
+
+
+def test_photos_of_earlier_texts_travel_and_the_feeds_can_reach_them(site, tmp_path):
+    """A correction's earlier text is on the page too (under "Earlier text"), photos and all."""
+    site.blog("strike")
+    media = Path(site.settings.media_path)
+    media.mkdir(parents=True, exist_ok=True)
+    for name in ("before.jpg", "after.jpg"):
+        (media / name).write_bytes(b"\xff\xd8 " + name.encode() + b" \xff\xd9")
+    entry = site.entry("strike", "The square.\n\n![crowd](/media/before.jpg)")
+    r = site.client.post(f"/api/blogs/strike/entries/{entry['id']}/corrections", headers=site.headers("editor"),
+                         json={"body": "The square.\n\n![crowd](/media/after.jpg)", "note": "Wrong photo"})
+    assert r.status_code == 200, r.text
+    out = tmp_path / "mirror"
+    feed, atom = snapshot(site, out, "--base-url", MIRROR, env={"LIVEBLOG_MEDIA_DIR": str(media)})
+    assert sorted(p.name for p in (out / "media").iterdir()) == ["after.jpg", "before.jpg"]
+    html = (out / "index.html").read_text()
+    assert 'src="media/before.jpg"' in html and 'src="media/after.jpg"' in html
+    assert f'src="{MIRROR}/media/after.jpg"' in feed["items"][0]["content_html"]
+    assert f'src="{MIRROR}/media/after.jpg"' in feedparser.parse(atom).entries[0].content[0].value
+    feed, atom = snapshot(site, tmp_path / "nowhere", env={"LIVEBLOG_MEDIA_DIR": str(media)})
+    assert 'src="media/after.jpg"' in feed["items"][0]["content_html"]  # beside feed.json, in the folder
+    assert 'src="media/after.jpg"' in feedparser.parse(atom).entries[0].content[0].value

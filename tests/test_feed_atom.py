@@ -80,3 +80,10 @@ def test_pages_link_the_next_until_the_oldest(site_with):
     last = ET.fromstring(r.content)
     assert [e.find(A + "id").text for e in last.findall(A + "entry")] == [f"urn:liveblog:strike-{ids[0]}"]
     assert [l for l in last.findall(A + "link") if l.get("rel") == "next"] == []
+
+
+def test_photo_addresses_are_absolute(site):
+    site.blog("strike")
+    site.entry("strike", "The square.\n\n![crowd](/media/square.jpg)")
+    [entry] = feedparser.parse(atom(site)).entries
+    assert f'src="{site.url}/media/square.jpg"' in entry.content[0].value

@@ -138,3 +138,13 @@ def test_an_entry_too_long_for_any_page_links_its_page_instead(site):
 
 def test_unknown_blog_is_404(site):
     assert site.client.get("/blogs/nope/feed.json").status_code == 404
+
+
+def test_photo_and_link_addresses_are_absolute(site):
+    """A reader of the feed elsewhere cannot resolve ``/media/…`` against the site: content links carry it."""
+    site.blog("strike")
+    site.entry("strike", "The square.\n\n![crowd](/media/square.jpg) [earlier](/blogs/strike/entries/1)")
+    html = feed(site)["items"][0]["content_html"]
+    assert f'src="{site.url}/media/square.jpg"' in html
+    assert f'href="{site.url}/blogs/strike/entries/1"' in html
+    assert '="/' not in html
