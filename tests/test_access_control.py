@@ -1,35 +1,59 @@
 """Who may do what, route by route: anonymous, correspondent, another correspondent, editor, and bad tokens.
 
-The entry acted on belongs to "amal" (a correspondent). Tokens and passwords never appear in error bodies
-or in the server's log.
+The entry acted on belongs to "amal" (a correspondent). Reads are public for everyone, whatever credentials
+come with them. Tokens and passwords never appear in error bodies or in the server's log. The tables
+cover every route the app has (``test_the_tables_cover_every_route``).
 """
 
+import io
 import re
 from datetime import timedelta
 
 import httpx
 import pytest
+from PIL import Image
+from starlette.routing import Route
 
 from conftest import liveblog_cmd
 from desk import csrf_of, login_attempt
 from liveblog import auth, model
 
-PEOPLE = ["anonymous", "amal", "badr", "editor", "wrong token", "revoked token", "expired token"]
-OK = {200, 201}
 
-# route, then the people allowed; everyone else must be refused with 401 (no valid credentials) or 403
+def jpeg() -> bytes:
+    photo = io.BytesIO()
+    Image.new("RGB", (40, 30), (200, 30, 30)).save(photo, "JPEG")
+    return photo.getvalue()
+
+
+PEOPLE = ["anonymous", "amal", "badr", "editor", "wrong token", "revoked token", "expired token"]
+EVERYONE = set(PEOPLE)
+OK = {200, 201}
+PHOTO = {"file": ("p.jpg", jpeg(), "image/jpeg"), "caption": (None, "The square at noon")}  # multipart
+
+# route, body (JSON, or PHOTO for multipart), then the people allowed; everyone else must be refused
+# with 401 (no valid credentials) or 403
 TABLE = [
-    ("GET", "/api/blogs", None, set(PEOPLE)),
-    ("GET", "/api/blogs/strike", None, set(PEOPLE)),
-    ("GET", "/api/blogs/strike/entries/{id}", None, set(PEOPLE)),
-    ("GET", "/api/blogs/strike/events", None, set(PEOPLE)),
-    ("GET", "/blogs/strike", None, set(PEOPLE)),
-    ("GET", "/blogs/strike/feed.json", None, set(PEOPLE)),
+    ("GET", "/", None, EVERYONE),
+    ("GET", "/healthz", None, EVERYONE),
+    ("GET", "/api/blogs", None, EVERYONE),
+    ("GET", "/api/blogs/strike", None, EVERYONE),
+    ("GET", "/api/blogs/strike/entries/{id}", None, EVERYONE),
+    ("GET", "/api/blogs/strike/events", None, EVERYONE),
+    ("GET", "/blogs/strike", None, EVERYONE),
+    ("GET", "/blogs/strike/entries/{id}", None, EVERYONE),
+    ("GET", "/blogs/strike/events", None, EVERYONE),  # the SSE stream
+    ("GET", "/blogs/strike/feed.json", None, EVERYONE),
+    ("GET", "/blogs/strike/feed.atom", None, EVERYONE),
+    ("GET", "/about/feed-extension", None, EVERYONE),
+    ("GET", "/media/{photo}", None, EVERYONE),
+    ("GET", "/login", None, EVERYONE),
+    ("GET", "/desk/sw.js", None, EVERYONE),
     ("POST", "/api/blogs", {"slug": "new-{who}", "title": "T"}, {"editor"}),
     ("PATCH", "/api/blogs/strike", {"summary": "s"}, {"editor"}),
     ("POST", "/api/blogs/strike/entries", {"body": "x"}, {"amal", "badr", "editor"}),
     ("POST", "/api/blogs/strike/entries/{id}/corrections", {"body": "y", "note": "n"}, {"amal", "editor"}),
     ("POST", "/api/blogs/strike/entries/{id}/retraction", {"note": "n"}, {"amal", "editor"}),
+    ("POST", "/api/media", PHOTO, {"amal", "badr", "editor"}),
 ]
 
 
@@ -51,18 +75,29 @@ def people(site):
     revoked, expired = site.call(bad_tokens())
     tokens = {name: site.tokens[name] for name in ("amal", "badr", "editor")}
     tokens.update({"wrong token": "lb_" + "x" * 43, "revoked token": revoked, "expired token": expired})
-    return site, tokens
+    photo = site.client.post("/api/media", files=PHOTO, headers=site.headers("amal"))
+    assert photo.status_code == 201, photo.text
+    return site, tokens, photo.json()["name"]
+
+
+def request_body(body, who: str) -> dict:
+    if body is None:
+        return {}
+    if body is PHOTO:
+        return {"files": PHOTO}
+    return {"json": {k: v.format(who=who.split()[0]) if isinstance(v, str) else v for k, v in body.items()}}
 
 
 @pytest.mark.parametrize("method,path,body,allowed", TABLE, ids=[f"{m} {p}" for m, p, _, _ in TABLE])
 def test_route_by_person(people, method, path, body, allowed):
-    site, tokens = people
+    site, tokens, photo = people
     for who in PEOPLE:
         entry = site.entry("strike", "Amal's report", as_="amal")
         headers = {"Authorization": f"Bearer {tokens[who]}"} if who in tokens else {}
-        payload = {k: v.format(who=who.split()[0]) if isinstance(v, str) else v for k, v in (body or {}).items()}
-        r = site.client.request(method, path.format(id=entry["id"]), json=payload if body else None,
-                                headers=headers)
+        url = path.format(id=entry["id"], photo=photo)
+        with site.client.stream(method, url, headers=headers, **request_body(body, who)) as r:
+            if not r.headers.get("content-type", "").startswith("text/event-stream"):  # a stream never ends
+                r.read()
         if who in allowed:
             assert r.status_code in OK, (who, r.status_code, r.text)
         else:
@@ -132,20 +167,29 @@ def test_the_access_log_is_opt_in_and_never_records_query_strings(spawn, tmp_pat
 
 # The desk: the same people with sessions instead of tokens. A form needs the session's CSRF field.
 # Allowed people get 200 or a redirect that is not to the sign-in page; signed-in people without the
-# right get 403; anyone without a live session is sent to sign in.
+# right get 403; anyone without a live session is sent to sign in. Signing out is allowed to whoever
+# has a session, and succeeds when that session no longer opens the desk.
 DESK_PEOPLE = ["anonymous", "amal", "badr", "editor", "revoked session", "wrong session"]
+SIGNED_IN = {"amal", "badr", "editor"}
 DESK_TABLE = [
-    ("GET", "/desk", None, {"amal", "badr", "editor"}),
-    ("GET", "/desk/{slug}", None, {"amal", "badr", "editor"}),
+    ("GET", "/login", None, set(DESK_PEOPLE)),
+    ("GET", "/desk/sw.js", None, set(DESK_PEOPLE)),
+    ("GET", "/desk", None, SIGNED_IN),
+    ("GET", "/desk/{slug}", None, SIGNED_IN),
     ("POST", "/desk/blogs", {"slug": "made-by-{who}", "title": "T"}, {"editor"}),
     ("POST", "/desk/people/dana/revoke", {}, {"editor"}),
     ("POST", "/desk/{slug}/end", {}, {"editor"}),
-    ("POST", "/desk/{slug}/entries", {"body": "From the square"}, {"amal", "badr", "editor"}),
+    ("POST", "/desk/{slug}/entries", {"body": "From the square"}, SIGNED_IN),
     ("GET", "/desk/{slug}/entries/{id}/correct", None, {"amal", "editor"}),
     ("POST", "/desk/{slug}/entries/{id}/correct", {"body": "Corrected", "note": "figure"}, {"amal", "editor"}),
     ("GET", "/desk/{slug}/entries/{id}/withdraw", None, {"amal", "editor"}),
     ("POST", "/desk/{slug}/entries/{id}/withdraw", {"note": "wrong photo"}, {"amal", "editor"}),
+    ("POST", "/logout", {}, SIGNED_IN),
 ]
+
+
+def opens_the_desk(site, session: str) -> bool:
+    return httpx.get(site.url + "/desk", cookies={auth.SESSION_COOKIE: session}, timeout=10).status_code == 200
 
 
 @pytest.fixture
@@ -176,6 +220,7 @@ def test_desk_route_by_person(desk_people, method, path, form, allowed):
         site.blog(slug)
         entry = site.entry(slug, "Amal's report", as_="amal")
         client, csrf = clients[who]
+        session = client.cookies.get(auth.SESSION_COOKIE, "")
         url = path.format(slug=slug, id=entry["id"])
         if form is None:
             r = client.get(url)
@@ -183,13 +228,15 @@ def test_desk_route_by_person(desk_people, method, path, form, allowed):
             data = {k: v.format(who=who.split()[0]) for k, v in form.items()}
             r = client.post(url, data={"csrf": csrf, **data})
         to_sign_in = r.status_code == 303 and r.headers["location"].startswith("/login")
-        if who in allowed:
+        if who in allowed and path == "/logout":
+            assert to_sign_in and not opens_the_desk(site, session), (who, r.status_code)
+        elif who in allowed:
             assert r.status_code in (200, 303) and not to_sign_in, (who, r.status_code, r.text[:300])
         elif who in ("amal", "badr", "editor"):
             assert r.status_code == 403, (who, r.status_code, r.text[:300])
         else:
             assert to_sign_in, (who, r.status_code, r.text[:300])
-        assert client.cookies.get(auth.SESSION_COOKIE, "") not in r.text or who == "anonymous"
+        assert not session or session not in r.text
 
 
 def test_a_revoked_session_cannot_use_the_api_either(desk_people):
@@ -199,3 +246,14 @@ def test_a_revoked_session_cannot_use_the_api_either(desk_people):
     r = client.post("/api/blogs/api-revoked/entries", json={"body": "x"}, headers={"X-CSRF-Token": csrf})
     assert r.status_code == 401
     assert client.get("/api/blogs/api-revoked").status_code == 200  # reading stays public
+
+
+def test_the_tables_cover_every_route(server):
+    """A new route without a row here fails: nobody decides who may use it by accident."""
+    rows = [(m, p) for m, p, _, _ in TABLE + DESK_TABLE] + [("POST", "/login")]  # open to all: test_login.py
+    for route in server.app.routes:
+        if not isinstance(route, Route):
+            continue  # /static: the assets
+        for method in route.methods - {"HEAD"}:
+            pattern = re.sub(r"\{[^}]+\}", "[^/]+", route.path)
+            assert any(m == method and re.fullmatch(pattern, p) for m, p in rows), (method, route.path)
