@@ -1,12 +1,14 @@
 """An XSS corpus through every field a person writes: nothing survives the sanitizer, the feeds or the page.
 
-Body (Markdown + HTML) goes through ``liveblog/sanitize.py``; headline, blog title and summary are plain
-text that the templates escape; a photo's caption becomes the image's alt text in the Markdown that the
-upload hands back for the entry. In Chromium no dialog opens, no marker script runs, and the CSP reports
-no violation (an inline handler that slipped through would be reported by the ``new_page`` fixture).
+Body and a blog's intro (Markdown + HTML) go through ``liveblog/sanitize.py``; headline, blog title and
+summary are plain text that the templates escape and the page script sets as text; a photo's caption
+becomes the image's alt text in the Markdown that the upload hands back for the entry. Every payload goes
+through every field. In Chromium no dialog opens, no marker script runs, and the CSP reports no violation
+(an inline handler that slipped through would be reported by the ``new_page`` fixture).
 """
 
 import io
+import xml.etree.ElementTree as ET
 from pathlib import Path
 
 import pytest
@@ -26,10 +28,24 @@ def hostile_blog(site_with):
     site = site_with(posts_per_minute=1_000_000)
     site.user("editor", "editor")
     r = site.client.post("/api/blogs", json={"slug": "xss", "title": PAYLOADS[0], "summary": PAYLOADS[7],
-                                             "intro": "\n\n".join(PAYLOADS[:10])}, headers=site.headers("editor"))
+                                             "intro": "\n\n".join(PAYLOADS)}, headers=site.headers("editor"))
     assert r.status_code == 201
     for payload in PAYLOADS:
         site.entry("xss", payload, headline=payload[:300], key_event=True)
+    return site
+
+
+@pytest.fixture
+def titled_blogs(site_with):
+    """A blog per payload, its title, summary and intro all set to it (by PATCH, as an editor would)."""
+    site = site_with()
+    site.user("editor", "editor")
+    for n, payload in enumerate(PAYLOADS):
+        assert site.client.post("/api/blogs", json={"slug": f"t{n}", "title": "Plain"},
+                                headers=site.headers("editor")).status_code == 201
+        r = site.client.patch(f"/api/blogs/t{n}", json={"title": payload, "summary": payload, "intro": payload},
+                              headers=site.headers("editor"))
+        assert r.status_code == 200, r.text
     return site
 
 
@@ -87,6 +103,22 @@ def test_nothing_survives_in_the_api_or_the_json_feed(hostile_blog):
     assert problems(hostile_blog.client.get("/api/blogs/xss").json()["intro_html"]) == []
 
 
+def test_titles_and_summaries_stay_text_in_the_api_and_the_feeds(titled_blogs):
+    """Plain-text fields come back exactly as typed (JSON Feed's title and description are text by the
+    spec), the intro's HTML is clean, and the Atom feed stays well-formed XML with the same text."""
+    site = titled_blogs
+    atom = "{http://www.w3.org/2005/Atom}"
+    for n, payload in enumerate(PAYLOADS):
+        blog = site.client.get(f"/api/blogs/t{n}").json()
+        assert (blog["title"], blog["summary"]) == (payload.strip(), payload.strip())
+        assert problems(blog["intro_html"]) == [], payload
+        feed = site.client.get(f"/blogs/t{n}/feed.json").json()
+        assert (feed["title"], feed["description"]) == (payload.strip(), payload.strip())
+        root = ET.fromstring(site.client.get(f"/blogs/t{n}/feed.atom").content)
+        assert root.findtext(f"{atom}title") == payload.strip()
+        assert root.findtext(f"{atom}subtitle") == payload.strip()
+
+
 def test_no_caption_survives_in_the_api_or_the_json_feed(captioned_blog):
     assert_clean_api_and_feed(captioned_blog, "captions")
 
@@ -101,3 +133,30 @@ def test_nothing_runs_in_the_reader_page(hostile_blog, page):
 def test_no_caption_runs_in_the_reader_page(captioned_blog, page):
     site = captioned_blog
     assert_nothing_runs(page, [f"{site.url}/blogs/captions?limit=100", f"{site.url}/blogs/captions/entries/1"])
+
+
+def test_no_title_summary_or_intro_runs_in_the_reader_pages(titled_blogs, page):
+    """The list of blogs shows every title and summary at once; each blog's page has its title in the
+    head (title, meta tags, JSON-LD) and the heading, its summary and its intro."""
+    site = titled_blogs
+    assert_nothing_runs(page, [f"{site.url}/"] + [f"{site.url}/blogs/t{n}" for n in range(len(PAYLOADS))])
+    assert page.locator("#title").text_content() == PAYLOADS[-1].strip()
+
+
+def test_no_title_or_summary_runs_when_it_arrives_live(site_with, page):
+    """An open page takes a blog's new title and summary from the stream: every payload, one after another."""
+    site = site_with()
+    site.blog("live", title="Plain")
+    page.goto(f"{site.url}/blogs/live")
+    page.wait_for_selector("#status[title='Connection: Live']")
+    dialogs = []
+    page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
+    for payload in PAYLOADS:
+        r = site.client.patch("/api/blogs/live", json={"title": payload, "summary": payload},
+                              headers=site.headers("editor"))
+        assert r.status_code == 200, r.text
+    last = PAYLOADS[-1].strip()
+    page.wait_for_function("text => document.getElementById('summary').textContent === text", arg=last)
+    assert page.locator("#title").text_content() == last and page.title() == last
+    assert page.evaluate("window.__xss") is None
+    assert dialogs == []
