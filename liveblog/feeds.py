@@ -11,7 +11,7 @@ import html as htmllib
 import json
 import re
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Iterable
 from urllib.parse import urlsplit
 from xml.etree import ElementTree as ET
 
@@ -29,6 +29,9 @@ SUPERSEDES_REL = "http://purl.org/dc/terms/replaces"
 FEED_PAGE_BYTES = 100_000
 LONGEST_BEFORE = "9" * 19  # the largest ``?before=`` the feed routes accept
 TOO_LONG = "This update is too long for the feed."
+FEED_CORRECTIONS = 5  # corrections an item carries; earlier ones are on the entry's page
+A, T = f"{{{ATOM}}}", f"{{{TOMBSTONES}}}"
+XML_DECLARATION = b'<?xml version="1.0" encoding="utf-8"?>\n'
 
 MEDIA_LINK = re.compile(r'(["(])/media/([A-Za-z0-9_-]+\.(?:jpg|jpeg|png|webp))')
 ROOT_RELATIVE = re.compile(r'(\s(?:href|src)=")/(?!/)')  # in sanitized HTML, whose attributes are double-quoted
@@ -122,6 +125,27 @@ def _without_none(mapping: dict[str, Any]) -> dict[str, Any]:
     return {key: value for key, value in mapping.items() if value is not None}
 
 
+def _fitting(sizes: Iterable[int], room: int) -> int:
+    """How many items, taken in order, fit in ``room`` bytes: always at least one, so every page moves on."""
+    taken = 0
+    for size in sizes:
+        room -= size
+        if room < 0 and taken:
+            break
+        taken += 1
+    return taken
+
+
+def _too_long(url: str) -> str:
+    return f'<p>{TOO_LONG} <a href="{htmllib.escape(url)}">Read it on its page</a>.</p>'
+
+
+def _inline_corrections(entry: dict[str, Any]) -> tuple[list[dict[str, Any]], int]:
+    """The latest FEED_CORRECTIONS corrections, oldest first, and how many earlier ones are left to the page."""
+    shown = entry["corrections"][-FEED_CORRECTIONS:]
+    return shown, len(entry["corrections"]) - len(shown)
+
+
 def json_feed_item(entry: dict[str, Any], links: Links) -> dict[str, Any]:
     slug = entry["blog"]
     html, text = _content(entry, links)
@@ -130,6 +154,7 @@ def json_feed_item(entry: dict[str, Any], links: Links) -> dict[str, Any]:
         tags.append("corrected")
     if entry["retracted"]:
         tags.append("withdrawn")
+    corrections, omitted = _inline_corrections(entry)
     item: dict[str, Any] = _without_none({
         "id": item_id(slug, entry["id"]),
         "url": _absolute(links.permalink(entry["id"])),
@@ -145,12 +170,14 @@ def json_feed_item(entry: dict[str, Any], links: Links) -> dict[str, Any]:
             "filed_at": entry["filed_at"],
             "supersedes": [item_id(slug, i) for i in entry["supersedes"]],
             "superseded_by": [item_id(slug, i) for i in entry["superseded_by"]],
-            "corrections": [{"at": c["at"], "note": c["note"]} for c in entry["corrections"]],
+            "corrections": [{"at": c["at"], "note": c["note"]} for c in corrections],
             "retracted": ({"at": entry["retracted"]["at"], "note": entry["retracted"]["note"]}
                           if entry["retracted"] else None),
             "revision": entry["revision"],
         },
     })
+    if omitted:
+        item["_liveblog"]["corrections_omitted"] = omitted
     if tags:
         item["tags"] = tags
     return item
@@ -166,7 +193,7 @@ def _fit(item: dict[str, Any], room: int) -> dict[str, Any]:
         del item["content_text"]
     if _size(item) + 2 > room:
         url = item["url"]
-        item["content_html"] = f'<p>{TOO_LONG} <a href="{htmllib.escape(url)}">Read it on its page</a>.</p>'
+        item["content_html"] = _too_long(url)
         item["content_text"] = f"{TOO_LONG} Read it on its page: {url}"
     return item
 
@@ -201,16 +228,12 @@ def json_feed(blog: dict[str, Any], entries: list[dict[str, Any]], links: Links,
     if links.json_page_prefix is None:
         feed["items"] = items
         return feed
-    page_room = FEED_PAGE_BYTES - _size(feed) - _size({"next_url": f"{links.json_page_prefix}{LONGEST_BEFORE}"})
-    room = page_room
-    for n, item in enumerate(items):
-        item = _fit(item, page_room)
-        size = _size(item) + 2
-        if size > room and feed["items"]:
-            next_before = entries[n - 1]["id"]
-            break
-        feed["items"].append(item)
-        room -= size
+    room = FEED_PAGE_BYTES - _size(feed) - _size({"next_url": f"{links.json_page_prefix}{LONGEST_BEFORE}"})
+    items = [_fit(item, room) for item in items]
+    taken = _fitting((_size(item) + 2 for item in items), room)
+    feed["items"] = items[:taken]
+    if taken < len(items):
+        next_before = entries[taken - 1]["id"]
     if next_before is not None:
         feed["next_url"] = f"{links.json_page_prefix}{next_before}"
     return feed
@@ -223,58 +246,80 @@ def _sub(parent: ET.Element, tag: str, text: str | None = None, **attrs: str) ->
     return element
 
 
+def _xml(element: ET.Element) -> bytes:
+    return ET.tostring(element, encoding="utf-8", xml_declaration=False)
+
+
+def _atom_head(blog: dict[str, Any], links: Links, next_before: int | str | None) -> ET.Element:
+    feed = ET.Element(f"{A}feed")
+    _sub(feed, f"{A}id", f"urn:liveblog:{blog['slug']}")
+    _sub(feed, f"{A}title", blog["title"])
+    if blog["summary"]:
+        _sub(feed, f"{A}subtitle", blog["summary"])
+    _sub(feed, f"{A}updated", blog["last_changed_at"] or blog["created_at"])
+    _sub(feed, f"{A}link", rel="alternate", type="text/html", href=links.home)
+    _sub(feed, f"{A}link", rel="self", type="application/atom+xml", href=links.atom_feed)
+    if next_before is not None and links.atom_page_prefix is not None:
+        _sub(feed, f"{A}link", rel="next", type="application/atom+xml",
+             href=f"{links.atom_page_prefix}{next_before}")
+    _sub(feed, f"{A}generator", "Liveblog")
+    author = _sub(feed, f"{A}author")
+    _sub(author, f"{A}name", blog["title"])
+    return feed
+
+
+def _atom_entry(entry: dict[str, Any], links: Links, *, cut: bool = False) -> ET.Element:
+    """An entry, or a tombstone for a withdrawn one; ``cut`` puts a link to its page in place of its body."""
+    slug, permalink = entry["blog"], links.permalink(entry["id"])
+    if entry["retracted"]:
+        gone = ET.Element(f"{T}deleted-entry", ref=atom_id(slug, entry["id"]), when=entry["retracted"]["at"])
+        _sub(_sub(gone, f"{T}by"), f"{A}name", entry["retracted"]["by"])
+        _sub(gone, f"{T}comment", withdrawal_notice(entry), type="text")
+        _sub(gone, f"{A}link", rel="alternate", href=permalink)
+        return gone
+    item = ET.Element(f"{A}entry")
+    _sub(item, f"{A}id", atom_id(slug, entry["id"]))
+    _sub(item, f"{A}title", entry_title(entry))
+    _sub(item, f"{A}published", entry["published_at"])
+    _sub(item, f"{A}updated", entry["updated_at"])
+    _sub(item, f"{A}link", rel="alternate", type="text/html", href=permalink)
+    for target in entry["supersedes"]:
+        _sub(item, f"{A}link", rel=SUPERSEDES_REL, href=links.permalink(target))
+    _sub(_sub(item, f"{A}author"), f"{A}name", entry["author"])
+    if entry["key_event"]:
+        _sub(item, f"{A}category", term="key-event")
+    corrections, omitted = _inline_corrections(entry)
+    html = _too_long(permalink) if cut else links.resolve(entry["body_html"])
+    if omitted:
+        html += (f'<p>{omitted} earlier correction{"s" if omitted > 1 else ""}: '
+                 f'<a href="{htmllib.escape(permalink)}">on its page</a>.</p>')
+    html += "".join(
+        f"<p><strong>Corrected {htmllib.escape(c['time_gmt'])}:</strong> {htmllib.escape(c['note'])}</p>"
+        for c in corrections
+    )
+    _sub(item, f"{A}content", html, type="html")
+    return item
+
+
 def atom_feed(blog: dict[str, Any], entries: list[dict[str, Any]], links: Links, *,
               next_before: int | None = None) -> bytes:
     """RFC 4287; a withdrawn entry becomes an RFC 6721 ``at:deleted-entry`` tombstone.
 
     Later pages are linked RFC 5005 style (``rel="next"``); a superseding entry links each entry it
-    supersedes with the relation SUPERSEDES_REL.
+    supersedes with the relation SUPERSEDES_REL. A page stays under FEED_PAGE_BYTES like the JSON Feed's:
+    entries beyond move to the next page, and one too long for a page of its own links its page instead
+    of carrying its body. Without pages (a snapshot) every entry is whole.
     """
-    a, t = f"{{{ATOM}}}", f"{{{TOMBSTONES}}}"
-    slug = blog["slug"]
-    feed = ET.Element(f"{a}feed")
-    _sub(feed, f"{a}id", f"urn:liveblog:{slug}")
-    _sub(feed, f"{a}title", blog["title"])
-    if blog["summary"]:
-        _sub(feed, f"{a}subtitle", blog["summary"])
-    updated = blog["last_changed_at"] or blog["created_at"]
-    _sub(feed, f"{a}updated", updated)
-    _sub(feed, f"{a}link", rel="alternate", type="text/html", href=links.home)
-    _sub(feed, f"{a}link", rel="self", type="application/atom+xml", href=links.atom_feed)
-    if next_before is not None and links.atom_page_prefix is not None:
-        _sub(feed, f"{a}link", rel="next", type="application/atom+xml",
-             href=f"{links.atom_page_prefix}{next_before}")
-    _sub(feed, f"{a}generator", "Liveblog")
-    author = _sub(feed, f"{a}author")
-    _sub(author, f"{a}name", blog["title"])
-    for entry in entries:
-        if entry["retracted"]:
-            gone = _sub(feed, f"{t}deleted-entry", ref=atom_id(slug, entry["id"]), when=entry["retracted"]["at"])
-            _sub(gone, f"{t}by").append(_name(a, entry["retracted"]["by"]))
-            _sub(gone, f"{t}comment", withdrawal_notice(entry), type="text")
-            _sub(gone, f"{a}link", rel="alternate", href=links.permalink(entry["id"]))
-            continue
-        item = _sub(feed, f"{a}entry")
-        _sub(item, f"{a}id", atom_id(slug, entry["id"]))
-        _sub(item, f"{a}title", entry_title(entry))
-        _sub(item, f"{a}published", entry["published_at"])
-        _sub(item, f"{a}updated", entry["updated_at"])
-        _sub(item, f"{a}link", rel="alternate", type="text/html", href=links.permalink(entry["id"]))
-        for target in entry["supersedes"]:
-            _sub(item, f"{a}link", rel=SUPERSEDES_REL, href=links.permalink(target))
-        by = _sub(item, f"{a}author")
-        _sub(by, f"{a}name", entry["author"])
-        if entry["key_event"]:
-            _sub(item, f"{a}category", term="key-event")
-        html = links.resolve(entry["body_html"]) + "".join(
-            f"<p><strong>Corrected {htmllib.escape(c['time_gmt'])}:</strong> {htmllib.escape(c['note'])}</p>"
-            for c in entry["corrections"]
-        )
-        _sub(item, f"{a}content", html, type="html")
-    return b'<?xml version="1.0" encoding="utf-8"?>\n' + ET.tostring(feed, encoding="utf-8", xml_declaration=False)
-
-
-def _name(a: str, name: str) -> ET.Element:
-    element = ET.Element(f"{a}name")
-    element.text = name
-    return element
+    elements = [_atom_entry(entry, links) for entry in entries]
+    if links.atom_page_prefix is not None:
+        room = FEED_PAGE_BYTES - len(_xml(_atom_head(blog, links, LONGEST_BEFORE))) - len(XML_DECLARATION)
+        # Each measured on its own, so with its namespace declarations: an upper bound of its size in the page.
+        sizes = [len(_xml(element)) for element in elements]
+        elements = [_atom_entry(entry, links, cut=True) if size > room else element
+                     for entry, element, size in zip(entries, elements, sizes)]
+        taken = _fitting((len(_xml(element)) for element in elements), room)
+        if taken < len(elements):
+            elements, next_before = elements[:taken], entries[taken - 1]["id"]
+    feed = _atom_head(blog, links, next_before)
+    feed.extend(elements)
+    return XML_DECLARATION + _xml(feed)

@@ -87,3 +87,47 @@ def test_photo_addresses_are_absolute(site):
     site.entry("strike", "The square.\n\n![crowd](/media/square.jpg)")
     [entry] = feedparser.parse(atom(site)).entries
     assert f'src="{site.url}/media/square.jpg"' in entry.content[0].value
+
+
+def corrected_many_times(site, times):
+    """An entry corrected ``times`` times, each with a note of 1,000 three-byte characters (3 KB)."""
+    entry = site.entry("strike", "Count begins")
+    for n in range(times):
+        r = site.client.post(f"/api/blogs/strike/entries/{entry['id']}/corrections", headers=site.headers("editor"),
+                             json={"body": f"Count {n}", "note": f"{n} " + "漢" * 990})
+        assert r.status_code == 200, r.text
+    return entry
+
+
+def test_pages_stay_under_100_kb_and_reach_every_entry(site):
+    """Like the JSON Feed, a page is cut by size as well as by count; no entry is left behind."""
+    site.blog("strike")
+    long = "Long dispatch from the square. " * 600  # ~18 KB of Markdown per entry
+    ids = [site.entry("strike", f"{n} {long}")["id"] for n in range(3)]
+    corrected = corrected_many_times(site, 40)
+    ids += [corrected["id"]] + [site.entry("strike", f"{n} {long}")["id"] for n in range(3, 6)]
+    huge = site.entry("strike", "&" * 20_000)  # 180 KB once its HTML is escaped into Atom
+    ids += [huge["id"], site.entry("strike", "漢" * 20_000)["id"]]
+    url, pages, seen = "/blogs/strike/feed.atom", 0, []
+    while url:
+        r = site.client.get(url)
+        assert r.status_code == 200 and len(r.content) < 100_000, (url, len(r.content))
+        assert not feedparser.parse(r.content).bozo
+        root = ET.fromstring(r.content)
+        entries = {e.find(A + "id").text: e for e in root.findall(A + "entry")}
+        seen += list(entries)
+        nexts = [l.get("href") for l in root.findall(A + "link") if l.get("rel") == "next"]
+        url, pages = (nexts[0] if nexts else None), pages + 1
+        for element in entries.values():
+            content = element.find(A + "content").text
+            permalink = element.find(A + "link").get("href")
+            if element.find(A + "id").text == f"urn:liveblog:strike-{huge['id']}":
+                assert content.startswith("<p>This update is too long for the feed.") and permalink in content
+            if element.find(A + "id").text == f"urn:liveblog:strike-{corrected['id']}":
+                assert content.count("Corrected ") == 5
+                assert "</strong> 39 " in content and "</strong> 34 " not in content
+                assert f'35 earlier corrections: <a href="{permalink}">' in content
+    assert pages >= 2
+    assert seen == [f"urn:liveblog:strike-{i}" for i in reversed(ids)]
+    page = site.client.get(f"/blogs/strike/entries/{corrected['id']}").text
+    assert all(f"{n} 漢" in page for n in range(40))  # the permalink the feed points to has every correction

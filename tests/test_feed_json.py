@@ -148,3 +148,26 @@ def test_photo_and_link_addresses_are_absolute(site):
     assert f'src="{site.url}/media/square.jpg"' in html
     assert f'href="{site.url}/blogs/strike/entries/1"' in html
     assert '="/' not in html
+
+
+def test_an_item_carries_its_latest_corrections_and_the_page_the_rest(site):
+    """Forty 3 KB notes would take one item past a page: the item keeps the latest five and says how many more."""
+    site.blog("strike")
+    entry = site.entry("strike", "漢" * 20_000)
+    for n in range(40):
+        r = site.client.post(f"/api/blogs/strike/entries/{entry['id']}/corrections", headers=site.headers("editor"),
+                             json={"body": "漢" * 19_990 + str(n), "note": f"{n} " + "漢" * 990})
+        assert r.status_code == 200, r.text
+    later = site.entry("strike", "Crowd disperses")
+    r = site.client.get("/blogs/strike/feed.json")
+    assert len(r.content) < 100_000
+    body = feed(site)
+    if "next_url" in body:
+        r = site.client.get(body["next_url"])
+        assert len(r.content) < 100_000
+        body["items"] += r.json()["items"]
+    assert [i["id"] for i in body["items"]] == [f"strike-{later['id']}", f"strike-{entry['id']}"]
+    ext = body["items"][1]["_liveblog"]
+    assert [c["note"].split()[0] for c in ext["corrections"]] == ["35", "36", "37", "38", "39"]
+    assert ext["corrections_omitted"] == 35 and ext["revision"] == 41
+    assert "corrected" in body["items"][1]["tags"] and "corrections_omitted" not in body["items"][0]["_liveblog"]
