@@ -2,34 +2,43 @@
 
 from __future__ import annotations
 
-import gc
 from contextlib import asynccontextmanager
 from typing import AsyncIterator
 
 from starlette.applications import Starlette
 from starlette.middleware import Middleware
 from starlette.middleware.gzip import GZipMiddleware
-from starlette.types import Scope
-
-from .config import Settings
-from .runtime import Runtime
 from starlette.routing import Mount
+from starlette.types import Receive, Scope, Send
 
+from . import heap
+from .config import Settings
 from .render import STATIC
+from .runtime import Runtime
 from .web import api, desk, feeds, pages, stream
 from .web.assets import Assets
 from .web.errors import HANDLERS
 from .web.middleware import BodyLimit, SecurityHeaders
 
 
-def create_app(settings: Settings) -> Starlette:
+class Liveblog(Starlette):
+    """Starlette, except that readers' streams are served before the middleware stack (``stream.serve``
+    says why): each reader is held for hours and every layer would cost it memory and every event a hop."""
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        slug = stream.stream_slug(scope) if scope["type"] == "http" else None
+        if slug is None:
+            await super().__call__(scope, receive, send)
+            return
+        scope["app"] = self
+        await stream.serve(scope, receive, send, slug)
+
+
+def create_app(settings: Settings) -> Liveblog:
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
         app.state.runtime = await Runtime.start(settings)
-        # Everything alive now (modules, templates, routes) lives as long as the process: keep it out
-        # of the collector's full passes, which otherwise walk it again and again under load.
-        gc.collect()
-        gc.freeze()
+        heap.settle()  # modules, templates and routes live as long as the process
         try:
             yield
         finally:
@@ -41,7 +50,7 @@ def create_app(settings: Settings) -> Starlette:
         body = current.max_upload_bytes if scope["path"] == "/api/media" else current.max_body_bytes
         return current.max_header_bytes, body
 
-    app = Starlette(
+    app = Liveblog(
         routes=[
             *api.routes,
             *stream.routes,
@@ -51,7 +60,6 @@ def create_app(settings: Settings) -> Starlette:
             Mount("/static", Assets(directory=STATIC), name="static"),
         ],
         middleware=[
-            Middleware(stream.StreamLane, header_limit=lambda scope: request_limits(scope)[0]),
             Middleware(SecurityHeaders),
             Middleware(BodyLimit, limits=request_limits),
             Middleware(GZipMiddleware, minimum_size=500),

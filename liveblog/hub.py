@@ -22,6 +22,7 @@ from .store import Event, Store
 log = logging.getLogger("liveblog.hub")
 
 FRAME_CACHE = 2048
+HEARTBEAT_SLICES = 15  # readers are pinged a slice at a time, spread over the heartbeat interval
 
 
 class Subscriber:
@@ -33,11 +34,12 @@ class Subscriber:
     with tens of thousands of readers that block is a large share of a reader's memory.
     """
 
-    __slots__ = ("blog", "limit", "frames", "waiter", "cut", "closed", "ping", "task")
+    __slots__ = ("blog", "limit", "slice", "frames", "waiter", "cut", "closed", "ping", "task")
 
-    def __init__(self, blog: str, limit: int) -> None:
+    def __init__(self, blog: str, limit: int, slice: int) -> None:
         self.blog = blog
         self.limit = limit
+        self.slice = slice  # which of the heartbeat's slices pings it
         self.frames: list[tuple[int, bytes]] = []
         self.waiter: asyncio.Future[None] | None = None
         self.cut = False
@@ -65,6 +67,10 @@ class Subscriber:
     def close(self) -> None:
         self.closed = True
         self._wake()
+
+    def leave(self, _listener: object) -> None:
+        """The reader hung up: a done callback of the task that waits on its ``receive``."""
+        self.close()
 
     def beat(self) -> None:
         self.ping = True
@@ -122,6 +128,7 @@ class Hub:
         self.heads: dict[str, int] = {}  # the last seq this process has published, per blog
         self.position = 0
         self.delivered = 0
+        self.arrivals = 0
         self._tasks: list[asyncio.Task[None]] = []
 
     async def start(self) -> None:
@@ -150,12 +157,16 @@ class Hub:
         self.subscribers.clear()
 
     async def _beat(self) -> None:
-        """One timer for all readers: each heartbeat wakes every stream to send a comment."""
+        """One timer for all readers: each gets a comment once per ``heartbeat``, a slice of them at a time,
+        so that ten thousand readers never wake at once and delay an event behind them."""
+        tick = 0
         while True:
-            await asyncio.sleep(self.heartbeat)
+            await asyncio.sleep(self.heartbeat / HEARTBEAT_SLICES)
             for subs in self.subscribers.values():
                 for sub in subs:
-                    sub.beat()
+                    if sub.slice == tick:
+                        sub.beat()
+            tick = (tick + 1) % HEARTBEAT_SLICES
 
     async def _watch_for_shutdown(self) -> None:
         """uvicorn drains connections before the app hears of shutdown, and a stream never
@@ -167,7 +178,8 @@ class Hub:
                 self.close_all()
 
     def subscribe(self, blog: str) -> Subscriber:
-        sub = Subscriber(blog, self.queue)
+        self.arrivals += 1
+        sub = Subscriber(blog, self.queue, self.arrivals % HEARTBEAT_SLICES)
         self.subscribers.setdefault(blog, set()).add(sub)
         return sub
 

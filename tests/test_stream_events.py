@@ -83,6 +83,30 @@ def test_heartbeats_are_comments(site_with):
     assert all(c.startswith("ping") for f in frames for c in f.comments)
 
 
+def test_every_reader_hears_a_heartbeat_once_per_interval(site_with):
+    """Heartbeats go out a slice of readers at a time; none of several readers is skipped or pinged early."""
+    site = site_with(heartbeat_seconds=0.6)
+    site.blog("strike")
+    arrivals: dict[int, list[float]] = {}
+
+    def listen(n: int) -> None:
+        def until(frames):
+            if frames[-1].comments:
+                arrivals.setdefault(n, []).append(time.monotonic())
+            return len(arrivals.get(n, [])) >= 4
+        read_stream(f"{site.url}/blogs/strike/events", until=until, timeout=15)
+
+    readers = [threading.Thread(target=listen, args=(n,)) for n in range(6)]
+    for reader in readers:
+        reader.start()
+    for reader in readers:
+        reader.join(20)
+    assert sorted(arrivals) == list(range(6))
+    for times in arrivals.values():
+        gaps = [b - a for a, b in zip(times, times[1:])]
+        assert all(0.3 < gap < 1.2 for gap in gaps), gaps
+
+
 def test_unknown_blog_is_404(site):
     r = httpx.get(f"{site.url}/blogs/nope/events")
     assert r.status_code == 404

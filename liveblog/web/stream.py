@@ -5,38 +5,45 @@ All SSE framing lives here and in ``hub.encode``. A reader resumes with
 what it missed, then live frames follow, skipping any the replay already sent, so
 every event arrives exactly once and in order.
 
-The response is a lean ASGI callable rather than sse-starlette's EventSourceResponse:
-one task per reader (plus one pending ``receive`` to hear a disconnect), frames
-written as the pre-encoded bytes the hub shares, heartbeats driven by one hub-wide
-timer. Measured with ``liveblog bench``, EventSourceResponse cost about 48 KiB and
-125 µs of CPU per reader and delivery here, against the floor's 5 KiB and 13 µs;
-the figures for this response are in the README.
+A reader's stream is held for hours and each event is written to thousands of them, so
+it is served by one coroutine called straight from the application (``serve``), before
+Starlette's middleware stack and without a ``Request``: each layer it skipped kept a frame
+alive per reader and added a hop to every event. Frames are the pre-encoded bytes the hub
+shares, heartbeats come from one hub-wide timer, and a second task per reader waits on
+``receive`` to hear the disconnect. Measured with ``liveblog bench``, sse-starlette's
+EventSourceResponse cost about 48 KiB and 125 µs of CPU per reader and delivery here;
+this response's figures are in the README.
 """
 
 from __future__ import annotations
 
+import asyncio
 import json
+import logging
 import os
 import re
-from typing import AsyncIterator, Callable
+from functools import lru_cache
+from typing import AsyncIterator
+from urllib.parse import parse_qsl
 
-import asyncio
-
+from starlette.datastructures import Headers
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
-
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from .. import grip
 from ..hub import PING, Hub, Subscriber, event_data, sse
-from ..runtime import runtime_of
+from ..runtime import Runtime, runtime_of
 from ..store import NotFound, Store
 from .api import int_param
 from .errors import HANDLERS, ApiError, error_response
 from .middleware import SecurityHeaders, headers_too_large, security_headers
 
+log = logging.getLogger("liveblog.stream")
+
 REPLAY_BATCH = 500
+STREAM_PATH = re.compile(r"/blogs/(?P<slug>[^/]+)/events")
 STREAM_HEADERS = {
     "Content-Type": "text/event-stream; charset=utf-8",
     "Cache-Control": "no-cache",
@@ -44,11 +51,26 @@ STREAM_HEADERS = {
     "Access-Control-Allow-Origin": "*",
     "X-Liveblog-Worker": str(os.getpid()),  # which worker holds the stream: for operators and tests
 }
+# shared by every reader: one list over http, one over https
+RAW_STREAM_HEADERS = {https: [(k.lower().encode(), v.encode()) for k, v in STREAM_HEADERS.items()]
+                      + security_headers(https) for https in (False, True)}
 
 
-def resume_point(request: Request) -> str | None:
+def stream_slug(scope: Scope) -> str | None:
+    """The blog's slug when the request is a reader's stream, else None."""
+    if scope["method"] not in ("GET", "HEAD"):
+        return None
+    found = STREAM_PATH.fullmatch(scope["path"])
+    return found["slug"] if found else None
+
+
+def resume_point(scope: Scope) -> str | None:
     """The header a reconnecting browser sends wins over the ``since`` its URL still carries."""
-    return request.headers.get("last-event-id") or request.query_params.get("since")
+    for name, value in scope["headers"]:
+        if name == b"last-event-id" and value:
+            return value.decode("latin-1")
+    query = scope.get("query_string")
+    return dict(parse_qsl(query.decode("latin-1"), keep_blank_values=True)).get("since") if query else None
 
 
 def position(raw: str | None) -> int | None:
@@ -56,6 +78,11 @@ def position(raw: str | None) -> int | None:
     if raw is None:
         return None
     return int(raw) if raw.strip().isdigit() and len(raw) < 19 else -1
+
+
+@lru_cache(maxsize=8)
+def retry_frame(retry_ms: int) -> bytes:
+    return sse(retry=retry_ms)
 
 
 def reset_frame(last_event_id: int) -> bytes:
@@ -74,88 +101,123 @@ async def replay(store: Store, hub: Hub, slug: str, since: int) -> AsyncIterator
             return
 
 
-async def frames(store: Store, hub: Hub, sub: Subscriber, slug: str, since: int | None, head: int,
-                 retry_ms: int, release: Callable[[], None]) -> AsyncIterator[bytes]:
-    try:
-        yield sse(retry=retry_ms)
-        if since is None or since > head or since < 0:
-            # unknown position: the client must reload its snapshot, then follow live from here
-            yield reset_frame(head)
-            sent = head
-        else:
-            recent = hub.recent(slug, since, head)
-            if recent is not None:  # a reconnect storm is answered from memory
-                if recent:
-                    yield b"".join(recent)
-                sent = head
-            else:
-                sent = since
-                async for sent, frame in replay(store, hub, slug, since):
-                    yield frame
-        while not sub.closed:
-            fresh = []
-            for seq, frame in await sub.take():
-                if seq > sent:
-                    fresh.append(frame)
-                    sent = seq
-            if sub.ping:
-                sub.ping = False
-                fresh.append(PING)
-            if fresh:
-                yield b"".join(fresh)
-    finally:
-        hub.unsubscribe(sub)
-        release()
+async def known_head(runtime: Runtime, slug: str, since: int | None) -> int:
+    """The blog's last event id, from what this process has followed when it can, else from the database.
 
-
-async def _disconnected(receive: Receive) -> None:
-    while (await receive())["type"] != "http.disconnect":
-        pass
-
-
-# shared by every reader: one list over http, one over https
-RAW_STREAM_HEADERS = {https: [(k.lower().encode(), v.encode()) for k, v in STREAM_HEADERS.items()]
-                      + security_headers(https) for https in (False, True)}
-
-
-class EventStream:
-    """A text/event-stream response that ends when the reader leaves, is cut off, or the server stops."""
-
-    __slots__ = ("body", "sub")
-
-    def __init__(self, body: AsyncIterator[bytes], sub: Subscriber) -> None:
-        self.body = body
-        self.sub = sub
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        headers = RAW_STREAM_HEADERS[scope.get("scheme") == "https"]
-        await send({"type": "http.response.start", "status": 200, "headers": headers})
-        listener = asyncio.ensure_future(_disconnected(receive))
-        listener.add_done_callback(lambda _: self.sub.close())
-        try:
-            async for chunk in self.body:
-                await send({"type": "http.response.body", "body": chunk, "more_body": True})
-            if not self.sub.cut:
-                await send({"type": "http.response.body", "body": b"", "more_body": False})
-        except asyncio.CancelledError:
-            if not self.sub.cut:
-                raise
-            # cut off for falling behind: the socket is closed, the reader resumes from its last id
-        finally:
-            listener.cancel()
-
-
-async def known_head(request: Request, slug: str, since: int | None) -> int:
-    """The blog's last event id, from what this process followed when it can (no query), else the database."""
-    runtime = runtime_of(request)
+    The hub's head may trail the database by one poll of the log: a reader starting from it gets those
+    events live, in order, because it subscribed before asking. Only a blog this process has not seen,
+    or a client ahead of what it has followed, costs a query, so a crowd arriving costs none."""
     head = runtime.hub.heads.get(slug)
-    if head is None or since is None or since > head:
-        # a blog this process has not seen yet, or a client ahead of what this process has followed
+    if head is None or (since is not None and since > head):
         blog = await runtime.store.get_blog(slug)
         if blog is None:
             raise NotFound("blog")
         head = runtime.hub.note_head(slug, blog.last_event_id)
     return head
+
+
+async def catch_up(runtime: Runtime, slug: str, since: int, head: int) -> tuple[list[bytes], int]:
+    """What a reader at ``since`` missed up to ``head`` (from memory when the hub still holds it), and
+    the last id sent. A position that is not one, or is ahead of the log, gets a reset instead."""
+    if since < 0 or since > head:
+        return [reset_frame(head)], head
+    recent = runtime.hub.recent(slug, since, head)
+    if recent is not None:  # a reconnect storm is answered from memory
+        return recent, head
+    chunks = []
+    async for since, frame in replay(runtime.store, runtime.hub, slug, since):
+        chunks.append(frame)
+    return chunks, since
+
+
+async def serve(scope: Scope, receive: Receive, send: Send, slug: str) -> None:
+    """A reader's stream, from the request to the disconnect, the cut-off or the server's shutdown."""
+    runtime: Runtime = scope["app"].state.runtime
+    settings = runtime.settings
+    if headers_too_large(scope, settings.max_header_bytes):
+        await refuse(scope, receive, send, error_response(431, "request headers too large",
+                                                          {"limit_bytes": settings.max_header_bytes}))
+        return
+    if settings.grip_endpoints and grip.signed_by_proxy(Headers(scope=scope), settings.grip_key):
+        await respond(scope, receive, send, lambda request: held_by_proxy(request, slug))
+        return
+    address = scope["client"][0] if scope.get("client") else "unknown"
+    if not runtime.streams.acquire(address):
+        await refuse(scope, receive, send, error_response(
+            429, "too many open streams from this address", {"limit": settings.streams_per_address},
+            headers={"Retry-After": "30"}))
+        return
+    hub = runtime.hub
+    sub = hub.subscribe(slug)  # before reading the head: nothing can fall between
+    try:
+        since = position(resume_point(scope))
+        try:
+            head = await known_head(runtime, slug, since)
+            first, sent = await catch_up(runtime, slug, head if since is None else since, head)
+        except Exception as exc:  # an unknown blog, or a database that failed: the answer a view would give
+            await respond(scope, receive, send, exc)
+            return
+        await send({"type": "http.response.start", "status": 200,
+                    "headers": RAW_STREAM_HEADERS[scope.get("scheme") == "https"]})
+        await send({"type": "http.response.body", "body": b"".join([retry_frame(settings.retry_ms), *first]),
+                    "more_body": True})
+        await follow(receive, send, sub, sent)
+    finally:
+        hub.unsubscribe(sub)
+        runtime.streams.release(address)
+
+
+async def follow(receive: Receive, send: Send, sub: Subscriber, sent: int) -> None:
+    """Live frames after ``sent`` until the reader leaves, is cut off, or the hub closes."""
+    while True:  # the request's own body first (a GET has none); the next message is the disconnect
+        message = await receive()
+        if message["type"] == "http.disconnect":
+            return
+        if not message.get("more_body"):
+            break
+    listener = asyncio.ensure_future(receive())
+    listener.add_done_callback(sub.leave)
+    try:
+        while not sub.closed:
+            chunk = []
+            for seq, frame in await sub.take():
+                if seq > sent:
+                    chunk.append(frame)
+                    sent = seq
+            if sub.ping:
+                sub.ping = False
+                chunk.append(PING)
+            if chunk:
+                await send({"type": "http.response.body", "body": chunk[0] if len(chunk) == 1 else b"".join(chunk),
+                            "more_body": True})
+        await send({"type": "http.response.body", "body": b"", "more_body": False})
+    except asyncio.CancelledError:
+        if not sub.cut:
+            raise
+        # cut off for falling behind: the response stays incomplete, so the server closes the connection
+        # and the reader resumes from its last id
+    finally:
+        listener.cancel()
+
+
+async def refuse(scope: Scope, receive: Receive, send: Send, response: ASGIApp) -> None:
+    """An error answer to a stream request, with the headers every response carries."""
+    await SecurityHeaders(response)(scope, receive, send)
+
+
+async def respond(scope: Scope, receive: Receive, send: Send, answer: object) -> None:
+    """Pushpin's hold answer, or the answer the routed views would give to an error raised here."""
+    request = Request(scope, receive)
+    try:
+        if isinstance(answer, Exception):
+            raise answer
+        response = await answer(request)  # type: ignore[operator]
+    except Exception as exc:
+        handler = next((HANDLERS[kind] for kind in type(exc).__mro__ if kind in HANDLERS), None)
+        if handler is HANDLERS[Exception]:
+            log.exception("a stream request failed")
+        response = await handler(request, exc)  # type: ignore[misc]
+    await refuse(scope, receive, send, response)
 
 
 async def held_by_proxy(request: Request, slug: str) -> Response:
@@ -164,47 +226,13 @@ async def held_by_proxy(request: Request, slug: str) -> Response:
     Pushpin comes back here with ``Grip-Last`` when it sees a gap in what it was published."""
     runtime = runtime_of(request)
     recovering = grip.last_id(request.headers, slug)
-    since = position(recovering or resume_point(request))
-    head = await known_head(request, slug, since)
-    chunks = [] if recovering else [sse(retry=runtime.settings.retry_ms)]
-    if since is None:
-        since = head
-    elif since < 0 or since > head:
-        chunks.append(reset_frame(head))
-        since = head
-    else:
-        recent = runtime.hub.recent(slug, since, head)
-        if recent is not None:
-            chunks += recent
-            since = head
-        else:
-            async for since, frame in replay(runtime.store, runtime.hub, slug, since):
-                chunks.append(frame)
-    headers = {**STREAM_HEADERS, **grip.hold_headers(slug, since, runtime.settings.heartbeat_seconds)}
+    since = position(recovering or resume_point(request.scope))
+    head = await known_head(runtime, slug, since)
+    chunks, sent = await catch_up(runtime, slug, head if since is None else since, head)
+    if not recovering:
+        chunks.insert(0, retry_frame(runtime.settings.retry_ms))
+    headers = {**STREAM_HEADERS, **grip.hold_headers(slug, sent, runtime.settings.heartbeat_seconds)}
     return Response(b"".join(chunks), headers=headers)
-
-
-async def events(request: Request) -> Response:
-    runtime = runtime_of(request)
-    slug = request.path_params["slug"]
-    if runtime.settings.grip_endpoints and grip.signed_by_proxy(request.headers, runtime.settings.grip_key):
-        return await held_by_proxy(request, slug)
-    hub = runtime.hub
-    address = request.client.host if request.client else "unknown"
-    if not runtime.streams.acquire(address):
-        raise ApiError(429, "too many open streams from this address",
-                       {"limit": runtime.settings.streams_per_address}, headers={"Retry-After": "30"})
-    sub = hub.subscribe(slug)  # before reading the head: nothing can fall between
-    since = position(resume_point(request))
-    try:
-        head = await known_head(request, slug, since)
-    except NotFound:
-        hub.unsubscribe(sub)
-        runtime.streams.release(address)
-        raise
-    body = frames(runtime.store, hub, sub, slug, head if since is None else since, head, runtime.settings.retry_ms,
-                  release=lambda: runtime.streams.release(address))
-    return EventStream(body, sub)  # type: ignore[return-value]
 
 
 async def events_json(request: Request) -> Response:
@@ -235,46 +263,6 @@ async def events_json(request: Request) -> Response:
     )
 
 
-STREAM_PATH = re.compile(r"/blogs/(?P<slug>[^/]+)/events")
-
-
-class StreamLane:
-    """Readers' streams go around the rest of the middleware stack.
-
-    A stream is held for hours: every layer it passes keeps a frame alive per reader and adds a hop
-    to every event it sends. Of what those layers do, a stream needs only the header limit (checked
-    here) and the security headers (in the stream's own shared header list); errors get the same
-    answers, with the same headers, as the routed views give."""
-
-    def __init__(self, app: ASGIApp, header_limit: Callable[[Scope], int]) -> None:
-        self.app = app
-        self.header_limit = header_limit
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        found = STREAM_PATH.fullmatch(scope["path"]) if scope["type"] == "http" else None
-        if found is None or scope["method"] not in ("GET", "HEAD"):
-            await self.app(scope, receive, send)
-            return
-        limit = self.header_limit(scope)
-        if headers_too_large(scope, limit):
-            response: ASGIApp = error_response(431, "request headers too large", {"limit_bytes": limit})
-            await SecurityHeaders(response)(scope, receive, send)
-            return
-        scope["path_params"] = {"slug": found["slug"]}
-        request = Request(scope, receive)
-        try:
-            response = await events(request)
-        except Exception as exc:
-            known = [HANDLERS[kind] for kind in type(exc).__mro__ if kind in HANDLERS and kind is not Exception]
-            handler = known[0] if known else None
-            if handler is None:
-                raise  # a crash: the server-error middleware outside logs it and answers 500
-            response = await handler(request, exc)
-        if not isinstance(response, EventStream):  # errors and Pushpin's hold answers; a stream has its own
-            response = SecurityHeaders(response)
-        await response(scope, receive, send)
-
-
 routes = [
-    Route("/api/blogs/{slug}/events", events_json, methods=["GET"]),  # the SSE stream is served by StreamLane
+    Route("/api/blogs/{slug}/events", events_json, methods=["GET"]),  # the SSE stream: ``serve``, before routing
 ]
