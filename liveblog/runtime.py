@@ -12,6 +12,7 @@ from starlette.requests import HTTPConnection
 
 from .config import Settings
 from .grip import GripPublisher
+from .heap import HeapKeeper
 from .hub import Hub
 from .limits import Gauge, SlidingWindow
 from .nchan import NchanPublisher
@@ -27,6 +28,7 @@ class Runtime:
     hub: Hub
     posts: SlidingWindow
     streams: Gauge
+    heap: HeapKeeper
     limits: dict[str, SlidingWindow] = field(default_factory=dict)  # rate limiters, by purpose
     publisher: Publisher | None = None  # with --grip or --nchan: feeds the tier that holds the readers
 
@@ -42,11 +44,12 @@ class Runtime:
         hub = Hub(store, entry_html, queue=settings.subscriber_queue, poll_interval=settings.poll_interval,
                   heartbeat=settings.heartbeat_seconds, outlet=publisher.offer if publisher else None)
         runtime = cls(settings=settings, store=store, hub=hub, posts=SlidingWindow(settings.posts_per_minute, 60.0),
-                      streams=Gauge(settings.streams_per_address), publisher=publisher)
+                      streams=Gauge(settings.streams_per_address), heap=HeapKeeper(hub.readers), publisher=publisher)
         try:
             if publisher is not None:
                 await publisher.start()
             await hub.start()
+            runtime.heap.start()
         except BaseException:
             await runtime.stop()  # the database's threads are not daemons: a half-started runtime must close them
             raise
@@ -54,6 +57,7 @@ class Runtime:
 
     async def stop(self) -> None:
         """Streams end first (the hub closes every reader), then the publisher, then the database."""
+        await self.heap.stop()
         await self.hub.stop()
         if self.publisher is not None:
             await self.publisher.stop()
