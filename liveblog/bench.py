@@ -37,6 +37,8 @@ SOURCE_ADDRESSES = [f"127.0.0.{i}" for i in range(2, 10)]  # 127.0.0.1 keeps its
 PER_SOURCE = 25_000  # stay well under one source address's ephemeral ports
 READER_RETRIES = 5
 ARRIVING = 256  # connections a reader process has waiting for their answer at once
+RSS_TREND_LIMIT = 0.5  # MiB a minute: a soak whose server memory grows faster than this after warm-up fails
+TREND_WINDOW = 240.0  # seconds of samples after warm-up needed before the trend counts
 
 
 def raise_fd_limit() -> int:
@@ -67,10 +69,14 @@ def prepare_process(cpu: int | None) -> None:
 # ---- readers ---------------------------------------------------------------------------
 
 async def _reader(host: str, port: int, path: str, source: str, seen: dict[int, list[float]],
-                  connected: list[int], retries: list[int], stop: asyncio.Event, arriving: asyncio.Semaphore) -> None:
+                  tally: dict[str, int], stop: asyncio.Event, arriving: asyncio.Semaphore) -> None:
     """One reader that behaves like the reader page: on an error status or a dropped connection it
-    waits a second or two and comes back with Last-Event-ID."""
+    waits a second or two and comes back with Last-Event-ID.
+
+    Each reader checks its own stream: an event it already saw, or one older than the last it saw, counts
+    in ``tally["disorder"]`` and not in ``seen``, so one reader's duplicate never hides another's loss."""
     last_id: str | None = None
+    last_seq = 0
     counted = False
     for _ in range(READER_RETRIES + 1):
         writer = None
@@ -84,7 +90,7 @@ async def _reader(host: str, port: int, path: str, source: str, seen: dict[int, 
                 head = await reader.readuntil(b"\r\n\r\n")
             if b" 200 " in head.split(b"\r\n", 1)[0]:
                 if not counted:
-                    connected[0] += 1
+                    tally["connected"] += 1
                     counted = True
                 while not stop.is_set():
                     line = await reader.readline()
@@ -92,10 +98,18 @@ async def _reader(host: str, port: int, path: str, source: str, seen: dict[int, 
                         break
                     if line.startswith(b"id: "):
                         last_id = line[4:-1].decode()  # the origin's sequence number, or nchan's own id
-                    elif line.startswith(b'data: {"seq":'):  # every tier carries the sequence number in the data
-                        seen.setdefault(int(line[13:].split(b",", 1)[0]), []).append(time.time())
+                        continue
+                    if line.startswith(b'data: {"seq":'):  # every tier carries the sequence number in the data
+                        seq = int(line[13:].split(b",", 1)[0])
                     elif line.startswith(b"data: #"):  # nchan alone: the bench numbers its messages
-                        seen.setdefault(int(line[7:].split(b" ", 1)[0]), []).append(time.time())
+                        seq = int(line[7:].split(b" ", 1)[0])
+                    else:
+                        continue
+                    if seq <= last_seq:
+                        tally["disorder"] += 1
+                        continue
+                    last_seq = seq
+                    seen.setdefault(seq, []).append(time.time())
                 if stop.is_set():
                     return
         except (OSError, asyncio.IncompleteReadError):
@@ -103,7 +117,7 @@ async def _reader(host: str, port: int, path: str, source: str, seen: dict[int, 
         finally:
             if writer is not None:
                 writer.close()
-        retries[0] += 1
+        tally["retries"] += 1
         await asyncio.sleep(1 + random.random())
     raise RuntimeError(f"a reader gave up after {READER_RETRIES} retries")
 
@@ -115,31 +129,30 @@ def reader_process(host: str, port: int, path: str, count: int, offset: int, cpu
 
     async def main() -> None:
         seen: dict[int, list[float]] = {}
-        connected, retries = [0], [0]
+        tally = {"connected": 0, "retries": 0, "disorder": 0}
         stop = asyncio.Event()
         arriving = asyncio.Semaphore(ARRIVING)
         tasks = []
         started = time.time()
         for i in range(count):
             source = SOURCE_ADDRESSES[((offset + i) // PER_SOURCE) % len(SOURCE_ADDRESSES)]
-            tasks.append(asyncio.create_task(_reader(host, port, path, source, seen, connected, retries, stop,
-                                                     arriving)))
+            tasks.append(asyncio.create_task(_reader(host, port, path, source, seen, tally, stop, arriving)))
             if i % 200 == 199:
                 await asyncio.sleep(0)
         deadline = time.time() + PHASE_TIMEOUT
-        while connected[0] < count and time.time() < deadline:
+        while tally["connected"] < count and time.time() < deadline:
             if all(t.done() for t in tasks):
                 break
             await asyncio.sleep(0.05)
         failed = sum(1 for t in tasks if t.done() and t.exception() is not None)
-        ready.put((connected[0], failed, time.time() - started))
+        ready.put((tally["connected"], failed, time.time() - started))
         loop = asyncio.get_running_loop()
         await loop.run_in_executor(None, stop_after.wait)
         stop.set()
         for t in tasks:
             t.cancel()
         await asyncio.gather(*tasks, return_exceptions=True)
-        results.put((seen, retries[0]))
+        results.put((seen, tally["retries"], tally["disorder"]))
 
     asyncio.run(main())
 
@@ -322,7 +335,7 @@ def percentile(values: list[float], p: float) -> float:
 
 
 def run(target: Target, *, readers: int, posts: int, processes: int, cpu: int | None,
-        interval: float) -> dict[str, Any]:
+        interval: float, idle: float = 0.0) -> dict[str, Any]:
     host, port = target.read_url.removeprefix("http://").split(":")
     if target.kind != "liveblog":
         path, first_seq = "/events", 1
@@ -342,6 +355,9 @@ def run(target: Target, *, readers: int, posts: int, processes: int, cpu: int | 
         accept_seconds = max(r[2] for r in reports)
         time.sleep(1.0)
         rss_after, edge_rss_after = rss_bytes(pids), rss_bytes(edge_pids)
+        idle_before = cpu_seconds(pids + edge_pids)
+        time.sleep(idle)  # readers connected, nothing posted: what heartbeats and following the log cost
+        idle_cpu = cpu_seconds(pids + edge_pids) - idle_before
         cpu_before, edge_cpu_before = cpu_seconds(pids), cpu_seconds(edge_pids)
         body = ("Marchers reached the ministry gates at noon; police lines held. " * 20)[:1000]
         sent: dict[int, float] = {}
@@ -362,22 +378,19 @@ def run(target: Target, *, readers: int, posts: int, processes: int, cpu: int | 
         cpu_used = cpu_seconds(pids) - cpu_before
         edge_cpu_used = cpu_seconds(edge_pids) - edge_cpu_before
         stop_after.set()
-        seen, reconnects = collect(results, len(procs))
+        seen, reconnects, duplicates = collect(results, len(procs))
     finally:
         end_readers(procs, stop_after)
     latencies: list[float] = []
     last_reader: list[float] = []
-    received = 0
-    duplicates = 0
+    delivered = 0
     for seq, t0 in sent.items():
         times = seen.get(seq, [])
-        received += len(times)
-        duplicates += max(0, len(times) - connected)
+        delivered += len(times)
         latencies += [t - t0 for t in times]
         if times:
             last_reader.append(max(times) - t0)
     expected = connected * posts
-    delivered = max(received - duplicates, 0)
     result = {
         "target": target.kind + (f" via {type(target.edge).__name__.lower()}" if target.edge is not None else ""),
         "readers_connected": connected,
@@ -395,6 +408,8 @@ def run(target: Target, *, readers: int, posts: int, processes: int, cpu: int | 
         "cpu_us_per_delivery": round(cpu_used / max(delivered, 1) * 1e6, 2),
         "posts_per_s": round(posts / posting_seconds, 1) if posting_seconds else None,
     }
+    if idle:
+        result["idle_cpu_pct_of_core"] = round(idle_cpu / idle * 100, 2)
     if target.edge is not None:  # the origin's figures above; the tier's own here
         result["tier_rss_per_reader_kib"] = round((edge_rss_after - edge_rss_before) / max(connected, 1) / 1024, 2)
         result["tier_cpu_us_per_delivery"] = round(edge_cpu_used / max(delivered, 1) * 1e6, 2)
@@ -438,16 +453,18 @@ def end_readers(procs: list[Any], stop_after: Any) -> None:
             p.join(5)
 
 
-def collect(results: Any, processes: int) -> tuple[dict[int, list[float]], int]:
-    """Every reader process's arrival times by event id, and how often its readers reconnected."""
+def collect(results: Any, processes: int) -> tuple[dict[int, list[float]], int, int]:
+    """Every reader process's arrival times by event id (one per reader that saw it), how often its readers
+    reconnected, and how many events readers saw twice or out of order."""
     seen: dict[int, list[float]] = {}
-    reconnects = 0
+    reconnects = disorder = 0
     for _ in range(processes):
-        times_by_id, retried = results.get(timeout=PHASE_TIMEOUT)
+        times_by_id, retried, misordered = results.get(timeout=PHASE_TIMEOUT)
         reconnects += retried
+        disorder += misordered
         for seq, times in times_by_id.items():
             seen.setdefault(seq, []).extend(times)
-    return seen, reconnects
+    return seen, reconnects, disorder
 
 
 def fds(pids: list[int]) -> int:
@@ -514,7 +531,7 @@ def soak(target: Target, *, readers: int, writers: int, duration: float, process
             t.join()
         time.sleep(2.0)
         stop_after.set()
-        seen, reconnects = collect(results, len(procs))
+        seen, reconnects, duplicates = collect(results, len(procs))
     finally:
         end_readers(procs, stop_after)
     time.sleep(2.0)
@@ -529,22 +546,35 @@ def soak(target: Target, *, readers: int, writers: int, duration: float, process
         since = page["next_since"]
     latencies = [t - sent[entry_of[seq]] for seq, times in seen.items() if seq in entry_of for t in times]
     received = sum(len(seen.get(seq, [])) for seq in entry_of)
-    duplicates = sum(max(0, len(seen.get(seq, [])) - connected) for seq in entry_of)
-    late = [rss for t, rss in samples if t >= min(60.0, duration / 2)]
-    growth = (late[-1] - late[0]) / 1024 / 1024 if len(late) > 1 else 0.0
+    late = [(t, rss) for t, rss in samples if t >= min(60.0, duration / 2)]
+    growth = (late[-1][1] - late[0][1]) / 1024 / 1024 if len(late) > 1 else 0.0
     return {
         "readers_connected": connected,
         "posts": len(sent),
-        "events_lost": connected * len(entry_of) - (received - duplicates),
+        "events_lost": connected * len(entry_of) - received,
         "duplicates": duplicates,
         "reconnects": reconnects,
         "p50_ms": round(percentile(latencies, 50) * 1000, 1),
         "p99_ms": round(percentile(latencies, 99) * 1000, 1),
         "rss_mib_samples": [round(rss / 1024 / 1024, 1) for _, rss in samples],
         "rss_growth_after_warmup_mib": round(growth, 2),
+        # a slope over less than TREND_WINDOW seconds is noise; the CI-sized run checks growth instead
+        "rss_trend_mib_per_min": (round(slope(late) * 60 / 1024 / 1024, 3)
+                                  if late and late[-1][0] - late[0][0] >= TREND_WINDOW else None),
         "fds_before_readers": fds_before,
         "fds_after_readers_left": fds_after,
     }
+
+
+def slope(samples: list[tuple[float, int]]) -> float:
+    """Least-squares growth per second of (seconds, bytes) samples: a trend, where first-to-last is one pair."""
+    if len(samples) < 3:
+        return 0.0
+    n = len(samples)
+    mean_t = sum(t for t, _ in samples) / n
+    mean_v = sum(v for _, v in samples) / n
+    spread = sum((t - mean_t) ** 2 for t, _ in samples)
+    return sum((t - mean_t) * (v - mean_v) for t, v in samples) / spread if spread else 0.0
 
 
 def stop(target: Target) -> None:
@@ -583,7 +613,8 @@ def main(args: argparse.Namespace) -> int:
         if args.json:
             print(json.dumps([result]))
         leaked = result["fds_after_readers_left"] > result["fds_before_readers"] + 5
-        return 0 if result["events_lost"] == 0 and result["duplicates"] == 0 and not leaked else 1
+        growing = result["rss_trend_mib_per_min"] is not None and result["rss_trend_mib_per_min"] > RSS_TREND_LIMIT
+        return 0 if result["events_lost"] == 0 and result["duplicates"] == 0 and not leaked and not growing else 1
     tiers = [t.strip() for t in args.tiers.split(",") if t.strip()] + (["baseline"] if args.baseline else [])
     results: dict[str, dict[str, Any]] = {}
     for tier in tiers:
@@ -600,7 +631,7 @@ def main(args: argparse.Namespace) -> int:
         try:
             print(f"{TIER_NAMES[tier]}: {args.readers} readers, {args.posts} posts", flush=True)
             results[tier] = run(target, readers=args.readers, posts=args.posts, processes=processes,
-                                cpu=client_cpu, interval=args.interval)
+                                cpu=client_cpu, interval=args.interval, idle=args.idle)
             print_report(results[tier])
         finally:
             stop(target)
@@ -649,6 +680,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--workers", type=int, default=1, help="worker processes for the started server")
     parser.add_argument("--processes", type=int, help="reader processes (default: one per 2,500 readers)")
     parser.add_argument("--heartbeat", type=float, default=15.0, help="heartbeat seconds of the started server")
+    parser.add_argument("--idle", type=float, default=0.0,
+                        help="seconds to measure the server's CPU with readers connected and nothing posted (what "
+                        "heartbeats and following the log cost; use two heartbeats or more)")
     parser.add_argument("--tiers", default="origin",
                         help="what readers connect to, measured one after another in this run: comma-separated "
                         "origin (liveblog itself), pushpin (liveblog behind a local Pushpin), nchan (liveblog "
