@@ -22,6 +22,7 @@ import sys
 import threading
 import time
 from concurrent.futures import Future
+from contextlib import closing
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable, Coroutine, Iterator
@@ -112,6 +113,26 @@ class Databases:
             conn = await asyncpg.connect(db)
             try:
                 return [tuple(r) for r in await conn.fetch(query, *params)]
+            finally:
+                await conn.close()
+
+        return self.run(fetch())  # type: ignore[no-any-return]
+
+    def dump(self, db: str) -> dict[str, list[tuple[Any, ...]]]:
+        """Every row of every table, sorted, read in one connection."""
+        if self.backend == "sqlite":
+            with closing(sqlite3.connect(db)) as conn:
+                names = [r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")]
+                return {n: sorted(conn.execute(f"SELECT * FROM {n}").fetchall(), key=repr) for n in names}
+
+        async def fetch() -> dict[str, list[tuple[Any, ...]]]:
+            conn = await asyncpg.connect(db)
+            try:
+                names = await conn.fetch("SELECT tablename FROM pg_tables WHERE schemaname = current_schema()")
+                tables = {}
+                for (name,) in names:
+                    tables[name] = sorted([tuple(r) for r in await conn.fetch(f"SELECT * FROM {name}")], key=repr)
+                return tables
             finally:
                 await conn.close()
 
@@ -216,6 +237,12 @@ class Site:
         """Read this site's database directly, on either backend (SQLite ``?`` placeholders)."""
         assert DATABASES is not None
         return DATABASES.sql(self.settings.db, query, *params)
+
+    def stored(self) -> tuple[dict[str, list[tuple[Any, ...]]], list[str]]:
+        """Every row of every table and every photo file: what a refused request must leave alone."""
+        assert DATABASES is not None
+        media = Path(self.settings.media_path)
+        return DATABASES.dump(self.settings.db), sorted(p.name for p in media.iterdir()) if media.exists() else []
 
     def headers(self, name: str, **extra: str) -> dict[str, str]:
         return {"Authorization": f"Bearer {self.tokens[name]}", **extra}
