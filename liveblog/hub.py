@@ -51,7 +51,8 @@ class Subscriber:
         if self.waiter is not None and not self.waiter.done():
             self.waiter.set_result(None)
 
-    def offer(self, seq: int, frame: bytes) -> None:
+    def offer(self, item: tuple[int, bytes]) -> None:
+        """One (seq, frame) for this reader: the same tuple is handed to every reader of the blog."""
         if len(self.frames) >= self.limit:
             if not self.cut:
                 self.cut = True
@@ -61,7 +62,7 @@ class Subscriber:
                 if self.task is not None:
                     self.task.cancel()
         else:
-            self.frames.append((seq, frame))
+            self.frames.append(item)
         self._wake()
 
     def close(self) -> None:
@@ -132,7 +133,13 @@ class Hub:
         self._tasks: list[asyncio.Task[None]] = []
 
     async def start(self) -> None:
+        """Begins where the log ends, already holding every blog's head and the latest frames, so that a
+        crowd coming back with Last-Event-ID after a restart is answered without a query per reader."""
         self.position = await self.store.log_position()
+        for event in await self.store.events_after(max(0, self.position - FRAME_CACHE), FRAME_CACHE):
+            self._remember(event)
+        for blog in await self.store.list_blogs():
+            self.note_head(blog.slug, blog.last_event_id)
         self._tasks = [
             asyncio.create_task(self._follow(), name="liveblog-log-follower"),
             asyncio.create_task(self._beat(), name="liveblog-heartbeat"),
@@ -228,6 +235,17 @@ class Hub:
                 await self.store.wait_for_change(self.poll_interval)
 
     def publish(self, event: Event) -> None:
+        data, frame = self._remember(event)
+        if self.outlet is not None:
+            self.outlet(event, data, frame)
+        subs = self.subscribers.get(event.blog, ())
+        item = (event.seq, frame)
+        for sub in subs:
+            sub.offer(item)
+        self.delivered += len(subs)
+
+    def _remember(self, event: Event) -> tuple[str, bytes]:
+        """Encodes the event once, caches its frame and moves the blog's head: its ``data`` and frame."""
         if event.kind == "entry.retracted" and event.entry_id is not None:
             # earlier frames of this entry carry the withdrawn text: forget them
             for seq in self.entry_seqs.pop((event.blog, event.entry_id), []):
@@ -245,8 +263,4 @@ class Hub:
         if len(self.entry_seqs) > FRAME_CACHE:
             self.entry_seqs.pop(next(iter(self.entry_seqs)))
         self.heads[event.blog] = max(event.seq, self.heads.get(event.blog, 0))
-        if self.outlet is not None:
-            self.outlet(event, data, frame)
-        for sub in self.subscribers.get(event.blog, ()):
-            sub.offer(event.seq, frame)
-        self.delivered += len(self.subscribers.get(event.blog, ()))
+        return data, frame
