@@ -92,6 +92,9 @@ async def _reader(host: str, port: int, path: str, source: str, seen: dict[int, 
                 if not counted:
                     tally["connected"] += 1
                     counted = True
+                else:
+                    tally["back"] += 1
+                    tally["last_back"] = max(tally["last_back"], time.time())
                 while not stop.is_set():
                     line = await reader.readline()
                     if not line:
@@ -129,7 +132,7 @@ def reader_process(host: str, port: int, path: str, count: int, offset: int, cpu
 
     async def main() -> None:
         seen: dict[int, list[float]] = {}
-        tally = {"connected": 0, "retries": 0, "disorder": 0}
+        tally: dict[str, Any] = {"connected": 0, "retries": 0, "disorder": 0, "back": 0, "last_back": 0.0}
         stop = asyncio.Event()
         arriving = asyncio.Semaphore(ARRIVING)
         tasks = []
@@ -152,7 +155,7 @@ def reader_process(host: str, port: int, path: str, count: int, offset: int, cpu
         for t in tasks:
             t.cancel()
         await asyncio.gather(*tasks, return_exceptions=True)
-        results.put((seen, tally["retries"], tally["disorder"]))
+        results.put((seen, tally))
 
     asyncio.run(main())
 
@@ -169,6 +172,22 @@ class Target:
     process: subprocess.Popen[bytes] | None
     kind: str = "liveblog"  # liveblog | baseline | nchan-alone
     edge: pushpin.Pushpin | nginx.Nginx | None = None
+    command: list[str] | None = None  # how the bench started it, to start it again
+    env: dict[str, str] | None = None
+    log_path: str | None = None
+
+    def restart(self) -> float:
+        """A deploy: SIGTERM (streams end, readers drop), then a new process on the same port and database.
+        Returns when the new one answered."""
+        if self.process is None or self.command is None or self.log_path is None:
+            raise RuntimeError("only a server the bench started can be restarted")
+        self.process.send_signal(signal.SIGTERM)
+        self.process.wait(30)
+        with open(self.log_path, "ab") as log:
+            self.process = subprocess.Popen(self.command, stdout=log, stderr=subprocess.STDOUT, env=self.env,
+                                            preexec_fn=raise_fd_limit)
+        wait_until_up(self.url + "/healthz", self.process)
+        return time.time()
 
     @property
     def read_url(self) -> str:
@@ -228,7 +247,7 @@ def start_liveblog(workers: int, cpu: int | None, heartbeat: float, via: str = "
         token = re.search(r"API token for scripts:\s+(\S+)", log.read())
     if token is None:
         raise RuntimeError("serve printed no API token")
-    return Target(url, token.group(1), process, edge=edge)
+    return Target(url, token.group(1), process, edge=edge, command=command, env=env, log_path=log_path)
 
 
 def request(method: str, url: str, token: str, body: dict[str, Any] | None = None) -> dict[str, Any]:
@@ -378,7 +397,8 @@ def run(target: Target, *, readers: int, posts: int, processes: int, cpu: int | 
         cpu_used = cpu_seconds(pids) - cpu_before
         edge_cpu_used = cpu_seconds(edge_pids) - edge_cpu_before
         stop_after.set()
-        seen, reconnects, duplicates = collect(results, len(procs))
+        seen, tally = collect(results, len(procs))
+        reconnects, duplicates = tally["retries"], tally["disorder"]
     finally:
         end_readers(procs, stop_after)
     latencies: list[float] = []
@@ -414,6 +434,47 @@ def run(target: Target, *, readers: int, posts: int, processes: int, cpu: int | 
         result["tier_rss_per_reader_kib"] = round((edge_rss_after - edge_rss_before) / max(connected, 1) / 1024, 2)
         result["tier_cpu_us_per_delivery"] = round(edge_cpu_used / max(delivered, 1) * 1e6, 2)
     return result
+
+
+def storm(target: Target, *, readers: int, posts: int, processes: int, cpu: int | None,
+          interval: float) -> dict[str, Any]:
+    """A deploy under a crowd: readers connected, half the posts, then the server restarts and every reader
+    comes back at once with Last-Event-ID (a second or two later, as the page does) while the other half is
+    posted. Reports how fast the new process took the crowd back, and what any reader lost or saw twice."""
+    host, port = target.url.removeprefix("http://").split(":")
+    slug = f"storm-{int(time.time() * 1000)}"
+    request("POST", target.url + "/api/blogs", target.token, {"slug": slug, "title": "Storm"})
+    body = ("Marchers reached the ministry gates at noon; police lines held. " * 20)[:1000]
+    procs, ready, results, stop_after = start_readers(host, int(port), f"/blogs/{slug}/events", readers, processes,
+                                                      cpu)
+    try:
+        connected = sum(ready.get(timeout=PHASE_TIMEOUT + 30)[0] for _ in procs)
+        ids: list[int] = []  # the blog's events are numbered from 2 (1 is its creation), one per post
+        for i in range(posts):
+            if i == posts // 2:
+                time.sleep(1.0)
+                up_at = target.restart()
+            ids.append(int(request("POST", f"{target.url}/api/blogs/{slug}/entries", target.token,
+                                   {"body": f"{i} {body}"})["id"]))
+            time.sleep(interval)
+        deadline = time.time() + PHASE_TIMEOUT
+        time.sleep(READER_RETRIES * 2.0)  # the slowest reader's retries
+        drain(target.pids(), timeout=max(1.0, deadline - time.time()))
+        stop_after.set()
+        seen, tally = collect(results, len(procs))
+    finally:
+        end_readers(procs, stop_after)
+    back_seconds = tally["last_back"] - up_at if tally["back"] else None
+    return {
+        "readers_connected": connected,
+        "readers_back_after_restart": tally["back"],
+        "back_within_s": round(back_seconds, 2) if back_seconds is not None else None,
+        "accepts_per_s_after_restart": round(tally["back"] / back_seconds, 1) if back_seconds else None,
+        "posts": len(ids),
+        "events_lost": connected * len(ids) - sum(len(seen.get(seq, [])) for seq in range(2, 2 + len(ids))),
+        "duplicates": tally["disorder"],
+        "reconnects": tally["retries"],
+    }
 
 
 def drain(pids: list[int], timeout: float = 60.0) -> None:
@@ -453,18 +514,20 @@ def end_readers(procs: list[Any], stop_after: Any) -> None:
             p.join(5)
 
 
-def collect(results: Any, processes: int) -> tuple[dict[int, list[float]], int, int]:
-    """Every reader process's arrival times by event id (one per reader that saw it), how often its readers
-    reconnected, and how many events readers saw twice or out of order."""
+def collect(results: Any, processes: int) -> tuple[dict[int, list[float]], dict[str, Any]]:
+    """Every reader process's arrival times by event id (one per reader that saw it), and their tallies
+    summed: reconnects (``retries``), events seen twice or out of order (``disorder``), readers that came
+    back after a drop (``back``) and when the last of them did (``last_back``)."""
     seen: dict[int, list[float]] = {}
-    reconnects = disorder = 0
+    total: dict[str, Any] = {"retries": 0, "disorder": 0, "back": 0, "last_back": 0.0}
     for _ in range(processes):
-        times_by_id, retried, misordered = results.get(timeout=PHASE_TIMEOUT)
-        reconnects += retried
-        disorder += misordered
+        times_by_id, tally = results.get(timeout=PHASE_TIMEOUT)
+        for key in ("retries", "disorder", "back"):
+            total[key] += tally[key]
+        total["last_back"] = max(total["last_back"], tally["last_back"])
         for seq, times in times_by_id.items():
             seen.setdefault(seq, []).extend(times)
-    return seen, reconnects, disorder
+    return seen, total
 
 
 def fds(pids: list[int]) -> int:
@@ -531,7 +594,8 @@ def soak(target: Target, *, readers: int, writers: int, duration: float, process
             t.join()
         time.sleep(2.0)
         stop_after.set()
-        seen, reconnects, duplicates = collect(results, len(procs))
+        seen, tally = collect(results, len(procs))
+        reconnects, duplicates = tally["retries"], tally["disorder"]
     finally:
         end_readers(procs, stop_after)
     time.sleep(2.0)
@@ -600,6 +664,18 @@ def main(args: argparse.Namespace) -> int:
     pinned = not args.no_pin and (os.cpu_count() or 1) > 1
     server_cpu, client_cpu = (0, 1) if pinned else (None, None)
     processes = args.processes or max(1, min(8, args.readers // 2500 + 1))
+    if args.storm:
+        target = start_liveblog(args.workers, server_cpu, args.heartbeat)
+        try:
+            print(f"storm: {args.readers} readers, {args.posts} posts, a restart half-way", flush=True)
+            result = storm(target, readers=args.readers, posts=args.posts, processes=processes, cpu=client_cpu,
+                           interval=args.interval)
+        finally:
+            stop(target)
+        print_report(result)
+        if args.json:
+            print(json.dumps([result]))
+        return 0 if result["events_lost"] == 0 and result["duplicates"] == 0 else 1
     if args.soak:
         target = external(args) or start_liveblog(args.workers, server_cpu, args.heartbeat)
         try:
@@ -693,6 +769,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--json", action="store_true", help="also print the results as one JSON line")
     parser.add_argument("--soak", action="store_true",
                         help="soak mode: readers stay while --writers post one entry a second for --duration")
+    parser.add_argument("--storm", action="store_true",
+                        help="reconnect storm: restart the server half-way through the posts; every reader comes "
+                        "back with Last-Event-ID at once (a server the bench starts only)")
     parser.add_argument("--writers", type=int, default=5, help="correspondents posting in soak mode (default 5)")
     parser.add_argument("--duration", type=float, default=600.0, help="soak seconds (default 600)")
 

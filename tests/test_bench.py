@@ -17,3 +17,14 @@ def test_bench_reports_every_event_delivered_once():
     assert result["events_lost"] == 0 and result["duplicates"] == 0
     for key in ("p50_ms", "p99_ms", "rss_per_reader_kib", "cpu_us_per_delivery", "accepts_per_s", "posts_per_s"):
         assert key in result
+
+
+def test_a_crowd_comes_back_after_a_restart_and_misses_nothing():
+    """--storm restarts the server half-way: every reader resumes with Last-Event-ID, nothing lost or doubled."""
+    done = subprocess.run([sys.executable, "-m", "liveblog", "bench", "--storm", "--readers", "200", "--posts", "6",
+                           "--interval", "0.05", "--processes", "2", "--json"],
+                          capture_output=True, text=True, timeout=240, cwd=ROOT)
+    assert done.returncode == 0, done.stdout + done.stderr
+    [result] = json.loads(done.stdout.strip().splitlines()[-1])
+    assert result["readers_connected"] == 200 and result["readers_back_after_restart"] >= 200
+    assert result["events_lost"] == 0 and result["duplicates"] == 0
