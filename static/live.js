@@ -13,7 +13,7 @@
   var list = $("entries"), statusEl = $("status"), button = $("new-updates"), announcer = $("announce");
   var ended = root.getAttribute("data-status") === "ended";
   var pending = {}, pendingCount = 0, unread = 0, baseTitle = document.title;
-  var es = null, retries = 0, timer = 0, leader = false, state = "";
+  var es = null, retries = 0, timer = 0, leader = false, state = "", hiddenAt = 0, AWAY = 60000;
   var tabId = Math.random().toString(36).slice(2);
   var chan = window.BroadcastChannel && navigator.locks ? new BroadcastChannel("liveblog:" + slug) : null;
   var buffer = [], covered = lastId, BUFFER = 300, filling = false, held = [];
@@ -318,10 +318,21 @@
 
   button.addEventListener("click", function () { flush(true); });
   document.addEventListener("visibilitychange", function () {
-    if (!document.hidden && unread) {
+    if (document.hidden) {
+      hiddenAt = Date.now();
+      return;
+    }
+    if (unread) {
       unread = 0;
       document.title = baseTitle;
     }
+    /* A laptop asleep or a phone in a pocket can hold a connection that died without a word, and an
+     * EventSource never shows the heartbeats: after a while away, open a fresh one from the last id. */
+    if (es && hiddenAt && Date.now() - hiddenAt > AWAY) {
+      retries = 0;
+      connect();
+    }
+    hiddenAt = 0;
   });
   window.addEventListener("offline", function () { if (es) setConn("offline"); });
   window.addEventListener("online", function () {
