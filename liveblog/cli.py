@@ -196,14 +196,28 @@ def cmd_import(args: argparse.Namespace) -> int:
 
     from . import export
 
-    record = json.loads(Path(args.file).read_text(encoding="utf-8"))
     try:
-        blog = _run(_settings(args), lambda store: export.import_record(store, record))
+        record = json.loads(Path(args.file).read_text(encoding="utf-8"))
+    except OSError as exc:
+        return _fail(f"cannot read {args.file}: {exc.strerror or exc}")
+    except (ValueError, RecursionError) as exc:  # not UTF-8, not JSON, nested past the parser
+        return _fail(f"{args.file} is not a JSON export: {str(exc) or type(exc).__name__}")
+    try:
+        blog, entries = export.read_record(record)  # checked before the database is touched
+    except model.ValidationError as exc:
+        return _fail(f"{exc.field}: {exc.message}")
+    try:
+        _run(_settings(args), lambda store: store.import_blog(blog, entries, model.utc_now()))
     except Conflict as exc:
-        print(f"error: {exc.message}", file=sys.stderr)
-        return 1
-    print(f"Imported '{blog.slug}' with {len(record['entries'])} entries.")
+        return _fail(exc.message)
+    print(f"Imported '{blog.slug}' with {len(entries)} entries.")
     return 0
+
+
+def _fail(message: str) -> int:
+    """A refusal in one line on stderr, exit status 1."""
+    print(f"error: {message}", file=sys.stderr)
+    return 1
 
 
 def cmd_backup(args: argparse.Namespace) -> int:

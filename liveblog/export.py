@@ -11,15 +11,23 @@ from __future__ import annotations
 import json
 import re
 import shutil
+from contextlib import contextmanager
+from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, Iterator
 
 from . import feeds
-from .model import Blog, Correction, Entry, Retraction, iso, parse_iso, utc_now
+from .model import (BLOG_STATUSES, MAX_BODY, MAX_HEADLINE, MAX_ID, MAX_INTRO, MAX_NOTE, MAX_SUMMARY, MAX_TITLE, Blog,
+                    Correction, Entry, Retraction, ValidationError, check_filed_at, check_slug, check_supersedes,
+                    check_supersession, check_text, iso, parse_iso, utc_now)
 from .render import STATIC, extension_page, render, today_gmt
+from .sanitize import clean_html
 from .store import Store
 
 FORMAT = "liveblog-export/1"
+MAX_NAME = 64  # a person's name, as `liveblog user add` allows
+MAX_LANGUAGE = 35  # the longest BCP 47 tag worth keeping
+MAX_HTML = 50 * MAX_BODY  # far past what any body renders to, short of what would fill the disk
 
 
 async def all_entries(store: Store, slug: str) -> list[Entry]:
@@ -72,30 +80,125 @@ async def export_record(store: Store, slug: str) -> dict[str, Any]:
     }
 
 
-def _entry(record: dict[str, Any], slug: str) -> Entry:
-    r = record["retracted"]
+class _Fields:
+    """One object of an export file, read field by field. The file may have been edited on its way, so
+    nothing in it is trusted: whatever is wrong is named by its path in the file (``entries[2].filed_at``)."""
+
+    def __init__(self, value: Any, path: str) -> None:
+        if not isinstance(value, dict):
+            raise ValidationError(path or "file", "must be a JSON object")
+        self.value, self.path = value, path
+
+    def name(self, key: str) -> str:
+        return f"{self.path}.{key}" if self.path else key
+
+    def raw(self, key: str) -> Any:
+        if key not in self.value:
+            raise ValidationError(self.name(key), "is missing")
+        return self.value[key]
+
+    def text(self, key: str, limit: int, *, required: bool = False) -> str:
+        return check_text(self.name(key), self.raw(key), required=required, limit=limit)
+
+    def html(self, key: str) -> str:
+        """HTML goes through the one sanitizer again; on HTML it made, that changes nothing."""
+        return clean_html(self.text(key, MAX_HTML))
+
+    def time(self, key: str) -> datetime:
+        return parse_iso(self.raw(key), self.name(key))
+
+    def flag(self, key: str) -> bool:
+        value = self.raw(key)
+        if not isinstance(value, bool):
+            raise ValidationError(self.name(key), "must be true or false")
+        return value
+
+    def number(self, key: str) -> int:
+        value = self.raw(key)
+        if not isinstance(value, int) or isinstance(value, bool) or not 0 < value <= MAX_ID:
+            raise ValidationError(self.name(key), f"must be a whole number from 1 to {MAX_ID}")
+        return value
+
+    def objects(self, key: str) -> list[_Fields]:
+        value = self.raw(key)
+        if not isinstance(value, list):
+            raise ValidationError(self.name(key), "must be a list")
+        return [_Fields(item, f"{self.name(key)}[{n}]") for n, item in enumerate(value)]
+
+    def optional(self, key: str) -> _Fields | None:
+        value = self.raw(key)
+        return None if value is None else _Fields(value, self.name(key))
+
+    @contextmanager
+    def checking(self) -> Iterator[None]:
+        """Names a model rule's refusal by its place in the file."""
+        try:
+            yield
+        except ValidationError as exc:
+            raise ValidationError(self.name(exc.field), exc.message) from None
+
+
+def _blog(b: _Fields) -> Blog:
+    status = b.raw("status")
+    if status not in BLOG_STATUSES:
+        raise ValidationError(b.name("status"), f"must be one of {', '.join(BLOG_STATUSES)}")
+    slug = b.raw("slug")
+    with b.checking():
+        check_slug(slug)
+    ended = b.raw("ended_at")
+    return Blog(
+        id=0, slug=slug, title=b.text("title", MAX_TITLE, required=True), summary=b.text("summary", MAX_SUMMARY),
+        intro=b.text("intro", MAX_INTRO), intro_html=b.html("intro_html"), status=status,
+        language=b.text("language", MAX_LANGUAGE, required=True), created_at=b.time("created_at"),
+        ended_at=None if ended is None else b.time("ended_at"), last_updated_at=None, last_event_id=0,
+    )
+
+
+def _entry(e: _Fields, blog: Blog, ids: dict[int, str]) -> Entry:
+    """An entry of the file, held to the rules it was written under; ``ids`` are the file's entries."""
+    entry_id = e.number("id")
+    corrections = tuple(
+        Correction(c.time("at"), c.text("note", MAX_NOTE, required=True), c.text("previous_body", MAX_BODY),
+                   c.html("previous_body_html"), c.text("by", MAX_NAME, required=True))
+        for c in e.objects("corrections")
+    )
+    r = e.optional("retracted")
+    retraction = None if r is None else Retraction(r.time("at"), r.text("note", MAX_NOTE, required=True),
+                                                   r.text("by", MAX_NAME, required=True))
+    revision = e.number("revision")
+    if revision != 1 + len(corrections) + (retraction is not None):
+        raise ValidationError(e.name("revision"), "must count the entry's corrections and withdrawal from 1")
+    published, filed = e.time("published_at"), e.time("filed_at")
+    if filed > published:
+        raise ValidationError(e.name("filed_at"), "is after the entry was published")
+    targets = e.raw("supersedes")
+    with e.checking():
+        check_filed_at(filed, now=published, blog_created_at=blog.created_at)
+        supersedes = check_supersedes(targets)
+        check_supersession(supersedes, blog=blog.slug, found=ids, new_id=entry_id)
     return Entry(
-        id=record["id"], blog=slug, author=record["author"], author_id=0,
-        published_at=parse_iso(record["published_at"]), filed_at=parse_iso(record["filed_at"]),
-        headline=record["headline"], body=record["body"], body_html=record["body_html"],
-        key_event=record["key_event"], pinned=record["pinned"], revision=record["revision"],
-        supersedes=tuple(record["supersedes"]),
-        corrections=tuple(Correction(parse_iso(c["at"]), c["note"], c["previous_body"], c["previous_body_html"],
-                                     c["by"]) for c in record["corrections"]),
-        retraction=Retraction(parse_iso(r["at"]), r["note"], r["by"]) if r else None,
+        id=entry_id, blog=blog.slug, author=e.text("author", MAX_NAME, required=True), author_id=0,
+        published_at=published, filed_at=filed, headline=e.text("headline", MAX_HEADLINE),
+        body=e.text("body", MAX_BODY, required=True), body_html=e.html("body_html"), key_event=e.flag("key_event"),
+        pinned=e.flag("pinned"), revision=revision, supersedes=supersedes, corrections=corrections,
+        retraction=retraction,
     )
 
 
-async def import_record(store: Store, record: dict[str, Any]) -> Blog:
-    if record.get("format") != FORMAT:
-        raise ValueError(f"not a Liveblog export (expected format {FORMAT!r})")
-    b = record["blog"]
-    blog = Blog(
-        id=0, slug=b["slug"], title=b["title"], summary=b["summary"], intro=b["intro"], intro_html=b["intro_html"],
-        status=b["status"], language=b["language"], created_at=parse_iso(b["created_at"]),
-        ended_at=parse_iso(b["ended_at"]) if b["ended_at"] else None, last_updated_at=None, last_event_id=0,
-    )
-    return await store.import_blog(blog, [_entry(e, blog.slug) for e in record["entries"]], utc_now())
+def read_record(record: Any) -> tuple[Blog, list[Entry]]:
+    """The blog and entries of a JSON export, checked and cleaned, or ValidationError naming what is wrong."""
+    top = _Fields(record, "")
+    if top.raw("format") != FORMAT:
+        raise ValidationError("format", f"must be {FORMAT!r}: this is not a Liveblog export")
+    blog = _blog(_Fields(top.raw("blog"), "blog"))
+    records = top.objects("entries")
+    ids: dict[int, str] = {}
+    for e in records:
+        entry_id = e.number("id")
+        if entry_id in ids:
+            raise ValidationError(e.name("id"), f"entry {entry_id} appears twice")
+        ids[entry_id] = blog.slug
+    return blog, [_entry(e, blog, ids) for e in records]
 
 
 def _relative(html: str, slug: str) -> str:

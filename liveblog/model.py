@@ -12,6 +12,7 @@ from datetime import datetime, timedelta, timezone
 from typing import Any, Iterable
 
 ROLES = ("editor", "correspondent")
+IMPORTED = "imported"  # the role of an author brought in by an import: a name on entries, never a person who acts
 BLOG_STATUSES = ("live", "ended")
 SLUG_RE = re.compile(r"^[a-z0-9](?:[a-z0-9-]{0,62}[a-z0-9])?$")
 FILED_AT_SHOWN_AFTER = timedelta(minutes=1)
@@ -321,13 +322,13 @@ def may_post(user: User, blog: Blog) -> bool:
 
 
 def may_correct(user: User, entry: Entry) -> bool:
-    return user.is_editor or entry.author_id == user.id
+    return user.is_editor or (user.role in ROLES and entry.author_id == user.id)
 
 
 def may_retract(user: User, entry: Entry) -> bool:
     """Editors withdraw anything; a correspondent may withdraw their own at once,
     because a dangerous mistake cannot wait for an editor to wake up."""
-    return user.is_editor or entry.author_id == user.id
+    return user.is_editor or (user.role in ROLES and entry.author_id == user.id)
 
 
 def correct(entry: Entry, *, body: str, body_html: str, note: str, by: str, at: datetime) -> Entry:

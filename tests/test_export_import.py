@@ -10,9 +10,12 @@ from xml.etree import ElementTree as ET
 
 import feedparser
 import httpx
+import pytest
 
 from conftest import ROOT, liveblog_cmd
 from jsonfeed import validate
+from liveblog import export
+from liveblog.model import ValidationError
 
 A = "{http://www.w3.org/2005/Atom}"
 MIRROR = "https://mirror.example"
@@ -205,3 +208,170 @@ def test_photos_of_earlier_texts_travel_and_the_feeds_can_reach_them(site, tmp_p
     feed, atom = snapshot(site, tmp_path / "nowhere", env={"LIVEBLOG_MEDIA_DIR": str(media)})
     assert 'src="media/after.jpg"' in feed["items"][0]["content_html"]  # beside feed.json, in the folder
     assert 'src="media/after.jpg"' in feedparser.parse(atom).entries[0].content[0].value
+
+
+def exported(site, tmp_path, slug="strike"):
+    """The private JSON export of a blog, as a dict."""
+    path = tmp_path / f"{slug}.json"
+    done = liveblog_cmd("export", slug, "--out", str(tmp_path / f"{slug}-mirror"), "--json", str(path),
+                        db=site.settings.db)
+    assert done.returncode == 0, done.stderr
+    return json.loads(path.read_text())
+
+
+def import_file(tmp_path, record, db, name="import.json"):
+    path = tmp_path / name
+    path.write_text(record if isinstance(record, str) else json.dumps(record), encoding="utf-8")
+    return liveblog_cmd("import", str(path), db=db)
+
+
+SCRIPT = '<p>Kept</p><script>alert(1)</script><img src="x" onerror="alert(2)"><a href="javascript:alert(3)">x</a>'
+
+
+def test_html_in_an_export_file_is_cleaned_on_import(site, spawn, tmp_path):
+    """The file may have been edited on the way: every HTML field goes through the sanitizer again."""
+    a, _, _ = build_story(site)
+    record = exported(site, tmp_path)
+    record["blog"]["intro_html"] = SCRIPT
+    first = next(e for e in record["entries"] if e["id"] == a)
+    first["body_html"] = SCRIPT
+    first["corrections"][0]["previous_body_html"] = SCRIPT
+    done = import_file(tmp_path, record, tmp_path / "fresh.db")
+    assert done.returncode == 0, done.stderr
+    server = spawn(tmp_path / "fresh.db")
+    entry = httpx.get(f"{server.url}/api/blogs/strike/entries/{a}").json()
+    blog = httpx.get(f"{server.url}/api/blogs/strike").json()
+    page = httpx.get(f"{server.url}/blogs/strike").text
+    for html in (entry["body_html"], entry["corrections"][0]["previous_body_html"], blog["intro_html"], page):
+        assert "<p>Kept</p>" in html
+        assert "<script>alert" not in html and "onerror" not in html and "javascript:" not in html
+
+
+def test_a_malformed_or_tampered_file_is_refused_in_one_line(site, tmp_path):
+    a, b, _ = build_story(site)
+    good = exported(site, tmp_path)
+    db = tmp_path / "fresh.db"
+    cases = {
+        "not JSON": (b"{", "is not a JSON export: Expecting property name"),
+        "not UTF-8": (b"\xff{}", "is not a JSON export: 'utf-8' codec can't decode"),
+        "not an object": (b"[]", "error: file: must be a JSON object\n"),
+        "a bad slug": (changed(good, ["blog", "slug"], "Bad Slug!"),
+                       "error: blog.slug: use 1-64 lowercase letters, digits and inner hyphens\n"),
+        "a later entry superseded": (changed(good, ["entries", f"#{a}", "supersedes"], [b]),
+                                     f"error: entries[0].supersedes: entry {b} is later than this one\n"),
+    }
+    path = tmp_path / "import.json"
+    for case, (record, message) in cases.items():
+        path.write_bytes(record if isinstance(record, bytes) else json.dumps(record).encode())
+        done = liveblog_cmd("import", str(path), db=db)
+        assert done.returncode == 1, (case, done.stdout)
+        assert done.stderr.startswith("error: ") and done.stderr.count("\n") == 1, (case, done.stderr)
+        assert message in done.stderr, (case, done.stderr)
+    for path in (tmp_path / "nowhere.json", tmp_path):
+        done = liveblog_cmd("import", str(path), db=db)
+        assert done.returncode == 1 and done.stderr.startswith(f"error: cannot read {path}: "), done.stderr
+        assert done.stderr.count("\n") == 1
+    assert import_file(tmp_path, good, db).returncode == 0  # nothing of the refused files was written
+
+
+DELETE = object()
+
+
+def changed(record, path, value):
+    """A copy of an export with one field set (or deleted); ``#<id>`` picks an entry by its id."""
+    record = json.loads(json.dumps(record))
+    *parents, last = path
+    target = record
+    for key in parents:
+        if isinstance(key, str) and key.startswith("#"):
+            target = next(e for e in target if e["id"] == int(key[1:]))
+        else:
+            target = target[key]
+    if value is DELETE:
+        del target[last]
+    else:
+        target[last] = value
+    return record
+
+
+def test_every_field_of_an_export_is_checked(site):
+    """Each rule the entry was written under holds again on import; the refusal names the place in the file."""
+    a, b, c = build_story(site)
+    good = json.loads(json.dumps(site.call(export.export_record(site.runtime.store, "strike"))))
+    export.read_record(good)
+    first, second, third = (f"entries[{n}]" for n in range(3))
+    cases = [
+        (["format"], "wordpress-wxr", "format"),
+        (["blog"], DELETE, "blog"),
+        (["blog"], [], "blog"),
+        (["blog", "slug"], "Bad Slug!", "blog.slug"),
+        (["blog", "status"], "paused", "blog.status"),
+        (["blog", "title"], "", "blog.title"),
+        (["blog", "intro_html"], 5, "blog.intro_html"),
+        (["blog", "created_at"], "yesterday", "blog.created_at"),
+        (["entries"], {}, "entries"),
+        (["entries", 0], "x", first),
+        (["entries", f"#{a}", "id"], str(a), f"{first}.id"),
+        (["entries", f"#{a}", "id"], 2**63, f"{first}.id"),
+        (["entries", f"#{b}", "id"], a, f"{second}.id"),
+        (["entries", f"#{a}", "author"], DELETE, f"{first}.author"),
+        (["entries", f"#{a}", "published_at"], "yesterday", f"{first}.published_at"),
+        (["entries", f"#{a}", "filed_at"], "2001-01-01T00:00:00.000Z", f"{first}.filed_at"),
+        (["entries", f"#{a}", "filed_at"], "2999-01-01T00:00:00.000Z", f"{first}.filed_at"),
+        (["entries", f"#{a}", "body"], "", f"{first}.body"),
+        (["entries", f"#{a}", "body_html"], 5, f"{first}.body_html"),
+        (["entries", f"#{a}", "headline"], "x" * 301, f"{first}.headline"),
+        (["entries", f"#{a}", "key_event"], "yes", f"{first}.key_event"),
+        (["entries", f"#{a}", "pinned"], 1, f"{first}.pinned"),
+        (["entries", f"#{a}", "revision"], 7, f"{first}.revision"),
+        (["entries", f"#{a}", "supersedes"], DELETE, f"{first}.supersedes"),
+        (["entries", f"#{a}", "supersedes"], [b], f"{first}.supersedes"),
+        (["entries", f"#{b}", "supersedes"], [b], f"{second}.supersedes"),
+        (["entries", f"#{b}", "supersedes"], [c + 100], f"{second}.supersedes"),
+        (["entries", f"#{b}", "supersedes"], [2**63], f"{second}.supersedes"),
+        (["entries", f"#{b}", "supersedes"], "1", f"{second}.supersedes"),
+        (["entries", f"#{a}", "corrections"], "x", f"{first}.corrections"),
+        (["entries", f"#{a}", "corrections", 0, "note"], "", f"{first}.corrections[0].note"),
+        (["entries", f"#{a}", "corrections", 0, "at"], None, f"{first}.corrections[0].at"),
+        (["entries", f"#{a}", "corrections", 0, "previous_body_html"], [],
+         f"{first}.corrections[0].previous_body_html"),
+        (["entries", f"#{c}", "retracted", "at"], DELETE, f"{third}.retracted.at"),
+        (["entries", f"#{c}", "retracted", "by"], "", f"{third}.retracted.by"),
+        (["entries", f"#{c}", "retracted"], "withdrawn", f"{third}.retracted"),
+    ]
+    for path, value, field in cases:
+        with pytest.raises(ValidationError) as refused:
+            export.read_record(changed(good, path, value))
+        assert refused.value.field == field, (path, value, refused.value.message)
+    with pytest.raises(ValidationError):
+        export.read_record([])
+
+
+
+
+def test_imported_authors_never_become_local_accounts(site, spawn, tmp_path):
+    """An author's name in a file is only a name: it never takes over, or is taken over by, a local account."""
+    a, _, _ = build_story(site)
+    record = exported(site, tmp_path)
+    taken = tmp_path / "taken.db"
+    assert liveblog_cmd("user", "add", "amal", "--role", "editor", db=taken).returncode == 0
+    done = import_file(tmp_path, record, taken)
+    assert done.returncode == 1
+    assert done.stderr == ("error: these authors of the export have accounts here: amal; an import never gives "
+                           "entries to a local account (rename them in the file)\n")
+    assert import_file(tmp_path, record, taken).returncode == 1  # nothing half-imported
+    fresh = tmp_path / "fresh.db"
+    assert import_file(tmp_path, record, fresh).returncode == 0
+    people = liveblog_cmd("user", "list", db=fresh).stdout
+    assert [line.split("\t")[:2] for line in people.splitlines()] == [["amal", "imported"], ["editor", "imported"]]
+    token = liveblog_cmd("token", "create", "amal", db=fresh).stdout.strip()
+    server = spawn(fresh)
+    headers = {"Authorization": f"Bearer {token}"}
+    r = httpx.post(f"{server.url}/api/blogs/strike/entries/{a}/corrections", json={"body": "x", "note": "n"},
+                   headers=headers)
+    assert r.status_code == 403  # even given a token, an imported account may not act
+    assert httpx.post(f"{server.url}/api/blogs/strike/entries", json={"body": "x"}, headers=headers).status_code == 403
+    site.blog("march")
+    site.entry("march", "A second blog by amal", as_="amal")
+    assert import_file(tmp_path, exported(site, tmp_path, "march"), fresh).returncode == 0  # the same name again
+    assert liveblog_cmd("user", "list", db=fresh).stdout == people

@@ -46,6 +46,19 @@ class Conflict(StoreError):
         self.current = current
 
 
+def named_people(entries: list[Entry]) -> list[str]:
+    """Everyone an import's entries name (authors, correctors, who withdrew), sorted."""
+    names = {e.author for e in entries} | {c.by for e in entries for c in e.corrections}
+    return sorted(names | {e.retraction.by for e in entries if e.retraction})
+
+
+def local_authors(names: list[str]) -> Conflict:
+    """Refusal of an import whose authors are local people's names: their accounts would gain entries (and
+    the right to correct them) that they never wrote."""
+    return Conflict(f"these authors of the export have accounts here: {', '.join(names)}; an import never "
+                    "gives entries to a local account (rename them in the file)")
+
+
 @dataclass(frozen=True)
 class Idempotency:
     """A client-made key and a hash of what was asked under it."""
@@ -210,7 +223,8 @@ class Store(ABC):
     @abstractmethod
     async def import_blog(self, blog: Blog, entries: list[Entry], now: datetime) -> Blog:
         """Load a blog exported elsewhere, keeping entry ids, times, corrections, supersession and
-        withdrawals exactly; authors missing here become accounts nobody can sign in to. One
+        withdrawals exactly. Authors become accounts of role IMPORTED (no password, no rights), shared
+        with earlier imports; a name held by a local account is refused (``local_authors``). One
         transaction; the log gets one event per entry so streams and feeds work at once."""
 
     # the event log

@@ -26,7 +26,8 @@ import asyncpg
 
 from .. import model
 from ..model import Blog, Correction, Entry, Retraction, User, to_utc
-from .base import Conflict, Event, Idempotency, NotFound, SchemaTooNew, Store, Token
+from .base import (Conflict, Event, Idempotency, NotFound, SchemaTooNew, Store, Token, local_authors,
+                   named_people)
 
 CHANNEL = "liveblog_events"
 _EVENT_LOCK = 0x6C6976656C6F67  # the advisory lock that orders the log: "liveblog"
@@ -675,16 +676,21 @@ class PostgresStore(Store):
             if ids and await db.fetchval("SELECT 1 FROM entries WHERE id = ANY($1::bigint[]) LIMIT 1", ids):
                 raise Conflict("entry ids of this export are taken here: import into an empty database")
             people: dict[str, int] = {}
-            names = {e.author for e in entries} | {c.by for e in entries for c in e.corrections}
-            names |= {e.retraction.by for e in entries if e.retraction}
-            for name in sorted(names):
-                people[name] = await db.fetchval(
+            local: list[str] = []
+            for name in named_people(entries):
+                row = await db.fetchrow(
                     """WITH added AS (
                            INSERT INTO users (name, role, password_hash, created_at)
-                           VALUES ($1, 'correspondent', '!', $2) ON CONFLICT (name) DO NOTHING RETURNING id)
-                       SELECT id FROM added UNION ALL SELECT id FROM users WHERE name = $1""",
-                    name, _ms(now),
+                           VALUES ($1, $2, '!', $3) ON CONFLICT (name) DO NOTHING RETURNING id, role)
+                       SELECT id, role FROM added UNION ALL SELECT id, role FROM users WHERE name = $1""",
+                    name, model.IMPORTED, _ms(now),
                 )
+                if row["role"] == model.IMPORTED:
+                    people[name] = row["id"]
+                else:
+                    local.append(name)
+            if local:
+                raise local_authors(local)
             blog_id = await db.fetchval(
                 """INSERT INTO blogs (slug, title, summary, intro, intro_html, status, language, created_at, ended_at)
                    VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id""",

@@ -22,7 +22,8 @@ import aiosqlite
 
 from .. import model
 from ..model import Blog, Correction, Entry, Retraction, User, iso, parse_iso
-from .base import Conflict, Event, Idempotency, NotFound, SchemaTooNew, Store, Token
+from .base import (Conflict, Event, Idempotency, NotFound, SchemaTooNew, Store, Token, local_authors,
+                   named_people)
 
 MIGRATIONS: tuple[tuple[str, ...], ...] = (
     (
@@ -667,18 +668,21 @@ class SQLiteStore(Store):
             if ids and await _fetchone(db, f"SELECT 1 FROM entries WHERE id IN ({_marks(ids)})", ids):
                 raise Conflict("entry ids of this export are taken here: import into an empty database")
             people: dict[str, int] = {}
-            names = {e.author for e in entries} | {c.by for e in entries for c in e.corrections}
-            names |= {e.retraction.by for e in entries if e.retraction}
-            for name in sorted(names):
-                row = await _fetchone(db, "SELECT id FROM users WHERE name = ?", (name,))
+            local: list[str] = []
+            for name in named_people(entries):
+                row = await _fetchone(db, "SELECT id, role FROM users WHERE name = ?", (name,))
                 if row is None:
                     cursor = await db.execute(
-                        "INSERT INTO users (name, role, password_hash, created_at) VALUES (?, 'correspondent', '!', ?)",
-                        (name, iso(now)),
+                        "INSERT INTO users (name, role, password_hash, created_at) VALUES (?, ?, '!', ?)",
+                        (name, model.IMPORTED, iso(now)),
                     )
                     people[name] = cursor.lastrowid or 0
-                else:
+                elif row[1] == model.IMPORTED:
                     people[name] = row[0]
+                else:
+                    local.append(name)
+            if local:
+                raise local_authors(local)
             cursor = await db.execute(
                 """INSERT INTO blogs (slug, title, summary, intro, intro_html, status, language, created_at, ended_at)
                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)""",
