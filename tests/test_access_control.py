@@ -251,6 +251,7 @@ def test_a_revoked_session_cannot_use_the_api_either(desk_people):
 def test_the_tables_cover_every_route(server):
     """A new route without a row here fails: nobody decides who may use it by accident."""
     rows = [(m, p) for m, p, _, _ in TABLE + DESK_TABLE] + [("POST", "/login")]  # open to all: test_login.py
+    rows += [("GET", "/desk/session.json")]  # the session's own token, 401 without one: test_csrf.py
     for route in server.app.routes:
         if not isinstance(route, Route):
             continue  # /static: the assets

@@ -4,14 +4,18 @@ Pins: a desk form POST without the CSRF field, or with another session's token, 
 with 403 and changes nothing; the JSON API accepts the session cookie only with the right
 X-CSRF-Token header on unsafe methods (GET needs none); Bearer tokens work as before,
 without any CSRF header; the sign-in form itself needs its own token; sign-out without the
-token does not end the session.
+token does not end the session; /desk/session.json gives the desk's script the current
+session's token (and the server's time), so a page left open while its owner signed in
+again elsewhere can carry on, and gives nobody else anything (401).
 """
 
 from __future__ import annotations
 
+from datetime import datetime, timezone
+
 import httpx
 
-from desk import PASSWORD, signed_in
+from desk import PASSWORD, login_attempt, signed_in
 
 
 def entries(site, slug: str = "strike") -> list[dict]:
@@ -78,3 +82,23 @@ def test_sign_out_without_the_token_keeps_the_session(site):
     with httpx.Client(base_url=site.url, cookies={"lb_session": cookie}) as same:
         assert same.get("/desk").status_code == 200
     client.close()
+
+
+def test_the_desk_script_can_renew_its_token(site):
+    site.blog("strike")
+    client, old = signed_in(site, "amal")
+    r = client.get("/desk/session.json")
+    assert r.status_code == 200 and r.headers["cache-control"] == "no-store"
+    assert r.json()["csrf"] == old and r.json()["name"] == "amal"
+    server_now = datetime.fromisoformat(r.json()["now"].replace("Z", "+00:00"))
+    assert abs((server_now - datetime.now(timezone.utc)).total_seconds()) < 5
+    assert login_attempt(client, "amal", PASSWORD).status_code == 303  # signed in again: a new session
+    assert client.post("/api/blogs/strike/entries", json={"body": "x"}, headers={"X-CSRF-Token": old}).status_code == 403
+    fresh = client.get("/desk/session.json").json()["csrf"]
+    assert fresh != old
+    r = client.post("/api/blogs/strike/entries", json={"body": "with the renewed token"}, headers={"X-CSRF-Token": fresh})
+    assert r.status_code == 201
+    client.close()
+    with httpx.Client(base_url=site.url) as stranger:
+        r = stranger.get("/desk/session.json")
+        assert r.status_code == 401 and r.json()["error"] == "authentication required" and "csrf" not in r.text

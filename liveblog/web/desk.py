@@ -28,7 +28,7 @@ from ..runtime import runtime_of
 from ..sanitize import render_markdown
 from ..store import Conflict, Idempotency, NotFound
 from .api import entry_input, require_user
-from .errors import ApiError
+from .errors import ApiError, error_response
 
 LOGIN_WINDOW = 15 * 60
 RECENT = 30
@@ -173,6 +173,17 @@ async def checked_form(request: Request) -> tuple[User, str, FormData]:
     return user, csrf, form
 
 
+async def session_state(request: Request) -> Response:
+    """For desk.js: a fresh CSRF token (the session rotates when its owner signs in again elsewhere) and the
+    server's time, which corrects a phone's clock. Same-origin JSON: another site cannot read it."""
+    token = request.cookies.get(auth.SESSION_COOKIE, "")
+    user = await auth.user_for_token(runtime_of(request).store, token, auth.SESSION, model.utc_now())
+    if user is None:
+        return error_response(401, "authentication required", "sign in again at /login", headers=NO_STORE)
+    return JSONResponse({"name": user.name, "csrf": auth.csrf_token(token), "now": model.iso(model.utc_now())},
+                        headers=NO_STORE)
+
+
 def desk_view(handler: Any) -> Any:
     async def view(request: Request) -> Response:
         try:
@@ -261,7 +272,8 @@ async def compose(request: Request, status: int = 200, error: str = "", typed: d
     wanted = request.query_params.get("supersedes", "")
     typed = typed or {"supersedes": [int(wanted)] if wanted.isdigit() else []}
     response = page(request, "desk/blog.html", status, user=user, csrf=csrf, blog=blog.to_json(), error=error,
-                    typed=typed, key=secrets.token_urlsafe(16),
+                    typed=typed, key=secrets.token_urlsafe(16), now=model.iso(model.utc_now()),
+                    max_upload_bytes=runtime_of(request).settings.max_upload_bytes,
                     entries=[(e.to_json(), model.may_correct(user, e) and e.retraction is None) for e in entries])
     response.headers.update(headers or {})
     return response
@@ -406,6 +418,7 @@ routes = [
     Route("/logout", logout, methods=["POST"]),
     Route("/desk", desk_view(desk_index), methods=["GET", "HEAD"]),
     Route("/desk/sw.js", service_worker, methods=["GET", "HEAD"]),
+    Route("/desk/session.json", session_state, methods=["GET", "HEAD"]),
     Route("/desk/blogs", desk_view(create_blog), methods=["POST"]),
     Route("/desk/people/{name}/revoke", desk_view(revoke_sessions), methods=["POST"]),
     Route("/desk/{slug}", desk_view(desk_blog), methods=["GET", "HEAD"]),
