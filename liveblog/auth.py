@@ -92,7 +92,8 @@ def csrf_token(secret: str) -> str:
 def csrf_ok(secret: str | None, sent: str | None) -> bool:
     if not secret or not sent:
         return False
-    return hmac.compare_digest(csrf_token(secret), sent)
+    # as bytes: compare_digest refuses non-ASCII strings, and a form may send anything
+    return hmac.compare_digest(csrf_token(secret).encode(), sent.encode("utf-8", "surrogatepass"))
 
 
 async def start_session(store: Store, user: User, now: datetime, replacing: str | None = None) -> str:

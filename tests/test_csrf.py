@@ -35,6 +35,20 @@ def test_a_desk_form_without_the_token_is_refused(site):
     client.close()
 
 
+def test_a_token_that_is_not_ascii_is_refused_not_a_crash(site):
+    site.blog("strike")
+    client, _ = signed_in(site, "amal")
+    for junk in ("é" * 64, "%ED%A0%80"):  # the second is a lone surrogate once decoded
+        r = client.post("/desk/strike/entries", content=f"body=x&csrf={junk}",
+                        headers={"Content-Type": "application/x-www-form-urlencoded"})
+        assert r.status_code == 403, r.text
+    r = client.post("/api/blogs/strike/entries", json={"body": "x"},
+                    headers={"X-CSRF-Token": "é".encode("latin-1") * 64})
+    assert r.status_code in (400, 403), r.text
+    assert entries(site) == []
+    client.close()
+
+
 def test_another_sessions_token_does_not_fit(site):
     site.blog("strike")
     amal, _ = signed_in(site, "amal")
