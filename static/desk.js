@@ -1,24 +1,35 @@
 /* The desk: every post goes to an outbox on the phone first (localStorage), then to the
    JSON API with a client-made Idempotency-Key and the time it was filed. Failed sends stay
    in the outbox and are retried with backoff, also after a reload; the server's
-   idempotency makes a retry after a lost response safe. No framework. */
+   idempotency makes a retry after a lost response safe. filed_at is stamped on the
+   server's clock (a phone that lost power may be hours off); a waiting post being edited
+   stays in the outbox until it is sent again; a CSRF token gone stale (the person signed in
+   again elsewhere) is renewed. No framework. */
 (function () {
   "use strict";
   var form = document.getElementById("compose");
   if (!form || !window.fetch || !window.localStorage) return;
   var slug = form.getAttribute("data-slug");
   var csrf = form.getAttribute("data-csrf");
-  var OUTBOX = "liveblog-outbox:" + slug;
-  var DRAFT = "liveblog-draft:" + slug;
+  var started = Date.parse(form.getAttribute("data-started")) || 0;
+  var OUTBOX = "liveblog-outbox:" + slug, DRAFT = "liveblog-draft:" + slug, CLOCK = "liveblog-clock";
+  var LONGEST = 1600;  // the server keeps no more than this, so the phone need not send more
   var $ = function (id) { return document.getElementById(id); };
   var fields = { headline: $("headline"), body: $("body"), key_event: $("key_event"), pinned: $("pinned") };
-  var outboxBox = $("outbox"), summary = $("outbox-summary"), list = $("outbox-items");
-  var sending = false, timer = null, attempt = 0, nextTry = 0, editing = null;
+  var outboxBox = $("outbox"), summary = $("outbox-summary"), countdown = $("outbox-countdown");
+  var list = $("outbox-items"), news = $("outbox-news");
+  var sending = false, inFlight = null, timer = null, attempt = 0, nextTry = 0, shown = null, had = false;
+  var editing = null, aside = null;  // the waiting post in the compose box, and the draft it displaced
 
-  function load() {
-    try { return JSON.parse(localStorage.getItem(OUTBOX) || "[]"); } catch (e) { return []; }
+  function read(name, fallback) {
+    try { return JSON.parse(localStorage.getItem(name) || "null") || fallback; } catch (e) { return fallback; }
   }
-  function save(items) { localStorage.setItem(OUTBOX, JSON.stringify(items)); }
+  function write(name, value) { localStorage.setItem(name, JSON.stringify(value)); }
+  function load() { return read(OUTBOX, []); }
+  function save(items) { write(OUTBOX, items); }
+  function find(key) { return load().filter(function (i) { return i.key === key; })[0]; }
+  function change(key, fn) { save(load().map(function (i) { if (i.key === key) fn(i); return i; })); }
+  function remove(key) { save(load().filter(function (i) { return i.key !== key; })); }
   function randomKey() {
     if (window.crypto && crypto.randomUUID) return crypto.randomUUID();
     var a = new Uint8Array(16); crypto.getRandomValues(a);
@@ -35,28 +46,105 @@
     if (content) e.textContent = content;
     return e;
   }
+  function setText(node, s) { if (node.textContent !== s) node.textContent = s; }
 
-  /* drafts survive a reload */
-  function draft() {
-    return { headline: fields.headline.value, body: fields.body.value,
-             key_event: fields.key_event.checked, pinned: fields.pinned.checked };
+  /* the server's clock. The page's data-now is trusted only on a first visit: a page reopened
+     from the phone's cache is older than it says. Later, /desk/session.json and the Date
+     header of the server's answers keep the offset current. */
+  var clock = read(CLOCK, null);
+  function learn(serverMs, exact) {
+    if (!serverMs) return;
+    var offset = serverMs - Date.now();
+    if (!exact && clock && Math.abs(offset - clock.offset) < 2000) return;  // a Date header counts whole seconds
+    clock = { offset: offset };
+    try { write(CLOCK, clock); } catch (e) { /* storage full: the offset still holds for this page */ }
   }
-  function saveDraft() { localStorage.setItem(DRAFT, JSON.stringify(draft())); }
-  function restoreDraft() {
-    if (fields.body.value || fields.headline.value) return;  // the server re-showed typed text
-    var d; try { d = JSON.parse(localStorage.getItem(DRAFT) || "null"); } catch (e) { d = null; }
-    if (!d) return;
+  if (!clock) learn(Date.parse(form.getAttribute("data-now")), true);
+  function offset() { return clock ? clock.offset : 0; }
+  function stamp(phoneAt) {  // a phone-clock time as the server's, never before the blog began or after now
+    var t = Math.min(phoneAt + offset(), Date.now() + offset());
+    return new Date(Math.max(t, started)).toISOString();
+  }
+
+  /* the server's JSON, or null for anything else (a captive portal's page, a proxy's error) */
+  async function jsonOf(r) {
+    if (r.redirected || !/^application\/json/.test(r.headers.get("content-type") || "")) return null;
+    try {
+      var j = await r.json();
+      learn(Date.parse(r.headers.get("date") || ""));
+      return j;
+    } catch (e) { return null; }
+  }
+  function useToken(token) {
+    csrf = token;
+    form.setAttribute("data-csrf", token);
+    Array.prototype.forEach.call(document.querySelectorAll("input[name=csrf]"), function (i) { i.value = token; });
+  }
+  /* a fresh CSRF token and the server's time; null when signed out */
+  async function sync() {
+    var sent = Date.now();
+    var r = await fetch("/desk/session.json", { credentials: "same-origin", cache: "no-store" });
+    var j = await jsonOf(r);
+    if (!j) throw new Error("no answer from the server");
+    if (!r.ok) return null;
+    learn(Date.parse(j.now) + (Date.now() - sent) / 2, true);
+    useToken(j.csrf);
+    return j.csrf;
+  }
+  /* fetch with the page's CSRF token; renewed once if it went stale */
+  async function call(url, options) {
+    options.credentials = "same-origin";
+    options.headers = options.headers || {};
+    options.headers["X-CSRF-Token"] = csrf;
+    var r = await fetch(url, options);
+    if (r.status !== 403 || !/CSRF/.test(((await jsonOf(r.clone())) || {}).error || "")) return r;
+    var fresh = await sync();
+    if (!fresh) return r;
+    options.headers["X-CSRF-Token"] = fresh;
+    return fetch(url, options);
+  }
+
+  /* drafts survive a reload, and so does a waiting post being edited */
+  function boxes() { return Array.prototype.slice.call(form.querySelectorAll("input[name=supersedes]")); }
+  function typed() {
+    return { headline: fields.headline.value, body: fields.body.value,
+             key_event: fields.key_event.checked, pinned: fields.pinned.checked,
+             supersedes: boxes().filter(function (c) { return c.checked; })
+                                .map(function (c) { return Number(c.value); }) };
+  }
+  function fill(d) {
     fields.headline.value = d.headline || ""; fields.body.value = d.body || "";
     fields.key_event.checked = !!d.key_event; fields.pinned.checked = !!d.pinned;
+    boxes().forEach(function (c) { c.checked = (d.supersedes || []).indexOf(Number(c.value)) >= 0; });
+    renderPreview();
+  }
+  function saveDraft() {
+    var d = typed(); d.editing = editing; d.aside = aside;
+    write(DRAFT, d);
+  }
+  function restoreDraft() {
+    var d = read(DRAFT, null);
+    if (d && (d.body || d.headline || d.editing) && !fields.body.value && !fields.headline.value) {
+      d.supersedes = (d.supersedes || []).concat(typed().supersedes);  // ?supersedes= ticked one
+      fill(d);
+      if (d.editing && find(d.editing)) { editing = d.editing; aside = d.aside || null; }
+    }
+    save(load().map(function (i) { i.editing = i.key === editing; return i; }));
+    editMode();
   }
   function clearForm() {
     form.reset();
-    fields.headline.value = ""; fields.body.value = "";
-    Array.prototype.forEach.call(form.querySelectorAll("input[name=supersedes]"), function (c) { c.checked = false; });
+    fill({});
     localStorage.removeItem(DRAFT);
+  }
+  function editMode() {
+    $("send").textContent = editing ? "Send again" : "Post update";
+    $("cancel-edit").hidden = $("editing-note").hidden = !editing;
+  }
+  function endEdit() {
     editing = null;
-    $("send").textContent = "Post update";
-    renderPreview();
+    if (aside) { fill(aside); aside = null; saveDraft(); } else clearForm();
+    editMode();
   }
 
   /* live preview: a small, safe subset of Markdown (the server renders the real thing) */
@@ -74,25 +162,54 @@
     $("preview").innerHTML = body.split(/\n\s*\n/).map(function (p) { return "<p>" + inline(p) + "</p>"; }).join("");
   }
 
-  /* the outbox */
+  /* the outbox: the list is rebuilt only when it changes, the countdown ticks on its own
+     (outside the live region), and screen readers hear the summary only when it changes */
+  function sendable(i) { return !i.error && !i.editing; }
   function render() {
     var items = load();
     outboxBox.hidden = items.length === 0;
-    list.textContent = "";
-    if (!items.length) return;
-    var waiting = items.length + " waiting";
-    var held = items.filter(function (i) { return i.error; }).length;
+    var ready = items.filter(sendable).length;
     var state = !navigator.onLine ? "will send when online"
-      : held === items.length ? "needs your attention"
-      : sending ? "sending…" : nextTry > Date.now() ? "retrying in " + Math.ceil((nextTry - Date.now()) / 1000) + " s"
-      : "sending…";
-    summary.textContent = waiting + " — " + state;
+      : sending ? "sending…"
+      : ready && nextTry > Date.now() ? "will try again"
+      : ready ? "sending…"
+      : items.some(function (i) { return i.error; }) ? "needs your attention"
+      : "being edited";
+    setText(summary, items.length ? items.length + " waiting — " + state : "");
+    var quiet = state === "sending…" || state === "will try again";  // each retry is not news
+    if (items.length) setText(news, items.length + " waiting" + (quiet ? "" : " — " + state));
+    else if (had) setText(news, "All sent.");
+    had = items.length > 0;
+    tick();
+    var signature = JSON.stringify([editing, items.map(function (i) {
+      return [i.key, i.filed_at, i.data.headline, i.data.body, i.error, i.hold];
+    })]);
+    if (signature !== shown) build(items);
+    shown = signature;
+    Array.prototype.forEach.call(list.children, function (li) {  // the post on its way cannot be touched
+      var key = li.getAttribute("data-key");
+      li.querySelector(".edit").disabled = key === inFlight || !!editing;
+      li.querySelector(".discard").disabled = key === inFlight;
+    });
+  }
+  function build(items) {
+    list.textContent = "";
     items.forEach(function (item) {
       var li = el("li", "outbox-item");
       li.setAttribute("data-key", item.key);
       li.appendChild(el("span", "when", "filed " + hhmm(item.filed_at)));
       li.appendChild(el("span", "what", " " + text(item.data.headline || item.data.body, 80)));
-      if (item.error) li.appendChild(el("p", "error", item.error));
+      if (item.key === editing) li.appendChild(el("em", "", " (being edited)"));
+      if (item.error) {
+        var problem = el("p", "error", item.error);
+        if (item.hold === "signin") {
+          var link = el("a", "", "Sign in again");
+          link.href = "/login?next=" + encodeURIComponent("/desk/" + slug).replace(/%2F/g, "/");
+          problem.appendChild(document.createTextNode(" "));
+          problem.appendChild(link);
+        }
+        li.appendChild(problem);
+      }
       var edit = el("button", "edit", "Edit"); edit.type = "button";
       edit.addEventListener("click", function () { editItem(item.key); });
       var drop = el("button", "discard danger", "Discard"); drop.type = "button";
@@ -101,29 +218,41 @@
       list.appendChild(li);
     });
   }
-  function remove(key) { save(load().filter(function (i) { return i.key !== key; })); }
+  function tick() {
+    var left = Math.ceil((nextTry - Date.now()) / 1000);
+    var counting = navigator.onLine && !sending && left > 0 && load().some(sendable);
+    setText(countdown, counting ? "(next try in " + left + " s)" : "");
+  }
   function discard(key) {
-    if (!window.confirm("Discard this waiting update? It has not been published.")) return;
-    remove(key); render();
+    if (key === inFlight || !window.confirm("Discard this waiting update? It has not been published.")) return;
+    if (key === inFlight) return;
+    remove(key);
+    if (key === editing) endEdit();
+    render();
   }
   function editItem(key) {
-    var item = load().filter(function (i) { return i.key === key; })[0];
-    if (!item) return;
-    fields.headline.value = item.data.headline || ""; fields.body.value = item.data.body || "";
-    fields.key_event.checked = !!item.data.key_event; fields.pinned.checked = !!item.data.pinned;
-    Array.prototype.forEach.call(form.querySelectorAll("input[name=supersedes]"), function (c) {
-      c.checked = (item.data.supersedes || []).indexOf(Number(c.value)) >= 0;
-    });
-    editing = item;  // same key and filed_at: if the first send did arrive, the server says so
-    remove(key); render(); renderPreview();
-    $("send").textContent = "Send again";
+    var item = find(key);
+    if (!item || key === inFlight || editing) return;
+    var current = typed();
+    aside = current.body.trim() || current.headline.trim() ? current : null;
+    editing = key;
+    change(key, function (i) { i.editing = true; });
+    fill(item.data);
+    saveDraft(); editMode(); render();
     fields.body.focus();
   }
+  $("cancel-edit").addEventListener("click", function () {
+    change(editing, function (i) { i.editing = false; });
+    endEdit(); render(); flush();
+  });
 
-  function schedule() {
-    clearTimeout(timer);
+  function backoff() {
     var delay = Math.min(60000, 2000 * Math.pow(2, attempt)) * (0.75 + Math.random() / 2);
     attempt += 1;
+    return delay;
+  }
+  function schedule(delay) {
+    clearTimeout(timer);
     nextTry = Date.now() + delay;
     timer = setTimeout(flush, delay);
   }
@@ -154,62 +283,80 @@
     var payload = {};
     Object.keys(item.data).forEach(function (k) { payload[k] = item.data[k]; });
     payload.filed_at = item.filed_at;
-    return fetch("/api/blogs/" + encodeURIComponent(slug) + "/entries", {
-      method: "POST", credentials: "same-origin",
-      headers: { "Content-Type": "application/json", "Idempotency-Key": item.key, "X-CSRF-Token": csrf },
+    return call("/api/blogs/" + encodeURIComponent(slug) + "/entries", {
+      method: "POST", headers: { "Content-Type": "application/json", "Idempotency-Key": item.key },
       body: JSON.stringify(payload)
     });
   }
-
-  function hold(key, message) {
-    save(load().map(function (i) { if (i.key === key) i.error = message; return i; }));
+  function hold(key, kind, message) {
+    change(key, function (i) { i.error = message; i.hold = kind; });
+  }
+  function retrySignedOut() {
+    save(load().map(function (i) { if (i.hold === "signin") { delete i.error; delete i.hold; } return i; }));
   }
 
+  /* Each post is read afresh from the outbox just before it is sent: one discarded or taken
+     into the compose box meanwhile is not sent. */
+  async function sendOne(item) {
+    var r;
+    try { r = await send(item); } catch (e) { return backoff(); }
+    var answer = await jsonOf(r);
+    if (r.ok && answer) { remove(item.key); addToList(answer); attempt = 0; return 0; }
+    if (r.ok) return backoff();  // not the server's answer: a captive portal, a redirect to a Wi-Fi sign-in
+    if (r.status === 401 || (r.status === 403 && answer && /CSRF/.test(answer.error || ""))) {
+      hold(item.key, "signin", "You are signed out. This update waits and is sent once you are back.");
+      return 0;
+    }
+    var field = answer && answer.detail && answer.detail.field;
+    if (r.status === 422 && field === "filed_at" && !item.restamped) {  // the phone's clock moved: stamp again
+      change(item.key, function (i) { i.filed_at = stamp(i.phone_at || Date.parse(i.filed_at)); i.restamped = true; });
+      return 0;
+    }
+    if (r.status >= 400 && r.status < 500 && r.status !== 408 && r.status !== 429) {
+      var why = answer ? "Refused: " + answer.error + "." : "The server refused it (" + r.status + ").";
+      hold(item.key, "refused", why + " Tap Edit to fix it, or Discard.");
+      return 0;
+    }
+    return Math.max(backoff(), (Number(r.headers.get("retry-after")) || 0) * 1000);
+  }
   async function flush() {
     if (sending) return;
     clearTimeout(timer);
-    sending = true; render();
-    var retry = false;
+    sending = true;
+    var wait = 0;
     try {
-      var items = load().filter(function (i) { return !i.error; });
-      for (var n = 0; n < items.length; n++) {
-        var item = items[n], r;
-        try { r = await send(item); } catch (e) { retry = true; break; }
-        if (r.ok) {
-          var entry = await r.json();
-          remove(item.key); addToList(entry); attempt = 0;
-          continue;
-        }
-        if (r.status === 401 || (r.status === 403 && r.headers.get("content-type") === "application/json"
-            && /CSRF/.test(((await r.clone().json()) || {}).error || ""))) {
-          hold(item.key, "You are signed out. Sign in again in another tab, then tap Edit and send.");
-          continue;
-        }
-        if (r.status >= 400 && r.status < 500 && r.status !== 408 && r.status !== 429) {
-          var problem = "The server refused it.";
-          try { problem = "Refused: " + (await r.json()).error; } catch (e) { /* not JSON */ }
-          hold(item.key, problem + " Tap Edit to fix it, or Discard.");
-          continue;
-        }
-        retry = true; break;
+      for (;;) {
+        var item = load().filter(sendable)[0];
+        if (!item) break;
+        inFlight = item.key; render();
+        wait = await sendOne(item);
+        inFlight = null;
+        if (wait) break;
       }
+    } catch (e) {
+      wait = backoff();
     } finally {
-      sending = false;
+      sending = false; inFlight = null;
     }
-    if (retry) schedule(); else nextTry = 0;
+    if (wait) schedule(wait); else nextTry = 0;
     render();
   }
 
   form.addEventListener("submit", function (ev) {
     ev.preventDefault();
-    var data = draft();
-    data.supersedes = Array.prototype.filter.call(form.querySelectorAll("input[name=supersedes]"),
-      function (c) { return c.checked; }).map(function (c) { return Number(c.value); });
+    var data = typed();
     if (!data.body.trim()) { fields.body.focus(); return; }
-    var item = { key: editing ? editing.key : randomKey(),
-                 filed_at: editing ? editing.filed_at : new Date().toISOString(), data: data };
-    var items = load(); items.push(item); save(items);
-    clearForm();
+    if (editing && find(editing)) {  // same key and filed_at: if the first send did arrive, the server says so
+      change(editing, function (i) {
+        i.data = data; i.editing = false;
+        delete i.error; delete i.hold; delete i.restamped;
+      });
+    } else {
+      var now = Date.now(), items = load();
+      items.push({ key: randomKey(), phone_at: now, filed_at: stamp(now), data: data });
+      save(items);
+    }
+    endEdit();
     attempt = 0;
     render();
     flush();
@@ -224,25 +371,58 @@
     if (!box) return;
     ev.preventDefault();
     box.checked = true;
+    saveDraft();
     form.querySelector("details.supersedes").open = true;
     fields.body.focus();
     form.scrollIntoView();
   });
 
-  /* photos: uploaded at once (they need the network), then placed in the text as Markdown */
-  var photoBox = $("photo-box");
+  /* photos: checked and shrunk on the phone (a 2G upload is slow and a cut one is lost),
+     then uploaded at once (they need the network) and placed in the text as Markdown.
+     The server still decodes, re-encodes and strips every photo: it is the boundary. */
+  var photoBox = $("photo-box"), maxBytes = Number(photoBox.getAttribute("data-max-bytes")) || 0;
   photoBox.hidden = false;
+  function megabytes(n) { return (n / 1048576).toFixed(1).replace(/\.0$/, "") + " MB"; }
+  async function shrink(file) {
+    if (!window.createImageBitmap || !/^image\/(jpeg|png|webp)$/.test(file.type)) return file;
+    try {
+      var image = await createImageBitmap(file);  // turned upright by its EXIF orientation
+      var scale = LONGEST / Math.max(image.width, image.height);
+      if (scale >= 1) { image.close(); return file; }
+      var canvas = el("canvas");
+      canvas.width = Math.round(image.width * scale); canvas.height = Math.round(image.height * scale);
+      canvas.getContext("2d").drawImage(image, 0, 0, canvas.width, canvas.height);
+      image.close();
+      var blob = await new Promise(function (done) { canvas.toBlob(done, "image/jpeg", 0.85); });
+      return blob && blob.size < file.size ? blob : file;
+    } catch (e) { return file; }  // a format this browser cannot draw: the server decides
+  }
   $("add-photo").addEventListener("click", async function () {
     var file = $("photo").files[0], status = $("photo-status");
     if (!file) { status.textContent = "Choose a photo first."; return; }
+    if (maxBytes && file.size > maxBytes) {
+      status.textContent = "This photo is " + megabytes(file.size) + "; the limit is " + megabytes(maxBytes)
+        + ". Choose a smaller one.";
+      return;
+    }
+    if (!navigator.onLine) {
+      status.textContent = "Photos need a connection: add it when you are back online. "
+        + "Your text can wait in the outbox.";
+      return;
+    }
+    status.textContent = "Preparing…";
+    var upload = await shrink(file);
     var fd = new FormData();
-    fd.append("file", file); fd.append("caption", $("caption").value);
+    fd.append("file", upload, upload === file ? file.name : "photo.jpg");
+    fd.append("caption", $("caption").value);
     status.textContent = "Uploading…";
     try {
-      var r = await fetch("/api/media", { method: "POST", credentials: "same-origin",
-                                          headers: { "X-CSRF-Token": csrf }, body: fd });
-      var j = await r.json();
-      if (!r.ok) { status.textContent = "Refused: " + j.error; return; }
+      var r = await call("/api/media", { method: "POST", body: fd });
+      var j = await jsonOf(r);
+      if (!r.ok || !j) {
+        status.textContent = j ? "Refused: " + j.error : "Could not upload: no answer. Try again.";
+        return;
+      }
       var body = fields.body.value;
       fields.body.value = body + (body && !/\n$/.test(body) ? "\n\n" : "") + j.markdown + "\n";
       $("photo").value = ""; $("caption").value = "";
@@ -265,11 +445,18 @@
     if (out) out.addEventListener("submit", function () { caches.delete("liveblog-desk-v1"); });
   }
 
+  /* back from signing in (on this page or another tab): what waited for it goes now */
+  function resume() {
+    retrySignedOut(); attempt = 0; render();
+    sync().catch(function () { /* offline: the outbox waits */ }).then(flush);
+  }
   window.addEventListener("online", function () { attempt = 0; flush(); });
   window.addEventListener("offline", render);
-  setInterval(function () { if (load().length) render(); }, 1000);
+  document.addEventListener("visibilitychange", function () {
+    if (!document.hidden && load().some(function (i) { return i.hold === "signin"; })) resume();
+  });
+  setInterval(tick, 1000);
   restoreDraft();
   renderPreview();
-  render();
-  if (load().length) flush();
+  resume();
 })();

@@ -2,9 +2,13 @@
 
 Pins: a correspondent signs in through the form and reaches the desk; the compose box fits
 the phone's width (360 px too, with touch targets at least 44 px tall); posting with
-JavaScript does not reload the page and the update shows on the reader page; Correct publishes the note readers see; Supersede ticks the entry in the
-picker and the new update supersedes it; Withdraw leaves the reader page a tombstone; a
-photo carrying EXIF GPS is uploaded, placed in the text, and stored without any metadata.
+JavaScript does not reload the page and the update shows on the reader page; Correct
+publishes the note readers see; Supersede ticks the entry in the picker and the new update
+supersedes it; Withdraw leaves the reader page a tombstone; a
+photo carrying EXIF GPS travels as it is (the server is the boundary), is placed in the
+text, and is stored without any metadata; a large photo is shrunk on the phone (longest
+side 1600 px) before it travels; a photo over the upload limit, or chosen with no
+connection, is refused on the phone with a clear message and nothing is sent.
 """
 
 from __future__ import annotations
@@ -87,14 +91,17 @@ def test_correct_supersede_and_withdraw_through_the_ui(site, page, new_page):
 def test_a_photo_loses_its_gps_on_the_way_in(site, page, new_page, tmp_path):
     site.blog("strike")
     browser_sign_in(page, site, "amal")
+    page.add_init_script(WATCH_UPLOADS)
     page.goto(site.url + "/desk/strike")
     photo = tmp_path / "IMG_0001.jpg"
-    photo.write_bytes(gps_jpeg())
+    photo.write_bytes(gps_jpeg((1600, 800)))  # no bigger than the server keeps: the phone sends it as it is
     page.set_input_files("#photo", str(photo))
     page.fill("#caption", "Crowd at noon")
     page.click("#add-photo")
     page.wait_for_function("() => document.getElementById('body').value.includes('/media/')")
     assert page.locator("#preview img").count() == 1
+    assert uploads(page) == [{"name": "IMG_0001.jpg", "size": photo.stat().st_size}], \
+        "the photo with its metadata reached the server, which removed it"
     post(page, page.input_value("#body") + "\nThe square at noon.")
     [name] = site.sql("SELECT id FROM media")[0]
     with open(os.path.join(site.settings.media_path, name), "rb") as f:
@@ -105,6 +112,71 @@ def test_a_photo_loses_its_gps_on_the_way_in(site, page, new_page, tmp_path):
     img_el = readers.locator("article.entry img").first
     assert img_el.get_attribute("src") == f"/media/{name}" and img_el.get_attribute("alt") == "Crowd at noon"
     assert readers.evaluate("document.querySelector('article.entry img').naturalWidth") == 1600
+
+
+WATCH_UPLOADS = """(() => {
+    const real = window.fetch;
+    window.uploads = [];
+    window.fetch = function (url, options) {
+        if (String(url).endsWith("/api/media")) {
+            const file = options.body.get("file");
+            window.uploads.push({name: file.name, size: file.size});
+        }
+        return real.apply(this, arguments);
+    };
+})()"""
+
+
+def uploads(page) -> list[dict]:
+    """The files the page has sent to /api/media (Chromium does not report multipart bodies)."""
+    return page.evaluate("window.uploads")  # type: ignore[no-any-return]
+
+
+def camera_jpeg(size: tuple[int, int]) -> bytes:
+    """A photo with the detail of a real one (not a flat colour that compresses to nothing)."""
+    small = Image.frombytes("RGB", (size[0] // 10, size[1] // 10), os.urandom(size[0] // 10 * size[1] // 10 * 3))
+    out = io.BytesIO()
+    small.resize(size, Image.Resampling.BICUBIC).save(out, "JPEG", quality=92)
+    return out.getvalue()
+
+
+def test_a_large_photo_is_shrunk_on_the_phone_before_it_travels(site, page, tmp_path):
+    site.blog("strike")
+    browser_sign_in(page, site, "amal")
+    page.add_init_script(WATCH_UPLOADS)
+    page.goto(site.url + "/desk/strike")
+    photo = tmp_path / "IMG_0002.jpg"
+    photo.write_bytes(camera_jpeg((4000, 3000)))
+    page.set_input_files("#photo", str(photo))
+    page.click("#add-photo")
+    page.wait_for_function("() => document.getElementById('body').value.includes('/media/')")
+    [sent] = uploads(page)
+    assert sent["size"] < photo.stat().st_size / 4, (sent, photo.stat().st_size)
+    [name] = site.sql("SELECT id FROM media")[0]
+    with Image.open(os.path.join(site.settings.media_path, name)) as stored:
+        assert stored.size == (1600, 1200)
+
+
+def test_a_photo_over_the_limit_or_without_a_connection_is_refused_on_the_phone(site_with, page, tmp_path):
+    site = site_with(max_upload_bytes=1_000_000)
+    site.blog("strike")
+    browser_sign_in(page, site, "amal")
+    page.add_init_script(WATCH_UPLOADS)
+    page.goto(site.url + "/desk/strike")
+    assert "Photos need a connection" in page.inner_text("#photo-box")
+    huge = tmp_path / "IMG_0003.jpg"
+    huge.write_bytes(b"\xff\xd8\xff" + os.urandom(1_500_000))
+    page.set_input_files("#photo", str(huge))
+    page.click("#add-photo")
+    assert page.inner_text("#photo-status") == "This photo is 1.4 MB; the limit is 1 MB. Choose a smaller one."
+    small = tmp_path / "IMG_0004.jpg"
+    small.write_bytes(gps_jpeg((800, 600)))
+    page.set_input_files("#photo", str(small))
+    page.context.set_offline(True)
+    page.click("#add-photo")
+    assert page.inner_text("#photo-status").startswith("Photos need a connection")
+    page.wait_for_timeout(500)
+    assert uploads(page) == []
 
 
 def test_the_compose_box_fits_a_360_px_phone_with_thumb_sized_targets(site, new_page):
