@@ -44,7 +44,7 @@ async def bootstrap(store: Store, settings: Settings, demo: bool) -> list[str]:
         api = await auth.issue_token(store, admin, auth.API, now)
         lines += [
             "Created the editor account 'admin'. These are shown once; keep them safe.",
-            f"  Sign in (one time, within 24 hours): {_base_url(settings)}/login?token={login}",
+            f"  Sign in (one time, within 24 hours): {_base_url(settings)}/login#token={login}",
             f"  API token for scripts:              {api}",
         ]
     if demo:

@@ -12,7 +12,7 @@ def test_first_serve_creates_admin_and_prints_credentials_once(spawn, tmp_path):
     first = spawn(db, "--demo")
     out = first.output()
     assert "Created the editor account 'admin'" in out
-    assert re.search(r"/login[?#]token=lb_", out)
+    assert re.search(r"/login#token=lb_", out)  # after "#": never sent to a server, never in a log
     token = next(line.split()[-1] for line in out.splitlines() if "API token" in line)
     blogs = httpx.get(first.url + "/api/blogs").json()["blogs"]
     assert [b["slug"] for b in blogs] == ["riverton-transit-strike"]

@@ -51,6 +51,7 @@ def test_export_then_import_gives_identical_entries(site, spawn, tmp_path):
     imported = liveblog_cmd("import", str(tmp_path / "strike.json"), db=fresh)
     assert imported.returncode == 0, imported.stderr
     server = spawn(fresh)
+    assert "Created the editor account 'admin'" in server.output()  # imported authors are names, not people
     for original in originals:
         r = httpx.get(f"{server.url}/api/blogs/strike/entries/{original['id']}")
         assert r.content == raw[original["id"]]  # byte-identical

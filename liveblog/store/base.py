@@ -99,7 +99,8 @@ class Store(ABC):
 
     # people and credentials
     @abstractmethod
-    async def count_users(self) -> int: ...
+    async def count_users(self) -> int:
+        """People who can sign in: the authors an import brought in are names, not people, and do not count."""
 
     @abstractmethod
     async def create_user(self, name: str, role: str, password_hash: str, now: datetime) -> User: ...

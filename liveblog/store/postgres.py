@@ -324,7 +324,7 @@ class PostgresStore(Store):
 
     async def count_users(self) -> int:
         async with self._read() as db:
-            return int(await db.fetchval("SELECT COUNT(*) FROM users"))
+            return int(await db.fetchval("SELECT COUNT(*) FROM users WHERE role <> $1", model.IMPORTED))
 
     async def create_user(self, name: str, role: str, password_hash: str, now: datetime) -> User:
         async with self._write() as db:

@@ -328,7 +328,7 @@ class SQLiteStore(Store):
 
     async def count_users(self) -> int:
         async with self._read() as db:
-            row = await _fetchone(db, "SELECT COUNT(*) FROM users")
+            row = await _fetchone(db, "SELECT COUNT(*) FROM users WHERE role <> ?", (model.IMPORTED,))
             return row[0] if row else 0
 
     async def create_user(self, name: str, role: str, password_hash: str, now: datetime) -> User:
