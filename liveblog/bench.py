@@ -226,7 +226,7 @@ def start_liveblog(workers: int, cpu: int | None, heartbeat: float, via: str = "
                              preexec_fn=raise_fd_limit, cpu=cpu)
     elif via == "nchan":
         edge = nginx.start([f"127.0.0.1:{port}"], folder=os.path.join(folder, "nginx"), preexec_fn=raise_fd_limit,
-                           cpu=cpu)
+                           cpu=cpu, streams_per_address=1_000_000)
     log_path = os.path.join(folder, "serve.log")
     env = {**os.environ, "LIVEBLOG_HEARTBEAT_SECONDS": str(heartbeat), "LIVEBLOG_POSTS_PER_MINUTE": "100000",
            "LIVEBLOG_STREAMS_PER_ADDRESS": "1000000", "LIVEBLOG_SUBSCRIBER_QUEUE": "1024"}

@@ -37,9 +37,11 @@ def available() -> bool:
     return BINARY is not None and os.path.exists(MODULE)
 
 
-def config(folder: str, *, port: int, publish_port: int, origins: list[str], redis: str | None = None) -> str:
+def config(folder: str, *, port: int, publish_port: int, origins: list[str], redis: str | None = None,
+           streams_per_address: int = 50) -> str:
     """nginx.conf for one instance in front of ``origins`` (host:port), its publisher on ``publish_port``.
-    With ``redis`` (redis://host:port/db) several instances share nchan's messages."""
+    With ``redis`` (redis://host:port/db) several instances share nchan's messages. Each client address may
+    hold ``streams_per_address`` streams, as on the origin (``LIVEBLOG_STREAMS_PER_ADDRESS``)."""
     redis_lines = f'nchan_redis_url "{redis}"; nchan_use_redis on;' if redis else ""
     servers = "\n".join(f"    server {origin};" for origin in origins)
     return f"""load_module {MODULE};
@@ -57,6 +59,7 @@ http {{
   uwsgi_temp_path {folder}/uwsgi;
   scgi_temp_path {folder}/scgi;
   {redis_lines}
+  limit_conn_zone $binary_remote_addr zone=streams:10m;
   upstream origins {{
 {servers}
     keepalive 32;
@@ -75,12 +78,20 @@ http {{
     listen 127.0.0.1:{port} backlog=4096;
     # readers: the blog's stream, held by nchan
     location ~ ^/blogs/(?<slug>[a-z0-9-]+)/events$ {{
+      limit_conn streams {streams_per_address};
+      limit_conn_status 429;
+      error_page 429 @too_many_streams;
       nchan_subscriber eventsource;
       nchan_channel_id liveblog.$slug;
       nchan_subscriber_first_message -{FIRST};
       nchan_eventsource_ping_interval 15;
       add_header X-Content-Type-Options nosniff always;
       add_header Cache-Control no-cache always;
+    }}
+    location @too_many_streams {{
+      default_type application/json;
+      add_header Retry-After 30 always;
+      return 429 '{{"error": "too many open streams from this address", "detail": {{"limit": {streams_per_address}}}}}';
     }}
     # everything else: the origins
     location / {{
@@ -152,7 +163,8 @@ class Nginx:
 
 
 def start(origins: list[str] | None = None, *, redis: str | None = None, folder: str | None = None,
-          port: int | None = None, preexec_fn: Callable[[], None] | None = None, cpu: int | None = None) -> Nginx:
+          port: int | None = None, preexec_fn: Callable[[], None] | None = None, cpu: int | None = None,
+          streams_per_address: int = 50) -> Nginx:
     """nginx on a free loopback port: in front of ``origins``, or, with none, nchan alone (``bare_config``)."""
     if not available():
         raise RuntimeError("nginx with nchan is not installed (Debian: apt-get install nginx-light libnginx-mod-nchan)")
@@ -162,7 +174,8 @@ def start(origins: list[str] | None = None, *, redis: str | None = None, folder:
     publish_port = free_port() if origins else None
     conf = os.path.join(folder, "nginx.conf")
     with open(conf, "w") as f:
-        f.write(config(folder, port=port, publish_port=publish_port, origins=origins, redis=redis) if publish_port
+        f.write(config(folder, port=port, publish_port=publish_port, origins=origins, redis=redis,
+                       streams_per_address=streams_per_address) if publish_port and origins
                 else bare_config(folder, port=port))
     pinned = ["taskset", "-c", str(cpu)] if cpu is not None and (os.cpu_count() or 1) > 1 else []
     assert BINARY is not None

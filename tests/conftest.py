@@ -175,6 +175,7 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
     settings = load_settings({"db": str(db)}, environ={})
     app = create_app(settings)
     config = uvicorn.Config(app, host="127.0.0.1", port=0, log_level="warning", timeout_graceful_shutdown=3,
+                            proxy_headers=False,  # as `liveblog serve` runs by default: X-Forwarded-* not trusted
                             lifespan="on")
     uv = uvicorn.Server(config)
     loop = asyncio.new_event_loop()

@@ -55,9 +55,10 @@ def tier(spawn, tmp_path):
     """Start nginx instances and origins publishing to them; everything stops when the test ends."""
     instances: list[nginx.Nginx] = []
 
-    def start_nginx(*origin_ports: int, redis: str | None = None) -> nginx.Nginx:
+    def start_nginx(*origin_ports: int, redis: str | None = None, streams_per_address: int = 50) -> nginx.Nginx:
         folder = tmp_path / f"nginx-{len(instances)}"
-        instance = nginx.start([f"127.0.0.1:{p}" for p in origin_ports], redis=redis, folder=str(folder))
+        instance = nginx.start([f"127.0.0.1:{p}" for p in origin_ports], redis=redis, folder=str(folder),
+                               streams_per_address=streams_per_address)
         instances.append(instance)
         return instance
 
@@ -177,6 +178,23 @@ def test_the_public_port_has_no_publisher(tier, tmp_path):
     frames = finish(thread, result)
     assert seqs(frames) == [1, 2] and frames[-1].json()["id"] == real
     assert "forged" not in "".join(f.data for f in frames)
+
+
+def test_streams_per_address_are_bounded_at_nchan_as_at_the_origin(tier, tmp_path):
+    """nchan holds the readers, so it enforces the origin's per-address limit: one stream too many is a JSON
+    429 with Retry-After, and the streams already open keep their events."""
+    start_nginx, start_origin = tier
+    port = free_port()
+    edge = start_nginx(port, streams_per_address=2)
+    origin = Origin(start_origin(tmp_path / "limit.db", port, edge.publish_url))
+    origin.create_blog()
+    held = [reader(edge.url + "/blogs/b/events", 2) for _ in range(2)]
+    refused = httpx.get(edge.url + "/blogs/b/events", headers=STREAM, timeout=10)
+    assert refused.status_code == 429 and refused.headers["retry-after"] == "30"
+    assert refused.json() == {"error": "too many open streams from this address", "detail": {"limit": 2}}
+    origin.post("still delivered")
+    for thread, result in held:
+        assert seqs(finish(thread, result)) == [1, 2]
 
 
 def test_the_origin_publishes_each_event_to_every_listed_nchan(tier, tmp_path):
