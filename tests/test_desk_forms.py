@@ -137,3 +137,26 @@ def test_an_editor_can_sign_a_person_out_everywhere(site):
     assert someone.get("/desk").status_code == 200, "only that person's sessions end"
     for c in (phone, someone, editor):
         c.close()
+
+
+def test_ids_that_are_not_ascii_digits_name_nothing(site):
+    """'²' and '٣' are digits to str.isdigit() but not to int(): the desk treats them like any id that cannot
+    exist (404, or ignored where an id is optional), signed in or not, never a 500."""
+    site.blog("strike")
+    client, csrf = signed_in(site, "amal")
+    entry = site.entry("strike", "Amal's report.", as_="amal")
+    for raw in ("²", "٣", "9" * 40, "0"):
+        for kind in ("correct", "withdraw"):
+            url = f"/desk/strike/entries/{raw}/{kind}"
+            with httpx.Client(base_url=site.url, timeout=10) as signed_out:
+                assert signed_out.get(url).status_code == 404, (raw, kind)
+            assert client.get(url).status_code == 404, (raw, kind)
+            assert client.post(url, data={"csrf": csrf, "body": "x", "note": "n"}).status_code == 404, (raw, kind)
+        assert client.get("/desk/strike", params={"supersedes": raw}).status_code == 200, raw
+        r = client.post("/desk/strike/entries", data={"csrf": csrf, "body": "Kept.", "supersedes": raw})
+        assert r.status_code == 422 and "supersedes" in r.text and ">Kept.</textarea>" in r.text, raw
+    r = client.post(f"/desk/strike/entries/{entry['id']}/correct",
+                    data={"csrf": csrf, "body": "Amal's corrected report.", "note": "a figure", "revision": "²"})
+    assert r.status_code == 303, "a revision that is no number is no If-Match, as before"
+    assert [e["body"] for e in blog_entries(site)] == ["Amal's corrected report."]
+    client.close()

@@ -22,12 +22,12 @@ from starlette.routing import Route
 
 from .. import auth, media, model
 from ..limits import SlidingWindow, retry_after
-from ..model import Blog, User, ValidationError
+from ..model import User, ValidationError
 from ..render import STATIC, render, today_gmt
 from ..runtime import runtime_of
 from ..sanitize import render_markdown
 from ..store import Conflict, Idempotency, NotFound
-from .api import entry_input, require_user
+from .api import blog_or_404, entry_id_of, entry_input, parse_id, require_user
 from .errors import ApiError, error_response
 
 LOGIN_WINDOW = 15 * 60
@@ -250,27 +250,13 @@ async def revoke_sessions(request: Request) -> Response:
     return see_other("/desk?done=revoked")
 
 
-async def blog_or_404(request: Request) -> Blog:
-    blog = await runtime_of(request).store.get_blog(request.path_params["slug"])
-    if blog is None:
-        raise NotFound("blog")
-    return blog
-
-
-def entry_id(request: Request) -> int:
-    raw = request.path_params["entry_id"]
-    if not raw.isdigit() or not 0 < int(raw) < 2**63:
-        raise NotFound("entry")
-    return int(raw)
-
-
 async def compose(request: Request, status: int = 200, error: str = "", typed: dict[str, Any] | None = None,
                   headers: dict[str, str] | None = None) -> Response:
     user, csrf = await signed_in(request)
     blog = await blog_or_404(request)
     entries = await runtime_of(request).store.list_entries(blog.slug, limit=RECENT)
-    wanted = request.query_params.get("supersedes", "")
-    typed = typed or {"supersedes": [int(wanted)] if wanted.isdigit() else []}
+    wanted = parse_id(request.query_params.get("supersedes", ""))
+    typed = typed or {"supersedes": [wanted] if wanted else []}
     response = page(request, "desk/blog.html", status, user=user, csrf=csrf, blog=blog.to_json(), error=error,
                     typed=typed, key=secrets.token_urlsafe(16), now=model.iso(model.utc_now()),
                     max_upload_bytes=runtime_of(request).settings.max_upload_bytes,
@@ -284,7 +270,8 @@ async def desk_blog(request: Request) -> Response:
 
 
 def supersedes_of(form: FormData) -> list[Any]:
-    return [int(v) if v.isdigit() else v for v in (str(x) for x in form.getlist("supersedes"))]
+    """Ids as the API takes them; anything else stays text, which ``entry_input`` refuses with 422."""
+    return [parse_id(v) or v for v in (str(x) for x in form.getlist("supersedes"))]
 
 
 async def post_entry(request: Request) -> Response:
@@ -323,7 +310,7 @@ async def change_entry(request: Request, kind: str) -> Response:
     """The Correct and Withdraw pages: GET shows the form, POST applies it."""
     store = runtime_of(request).store
     blog = await blog_or_404(request)
-    found = await store.get_entry(blog.slug, entry_id(request))
+    found = await store.get_entry(blog.slug, entry_id_of(request))
     if found is None:
         raise NotFound("entry")
     if request.method == "POST":
@@ -344,7 +331,7 @@ async def change_entry(request: Request, kind: str) -> Response:
             if kind == "correct":
                 body = model.check_text("body", typed["body"], required=True, limit=model.MAX_BODY)
                 await store.correct_entry(blog.slug, found.id, by=user, body=body, body_html=render_markdown(body),
-                                          note=note, if_match=int(revision) if revision.isdigit() else None,
+                                          note=note, if_match=parse_id(revision),
                                           now=model.utc_now())
             else:
                 await store.retract_entry(blog.slug, found.id, by=user, note=note, now=model.utc_now())
