@@ -107,6 +107,14 @@ def test_every_reader_hears_a_heartbeat_once_per_interval(site_with):
         assert all(0.3 < gap < 1.2 for gap in gaps), gaps
 
 
+def test_a_head_request_gets_the_stream_headers_and_ends(site):
+    site.blog("strike")
+    r = httpx.head(f"{site.url}/blogs/strike/events", timeout=5)
+    assert r.status_code == 200 and r.headers["content-type"].startswith("text/event-stream")
+    assert r.headers["cache-control"] == "no-cache" and r.content == b""
+    assert httpx.head(f"{site.url}/blogs/nope/events", timeout=5).status_code == 404
+
+
 def test_unknown_blog_is_404(site):
     r = httpx.get(f"{site.url}/blogs/nope/events")
     assert r.status_code == 404

@@ -3,6 +3,8 @@
 import threading
 import time
 
+import httpx
+
 from sse import events, read_stream
 
 
@@ -66,12 +68,13 @@ def test_an_event_written_during_the_replay_arrives_exactly_once(site):
 def test_bad_last_event_ids_get_a_reset_not_an_error(site):
     site.blog("strike")
     site.entry("strike", "a")
-    for bad in ["abc", "99", "-1", "1e3", "99999999999999999999999"]:
-        frames = read_stream(f"{site.url}/blogs/strike/events", headers={"Last-Event-ID": bad},
-                             until=lambda f: len(events(f)) >= 1)
-        reset = events(frames)[0]
-        assert reset.event == "reset", bad
-        assert reset.json()["last_event_id"] == 2 and reset.id == "2"
+    for bad in ["abc", "99", "-1", "1e3", "99999999999999999999999", "²", "١"]:  # digits to isdigit, not to int
+        for asked in ({"headers": {"Last-Event-ID": bad.encode()}}, {"params": {"since": bad}}):
+            url = httpx.URL(f"{site.url}/blogs/strike/events", params=asked.get("params"))
+            frames = read_stream(str(url), headers=asked.get("headers"), until=lambda f: len(events(f)) >= 1)
+            reset = events(frames)[0]
+            assert reset.event == "reset", (bad, asked)
+            assert reset.json()["last_event_id"] == 2 and reset.id == "2"
 
 
 def test_after_a_reset_live_events_follow(site):

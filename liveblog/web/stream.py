@@ -30,14 +30,14 @@ from starlette.datastructures import Headers
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
-from starlette.types import ASGIApp, Receive, Scope, Send
+from starlette.types import Receive, Scope, Send
 
 from .. import grip
 from ..hub import PING, Hub, Subscriber, event_data, sse
 from ..runtime import Runtime, runtime_of
 from ..store import NotFound, Store
 from .api import int_param
-from .errors import HANDLERS, ApiError, error_response
+from .errors import HANDLERS, ApiError
 from .middleware import SecurityHeaders, headers_too_large, security_headers
 
 log = logging.getLogger("liveblog.stream")
@@ -77,7 +77,8 @@ def position(raw: str | None) -> int | None:
     """A resume point as a number: None when absent, -1 when it is not one (the client gets a reset)."""
     if raw is None:
         return None
-    return int(raw) if raw.strip().isdigit() and len(raw) < 19 else -1
+    raw = raw.strip()
+    return int(raw) if raw.isascii() and raw.isdigit() and len(raw) < 19 else -1  # '²' is a digit to isdigit
 
 
 @lru_cache(maxsize=8)
@@ -135,17 +136,22 @@ async def serve(scope: Scope, receive: Receive, send: Send, slug: str) -> None:
     runtime: Runtime = scope["app"].state.runtime
     settings = runtime.settings
     if headers_too_large(scope, settings.max_header_bytes):
-        await refuse(scope, receive, send, error_response(431, "request headers too large",
-                                                          {"limit_bytes": settings.max_header_bytes}))
+        await refuse(scope, receive, send, ApiError(431, "request headers too large",
+                                                    {"limit_bytes": settings.max_header_bytes}))
         return
     if settings.grip_endpoints and grip.signed_by_proxy(Headers(scope=scope), settings.grip_key):
-        await respond(scope, receive, send, lambda request: held_by_proxy(request, slug))
+        try:
+            response = await held_by_proxy(Request(scope, receive), slug)
+        except Exception as exc:
+            await refuse(scope, receive, send, exc)
+            return
+        await SecurityHeaders(response)(scope, receive, send)
         return
     address = scope["client"][0] if scope.get("client") else "unknown"
     if not runtime.streams.acquire(address):
-        await refuse(scope, receive, send, error_response(
-            429, "too many open streams from this address", {"limit": settings.streams_per_address},
-            headers={"Retry-After": "30"}))
+        await refuse(scope, receive, send, ApiError(429, "too many open streams from this address",
+                                                    {"limit": settings.streams_per_address},
+                                                    headers={"Retry-After": "30"}))
         return
     hub = runtime.hub
     sub = hub.subscribe(slug)  # before reading the head: nothing can fall between
@@ -154,14 +160,22 @@ async def serve(scope: Scope, receive: Receive, send: Send, slug: str) -> None:
         try:
             head = await known_head(runtime, slug, since)
             first, sent = await catch_up(runtime, slug, head if since is None else since, head)
-        except Exception as exc:  # an unknown blog, or a database that failed: the answer a view would give
-            await respond(scope, receive, send, exc)
+        except Exception as exc:  # an unknown blog, or a database that failed
+            await refuse(scope, receive, send, exc)
             return
         await send({"type": "http.response.start", "status": 200,
                     "headers": RAW_STREAM_HEADERS[scope.get("scheme") == "https"]})
+        if scope["method"] == "HEAD":  # the headers are the whole answer
+            await send({"type": "http.response.body", "body": b"", "more_body": False})
+            return
         await send({"type": "http.response.body", "body": b"".join([retry_frame(settings.retry_ms), *first]),
                     "more_body": True})
         await follow(receive, send, sub, sent)
+    except asyncio.CancelledError:
+        if not sub.cut:
+            raise
+        # cut off for falling behind (hub.Subscriber.offer cancels this task): the response stays incomplete,
+        # so the server closes the connection, and the reader resumes from its last id
     finally:
         hub.unsubscribe(sub)
         runtime.streams.release(address)
@@ -191,33 +205,17 @@ async def follow(receive: Receive, send: Send, sub: Subscriber, sent: int) -> No
                 await send({"type": "http.response.body", "body": chunk[0] if len(chunk) == 1 else b"".join(chunk),
                             "more_body": True})
         await send({"type": "http.response.body", "body": b"", "more_body": False})
-    except asyncio.CancelledError:
-        if not sub.cut:
-            raise
-        # cut off for falling behind: the response stays incomplete, so the server closes the connection
-        # and the reader resumes from its last id
     finally:
         listener.cancel()
 
 
-async def refuse(scope: Scope, receive: Receive, send: Send, response: ASGIApp) -> None:
-    """An error answer to a stream request, with the headers every response carries."""
-    await SecurityHeaders(response)(scope, receive, send)
-
-
-async def respond(scope: Scope, receive: Receive, send: Send, answer: object) -> None:
-    """Pushpin's hold answer, or the answer the routed views would give to an error raised here."""
+async def refuse(scope: Scope, receive: Receive, send: Send, exc: Exception) -> None:
+    """The answer the routed views give to ``exc``, with the headers every response carries."""
     request = Request(scope, receive)
-    try:
-        if isinstance(answer, Exception):
-            raise answer
-        response = await answer(request)  # type: ignore[operator]
-    except Exception as exc:
-        handler = next((HANDLERS[kind] for kind in type(exc).__mro__ if kind in HANDLERS), None)
-        if handler is HANDLERS[Exception]:
-            log.exception("a stream request failed")
-        response = await handler(request, exc)  # type: ignore[misc]
-    await refuse(scope, receive, send, response)
+    handler = next(HANDLERS[kind] for kind in type(exc).__mro__ if kind in HANDLERS)  # Exception's, at worst
+    if handler is HANDLERS[Exception]:
+        log.error("a stream request failed", exc_info=exc)
+    await SecurityHeaders(await handler(request, exc))(scope, receive, send)
 
 
 async def held_by_proxy(request: Request, slug: str) -> Response:
