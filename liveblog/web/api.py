@@ -201,29 +201,30 @@ def entry_input(data: dict[str, Any]) -> dict[str, Any]:
     }
 
 
+async def publish_entry(request: Request, blog: model.Blog, user: User, fields: dict[str, Any],
+                        key: Idempotency | None) -> tuple[model.Entry, bool]:
+    """The entry and whether it is new; shared by the API and the desk's form. A retry of a post already made only
+    lost its reply: it gets its entry, limit or not, and is not counted. Past the per-person limit a new post is
+    a 429 with Retry-After, which is safe: the phone keeps it and tries again."""
+    runtime = runtime_of(request)
+    replayed = await runtime.store.replayed_entry(blog.slug, user, key) if key else None
+    if replayed is not None:
+        return replayed, False
+    wait = runtime.posts.hit(f"user:{user.id}")
+    if wait:
+        raise ApiError(429, "too many entries: wait before posting again",
+                       {"limit_per_minute": runtime.settings.posts_per_minute},
+                       headers={"Retry-After": retry_after(wait)})
+    return await runtime.store.create_entry(blog.slug, author=user, now=model.utc_now(), idempotency=key, **fields)
+
+
 async def create_entry(request: Request) -> Response:
     user = await require_user(request)
     blog = await blog_or_404(request)
     if not model.may_post(user, blog):
         raise ApiError(403, "you may not post to this blog")
     data = await read_json(request, ENTRY_FIELDS)
-    fields = entry_input(data)
-    runtime = runtime_of(request)
-    key = idempotency(request, data)
-    # A retry of a post already made only lost its reply: it gets its entry, limit or not, and is not counted.
-    replayed = await runtime.store.replayed_entry(blog.slug, user, key) if key else None
-    if replayed is not None:
-        entry, created = replayed, False
-    else:
-        # A post refused here is safe: the phone keeps it and tries again after Retry-After.
-        wait = runtime.posts.hit(f"user:{user.id}")
-        if wait:
-            raise ApiError(429, "too many entries: wait before posting again",
-                           {"limit_per_minute": runtime.settings.posts_per_minute},
-                           headers={"Retry-After": retry_after(wait)})
-        entry, created = await runtime.store.create_entry(
-            blog.slug, author=user, now=model.utc_now(), idempotency=key, **fields
-        )
+    entry, created = await publish_entry(request, blog, user, entry_input(data), idempotency(request, data))
     location = {"Location": f"/api/blogs/{blog.slug}/entries/{entry.id}"}
     return JSONResponse(entry.to_json(), status_code=201 if created else 200, headers=location)
 

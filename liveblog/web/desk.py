@@ -21,13 +21,13 @@ from starlette.responses import FileResponse, HTMLResponse, JSONResponse, Redire
 from starlette.routing import Route
 
 from .. import auth, media, model
-from ..limits import SlidingWindow, retry_after
+from ..limits import SlidingWindow
 from ..model import User, ValidationError
 from ..render import STATIC, render, today_gmt
 from ..runtime import runtime_of
 from ..sanitize import render_markdown
 from ..store import Conflict, Idempotency, NotFound
-from .api import blog_or_404, entry_id_of, entry_input, parse_id, require_user
+from .api import blog_or_404, entry_id_of, entry_input, parse_id, publish_entry, require_user
 from .errors import ApiError, error_response
 
 LOGIN_WINDOW = 15 * 60
@@ -176,12 +176,11 @@ async def checked_form(request: Request) -> tuple[User, str, FormData]:
 async def session_state(request: Request) -> Response:
     """For desk.js: a fresh CSRF token (the session rotates when its owner signs in again elsewhere) and the
     server's time, which corrects a phone's clock. Same-origin JSON: another site cannot read it."""
-    token = request.cookies.get(auth.SESSION_COOKIE, "")
-    user = await auth.user_for_token(runtime_of(request).store, token, auth.SESSION, model.utc_now())
-    if user is None:
+    try:
+        user, csrf = await signed_in(request)
+    except SignInNeeded:
         return error_response(401, "authentication required", "sign in again at /login", headers=NO_STORE)
-    return JSONResponse({"name": user.name, "csrf": auth.csrf_token(token), "now": model.iso(model.utc_now())},
-                        headers=NO_STORE)
+    return JSONResponse({"name": user.name, "csrf": csrf, "now": model.iso(model.utc_now())}, headers=NO_STORE)
 
 
 def desk_view(handler: Any) -> Any:
@@ -283,22 +282,20 @@ async def post_entry(request: Request) -> Response:
         "key_event": form.get("key_event") is not None, "pinned": form.get("pinned") is not None,
         "supersedes": supersedes_of(form),
     }
+    if not model.may_post(user, blog):
+        raise ApiError(403, "you may not post to this blog")
     try:
-        if not model.may_post(user, blog):
-            raise ApiError(403, "you may not post to this blog")
         fields = entry_input(data)
         key = str(form.get("key", ""))
         digest = hashlib.sha256(json.dumps(data, sort_keys=True).encode("utf-8", "surrogatepass")).hexdigest()
         idem = Idempotency("desk-form:" + key, digest) if 8 <= len(key) <= 100 else None
-        runtime = runtime_of(request)
-        # The API's limit, shared: a resent form that already published is answered without counting.
-        if idem is None or await runtime.store.replayed_entry(blog.slug, user, idem) is None:
-            wait = runtime.posts.hit(f"user:{user.id}")
-            if wait:
-                seconds = retry_after(wait)
-                return await compose(request, 429, f"Too many updates in a minute: wait {seconds} s, then post "
-                                     "again. Your text is kept below.", data, headers={"Retry-After": seconds})
-            await runtime.store.create_entry(blog.slug, author=user, now=model.utc_now(), idempotency=idem, **fields)
+        await publish_entry(request, blog, user, fields, idem)  # the API's limit, shared
+    except ApiError as exc:
+        if exc.status != 429:
+            raise
+        seconds = (exc.headers or {}).get("Retry-After", "60")
+        return await compose(request, 429, f"Too many updates in a minute: wait {seconds} s, then post again. "
+                             "Your text is kept below.", data, headers={"Retry-After": seconds})
     except ValidationError as exc:
         return await compose(request, 422, f"{exc.field}: {exc.message}", data)
     except Conflict as exc:
