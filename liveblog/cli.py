@@ -34,16 +34,27 @@ def _base_url(settings: Settings) -> str:
     return f"http://{host}:{settings.port}"
 
 
+async def first_free_name(store: Store, name: str) -> str:
+    """``name``, or ``name-2``, ``name-3``…: an import may have brought in an author called admin."""
+    candidate, n = name, 1
+    while await store.get_user(candidate) is not None:
+        n += 1
+        candidate = f"{name}-{n}"
+    return candidate
+
+
 async def bootstrap(store: Store, settings: Settings, demo: bool) -> list[str]:
-    """On a database with no users: an editor called admin, a one-time login link and an API token."""
+    """On a database with no one who can sign in: an editor called admin, a one-time login link and an API
+    token."""
     lines: list[str] = []
     now = model.utc_now()
     if await store.count_users() == 0:
-        admin = await store.create_user("admin", "editor", auth.hash_password(auth.new_password()), now)
+        name = await first_free_name(store, "admin")
+        admin = await store.create_user(name, "editor", auth.hash_password(auth.new_password()), now)
         login = await auth.issue_token(store, admin, auth.LOGIN, now, auth.LOGIN_LINK_LIFETIME)
         api = await auth.issue_token(store, admin, auth.API, now)
         lines += [
-            "Created the editor account 'admin'. These are shown once; keep them safe.",
+            f"Created the editor account '{name}'. These are shown once; keep them safe.",
             f"  Sign in (one time, within 24 hours): {_base_url(settings)}/login#token={login}",
             f"  API token for scripts:              {api}",
         ]

@@ -350,6 +350,20 @@ def test_every_field_of_an_export_is_checked(site):
 
 
 
+def test_an_imported_author_called_admin_leaves_serve_a_free_name(site, spawn, tmp_path):
+    """Every fresh site's first editor is called admin, so most exports carry that name."""
+    site.blog("strike", as_="admin")
+    site.entry("strike", "Written by the first editor of another site.", as_="admin")
+    fresh = tmp_path / "fresh.db"
+    assert import_file(tmp_path, exported(site, tmp_path), fresh).returncode == 0
+    server = spawn(fresh)
+    assert "Created the editor account 'admin-2'" in server.output()
+    token = next(line.split()[-1] for line in server.output().splitlines() if "API token" in line)
+    r = httpx.post(f"{server.url}/api/blogs", json={"slug": "mirror", "title": "Mirror"},
+                   headers={"Authorization": f"Bearer {token}"})
+    assert r.status_code == 201
+
+
 def test_imported_authors_never_become_local_accounts(site, spawn, tmp_path):
     """An author's name in a file is only a name: it never takes over, or is taken over by, a local account."""
     a, _, _ = build_story(site)
@@ -367,6 +381,8 @@ def test_imported_authors_never_become_local_accounts(site, spawn, tmp_path):
     assert [line.split("\t")[:2] for line in people.splitlines()] == [["amal", "imported"], ["editor", "imported"]]
     token = liveblog_cmd("token", "create", "amal", db=fresh).stdout.strip()
     server = spawn(fresh)
+    assert "Created the editor account 'admin'" in server.output()  # the mirror's own first editor
+    people = liveblog_cmd("user", "list", db=fresh).stdout
     headers = {"Authorization": f"Bearer {token}"}
     r = httpx.post(f"{server.url}/api/blogs/strike/entries/{a}/corrections", json={"body": "x", "note": "n"},
                    headers=headers)
