@@ -124,6 +124,7 @@ class Hub:
         self.queue = queue
         self.poll_interval = poll_interval
         self.subscribers: dict[str, set[Subscriber]] = {}
+        self.slices: list[set[Subscriber]] = [set() for _ in range(HEARTBEAT_SLICES)]  # the same readers, by slice
         self.frames: OrderedDict[tuple[str, int], tuple[int, bytes]] = OrderedDict()  # -> (hash of payload, frame)
         self.entry_seqs: dict[tuple[str, int], list[int]] = {}
         self.heads: dict[str, int] = {}  # the last seq this process has published, per blog
@@ -162,6 +163,8 @@ class Hub:
             for sub in subs:
                 sub.close()
         self.subscribers.clear()
+        for members in self.slices:
+            members.clear()
 
     async def _beat(self) -> None:
         """One timer for all readers: each gets a comment once per ``heartbeat``, a slice of them at a time,
@@ -169,10 +172,8 @@ class Hub:
         tick = 0
         while True:
             await asyncio.sleep(self.heartbeat / HEARTBEAT_SLICES)
-            for subs in self.subscribers.values():
-                for sub in subs:
-                    if sub.slice == tick:
-                        sub.beat()
+            for sub in self.slices[tick]:
+                sub.beat()
             tick = (tick + 1) % HEARTBEAT_SLICES
 
     async def _watch_for_shutdown(self) -> None:
@@ -188,9 +189,11 @@ class Hub:
         self.arrivals += 1
         sub = Subscriber(blog, self.queue, self.arrivals % HEARTBEAT_SLICES)
         self.subscribers.setdefault(blog, set()).add(sub)
+        self.slices[sub.slice].add(sub)
         return sub
 
     def unsubscribe(self, sub: Subscriber) -> None:
+        self.slices[sub.slice].discard(sub)
         subs = self.subscribers.get(sub.blog)
         if subs is not None:
             subs.discard(sub)
