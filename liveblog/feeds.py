@@ -183,19 +183,23 @@ def json_feed_item(entry: dict[str, Any], links: Links) -> dict[str, Any]:
     return item
 
 
-def _fit(item: dict[str, Any], room: int) -> dict[str, Any]:
-    """An item that fits in ``room`` bytes: first without its text, then with a notice in place of its content.
+def _fit(item: dict[str, Any], room: int) -> tuple[dict[str, Any], int]:
+    """An item that fits in ``room`` bytes, and the bytes it takes in a page (with its separator): first
+    without its text, then with a notice in place of its content.
 
     A long entry in a 3-byte script is ~60 KB twice over, so past half a page the HTML alone is enough; an
     entry whose HTML alone is too long (20,000 ``&`` are 100 KB of ``&amp;``) links its permalink instead.
     """
-    if _size(item) > FEED_PAGE_BYTES // 2:
+    size = _size(item)
+    if size > FEED_PAGE_BYTES // 2:
         del item["content_text"]
-    if _size(item) + 2 > room:
+        size = _size(item)
+    if size + 2 > room:
         url = item["url"]
         item["content_html"] = _too_long(url)
         item["content_text"] = f"{TOO_LONG} Read it on its page: {url}"
-    return item
+        size = _size(item)
+    return item, size + 2
 
 
 def json_feed(blog: dict[str, Any], entries: list[dict[str, Any]], links: Links, *,
@@ -229,9 +233,9 @@ def json_feed(blog: dict[str, Any], entries: list[dict[str, Any]], links: Links,
         feed["items"] = items
         return feed
     room = FEED_PAGE_BYTES - _size(feed) - _size({"next_url": f"{links.json_page_prefix}{LONGEST_BEFORE}"})
-    items = [_fit(item, room) for item in items]
-    taken = _fitting((_size(item) + 2 for item in items), room)
-    feed["items"] = items[:taken]
+    fitted = [_fit(item, room) for item in items]
+    taken = _fitting((size for _, size in fitted), room)
+    feed["items"] = [item for item, _ in fitted[:taken]]
     if taken < len(items):
         next_before = entries[taken - 1]["id"]
     if next_before is not None:
@@ -315,9 +319,11 @@ def atom_feed(blog: dict[str, Any], entries: list[dict[str, Any]], links: Links,
         room = FEED_PAGE_BYTES - len(_xml(_atom_head(blog, links, LONGEST_BEFORE))) - len(XML_DECLARATION)
         # Each measured on its own, so with its namespace declarations: an upper bound of its size in the page.
         sizes = [len(_xml(element)) for element in elements]
-        elements = [_atom_entry(entry, links, cut=True) if size > room else element
-                     for entry, element, size in zip(entries, elements, sizes)]
-        taken = _fitting((len(_xml(element)) for element in elements), room)
+        for n, entry in enumerate(entries):
+            if sizes[n] > room:
+                elements[n] = _atom_entry(entry, links, cut=True)
+                sizes[n] = len(_xml(elements[n]))
+        taken = _fitting(sizes, room)
         if taken < len(elements):
             elements, next_before = elements[:taken], entries[taken - 1]["id"]
     feed = _atom_head(blog, links, next_before)
