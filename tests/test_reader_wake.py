@@ -1,8 +1,9 @@
 """A tab that comes back after a long time away opens a fresh stream from the last update it shows.
 
 An EventSource never shows heartbeats to the page, so a connection that died while the laptop slept or the
-phone sat in a pocket could otherwise say "Live" forever. Away for more than a minute: reconnect, with the
-last id rendered, and catch up on what was posted meanwhile. Away for a moment: keep the stream.
+phone sat in a pocket could otherwise say "Live" forever. Away for more than a minute: reconnect with the
+last id rendered (the server replays whatever came after it: test_stream_resume.py), and go on receiving.
+Away for a moment: keep the stream.
 """
 
 from __future__ import annotations
