@@ -1,8 +1,12 @@
-"""Helpers for the desk's tests: sign in over HTTP like a browser does, read CSRF tokens from pages."""
+"""Helpers for the desk's tests: sign in over HTTP like a browser does, read CSRF tokens from pages, and drive
+the desk's compose box and outbox in Chromium (the blog "strike", as "amal")."""
 
 from __future__ import annotations
 
+import json
 import re
+import time
+from datetime import datetime
 
 import httpx
 
@@ -41,3 +45,53 @@ def browser_sign_in(page, site, name: str, role: str = "correspondent") -> None:
     page.fill("#password", PASSWORD)
     page.click("button[type=submit]")
     page.wait_for_url(site.url + "/desk")
+
+
+# the compose page in Chromium
+
+ENTRIES_API = "**/api/blogs/strike/entries"
+ITEMS = "#outbox-items li"
+
+
+def published(site) -> list[dict]:
+    return site.client.get("/api/blogs/strike").json()["entries"]
+
+
+def wait_for(page, check, seconds: float = 20) -> None:
+    """Poll through Playwright, so its route handlers keep running meanwhile."""
+    deadline = time.monotonic() + seconds
+    while not check():
+        assert time.monotonic() < deadline, "did not happen in time"
+        page.wait_for_timeout(200)
+
+
+def waiting(page, n: int) -> None:
+    page.wait_for_function(f"() => document.querySelectorAll('{ITEMS}').length === {n}")
+
+
+def outbox(page) -> list[dict]:
+    return json.loads(page.evaluate("localStorage.getItem('liveblog-outbox:strike') || '[]'"))
+
+
+def at(iso: str) -> datetime:
+    return datetime.fromisoformat(iso.replace("Z", "+00:00"))
+
+
+def open_desk(page, site, offline_ready: bool = False) -> None:
+    site.blog("strike")
+    browser_sign_in(page, site, "amal")
+    page.goto(site.url + "/desk/strike")
+    if offline_ready:  # the service worker holds the page and its assets
+        page.wait_for_function("() => navigator.serviceWorker.ready.then(() => caches.has('liveblog-desk-v1'))")
+        page.wait_for_function("() => caches.open('liveblog-desk-v1').then(c => c.keys()).then(k => k.length >= 3)")
+
+
+def post(page, body: str) -> None:
+    page.fill("#body", body)
+    page.click("#send")
+
+
+def edit(page, n: int = 0) -> None:
+    """Tap Edit on the n-th waiting post and wait until it is in the compose box (the tab claims it first)."""
+    page.locator(ITEMS).nth(n).locator("button.edit").click()
+    page.wait_for_selector("#cancel-edit", state="visible")

@@ -15,8 +15,7 @@ from datetime import datetime, timedelta, timezone
 
 import pytest
 
-from desk import browser_sign_in
-from test_desk_outbox import at, open_desk, post, published, wait_for, waiting
+from desk import at, browser_sign_in, open_desk, post, published, wait_for, waiting
 
 
 def now() -> datetime:

@@ -17,53 +17,11 @@ second and its live region speaks only when something changes; a draft survives 
 
 from __future__ import annotations
 
-import json
 import time
 from datetime import datetime, timezone
 
-from desk import browser_sign_in
+from desk import ENTRIES_API, ITEMS, at, browser_sign_in, edit, open_desk, outbox, post, published, wait_for, waiting
 from liveblog import auth, model
-
-ENTRIES_API = "**/api/blogs/strike/entries"
-ITEMS = "#outbox-items li"
-
-
-def published(site) -> list[dict]:
-    return site.client.get("/api/blogs/strike").json()["entries"]
-
-
-def wait_for(page, check, seconds: float = 20) -> None:
-    """Poll through Playwright, so its route handlers keep running meanwhile."""
-    deadline = time.monotonic() + seconds
-    while not check():
-        assert time.monotonic() < deadline, "did not happen in time"
-        page.wait_for_timeout(200)
-
-
-def waiting(page, n: int) -> None:
-    page.wait_for_function(f"() => document.querySelectorAll('{ITEMS}').length === {n}")
-
-
-def outbox(page) -> list[dict]:
-    return json.loads(page.evaluate("localStorage.getItem('liveblog-outbox:strike') || '[]'"))
-
-
-def at(iso: str) -> datetime:
-    return datetime.fromisoformat(iso.replace("Z", "+00:00"))
-
-
-def open_desk(page, site, offline_ready: bool = False) -> None:
-    site.blog("strike")
-    browser_sign_in(page, site, "amal")
-    page.goto(site.url + "/desk/strike")
-    if offline_ready:  # the service worker holds the page and its assets
-        page.wait_for_function("() => navigator.serviceWorker.ready.then(() => caches.has('liveblog-desk-v1'))")
-        page.wait_for_function("() => caches.open('liveblog-desk-v1').then(c => c.keys()).then(k => k.length >= 3)")
-
-
-def post(page, body: str) -> None:
-    page.fill("#body", body)
-    page.click("#send")
 
 
 def test_offline_posts_survive_a_reload_and_arrive_exactly_once_with_their_filed_at(site, page):
@@ -97,7 +55,8 @@ def test_offline_posts_survive_a_reload_and_arrive_exactly_once_with_their_filed
     assert page.locator("#outbox").is_hidden()
 
 
-def test_a_lost_answer_is_retried_and_publishes_once(site, page):
+def test_a_lost_answer_is_retried_and_publishes_once(site, new_page):
+    page = new_page(service_workers="block")  # page.route misses what a service worker passes on
     open_desk(page, site)
     lost = []
 
@@ -113,7 +72,8 @@ def test_a_lost_answer_is_retried_and_publishes_once(site, page):
     assert [e["body"] for e in published(site)] == ["Sent into a dead connection."]
 
 
-def test_a_captive_portals_page_is_not_taken_for_an_answer(site, page):
+def test_a_captive_portals_page_is_not_taken_for_an_answer(site, new_page):
+    page = new_page(service_workers="block")  # page.route misses what a service worker passes on
     open_desk(page, site)
     portal = []
 
@@ -147,7 +107,8 @@ def test_a_waiting_post_can_be_discarded_and_a_draft_survives_a_reload(site, pag
     assert published(site) == []
 
 
-def test_a_post_discarded_while_another_is_on_its_way_is_never_sent(site, page):
+def test_a_post_discarded_while_another_is_on_its_way_is_never_sent(site, new_page):
+    page = new_page(service_workers="block")  # page.route misses what a service worker passes on
     open_desk(page, site)
     page.context.set_offline(True)
     post(page, "Sent first.")
@@ -180,7 +141,7 @@ def test_a_waiting_post_being_edited_survives_a_reload_and_is_sent_once_under_it
     waiting(page, 1)
     [original] = outbox(page)
     page.fill("#body", "The next update, half-written.")
-    page.click(f"{ITEMS} button.edit")
+    edit(page)
     assert page.input_value("#body") == "Ten arrested." and page.inner_text("#send") == "Send again"
     page.fill("#body", "Twelve arrested.")
 
@@ -208,7 +169,7 @@ def test_an_edit_can_be_abandoned(site, page):
     post(page, "As it was written.")
     waiting(page, 1)
     page.fill("#body", "Something else, half-written.")
-    page.click(f"{ITEMS} button.edit")
+    edit(page)
     page.fill("#body", "A change I do not want after all.")
     page.click("#cancel-edit")
     assert page.input_value("#body") == "Something else, half-written." and page.inner_text("#send") == "Post update"
@@ -249,7 +210,8 @@ def test_posts_held_while_signed_out_are_sent_once_signed_in_again(site, page):
     assert [e["body"] for e in published(site)] == ["Written while signed out."]
 
 
-def test_the_outbox_is_not_rebuilt_every_second(site, page):
+def test_the_outbox_is_not_rebuilt_every_second(site, new_page):
+    page = new_page(service_workers="block")  # page.route misses what a service worker passes on
     open_desk(page, site)
     tries = []
 
