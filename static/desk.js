@@ -3,7 +3,9 @@
    in the outbox and are retried with backoff, also after a reload; the server's
    idempotency makes a retry after a lost response safe. filed_at is stamped on the
    server's clock (a phone that lost power may be hours off); a waiting post being edited
-   stays in the outbox until it is sent again; a CSRF token gone stale (the person signed in
+   stays in the outbox until it is sent again, and only the tab editing it may touch it; an
+   edit that comes too late (the first version was published, or another tab sent it) is
+   kept, never sent as a new post unasked; a CSRF token gone stale (the person signed in
    again elsewhere) is renewed. No framework. */
 (function () {
   "use strict";
@@ -13,13 +15,17 @@
   var csrf = form.getAttribute("data-csrf");
   var started = Date.parse(form.getAttribute("data-started")) || 0;
   var OUTBOX = "liveblog-outbox:" + slug, DRAFT = "liveblog-draft:" + slug, CLOCK = "liveblog-clock";
+  var ENTRIES = "/api/blogs/" + encodeURIComponent(slug) + "/entries";
   var LONGEST = 1600;  // the server keeps no more than this, so the phone need not send more
+  var ELSEWHERE = "This update is open in another tab, or on its way from there: finish with it there.";
   var $ = function (id) { return document.getElementById(id); };
   var fields = { headline: $("headline"), body: $("body"), key_event: $("key_event"), pinned: $("pinned") };
   var outboxBox = $("outbox"), summary = $("outbox-summary"), countdown = $("outbox-countdown");
-  var list = $("outbox-items"), news = $("outbox-news");
+  var list = $("outbox-items"), news = $("outbox-news"), notice = $("desk-notice");
+  var editNote = $("editing-note").textContent;
   var sending = false, inFlight = null, timer = null, attempt = 0, nextTry = 0, shown = null, had = false;
-  var editing = null, aside = null;  // the waiting post in the compose box, and the draft it displaced
+  var editing = null;  // the waiting post in this tab's compose box; the draft it displaced stays in DRAFT
+  var held = {}, abandoned = {};  // posts whose lock this tab holds; edits left unfinished by a closed tab
 
   function read(name, fallback) {
     try { return JSON.parse(localStorage.getItem(name) || "null") || fallback; } catch (e) { return fallback; }
@@ -47,6 +53,29 @@
     return e;
   }
   function setText(node, s) { if (node.textContent !== s) node.textContent = s; }
+  function say(message) { setText(notice, message); notice.hidden = !message; }
+
+  /* One tab at a time touches a waiting post: the one holding its lock edits, sends or discards
+     it. Without navigator.locks (an old browser, a page not on https) every tab may; a post
+     that went, or was published, while it was being edited is still caught when it is sent. */
+  function claim(key) {
+    if (!navigator.locks) return Promise.resolve(true);
+    return new Promise(function (resolve) {
+      var request = navigator.locks.request("liveblog-desk-post:" + key, { ifAvailable: true }, function (lock) {
+        if (!lock) return resolve(false);
+        return new Promise(function (release) {
+          held[key] = function () { release(); return request; };
+          resolve(true);
+        });
+      });
+      request.catch(function () { resolve(false); });
+    });
+  }
+  function letGo(key) {  // resolves once the lock is free again (for this tab's next claim too)
+    var release = held[key];
+    delete held[key];
+    return release ? release() : Promise.resolve();
+  }
 
   /* the server's clock. The page's data-now is trusted only on a first visit: a page reopened
      from the phone's cache is older than it says. Later, /desk/session.json and the Date
@@ -104,7 +133,7 @@
     return fetch(url, options);
   }
 
-  /* drafts survive a reload, and so does a waiting post being edited */
+  /* drafts survive a reload, and so does a waiting post being edited (its text is kept in the post) */
   function boxes() { return Array.prototype.slice.call(form.querySelectorAll("input[name=supersedes]")); }
   function typed() {
     return { headline: fields.headline.value, body: fields.body.value,
@@ -118,33 +147,50 @@
     boxes().forEach(function (c) { c.checked = (d.supersedes || []).indexOf(Number(c.value)) >= 0; });
     renderPreview();
   }
+  function ticking(d, extra) {  // a draft with the entries ?supersedes= ticked on this page as well
+    var copy = {};
+    Object.keys(d).forEach(function (k) { copy[k] = d[k]; });
+    copy.supersedes = (d.supersedes || []).concat(extra);
+    return copy;
+  }
   function saveDraft() {
-    var d = typed(); d.editing = editing; d.aside = aside;
-    write(DRAFT, d);
+    if (editing) change(editing, function (i) { i.draft = typed(); });
+    else write(DRAFT, typed());
   }
-  function restoreDraft() {
+  /* On load: the compose draft, then an edit left unfinished by this tab before a reload (or by
+     a tab since closed: its lock is free). An edit still open in another tab stays there. */
+  async function restoreDraft() {
+    var free = !fields.body.value && !fields.headline.value, extra = typed().supersedes;
     var d = read(DRAFT, null);
-    if (d && (d.body || d.headline || d.editing) && !fields.body.value && !fields.headline.value) {
-      d.supersedes = (d.supersedes || []).concat(typed().supersedes);  // ?supersedes= ticked one
-      fill(d);
-      if (d.editing && find(d.editing)) { editing = d.editing; aside = d.aside || null; }
+    if (free && d && (d.body || d.headline)) fill(ticking(d, extra));
+    var unfinished = load().filter(function (i) { return i.editing; });
+    for (var n = 0; n < unfinished.length; n++) {
+      var key = unfinished[n].key;
+      if (!(await claim(key))) continue;
+      var item = find(key);
+      if (free && !editing && item && item.editing) {
+        editing = key;
+        fill(ticking(item.draft || item.data, extra));
+      } else {
+        abandoned[key] = true;
+        letGo(key);
+      }
     }
-    save(load().map(function (i) { i.editing = i.key === editing; return i; }));
-    editMode();
+    editMode(); render();
   }
-  function clearForm() {
-    form.reset();
-    fill({});
-    localStorage.removeItem(DRAFT);
-  }
+  function asNew(item) { return item.hold === "published" || item.hold === "gone"; }
   function editMode() {
-    $("send").textContent = editing ? "Send again" : "Post update";
+    var item = editing && find(editing), again = item && asNew(item);
+    $("send").textContent = !editing ? "Post update" : again ? "Post as a new update" : "Send again";
     $("cancel-edit").hidden = $("editing-note").hidden = !editing;
+    setText($("editing-note"), again ? item.why + " Send it as a new update, or leave it in the outbox." : editNote);
   }
   function endEdit() {
+    var freed = letGo(editing);
     editing = null;
-    if (aside) { fill(aside); aside = null; saveDraft(); } else clearForm();
+    fill(read(DRAFT, {}));
     editMode();
+    return freed;
   }
 
   /* live preview: a small, safe subset of Markdown (the server renders the real thing) */
@@ -165,6 +211,11 @@
   /* the outbox: the list is rebuilt only when it changes, the countdown ticks on its own
      (outside the live region), and screen readers hear the summary only when it changes */
   function sendable(i) { return !i.error && !i.editing; }
+  function marked(item) {
+    if (item.key === editing) return " (being edited)";
+    if (!item.editing) return "";
+    return abandoned[item.key] ? " (edit not finished: tap Edit)" : " (being edited in another tab)";
+  }
   function render() {
     var items = load();
     outboxBox.hidden = items.length === 0;
@@ -181,9 +232,9 @@
     else if (had) setText(news, "All sent.");
     had = items.length > 0;
     tick();
-    var signature = JSON.stringify([editing, items.map(function (i) {
-      return [i.key, i.filed_at, i.data.headline, i.data.body, i.error, i.hold];
-    })]);
+    var signature = JSON.stringify(items.map(function (i) {
+      return [i.key, i.filed_at, i.data.headline, i.data.body, i.error, i.hold, marked(i)];
+    }));
     if (signature !== shown) build(items);
     shown = signature;
     Array.prototype.forEach.call(list.children, function (li) {  // the post on its way cannot be touched
@@ -199,12 +250,17 @@
       li.setAttribute("data-key", item.key);
       li.appendChild(el("span", "when", "filed " + hhmm(item.filed_at)));
       li.appendChild(el("span", "what", " " + text(item.data.headline || item.data.body, 80)));
-      if (item.key === editing) li.appendChild(el("em", "", " (being edited)"));
+      if (marked(item)) li.appendChild(el("em", "", marked(item)));
       if (item.error) {
-        var problem = el("p", "error", item.error);
+        var problem = el("p", "error", item.error), link = null;
         if (item.hold === "signin") {
-          var link = el("a", "", "Sign in again");
+          link = el("a", "", "Sign in again");
           link.href = "/login?next=" + encodeURIComponent("/desk/" + slug).replace(/%2F/g, "/");
+        } else if (item.hold === "published" && item.published) {
+          link = el("a", "", "Correct the published update");
+          link.href = "/desk/" + slug + "/entries/" + item.published + "/correct";
+        }
+        if (link) {
           problem.appendChild(document.createTextNode(" "));
           problem.appendChild(link);
         }
@@ -223,27 +279,36 @@
     var counting = navigator.onLine && !sending && left > 0 && load().some(sendable);
     setText(countdown, counting ? "(next try in " + left + " s)" : "");
   }
-  function discard(key) {
-    if (key === inFlight || !window.confirm("Discard this waiting update? It has not been published.")) return;
-    if (key === inFlight) return;
+  async function discard(key) {
+    var item = find(key);
+    if (!item || key === inFlight) return;
+    var question = item.hold === "published" ? "Discard your changes? The version already published stays."
+      : "Discard this waiting update? It has not been published.";
+    if (!window.confirm(question)) return;
+    if (key !== editing && !(await claim(key))) { say(ELSEWHERE); return; }
     remove(key);
-    if (key === editing) endEdit();
+    delete abandoned[key];
+    if (key === editing) endEdit(); else letGo(key);
     render();
   }
-  function editItem(key) {
+  async function editItem(key) {
+    if (editing || key === inFlight || !find(key)) return;
+    if (!(await claim(key))) { say(ELSEWHERE); return; }
     var item = find(key);
-    if (!item || key === inFlight || editing) return;
-    var current = typed();
-    aside = current.body.trim() || current.headline.trim() ? current : null;
+    if (editing || !item) { letGo(key); return; }
+    saveDraft();  // the draft in the compose box is put aside, and comes back after
     editing = key;
+    delete abandoned[key];
     change(key, function (i) { i.editing = true; });
-    fill(item.data);
-    saveDraft(); editMode(); render();
+    fill(item.draft || item.data);
+    say(""); editMode(); render();
     fields.body.focus();
   }
   $("cancel-edit").addEventListener("click", function () {
-    change(editing, function (i) { i.editing = false; });
-    endEdit(); render(); flush();
+    change(editing, function (i) { i.editing = false; delete i.draft; });
+    var freed = endEdit();
+    render();
+    freed.then(flush);
   });
 
   function backoff() {
@@ -279,14 +344,15 @@
     ol.insertBefore(li, ol.firstChild);
   }
 
-  function send(item) {
-    var payload = {};
-    Object.keys(item.data).forEach(function (k) { payload[k] = item.data[k]; });
-    payload.filed_at = item.filed_at;
-    return call("/api/blogs/" + encodeURIComponent(slug) + "/entries", {
-      method: "POST", headers: { "Content-Type": "application/json", "Idempotency-Key": item.key },
-      body: JSON.stringify(payload)
-    });
+  function payload(item) {
+    var p = {};
+    Object.keys(item.data).forEach(function (k) { p[k] = item.data[k]; });
+    p.filed_at = item.filed_at;
+    return JSON.stringify(p);
+  }
+  function send(key, body) {
+    return call(ENTRIES, { method: "POST", body: body,
+                           headers: { "Content-Type": "application/json", "Idempotency-Key": key } });
   }
   function hold(key, kind, message) {
     change(key, function (i) { i.error = message; i.hold = kind; });
@@ -295,11 +361,33 @@
     save(load().map(function (i) { if (i.hold === "signin") { delete i.error; delete i.hold; } return i; }));
   }
 
-  /* Each post is read afresh from the outbox just before it is sent: one discarded or taken
-     into the compose box meanwhile is not sent. */
+  /* A 409 for the key: an earlier version of this post reached the server (its answer was lost)
+     before it was edited. That version, sent again under the key, is answered with the entry it
+     made. The edit is kept in the outbox, to be posted as a new update or dropped. */
+  async function publishedFirst(item, body) {
+    var first = null, earlier = (find(item.key) || item).sent || [];
+    for (var n = earlier.length - 1; n >= 0 && !first; n--) {
+      if (earlier[n] === body) continue;
+      try {
+        var r = await send(item.key, earlier[n]), answer = await jsonOf(r);
+        if (r.ok && answer && answer.id) first = answer;
+      } catch (e) { break; }  // offline again: the entry is on the desk's list after a reload
+    }
+    if (first) addToList(first);
+    var why = "An earlier version of this update was published" + (first ? " at " + first.time_gmt : "")
+      + ", before your changes reached the server, so they were not.";
+    change(item.key, function (i) {
+      i.hold = "published"; i.why = why; i.published = first ? first.id : null;
+      i.error = why + " Tap Edit to post them as a new update, or Discard them.";
+    });
+  }
+
   async function sendOne(item) {
-    var r;
-    try { r = await send(item); } catch (e) { return backoff(); }
+    var body = payload(item), r;
+    change(item.key, function (i) {  // every version that may reach the server, for publishedFirst
+      i.sent = (i.sent || []).filter(function (b) { return b !== body; }).concat([body]).slice(-5);
+    });
+    try { r = await send(item.key, body); } catch (e) { return backoff(); }
     var answer = await jsonOf(r);
     if (r.ok && answer) { remove(item.key); addToList(answer); attempt = 0; return 0; }
     if (r.ok) return backoff();  // not the server's answer: a captive portal, a redirect to a Wi-Fi sign-in
@@ -312,6 +400,10 @@
       change(item.key, function (i) { i.filed_at = stamp(i.phone_at || Date.parse(i.filed_at)); i.restamped = true; });
       return 0;
     }
+    if (r.status === 409 && answer && /Idempotency-Key/.test(answer.error || "")) {
+      await publishedFirst(item, body);
+      return 0;
+    }
     if (r.status >= 400 && r.status < 500 && r.status !== 408 && r.status !== 429) {
       var why = answer ? "Refused: " + answer.error + "." : "The server refused it (" + r.status + ").";
       hold(item.key, "refused", why + " Tap Edit to fix it, or Discard.");
@@ -319,18 +411,29 @@
     }
     return Math.max(backoff(), (Number(r.headers.get("retry-after")) || 0) * 1000);
   }
+  /* the first post ready to go that no other tab holds, read afresh once its lock is held: one
+     discarded or taken into a compose box meanwhile is not sent */
+  async function claimNext(busy) {
+    for (;;) {
+      var next = load().filter(function (i) { return sendable(i) && busy.indexOf(i.key) < 0; })[0];
+      if (!next) return null;
+      if (!(await claim(next.key))) { busy.push(next.key); continue; }
+      var item = find(next.key);
+      if (item && sendable(item)) return item;
+      await letGo(next.key);
+    }
+  }
   async function flush() {
     if (sending) return;
     clearTimeout(timer);
     sending = true;
-    var wait = 0;
+    var wait = 0, busy = [];
     try {
       for (;;) {
-        var item = load().filter(sendable)[0];
+        var item = await claimNext(busy);
         if (!item) break;
         inFlight = item.key; render();
-        wait = await sendOne(item);
-        inFlight = null;
+        try { wait = await sendOne(item); } finally { inFlight = null; await letGo(item.key); }
         if (wait) break;
       }
     } catch (e) {
@@ -338,28 +441,42 @@
     } finally {
       sending = false; inFlight = null;
     }
+    if (!wait && busy.some(find)) {
+      wait = 5000;  // on its way from another tab: looked at again in case that tab is closed
+    }
     if (wait) schedule(wait); else nextTry = 0;
     render();
   }
 
   form.addEventListener("submit", function (ev) {
     ev.preventDefault();
-    var data = typed();
+    var data = typed(), now = Date.now(), freed = Promise.resolve();
     if (!data.body.trim()) { fields.body.focus(); return; }
     if (editing && find(editing)) {  // same key and filed_at: if the first send did arrive, the server says so
       change(editing, function (i) {
+        if (asNew(i)) {
+          i.key = randomKey(); i.phone_at = now; i.filed_at = stamp(now);
+          delete i.sent; delete i.published; delete i.why;
+        }
         i.data = data; i.editing = false;
-        delete i.error; delete i.hold; delete i.restamped;
+        delete i.draft; delete i.error; delete i.hold; delete i.restamped;
       });
+      freed = endEdit();
+    } else if (editing) {  // sent or discarded in another tab meanwhile: kept, and not sent unasked
+      var why = "The update you were editing was sent or discarded in another tab, so your changes were not.";
+      save(load().concat([{ key: randomKey(), phone_at: now, filed_at: stamp(now), data: data, hold: "gone",
+                            why: why, error: why + " Tap Edit to post them as a new update, or Discard them." }]));
+      freed = endEdit();
     } else {
-      var now = Date.now(), items = load();
-      items.push({ key: randomKey(), phone_at: now, filed_at: stamp(now), data: data });
-      save(items);
+      save(load().concat([{ key: randomKey(), phone_at: now, filed_at: stamp(now), data: data }]));
+      localStorage.removeItem(DRAFT);
+      form.reset();
+      fill({});
     }
-    endEdit();
+    say("");
     attempt = 0;
     render();
-    flush();
+    freed.then(flush);
   });
   form.addEventListener("input", function () { saveDraft(); renderPreview(); });
 
@@ -452,6 +569,7 @@
   }
   window.addEventListener("online", function () { attempt = 0; flush(); });
   window.addEventListener("offline", render);
+  window.addEventListener("storage", function (ev) { if (ev.key === OUTBOX) render(); });  // another tab's doing
   document.addEventListener("visibilitychange", function () {
     if (!document.hidden && load().some(function (i) { return i.hold === "signin"; })) resume();
   });
