@@ -104,6 +104,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
         port=settings.port,
         workers=settings.workers if settings.workers > 1 else None,
         proxy_headers=settings.proxy_headers,
+        server_header=False,  # no software and version to fingerprint, and one header fewer on every answer
         timeout_graceful_shutdown=5,
         log_level="info",
         log_config=log_config(),

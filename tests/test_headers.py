@@ -36,3 +36,10 @@ def test_hsts_only_when_the_proxys_https_is_trusted(spawn, tmp_path, args, env, 
         assert "strict-transport-security" not in forwarded.headers
     plain = httpx.get(server.url + "/healthz")
     assert "strict-transport-security" not in plain.headers
+
+
+def test_serve_names_no_server_software(spawn, tmp_path):
+    """No `server: uvicorn` banner: nothing tells a scanner which software and version to aim at."""
+    server = spawn(tmp_path / "banner.db")
+    for path in ("/", "/healthz", "/blogs/nope/events"):
+        assert "server" not in httpx.get(server.url + path).headers, path

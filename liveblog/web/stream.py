@@ -168,9 +168,11 @@ async def serve(scope: Scope, receive: Receive, send: Send, slug: str) -> None:
         if scope["method"] == "HEAD":  # the headers are the whole answer
             await send({"type": "http.response.body", "body": b"", "more_body": False})
             return
-        await send({"type": "http.response.body", "body": b"".join([retry_frame(settings.retry_ms), *first]),
-                    "more_body": True})
-        await follow(receive, send, sub, sent)
+        lead = b"".join([retry_frame(settings.retry_ms), *first])
+        if first:  # what the reader missed goes at once; a reader with nothing to catch up on gets its
+            await send({"type": "http.response.body", "body": lead, "more_body": True})  # retry: with the
+            lead = b""  # first event or heartbeat, one write fewer for each of a crowd arriving
+        await follow(receive, send, sub, sent, lead)
     except asyncio.CancelledError:
         if not sub.cut:
             raise
@@ -181,8 +183,8 @@ async def serve(scope: Scope, receive: Receive, send: Send, slug: str) -> None:
         runtime.streams.release(address)
 
 
-async def follow(receive: Receive, send: Send, sub: Subscriber, sent: int) -> None:
-    """Live frames after ``sent`` until the reader leaves, is cut off, or the hub closes."""
+async def follow(receive: Receive, send: Send, sub: Subscriber, sent: int, lead: bytes) -> None:
+    """Live frames after ``sent`` until the reader leaves, is cut off, or the hub closes; ``lead`` goes first."""
     while True:  # the request's own body first (a GET has none); the next message is the disconnect
         message = await receive()
         if message["type"] == "http.disconnect":
@@ -193,7 +195,7 @@ async def follow(receive: Receive, send: Send, sub: Subscriber, sent: int) -> No
     listener.add_done_callback(sub.leave)
     try:
         while not sub.closed:
-            chunk = []
+            chunk = [lead] if lead else []
             for seq, frame in await sub.take():
                 if seq > sent:
                     chunk.append(frame)
@@ -204,6 +206,7 @@ async def follow(receive: Receive, send: Send, sub: Subscriber, sent: int) -> No
             if chunk:
                 await send({"type": "http.response.body", "body": chunk[0] if len(chunk) == 1 else b"".join(chunk),
                             "more_body": True})
+                lead = b""
         await send({"type": "http.response.body", "body": b"", "more_body": False})
     finally:
         listener.cancel()
