@@ -25,6 +25,7 @@ BINARY = shutil.which("nginx") or next((p for p in ("/usr/sbin/nginx",) if os.pa
 MODULE = "/usr/lib/nginx/modules/ngx_nchan_module.so"
 BUFFER = 64  # messages nchan keeps per blog: what a reconnecting reader can get back from nchan itself
 FIRST = 32  # recent messages a new connection gets, so nothing published since the page was made is missed
+LIMIT_CONN_MAX = 65535  # the most nginx's limit_conn accepts: it refuses to start with more
 
 
 def free_port() -> int:
@@ -43,6 +44,7 @@ def config(folder: str, *, port: int, publish_port: int, origins: list[str], red
     With ``redis`` (redis://host:port/db) several instances share nchan's messages. Each client address may
     hold ``streams_per_address`` streams, as on the origin (``LIVEBLOG_STREAMS_PER_ADDRESS``)."""
     redis_lines = f'nchan_redis_url "{redis}"; nchan_use_redis on;' if redis else ""
+    streams_per_address = min(streams_per_address, LIMIT_CONN_MAX)
     servers = "\n".join(f"    server {origin};" for origin in origins)
     return f"""load_module {MODULE};
 worker_processes 1;
@@ -146,11 +148,14 @@ class Nginx:
         return [self.process.pid] + [int(p) for p in children.stdout.split()]
 
     def log(self) -> str:
-        path = os.path.join(self.folder, "error.log")
-        if not os.path.exists(path):
-            return ""
-        with open(path, errors="replace") as f:
-            return f.read()
+        """What nginx said at start-up and since."""
+        said = []
+        for name in ("startup.log", "error.log"):
+            path = os.path.join(self.folder, name)
+            if os.path.exists(path):
+                with open(path, errors="replace") as f:
+                    said.append(f.read())
+        return "".join(said)
 
     def stop(self) -> None:
         if self.process.poll() is None:
@@ -179,8 +184,9 @@ def start(origins: list[str] | None = None, *, redis: str | None = None, folder:
                 else bare_config(folder, port=port))
     pinned = ["taskset", "-c", str(cpu)] if cpu is not None and (os.cpu_count() or 1) > 1 else []
     assert BINARY is not None
-    process = subprocess.Popen(pinned + [BINARY, "-c", conf, "-p", folder], stdout=subprocess.DEVNULL,
-                               stderr=subprocess.DEVNULL, preexec_fn=preexec_fn, start_new_session=True)
+    with open(os.path.join(folder, "startup.log"), "wb") as startup:  # what nginx says before its error_log opens
+        process = subprocess.Popen(pinned + [BINARY, "-c", conf, "-p", folder], stdout=subprocess.DEVNULL,
+                                   stderr=startup, preexec_fn=preexec_fn, start_new_session=True)
     nginx = Nginx(f"http://127.0.0.1:{port}", folder, process,
                   f"http://127.0.0.1:{publish_port}/pub" if publish_port else "")
     deadline = time.time() + 30

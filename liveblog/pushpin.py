@@ -113,10 +113,15 @@ class Pushpin:
                     process.wait(5)
 
 
+def available() -> bool:
+    """Pushpin and the zurl it sends requests through (Debian's pushpin package brings both)."""
+    return BINARY is not None and ZURL is not None
+
+
 def start(origins: list[str], *, sig_key: str, folder: str | None = None,
           preexec_fn: Callable[[], None] | None = None, cpu: int | None = None) -> Pushpin:
     """Pushpin on free loopback ports, routing every request to ``origins`` (host:port)."""
-    if BINARY is None or ZURL is None:
+    if not available():
         raise RuntimeError("pushpin is not installed (Debian: apt-get install pushpin)")
     folder = folder or tempfile.mkdtemp(prefix="liveblog-pushpin-")
     for sub in ("run", "log"):
