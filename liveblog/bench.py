@@ -235,7 +235,14 @@ def wait_until_up(url: str, process: subprocess.Popen[bytes] | None) -> None:
     raise RuntimeError(f"{url} did not answer")
 
 
-def start_liveblog(workers: int, cpu: int | None, heartbeat: float, via: str = "") -> Target:
+def nginx_workers(readers: int) -> int:
+    """nginx processes for ``readers``: each has its own file descriptors (20,000 at most here, and a
+    process cannot raise its hard limit), so past 15,000 readers one worker has none left to accept the
+    origin's publish. They share the tier's one core all the same."""
+    return 1 + readers // 15_000
+
+
+def start_liveblog(workers: int, cpu: int | None, heartbeat: float, via: str = "", readers: int = 0) -> Target:
     """Liveblog on a temporary database; ``via`` "pushpin" or "nchan" puts that tier in front of it."""
     folder = tempfile.mkdtemp(prefix="liveblog-bench-")
     port = pushpin.free_port()
@@ -245,7 +252,7 @@ def start_liveblog(workers: int, cpu: int | None, heartbeat: float, via: str = "
                              preexec_fn=raise_fd_limit, cpu=cpu)
     elif via == "nchan":
         edge = nginx.start([f"127.0.0.1:{port}"], folder=os.path.join(folder, "nginx"), preexec_fn=raise_fd_limit,
-                           cpu=cpu, streams_per_address=1_000_000)
+                           cpu=cpu, streams_per_address=1_000_000, workers=nginx_workers(readers))
     log_path = os.path.join(folder, "serve.log")
     env = {**os.environ, "LIVEBLOG_HEARTBEAT_SECONDS": str(heartbeat), "LIVEBLOG_POSTS_PER_MINUTE": "100000",
            "LIVEBLOG_STREAMS_PER_ADDRESS": "1000000", "LIVEBLOG_SUBSCRIBER_QUEUE": "1024"}
@@ -357,9 +364,9 @@ def start_baseline(cpu: int | None) -> Target:
 
 # ---- the bar for the fan-out tier: nchan alone ------------------------------------------
 
-def start_nchan_alone(cpu: int | None) -> Target:
-    """nginx's nchan module, one worker, one channel, no origin: the figure a fan-out tier is held to."""
-    edge = nginx.start(preexec_fn=raise_fd_limit, cpu=cpu)
+def start_nchan_alone(cpu: int | None, readers: int) -> Target:
+    """nginx's nchan module on one core, one channel, no origin: the figure a fan-out tier is held to."""
+    edge = nginx.start(preexec_fn=raise_fd_limit, cpu=cpu, workers=nginx_workers(readers))
     return Target(edge.url, "", edge.process, kind="nchan-alone")
 
 
@@ -716,9 +723,9 @@ def main(args: argparse.Namespace) -> int:
         if tier == "origin":
             target = external(args) or start_liveblog(args.workers, server_cpu, args.heartbeat)
         elif tier in ("pushpin", "nchan"):
-            target = start_liveblog(args.workers, server_cpu, args.heartbeat, via=tier)
+            target = start_liveblog(args.workers, server_cpu, args.heartbeat, via=tier, readers=args.readers)
         elif tier == "nchan-alone":
-            target = start_nchan_alone(server_cpu)
+            target = start_nchan_alone(server_cpu, args.readers)
         elif tier == "baseline":
             target = start_baseline(server_cpu)
         else:

@@ -39,7 +39,7 @@ def available() -> bool:
 
 
 def config(folder: str, *, port: int, publish_port: int, origins: list[str], redis: str | None = None,
-           streams_per_address: int = 50) -> str:
+           streams_per_address: int = 50, workers: int = 1) -> str:
     """nginx.conf for one instance in front of ``origins`` (host:port), its publisher on ``publish_port``.
     With ``redis`` (redis://host:port/db) several instances share nchan's messages. Each client address may
     hold ``streams_per_address`` streams, as on the origin (``LIVEBLOG_STREAMS_PER_ADDRESS``)."""
@@ -47,7 +47,7 @@ def config(folder: str, *, port: int, publish_port: int, origins: list[str], red
     streams_per_address = min(streams_per_address, LIMIT_CONN_MAX)
     servers = "\n".join(f"    server {origin};" for origin in origins)
     return f"""load_module {MODULE};
-worker_processes 1;
+worker_processes {workers};
 worker_rlimit_nofile 1048576;
 daemon off;
 pid {folder}/nginx.pid;
@@ -109,10 +109,10 @@ http {{
 """
 
 
-def bare_config(folder: str, *, port: int) -> str:
+def bare_config(folder: str, *, port: int, workers: int = 1) -> str:
     """nchan alone, one channel, no origin: the bar the fan-out tier is held to."""
     return f"""load_module {MODULE};
-worker_processes 1;
+worker_processes {workers};
 worker_rlimit_nofile 1048576;
 daemon off;
 pid {folder}/nginx.pid;
@@ -169,7 +169,7 @@ class Nginx:
 
 def start(origins: list[str] | None = None, *, redis: str | None = None, folder: str | None = None,
           port: int | None = None, preexec_fn: Callable[[], None] | None = None, cpu: int | None = None,
-          streams_per_address: int = 50) -> Nginx:
+          streams_per_address: int = 50, workers: int = 1) -> Nginx:
     """nginx on a free loopback port: in front of ``origins``, or, with none, nchan alone (``bare_config``)."""
     if not available():
         raise RuntimeError("nginx with nchan is not installed (Debian: apt-get install nginx-light libnginx-mod-nchan)")
@@ -180,8 +180,8 @@ def start(origins: list[str] | None = None, *, redis: str | None = None, folder:
     conf = os.path.join(folder, "nginx.conf")
     with open(conf, "w") as f:
         f.write(config(folder, port=port, publish_port=publish_port, origins=origins, redis=redis,
-                       streams_per_address=streams_per_address) if publish_port and origins
-                else bare_config(folder, port=port))
+                       streams_per_address=streams_per_address, workers=workers) if publish_port and origins
+                else bare_config(folder, port=port, workers=workers))
     pinned = ["taskset", "-c", str(cpu)] if cpu is not None and (os.cpu_count() or 1) > 1 else []
     assert BINARY is not None
     with open(os.path.join(folder, "startup.log"), "wb") as startup:  # what nginx says before its error_log opens
