@@ -87,58 +87,87 @@ async def _connected(host: str, port: int, source: str) -> socket.socket:
     return sock
 
 
-async def _reader(host: str, port: int, path: str, source: str, seen: dict[int, list[float]],
-                  tally: dict[str, int], stop: asyncio.Event, arriving: asyncio.Semaphore) -> None:
-    """One reader that behaves like the reader page: on an error status or a dropped connection it
-    waits a second or two and comes back with Last-Event-ID.
+class _Stream(asyncio.Protocol):
+    """One reader's connection, parsed as bytes arrive (no stream objects, no coroutine per line: the
+    client's cost per connection and per event, not the server's, set the pace of a crowd otherwise).
 
-    Each reader checks its own stream: an event it already saw, or one older than the last it saw, counts
-    in ``tally["disorder"]`` and not in ``seen``, so one reader's duplicate never hides another's loss."""
-    last_id: str | None = None
-    last_seq = 0
+    ``head`` resolves with the response's status line, ``closed`` when the connection ends. Each reader
+    checks its own stream: an event it already saw, or one older than the last it saw, counts in
+    ``tally["disorder"]`` and not in ``seen``, so one reader's duplicate never hides another's loss."""
+
+    def __init__(self, state: dict[str, Any], seen: dict[int, list[float]], tally: dict[str, Any]) -> None:
+        loop = asyncio.get_running_loop()
+        self.head: asyncio.Future[bytes] = loop.create_future()
+        self.closed: asyncio.Future[None] = loop.create_future()
+        self.state, self.seen, self.tally = state, seen, tally
+        self.pending = b""
+
+    def connection_lost(self, exc: Exception | None) -> None:
+        if not self.head.done():
+            self.head.set_exception(ConnectionResetError("closed before the response"))
+        if not self.closed.done():
+            self.closed.set_result(None)
+
+    def data_received(self, data: bytes) -> None:
+        data = self.pending + data
+        if not self.head.done():
+            end = data.find(b"\r\n\r\n")
+            if end < 0:
+                self.pending = data
+                return
+            self.head.set_result(data[:data.find(b"\r\n")])
+            data = data[end + 4:]
+        *lines, self.pending = data.split(b"\n")  # chunk-size lines and the chunks' CRLFs match nothing below
+        state = self.state
+        for line in lines:
+            if line.startswith(b"id: "):
+                state["last_id"] = line[4:].decode()  # the origin's sequence number, or nchan's own id
+                continue
+            if line.startswith(b'data: {"seq":'):  # every tier carries the sequence number in the data
+                seq = int(line[13:].split(b",", 1)[0])
+            elif line.startswith(b"data: #"):  # nchan alone: the bench numbers its messages
+                seq = int(line[7:].split(b" ", 1)[0])
+            else:
+                continue
+            if seq <= state["last_seq"]:
+                self.tally["disorder"] += 1
+                continue
+            state["last_seq"] = seq
+            self.seen.setdefault(seq, []).append(time.time())
+
+
+async def _reader(host: str, port: int, path: str, source: str, seen: dict[int, list[float]],
+                  tally: dict[str, Any], stop: asyncio.Event, arriving: asyncio.Semaphore) -> None:
+    """One reader that behaves like the reader page: on an error status or a dropped connection it
+    waits a second or two and comes back with Last-Event-ID."""
+    loop = asyncio.get_running_loop()
+    state: dict[str, Any] = {"last_id": None, "last_seq": 0}
     counted = False
     for _ in range(READER_RETRIES + 1):
-        writer = None
+        transport = None
         try:
             async with arriving:  # until the server answered: the kernel's accept queue is not what is measured
-                reader, writer = await asyncio.open_connection(sock=await _connected(host, port, source))
-                resume = f"Last-Event-ID: {last_id}\r\n" if last_id is not None else ""
-                writer.write(f"GET {path} HTTP/1.1\r\nHost: {host}\r\nAccept: text/event-stream\r\n{resume}\r\n"
-                             .encode())
-                await writer.drain()
-                head = await reader.readuntil(b"\r\n\r\n")
-            if b" 200 " in head.split(b"\r\n", 1)[0]:
+                stream = _Stream(state, seen, tally)
+                transport, _ = await loop.create_connection(lambda: stream, sock=await _connected(host, port, source))
+                resume = f"Last-Event-ID: {state['last_id']}\r\n" if state["last_id"] is not None else ""
+                transport.write(f"GET {path} HTTP/1.1\r\nHost: {host}\r\nAccept: text/event-stream\r\n{resume}\r\n"
+                                .encode())
+                status = await stream.head
+            if b" 200 " in status:
                 if not counted:
                     tally["connected"] += 1
                     counted = True
                 else:
                     tally["back"] += 1
                     tally["last_back"] = max(tally["last_back"], time.time())
-                while not stop.is_set():
-                    line = await reader.readline()
-                    if not line:
-                        break
-                    if line.startswith(b"id: "):
-                        last_id = line[4:-1].decode()  # the origin's sequence number, or nchan's own id
-                        continue
-                    if line.startswith(b'data: {"seq":'):  # every tier carries the sequence number in the data
-                        seq = int(line[13:].split(b",", 1)[0])
-                    elif line.startswith(b"data: #"):  # nchan alone: the bench numbers its messages
-                        seq = int(line[7:].split(b" ", 1)[0])
-                    else:
-                        continue
-                    if seq <= last_seq:
-                        tally["disorder"] += 1
-                        continue
-                    last_seq = seq
-                    seen.setdefault(seq, []).append(time.time())
+                await stream.closed  # or the task is cancelled when the run ends
                 if stop.is_set():
                     return
-        except (OSError, asyncio.IncompleteReadError):
+        except OSError:
             pass
         finally:
-            if writer is not None:
-                writer.close()
+            if transport is not None:
+                transport.close()
         tally["retries"] += 1
         await asyncio.sleep(1 + random.random())
     raise RuntimeError(f"a reader gave up after {READER_RETRIES} retries")
