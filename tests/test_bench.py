@@ -1,5 +1,6 @@
 """`liveblog bench` runs end to end on a small load and reports no loss (figures are for the README, not asserted)."""
 
+import asyncio
 import json
 import os
 import subprocess
@@ -51,3 +52,54 @@ def test_the_fan_out_tiers_are_measured_in_one_run():
     for result in results:
         assert result["readers_connected"] == 30 and result["events_lost"] == 0 and result["duplicates"] == 0
     assert all("tier_cpu_us_per_delivery" in r for r in (results[0], results[2]))
+
+
+def test_a_bench_reader_counts_what_its_stream_repeats_or_reorders_and_resumes_from_its_last_id():
+    """The reader's accounting is what every figure rests on: a stream cut mid-frame and repeating itself must
+    show up as disorder, not as deliveries, and a dropped reader comes back with Last-Event-ID."""
+    from liveblog.bench import _reader
+
+    frames = b"".join(b'id: %d\nevent: entry.created\ndata: {"seq":%d,"body":"x"}\n\n' % (n, n) for n in (1, 2, 2, 1, 3))
+    requests: list[bytes] = []
+    held: list[asyncio.StreamWriter] = []
+
+    async def handle(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        requests.append(await reader.readuntil(b"\r\n\r\n"))
+        writer.write(b"HTTP/1.1 200 OK\r\ncontent-type: text/event-stream\r\n\r\n")
+        if len(requests) == 1:
+            for i in range(0, len(frames), 7):  # frames and lines split across writes
+                writer.write(frames[i:i + 7])
+                await writer.drain()
+                await asyncio.sleep(0.001)
+            writer.close()  # the reader must come back
+            return
+        held.append(writer)
+        await reader.read()
+
+    async def main() -> tuple[dict, dict]:
+        server = await asyncio.start_server(handle, "127.0.0.1", 0)
+        port = server.sockets[0].getsockname()[1]
+        seen: dict[int, list[float]] = {}
+        tally = {"connected": 0, "retries": 0, "disorder": 0, "back": 0, "last_back": 0.0}
+        stop = asyncio.Event()
+        task = asyncio.create_task(_reader("127.0.0.1", port, "/events", "127.0.0.2", seen, tally, stop,
+                                           asyncio.Semaphore(1)))
+        for _ in range(100):
+            if tally["back"]:
+                break
+            await asyncio.sleep(0.05)
+        stop.set()
+        task.cancel()
+        await asyncio.gather(task, return_exceptions=True)
+        for writer in held:
+            writer.close()
+            await writer.wait_closed()
+        server.close()
+        await server.wait_closed()
+        return seen, tally
+
+    seen, tally = asyncio.run(main())
+    assert {seq: len(times) for seq, times in seen.items()} == {1: 1, 2: 1, 3: 1}
+    assert tally["disorder"] == 2
+    assert tally["connected"] == 1 and tally["back"] == 1
+    assert b"Last-Event-ID: 3\r\n" in requests[1]
