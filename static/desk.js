@@ -6,7 +6,9 @@
    stays in the outbox until it is sent again, and only the tab editing it may touch it; an
    edit that comes too late (the first version was published, or another tab sent it) is
    kept, never sent as a new post unasked; a CSRF token gone stale (the person signed in
-   again elsewhere) is renewed. No framework. */
+   again elsewhere) is renewed. A photo added without a connection waits on the phone too
+   (IndexedDB), named in the text as waiting-photo:ID, and goes up just before its update.
+   No framework. */
 (function () {
   "use strict";
   var form = document.getElementById("compose");
@@ -54,6 +56,39 @@
   }
   function setText(node, s) { if (node.textContent !== s) node.textContent = s; }
   function say(message) { setText(notice, message); notice.hidden = !message; }
+
+  /* photos waiting on the phone: localStorage holds text only, so the pictures go to IndexedDB */
+  function photoStore(mode, use) {  // one transaction; resolves with the result of use's request
+    return new Promise(function (resolve, reject) {
+      if (!window.indexedDB) { reject(new Error("no IndexedDB")); return; }
+      var open = indexedDB.open("liveblog-desk", 1);
+      open.onupgradeneeded = function () { open.result.createObjectStore("photos"); };
+      open.onerror = function () { reject(open.error); };
+      open.onsuccess = function () {
+        var db = open.result, tx = db.transaction("photos", mode), req = use(tx.objectStore("photos"));
+        tx.oncomplete = function () { db.close(); resolve(req && req.result); };
+        tx.onerror = tx.onabort = function () { db.close(); reject(tx.error); };
+      };
+    });
+  }
+  function waitingIn(body) {
+    return (body.match(/waiting-photo:[A-Za-z0-9-]+/g) || []).map(function (m) { return m.slice(14); });
+  }
+  /* forget the photos no waiting post or draft names any more (discarded, or sent before the tab
+     could forget them); one added in the last minute may not be in a saved draft yet */
+  function sweepPhotos(minAge) {
+    var named = Object.keys(localStorage).filter(function (k) { return k.indexOf("liveblog-") === 0; })
+      .map(function (k) { return localStorage.getItem(k); }).join(" ");
+    return photoStore("readwrite", function (store) {
+      var cursor = store.openCursor();
+      cursor.onsuccess = function () {
+        var c = cursor.result;
+        if (!c) return;
+        if (named.indexOf("waiting-photo:" + c.key) < 0 && !(c.value.at > Date.now() - minAge)) c.delete();
+        c.continue();
+      };
+    }).catch(function () { /* no photo store: nothing waits in it */ });
+  }
 
   /* One tab at a time touches a waiting post: the one holding its lock edits, sends or discards
      it. Without navigator.locks (an old browser, a page not on https) every tab may; a post
@@ -198,6 +233,7 @@
   function inline(s) {
     return esc(s)
       .replace(/!\[([^\]]*)\]\((\/media\/[A-Za-z0-9]+\.jpg)\)/g, '<img src="$2" alt="$1">')
+      .replace(/!\[([^\]]*)\]\(waiting-photo:[A-Za-z0-9-]+\)/g, '<em class="waiting-photo">[photo waiting to be sent: $1]</em>')
       .replace(/\[([^\]]+)\]\((https?:\/\/[^\s)]+)\)/g, '<a href="$2">$1</a>')
       .replace(/\*\*([^*]+)\*\*/g, "<strong>$1</strong>")
       .replace(/\*([^*]+)\*/g, "<em>$1</em>");
@@ -290,6 +326,7 @@
     delete abandoned[key];
     if (key === editing) endEdit(); else letGo(key);
     render();
+    sweepPhotos(0);
   }
   async function editItem(key) {
     if (editing || key === inFlight || !find(key)) return;
@@ -382,7 +419,52 @@
     });
   }
 
+  function upload(blob, name, caption) {
+    var fd = new FormData();
+    fd.append("file", blob, name);
+    fd.append("caption", caption);
+    return call("/api/media", { method: "POST", body: fd });
+  }
+  /* what an answer other than success means for a waiting post: held for the person (signed out,
+     refused), or tried again later */
+  function trouble(item, r, answer, what) {
+    if (r.ok) return backoff();  // not the server's answer: a captive portal, a redirect to a Wi-Fi sign-in
+    if (r.status === 401 || (r.status === 403 && answer && /CSRF/.test(answer.error || ""))) {
+      hold(item.key, "signin", "You are signed out. This update waits and is sent once you are back.");
+      return 0;
+    }
+    if (r.status >= 400 && r.status < 500 && r.status !== 408 && r.status !== 429) {
+      var why = answer ? "Refused: " + what + answer.error + "." : "The server refused " + (what || "it ") + "(" + r.status + ").";
+      hold(item.key, "refused", why + " Tap Edit to fix it, or Discard.");
+      return 0;
+    }
+    return Math.max(backoff(), (Number(r.headers.get("retry-after")) || 0) * 1000);
+  }
+  /* a photo the post names as waiting goes up first, and the post then names its address; true
+     when it did, else how long to wait (0: held for the person) */
+  async function sendPhoto(item, id) {
+    var photo = await photoStore("readonly", function (store) { return store.get(id); }).catch(function () {});
+    if (!photo) {
+      hold(item.key, "refused", "A photo that waited on this phone is gone (the browser cleared its storage). "
+        + "Tap Edit to add it again, or Discard.");
+      return 0;
+    }
+    var r;
+    try { r = await upload(photo.blob, photo.name, photo.caption); } catch (e) { return backoff(); }
+    var answer = await jsonOf(r);
+    if (!(r.ok && answer && answer.url)) return trouble(item, r, answer, "a waiting photo: ");
+    change(item.key, function (i) { i.data.body = i.data.body.split("waiting-photo:" + id).join(answer.url); });
+    photoStore("readwrite", function (store) { return store.delete(id); }).catch(function () {});
+    return true;
+  }
+
   async function sendOne(item) {
+    var photos = waitingIn(item.data.body);
+    for (var n = 0; n < photos.length; n++) {
+      var placed = await sendPhoto(item, photos[n]);
+      if (placed !== true) return placed;
+      item = find(item.key);
+    }
     var body = payload(item), r;
     change(item.key, function (i) {  // every version that may reach the server, for publishedFirst
       i.sent = (i.sent || []).filter(function (b) { return b !== body; }).concat([body]).slice(-5);
@@ -390,11 +472,6 @@
     try { r = await send(item.key, body); } catch (e) { return backoff(); }
     var answer = await jsonOf(r);
     if (r.ok && answer) { remove(item.key); addToList(answer); attempt = 0; return 0; }
-    if (r.ok) return backoff();  // not the server's answer: a captive portal, a redirect to a Wi-Fi sign-in
-    if (r.status === 401 || (r.status === 403 && answer && /CSRF/.test(answer.error || ""))) {
-      hold(item.key, "signin", "You are signed out. This update waits and is sent once you are back.");
-      return 0;
-    }
     var field = answer && answer.detail && answer.detail.field;
     if (r.status === 422 && field === "filed_at" && !item.restamped) {  // the phone's clock moved: stamp again
       change(item.key, function (i) { i.filed_at = stamp(i.phone_at || Date.parse(i.filed_at)); i.restamped = true; });
@@ -404,12 +481,7 @@
       await publishedFirst(item, body);
       return 0;
     }
-    if (r.status >= 400 && r.status < 500 && r.status !== 408 && r.status !== 429) {
-      var why = answer ? "Refused: " + answer.error + "." : "The server refused it (" + r.status + ").";
-      hold(item.key, "refused", why + " Tap Edit to fix it, or Discard.");
-      return 0;
-    }
-    return Math.max(backoff(), (Number(r.headers.get("retry-after")) || 0) * 1000);
+    return trouble(item, r, answer, "");
   }
   /* the first post ready to go that no other tab holds, read afresh once its lock is held: one
      discarded or taken into a compose box meanwhile is not sent */
@@ -514,40 +586,47 @@
       return blob && blob.size < file.size ? blob : file;
     } catch (e) { return file; }  // a format this browser cannot draw: the server decides
   }
+  function place(markdown, message) {
+    var body = fields.body.value;
+    fields.body.value = body + (body && !/\n$/.test(body) ? "\n\n" : "") + markdown + "\n";
+    $("photo").value = ""; $("caption").value = "";
+    $("photo-status").textContent = message;
+    saveDraft(); renderPreview();
+  }
   $("add-photo").addEventListener("click", async function () {
-    var file = $("photo").files[0], status = $("photo-status");
+    var file = $("photo").files[0], status = $("photo-status"), caption = $("caption").value;
     if (!file) { status.textContent = "Choose a photo first."; return; }
     if (maxBytes && file.size > maxBytes) {
       status.textContent = "This photo is " + megabytes(file.size) + "; the limit is " + megabytes(maxBytes)
         + ". Choose a smaller one.";
       return;
     }
-    if (!navigator.onLine) {
-      status.textContent = "Photos need a connection: add it when you are back online. "
-        + "Your text can wait in the outbox.";
+    status.textContent = "Preparing…";
+    var shrunk = await shrink(file), name = shrunk === file ? file.name : "photo.jpg";
+    if (navigator.onLine) {
+      status.textContent = "Uploading…";
+      try {
+        var r = await upload(shrunk, name, caption), j = await jsonOf(r);
+        if (r.ok && j && j.markdown) {
+          place(j.markdown, "Photo added (location and camera details removed).");
+          return;
+        }
+        if (j && [400, 413, 415, 422].indexOf(r.status) >= 0) { status.textContent = "Refused: " + j.error; return; }
+      } catch (e) { /* no connection after all: it waits on the phone */ }
+    }
+    var id = randomKey();
+    try {
+      await photoStore("readwrite", function (store) {
+        return store.put({ blob: shrunk, name: name, caption: caption, at: Date.now() }, id);
+      });
+    } catch (e) {
+      status.textContent = "Could not upload, and this phone would not keep the photo (storage full?). "
+        + "Try again when online.";
       return;
     }
-    status.textContent = "Preparing…";
-    var upload = await shrink(file);
-    var fd = new FormData();
-    fd.append("file", upload, upload === file ? file.name : "photo.jpg");
-    fd.append("caption", $("caption").value);
-    status.textContent = "Uploading…";
-    try {
-      var r = await call("/api/media", { method: "POST", body: fd });
-      var j = await jsonOf(r);
-      if (!r.ok || !j) {
-        status.textContent = j ? "Refused: " + j.error : "Could not upload: no answer. Try again.";
-        return;
-      }
-      var body = fields.body.value;
-      fields.body.value = body + (body && !/\n$/.test(body) ? "\n\n" : "") + j.markdown + "\n";
-      $("photo").value = ""; $("caption").value = "";
-      status.textContent = "Photo added (location and camera details removed).";
-      saveDraft(); renderPreview();
-    } catch (e) {
-      status.textContent = "Could not upload: no connection. Try again when online.";
-    }
+    var alt = caption.trim().replace(/\[/g, "(").replace(/\]/g, ")").replace(/\s+/g, " ");
+    place("![" + alt + "](waiting-photo:" + id + ")", "No connection: the photo waits on this phone and goes "
+      + "with the update (its location and camera details are removed when it arrives).");
   });
 
   /* open from the phone's cache when offline (see desk-sw.js); forget it on sign-out */
@@ -576,5 +655,6 @@
   setInterval(tick, 1000);
   restoreDraft();
   renderPreview();
+  sweepPhotos(60000);
   resume();
 })();
