@@ -572,18 +572,19 @@
   var photoBox = $("photo-box"), maxBytes = Number(photoBox.getAttribute("data-max-bytes")) || 0;
   photoBox.hidden = false;
   function megabytes(n) { return (n / 1048576).toFixed(1).replace(/\.0$/, "") + " MB"; }
-  async function shrink(file) {
+  async function shrink(file, always) {  // always: redrawn even when small enough, which drops its metadata
     if (!window.createImageBitmap || !/^image\/(jpeg|png|webp)$/.test(file.type)) return file;
     try {
       var image = await createImageBitmap(file);  // turned upright by its EXIF orientation
       var scale = LONGEST / Math.max(image.width, image.height);
-      if (scale >= 1) { image.close(); return file; }
+      if (scale >= 1 && !always) { image.close(); return file; }
+      scale = Math.min(scale, 1);
       var canvas = el("canvas");
       canvas.width = Math.round(image.width * scale); canvas.height = Math.round(image.height * scale);
       canvas.getContext("2d").drawImage(image, 0, 0, canvas.width, canvas.height);
       image.close();
       var blob = await new Promise(function (done) { canvas.toBlob(done, "image/jpeg", 0.85); });
-      return blob && blob.size < file.size ? blob : file;
+      return blob && (always || blob.size < file.size) ? blob : file;
     } catch (e) { return file; }  // a format this browser cannot draw: the server decides
   }
   function place(markdown, message) {
@@ -613,6 +614,10 @@
         }
         if (j && [400, 413, 415, 422].indexOf(r.status) >= 0) { status.textContent = "Refused: " + j.error; return; }
       } catch (e) { /* no connection after all: it waits on the phone */ }
+    }
+    if (shrunk === file) {  // a photo kept on the phone should not say where it was taken, should the phone be taken
+      shrunk = await shrink(file, true);
+      name = shrunk === file ? file.name : "photo.jpg";
     }
     var id = randomKey();
     try {

@@ -1,8 +1,8 @@
 """A photo added with no connection waits on the phone with its update, and arrives with it.
 
 Pins (headless Chromium, 390x844): offline, "Add photo" keeps the (already shrunk) photo in
-the phone's IndexedDB and names it in the text as ``waiting-photo:ID``, the preview says it
-waits; the update waits in the outbox, through a reload with no connection; once online the
+the phone's IndexedDB, redrawn without its EXIF (GPS included), and names it in the text as
+``waiting-photo:ID``, the preview says it waits; the update waits in the outbox, through a reload with no connection; once online the
 photo goes up first (the server strips its GPS as always), the update is published once with
 the photo's address, and the phone forgets the photo. An upload that fails half-way (online,
 but the answer never comes) waits the same way and is sent on a retry. A waiting photo the
@@ -31,6 +31,20 @@ STORED = """() => new Promise((done, failed) => {
 })"""
 
 
+KEPT = """() => new Promise((done, failed) => {
+    const open = indexedDB.open("liveblog-desk", 1);
+    open.onerror = () => failed(open.error);
+    open.onsuccess = () => {
+        const all = open.result.transaction("photos").objectStore("photos").getAll();
+        all.onsuccess = () => {
+            open.result.close();
+            Promise.all(all.result.map(p => p.blob.arrayBuffer().then(b => Array.from(new Uint8Array(b)))))
+                .then(done, failed);
+        };
+    };
+})"""
+
+
 def add_photo(page, path, caption: str) -> None:
     page.set_input_files("#photo", str(path))
     page.fill("#caption", caption)
@@ -48,7 +62,9 @@ def test_a_photo_taken_offline_waits_on_the_phone_and_arrives_with_its_update(si
     body = page.input_value("#body")
     assert "](waiting-photo:" in body and "/media/" not in body
     assert "photo waiting to be sent: Water cannon on Freedom Street" in page.inner_text("#preview")
-    assert page.evaluate(STORED) == 1
+    [kept] = [bytes(b) for b in page.evaluate(KEPT)]
+    assert kept[:2] == b"\xff\xd8" and b"Exif" not in kept, "a photo kept on the phone says nothing of where"
+    assert Image.open(io.BytesIO(kept)).size == (1200, 800)
 
     post(page, body + "\nThe crowd scattered at 14:05.")
     waiting(page, 1)
