@@ -17,9 +17,16 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 from .model import FILED_AT_SHOWN_AFTER, date_gmt, parse_iso, time_gmt, utc_now
 from .sanitize import render_markdown, to_text
 
-ROOT = Path(__file__).resolve().parent.parent
-TEMPLATES = ROOT / "templates"
-STATIC = ROOT / "static"
+
+def _folder(name: str) -> Path:
+    """Inside the package when installed from a wheel, else at the top of the checkout."""
+    package = Path(__file__).resolve().parent
+    inside = package / name
+    return inside if inside.is_dir() else package.parent / name
+
+
+TEMPLATES = _folder("templates")
+STATIC = _folder("static")
 EXTENSION_DOC = TEMPLATES / "feed-extension.md"  # beside the templates, so wherever pages render, it is there
 
 env = Environment(

@@ -1,0 +1,77 @@
+"""Installed from a wheel (`pip install .`, as a PaaS build or a container does), Liveblog serves the same
+pages, assets and documents as from a checkout: templates/ and static/ travel inside the package."""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import subprocess
+import sys
+import time
+import zipfile
+
+import httpx
+
+from conftest import ROOT, free_port
+from liveblog.feeds import EXTENSION_ABOUT
+
+
+def shipped(folder: str) -> set[str]:
+    top = ROOT / folder
+    return {f"liveblog/{folder}/{p.relative_to(top).as_posix()}" for p in top.rglob("*") if p.is_file() and not p.name.startswith(".")}
+
+
+def test_a_wheel_carries_every_template_and_asset_and_serves_them_installed(tmp_path):
+    source = tmp_path / "source"  # a clean copy: a build/ folder left in the checkout would feed the wheel
+    shutil.copytree(ROOT, source, ignore=shutil.ignore_patterns(".*", "build", "*.egg-info", "__pycache__", "*.db*",
+                                                                "media", "node_modules"))
+    built = subprocess.run([sys.executable, "-m", "pip", "wheel", "--quiet", "--no-deps", "-w", str(tmp_path / "dist"),
+                            str(source)], capture_output=True, text=True, timeout=600)
+    assert built.returncode == 0, built.stdout + built.stderr
+    [wheel] = (tmp_path / "dist").glob("liveblog-*.whl")
+    names = set(zipfile.ZipFile(wheel).namelist())
+    missing = (shipped("templates") | shipped("static")) - names
+    assert not missing, f"not in the wheel: {sorted(missing)}"
+
+    site = tmp_path / "site"
+    installed = subprocess.run([sys.executable, "-m", "pip", "install", "--quiet", "--no-deps", "--target", str(site),
+                                str(wheel)], capture_output=True, text=True, timeout=300)
+    assert installed.returncode == 0, installed.stdout + installed.stderr
+    env = {k: v for k, v in os.environ.items() if not k.startswith("LIVEBLOG_")}
+    env["PYTHONPATH"] = str(site)  # the installed copy, not the checkout (the dependencies come from this venv)
+    where = subprocess.run([sys.executable, "-c", "import liveblog.render as r; print(r.__file__, r.TEMPLATES, r.STATIC)"],
+                           cwd=tmp_path, env=env, capture_output=True, text=True, timeout=60)
+    assert where.returncode == 0, where.stderr
+    assert all(path.startswith(str(site)) for path in where.stdout.split()), where.stdout
+
+    port = free_port()
+    log = (tmp_path / "serve.log").open("w")
+    proc = subprocess.Popen([sys.executable, "-m", "liveblog", "serve", "--demo", "--db", str(tmp_path / "x.db"),
+                             "--port", str(port)], cwd=tmp_path, env=env, stdout=log, stderr=subprocess.STDOUT)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            assert proc.poll() is None, (tmp_path / "serve.log").read_text()
+            try:
+                if httpx.get(base + "/healthz", timeout=1).status_code == 200:
+                    break
+            except httpx.HTTPError:
+                pass
+            assert time.monotonic() < deadline, "the installed liveblog did not start"
+            time.sleep(0.2)
+        [slug] = [b["slug"] for b in httpx.get(base + "/api/blogs").json()["blogs"]]
+        page = httpx.get(f"{base}/blogs/{slug}")
+        assert page.status_code == 200 and "Latest update" in page.text
+        assets = re.findall(r'(?:href|src)="(/static/[^"?]+)\?v=', page.text)
+        assert "/static/live.js" in assets and "/static/site.css" in assets
+        for asset in assets:
+            served = httpx.get(base + asset)
+            assert served.status_code == 200 and served.content == (ROOT / asset.lstrip("/")).read_bytes(), asset
+        assert httpx.get(base + EXTENSION_ABOUT).status_code == 200
+        assert httpx.get(base + "/login").status_code == 200
+    finally:
+        proc.terminate()
+        proc.wait(15)
+        log.close()
