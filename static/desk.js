@@ -130,6 +130,16 @@
     return new Date(Math.max(t, started)).toISOString();
   }
 
+  /* A request on a connection that died without a word (a cell dropped, a tunnel) can hang for many
+     minutes; it is given up after a while and tried again on a fresh connection, which the
+     Idempotency-Key makes safe. Photos get longer: 2G may need minutes for one. */
+  var PATIENCE = 30000, PHOTO_PATIENCE = 300000;
+  function deadline(ms) {
+    var stop = new AbortController();
+    setTimeout(function () { stop.abort(); }, ms);
+    return stop.signal;
+  }
+
   /* the server's JSON, or null for anything else (a captive portal's page, a proxy's error) */
   async function jsonOf(r) {
     if (r.redirected || !/^application\/json/.test(r.headers.get("content-type") || "")) return null;
@@ -147,7 +157,8 @@
   /* a fresh CSRF token and the server's time; null when signed out */
   async function sync() {
     var sent = Date.now();
-    var r = await fetch("/desk/session.json", { credentials: "same-origin", cache: "no-store" });
+    var r = await fetch("/desk/session.json", { credentials: "same-origin", cache: "no-store",
+                                                signal: deadline(PATIENCE) });
     var j = await jsonOf(r);
     if (!j) throw new Error("no answer from the server");
     if (!r.ok) return null;
@@ -156,15 +167,17 @@
     return j.csrf;
   }
   /* fetch with the page's CSRF token; renewed once if it went stale */
-  async function call(url, options) {
+  async function call(url, options, patience) {
     options.credentials = "same-origin";
     options.headers = options.headers || {};
     options.headers["X-CSRF-Token"] = csrf;
+    options.signal = deadline(patience || PATIENCE);
     var r = await fetch(url, options);
     if (r.status !== 403 || !/CSRF/.test(((await jsonOf(r.clone())) || {}).error || "")) return r;
     var fresh = await sync();
     if (!fresh) return r;
     options.headers["X-CSRF-Token"] = fresh;
+    options.signal = deadline(patience || PATIENCE);
     return fetch(url, options);
   }
 
@@ -423,7 +436,7 @@
     var fd = new FormData();
     fd.append("file", blob, name);
     fd.append("caption", caption);
-    return call("/api/media", { method: "POST", body: fd });
+    return call("/api/media", { method: "POST", body: fd }, PHOTO_PATIENCE);
   }
   /* what an answer other than success means for a waiting post: held for the person (signed out,
      refused), or tried again later */

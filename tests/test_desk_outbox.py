@@ -5,7 +5,8 @@ Pins (headless Chromium, 390x844): offline, two posts wait in a visible outbox (
 connection at all reopens from the service worker's cache with both still waiting; once
 online both arrive exactly once, in order, each with the filed_at time it was written at
 (not the time it arrived); a send whose answer is lost is retried with the same
-Idempotency-Key and still publishes once; a 200 that is not the server's JSON (a captive
+Idempotency-Key and still publishes once; a send that hangs (a connection that died without a
+word) is given up after 30 s and sent again; a 200 that is not the server's JSON (a captive
 portal's page) is retried, not taken for an answer; a waiting post can be discarded, and
 one discarded while another is on its way is never sent; a waiting post being edited stays
 in the outbox (through a reload) until "Send again", then arrives once under its first key
@@ -70,6 +71,25 @@ def test_a_lost_answer_is_retried_and_publishes_once(site, new_page):
     wait_for(page, lambda: len(lost) == 1)
     page.wait_for_function(f"() => document.querySelectorAll('{ITEMS}').length === 0", timeout=20_000)
     assert [e["body"] for e in published(site)] == ["Sent into a dead connection."]
+
+
+def test_a_request_that_hangs_is_given_up_and_sent_again(site, new_page):
+    """A connection that died without a word (no reset, no error) would hold the outbox for many minutes."""
+    page = new_page(service_workers="block")  # page.route misses what a service worker passes on
+    page.clock.install(time=datetime.now(timezone.utc))  # the page's timers, which the test moves on
+    open_desk(page, site)
+    hung = []
+    page.route(ENTRIES_API, lambda route: hung.append(route), times=1)  # never answered
+    post(page, "Sent into a silent connection.")
+    wait_for(page, lambda: len(hung) == 1)
+    page.clock.fast_forward("00:25")
+    page.wait_for_timeout(300)
+    assert published(site) == [] and page.inner_text("#outbox-summary") == "1 waiting — sending…", "still patient"
+    page.clock.fast_forward("00:06")  # past 30 s: given up, and tried again after its backoff
+    page.clock.fast_forward("00:03")
+    wait_for(page, lambda: len(published(site)) == 1)
+    waiting(page, 0)
+    assert [e["body"] for e in published(site)] == ["Sent into a silent connection."]
 
 
 def test_a_captive_portals_page_is_not_taken_for_an_answer(site, new_page):
