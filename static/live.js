@@ -258,7 +258,9 @@
 
   function fill() {
     filling = true;
-    fetch("/api/blogs/" + encodeURIComponent(slug) + "/events?limit=100&since=" + lastId)
+    var stop = new AbortController();  /* a silent dead connection must not hold the events back for good */
+    setTimeout(function () { stop.abort(); }, 15000);
+    fetch("/api/blogs/" + encodeURIComponent(slug) + "/events?limit=100&since=" + lastId, { signal: stop.signal })
       .then(function (r) {
         if (!r.ok) throw new Error(r.status);
         return r.json();

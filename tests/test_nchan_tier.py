@@ -20,6 +20,7 @@ import httpx
 import pytest
 
 from conftest import free_port
+from desk import wait_for
 from liveblog import nginx
 from sse import Frame, events, read_stream
 
@@ -229,16 +230,22 @@ def test_nginx_nodes_sharing_redis_deliver_a_post_published_to_one_of_them(tier,
     assert seqs(finish(thread, result)) == [1, 2, 3]
 
 
-def test_a_reader_page_behind_nchan_fills_a_gap_from_the_origin(tier, page, tmp_path):
-    """More posts than nchan gives a new connection (32) happen while the page cannot reach the
-    stream; when it can again, it shows every one of them once, newest first, without a reload."""
+def live_page_behind_nchan(tier, page, db) -> Origin:
+    """A reader page open at nginx + nchan, live, fed by an origin with blog ``b``."""
     start_nginx, start_origin = tier
     port = free_port()
     edge = start_nginx(port)
-    origin = Origin(start_origin(tmp_path / "gap.db", port, edge.publish_url))
+    origin = Origin(start_origin(db, port, edge.publish_url))
     origin.create_blog()
     page.goto(edge.url + "/blogs/b")
     page.wait_for_selector("#status[title='Connection: Live']")
+    return origin
+
+
+def test_a_reader_page_behind_nchan_fills_a_gap_from_the_origin(tier, page, tmp_path):
+    """More posts than nchan gives a new connection (32) happen while the page cannot reach the
+    stream; when it can again, it shows every one of them once, newest first, without a reload."""
+    origin = live_page_behind_nchan(tier, page, tmp_path / "gap.db")
     live = origin.post("seen live")
     page.wait_for_selector(f"#entry-{live}", timeout=5_000)
     page.evaluate("window.sameDocument = true")
@@ -256,3 +263,22 @@ def test_a_reader_page_behind_nchan_fills_a_gap_from_the_origin(tier, page, tmp_
     ids = page.eval_on_selector_all("#entries > article", "els => els.map(e => +e.dataset.id)")
     assert ids == sorted([live, *missed], reverse=True), "every update once, newest first"
     assert page.evaluate("window.sameDocument === true"), "caught up without a reload"
+
+
+def test_a_gap_fill_that_hangs_is_given_up_and_tried_again(tier, page, tmp_path):
+    """A fill request on a connection that died without a word would hold every later event back."""
+    origin = live_page_behind_nchan(tier, page, tmp_path / "hang.db")
+    hung = []
+    page.route("**/blogs/b/events*", lambda route: route.abort())
+    page.route("**/api/blogs/b/events*", lambda route: hung.append(route), times=1)  # never answered
+    page.context.set_offline(True)
+    page.wait_for_selector("#status:not([title='Connection: Live'])", timeout=10_000)
+    page.context.set_offline(False)
+    missed = [origin.post(f"missed {i}") for i in range(nginx.FIRST + 2)]
+    page.unroute("**/blogs/b/events*")
+    page.evaluate("window.dispatchEvent(new Event('online'))")
+    wait_for(page, lambda: len(hung) == 1)  # the fill hangs, and the live events wait behind it...
+    page.wait_for_selector(f"#entry-{missed[-1]}", timeout=30_000)  # ...until it is given up and made again
+    page.wait_for_selector(f"#entry-{missed[0]}", timeout=5_000)
+    ids = page.eval_on_selector_all("#entries > article", "els => els.map(e => +e.dataset.id)")
+    assert ids == sorted(missed, reverse=True), "every update once, newest first"
