@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import threading
 import time
 from dataclasses import dataclass, field
 from typing import Any, Callable, Iterator
@@ -70,3 +71,14 @@ def read_stream(url: str, *, until: Callable[[list[Frame]], bool], headers: dict
 def events(frames: list[Frame]) -> list[Frame]:
     """Only the real events (no retry-only or comment-only frames)."""
     return [f for f in frames if f.id is not None and f.data]
+
+
+def meanwhile(work: Callable[[], Any], delay: float = 0.0) -> threading.Thread:
+    """Work a test does while it reads a stream (posting, say). The test joins it before it ends: a post
+    still waiting for its answer when the test's server is torn down would fail a later test instead."""
+    def run() -> None:
+        time.sleep(delay)
+        work()
+    thread = threading.Thread(target=run)
+    thread.start()
+    return thread

@@ -5,21 +5,22 @@ import time
 
 import httpx
 
-from sse import events, read_stream
+from sse import events, meanwhile, read_stream
 
 
 def test_a_post_reaches_a_connected_reader_with_its_html(site):
     site.blog("strike")
     url = f"{site.url}/blogs/strike/events"
     posted = {}
+    work = []
 
     def post_when_open(response):
-        def later():
-            time.sleep(0.2)
+        def post():
             posted["entry"] = site.entry("strike", "Tear gas at the **station**", headline="Station")
-        threading.Thread(target=later).start()
+        work.append(meanwhile(post, delay=0.2))
 
     frames = read_stream(url, until=lambda f: len(events(f)) >= 1, on_open=post_when_open)
+    work[0].join(15)
     [event] = events(frames)
     assert frames[0].retry == 2000
     assert event.event == "entry.created" and event.id == "2"

@@ -5,7 +5,7 @@ import time
 
 import httpx
 
-from sse import events, read_stream
+from sse import events, meanwhile, read_stream
 
 
 def seqs(frames):
@@ -49,6 +49,7 @@ def test_an_event_written_during_the_replay_arrives_exactly_once(site):
 
     site.call(backlog())
     posting = threading.Event()
+    work = []
 
     def post_during_replay(response):
         def run():
@@ -56,11 +57,12 @@ def test_an_event_written_during_the_replay_arrives_exactly_once(site):
             for i in range(20):
                 site.entry("strike", f"new {i}")
                 time.sleep(0.01)
-        threading.Thread(target=run).start()
+        work.append(meanwhile(run))
 
     total = 1 + 1100 + 20
     frames = read_stream(f"{site.url}/blogs/strike/events?since=0", until=lambda f: len(events(f)) >= total,
                          on_open=post_during_replay, timeout=60)
+    work[0].join(15)
     assert posting.is_set()
     assert seqs(frames) == list(range(1, total + 1))
 
@@ -80,11 +82,14 @@ def test_bad_last_event_ids_get_a_reset_not_an_error(site):
 def test_after_a_reset_live_events_follow(site):
     site.blog("strike")
 
+    work = []
+
     def post(response):
-        threading.Timer(0.2, lambda: site.entry("strike", "live")).start()
+        work.append(meanwhile(lambda: site.entry("strike", "live"), delay=0.2))
 
     frames = read_stream(f"{site.url}/blogs/strike/events?since=500", until=lambda f: len(events(f)) >= 2,
                          on_open=post)
+    work[0].join(15)
     assert [f.event for f in events(frames)] == ["reset", "entry.created"]
 
 
