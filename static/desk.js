@@ -65,29 +65,42 @@
       open.onupgradeneeded = function () { open.result.createObjectStore("photos"); };
       open.onerror = function () { reject(open.error); };
       open.onsuccess = function () {
-        var db = open.result, tx = db.transaction("photos", mode), req = use(tx.objectStore("photos"));
-        tx.oncomplete = function () { db.close(); resolve(req && req.result); };
-        tx.onerror = tx.onabort = function () { db.close(); reject(tx.error); };
+        var db = open.result;
+        try {
+          var tx = db.transaction("photos", mode), req = use(tx.objectStore("photos"));
+          tx.oncomplete = function () { db.close(); resolve(req && req.result); };
+          tx.onerror = tx.onabort = function () { db.close(); reject(tx.error); };
+        } catch (e) { db.close(); reject(e); }
       };
     });
   }
   function waitingIn(body) {
     return (body.match(/waiting-photo:[A-Za-z0-9-]+/g) || []).map(function (m) { return m.slice(14); });
   }
-  /* forget the photos no waiting post or draft names any more (discarded, or sent before the tab
-     could forget them); one added in the last minute may not be in a saved draft yet */
-  function sweepPhotos(minAge) {
-    var named = Object.keys(localStorage).filter(function (k) { return k.indexOf("liveblog-") === 0; })
-      .map(function (k) { return localStorage.getItem(k); }).join(" ");
-    return photoStore("readwrite", function (store) {
+  function named(id) {  // by a waiting post, a draft (this tab's compose box included)
+    var texts = Object.keys(localStorage).filter(function (k) { return k.indexOf("liveblog-") === 0; })
+      .map(function (k) { return localStorage.getItem(k); }).concat([fields.body.value]);
+    return texts.join(" ").indexOf("waiting-photo:" + id) >= 0;
+  }
+  /* photos nothing names any more are forgotten: those of a post sent or discarded at once, the
+     rest (a draft another tab's typing replaced, say) after a day, when the desk is opened */
+  function forget(ids) {
+    ids = ids.filter(function (id) { return !named(id); });
+    if (!ids.length) return Promise.resolve();
+    return photoStore("readwrite", function (store) { ids.forEach(function (id) { store.delete(id); }); })
+      .catch(function () { /* no photo store: nothing waits in it */ });
+  }
+  function sweepPhotos() {
+    var old = [];
+    return photoStore("readonly", function (store) {
       var cursor = store.openCursor();
       cursor.onsuccess = function () {
         var c = cursor.result;
         if (!c) return;
-        if (named.indexOf("waiting-photo:" + c.key) < 0 && !(c.value.at > Date.now() - minAge)) c.delete();
+        if (!(c.value.at > Date.now() - 86400000)) old.push(c.key);
         c.continue();
       };
-    }).catch(function () { /* no photo store: nothing waits in it */ });
+    }).then(function () { return forget(old); }, function () { /* no photo store: nothing waits in it */ });
   }
 
   /* One tab at a time touches a waiting post: the one holding its lock edits, sends or discards
@@ -339,7 +352,7 @@
     delete abandoned[key];
     if (key === editing) endEdit(); else letGo(key);
     render();
-    sweepPhotos(0);
+    forget(waitingIn(JSON.stringify(item)));
   }
   async function editItem(key) {
     if (editing || key === inFlight || !find(key)) return;
@@ -456,7 +469,9 @@
   /* a photo the post names as waiting goes up first, and the post then names its address; true
      when it did, else how long to wait (0: held for the person) */
   async function sendPhoto(item, id) {
-    var photo = await photoStore("readonly", function (store) { return store.get(id); }).catch(function () {});
+    var photo;
+    try { photo = await photoStore("readonly", function (store) { return store.get(id); }); }
+    catch (e) { return backoff(); }  // the phone's storage failed this once
     if (!photo) {
       hold(item.key, "refused", "A photo that waited on this phone is gone (the browser cleared its storage). "
         + "Tap Edit to add it again, or Discard.");
@@ -467,16 +482,16 @@
     var answer = await jsonOf(r);
     if (!(r.ok && answer && answer.url)) return trouble(item, r, answer, "a waiting photo: ");
     change(item.key, function (i) { i.data.body = i.data.body.split("waiting-photo:" + id).join(answer.url); });
-    photoStore("readwrite", function (store) { return store.delete(id); }).catch(function () {});
+    forget([id]);
     return true;
   }
 
   async function sendOne(item) {
-    var photos = waitingIn(item.data.body);
-    for (var n = 0; n < photos.length; n++) {
-      var placed = await sendPhoto(item, photos[n]);
+    for (var id = waitingIn(item.data.body)[0]; id; id = waitingIn(item.data.body)[0]) {
+      var placed = await sendPhoto(item, id);
       if (placed !== true) return placed;
       item = find(item.key);
+      if (!item) return 0;  // discarded meanwhile by a tab that could not wait for the lock
     }
     var body = payload(item), r;
     change(item.key, function (i) {  // every version that may reach the server, for publishedFirst
@@ -673,6 +688,6 @@
   setInterval(tick, 1000);
   restoreDraft();
   renderPreview();
-  sweepPhotos(60000);
+  sweepPhotos();
   resume();
 })();

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import threading
 import time
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any, Callable, Iterator
 
@@ -73,12 +74,24 @@ def events(frames: list[Frame]) -> list[Frame]:
     return [f for f in frames if f.id is not None and f.data]
 
 
-def meanwhile(work: Callable[[], Any], delay: float = 0.0) -> threading.Thread:
-    """Work a test does while it reads a stream (posting, say). The test joins it before it ends: a post
+
+@contextmanager
+def meanwhile() -> Iterator[Callable[..., None]]:
+    """Work a test does while it reads a stream (posting, say), each piece started by the callable this
+    yields: ``later(work, delay=0.2)``. All of it is joined before the block ends, failed or not: a post
     still waiting for its answer when the test's server is torn down would fail a later test instead."""
-    def run() -> None:
-        time.sleep(delay)
-        work()
-    thread = threading.Thread(target=run)
-    thread.start()
-    return thread
+    threads: list[threading.Thread] = []
+
+    def later(work: Callable[[], Any], delay: float = 0.0) -> None:
+        def run() -> None:
+            time.sleep(delay)
+            work()
+        threads.append(threading.Thread(target=run))
+        threads[-1].start()
+
+    try:
+        yield later
+    finally:
+        for thread in threads:
+            thread.join(15)
+    assert not any(thread.is_alive() for thread in threads), "work done meanwhile did not finish"

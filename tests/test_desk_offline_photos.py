@@ -127,3 +127,20 @@ def test_a_waiting_photo_the_server_refuses_holds_its_update_and_is_forgotten_wh
     page.locator(ITEMS).first.locator("button.discard").click()
     waiting(page, 0)
     wait_for(page, lambda: page.evaluate(STORED) == 0)
+
+
+def test_a_waiting_photo_named_twice_is_placed_twice_and_sent_once(site, page, tmp_path):
+    open_desk(page, site, offline_ready=True)
+    photo = tmp_path / "IMG_0104.jpg"
+    photo.write_bytes(gps_jpeg((640, 480)))
+    page.context.set_offline(True)
+    add_photo(page, photo, "Twice")
+    line = page.input_value("#body").strip()
+    post(page, f"{line}\n\nAnd again:\n\n{line}")
+    waiting(page, 1)
+    page.context.set_offline(False)
+    wait_for(page, lambda: len(published(site)) == 1)
+    [entry] = published(site)
+    [name] = site.sql("SELECT id FROM media")[0]
+    assert entry["body"].count(f"![Twice](/media/{name})") == 2 and "waiting-photo" not in entry["body"]
+    wait_for(page, lambda: page.evaluate(STORED) == 0)

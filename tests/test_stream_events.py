@@ -12,15 +12,12 @@ def test_a_post_reaches_a_connected_reader_with_its_html(site):
     site.blog("strike")
     url = f"{site.url}/blogs/strike/events"
     posted = {}
-    work = []
 
-    def post_when_open(response):
-        def post():
-            posted["entry"] = site.entry("strike", "Tear gas at the **station**", headline="Station")
-        work.append(meanwhile(post, delay=0.2))
+    def post():
+        posted["entry"] = site.entry("strike", "Tear gas at the **station**", headline="Station")
 
-    frames = read_stream(url, until=lambda f: len(events(f)) >= 1, on_open=post_when_open)
-    work[0].join(15)
+    with meanwhile() as later:
+        frames = read_stream(url, until=lambda f: len(events(f)) >= 1, on_open=lambda response: later(post, 0.2))
     [event] = events(frames)
     assert frames[0].retry == 2000
     assert event.event == "entry.created" and event.id == "2"

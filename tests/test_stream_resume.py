@@ -49,20 +49,17 @@ def test_an_event_written_during_the_replay_arrives_exactly_once(site):
 
     site.call(backlog())
     posting = threading.Event()
-    work = []
 
-    def post_during_replay(response):
-        def run():
-            posting.set()
-            for i in range(20):
-                site.entry("strike", f"new {i}")
-                time.sleep(0.01)
-        work.append(meanwhile(run))
+    def post_during_replay():
+        posting.set()
+        for i in range(20):
+            site.entry("strike", f"new {i}")
+            time.sleep(0.01)
 
     total = 1 + 1100 + 20
-    frames = read_stream(f"{site.url}/blogs/strike/events?since=0", until=lambda f: len(events(f)) >= total,
-                         on_open=post_during_replay, timeout=60)
-    work[0].join(15)
+    with meanwhile() as later:
+        frames = read_stream(f"{site.url}/blogs/strike/events?since=0", until=lambda f: len(events(f)) >= total,
+                             on_open=lambda response: later(post_during_replay), timeout=60)
     assert posting.is_set()
     assert seqs(frames) == list(range(1, total + 1))
 
@@ -82,14 +79,9 @@ def test_bad_last_event_ids_get_a_reset_not_an_error(site):
 def test_after_a_reset_live_events_follow(site):
     site.blog("strike")
 
-    work = []
-
-    def post(response):
-        work.append(meanwhile(lambda: site.entry("strike", "live"), delay=0.2))
-
-    frames = read_stream(f"{site.url}/blogs/strike/events?since=500", until=lambda f: len(events(f)) >= 2,
-                         on_open=post)
-    work[0].join(15)
+    with meanwhile() as later:
+        frames = read_stream(f"{site.url}/blogs/strike/events?since=500", until=lambda f: len(events(f)) >= 2,
+                             on_open=lambda response: later(lambda: site.entry("strike", "live"), 0.2))
     assert [f.event for f in events(frames)] == ["reset", "entry.created"]
 
 
