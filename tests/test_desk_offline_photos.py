@@ -2,12 +2,12 @@
 
 Pins (headless Chromium, 390x844): offline, "Add photo" keeps the (already shrunk) photo in
 the phone's IndexedDB, redrawn without its EXIF (GPS included), and names it in the text as
-``waiting-photo:ID``, the preview says it waits; the update waits in the outbox, through a reload with no connection; once online the
-photo goes up first (the server strips its GPS as always), the update is published once with
-the photo's address, and the phone forgets the photo. An upload that fails half-way (online,
-but the answer never comes) waits the same way and is sent on a retry. A waiting photo the
-server refuses holds its update for the correspondent with the reason, nothing is published,
-and discarding the update forgets the photo.
+``waiting-photo:ID``; the preview says it waits; the update waits in the outbox, through a
+reload with no connection; once online the photo goes up first (the server strips it as
+always), the update is published once with the photo's address, and the phone forgets the
+photo. A photo named twice is placed twice and sent once. An upload cut half-way waits the
+same way and goes on a retry. A waiting photo the server refuses holds its update for the
+correspondent with the reason, nothing is published, and discarding the update forgets it.
 """
 
 from __future__ import annotations
@@ -52,12 +52,16 @@ def add_photo(page, path, caption: str) -> None:
     page.wait_for_function("() => document.getElementById('body').value.includes('photo')")
 
 
-def test_a_photo_taken_offline_waits_on_the_phone_and_arrives_with_its_update(site, page, tmp_path):
+def offline_with_photo(site, page, path, content: bytes, caption: str) -> None:
+    """The desk open and cached, the connection gone, a photo added."""
     open_desk(page, site, offline_ready=True)
-    photo = tmp_path / "IMG_0101.jpg"
-    photo.write_bytes(gps_jpeg((1200, 800)))
+    path.write_bytes(content)
     page.context.set_offline(True)
-    add_photo(page, photo, "Water cannon on Freedom Street")
+    add_photo(page, path, caption)
+
+
+def test_a_photo_taken_offline_waits_on_the_phone_and_arrives_with_its_update(site, page, tmp_path):
+    offline_with_photo(site, page, tmp_path / "IMG_0101.jpg", gps_jpeg((1200, 800)), "Water cannon on Freedom Street")
     assert "waits on this phone" in page.inner_text("#photo-status")
     body = page.input_value("#body")
     assert "](waiting-photo:" in body and "/media/" not in body
@@ -109,11 +113,7 @@ def test_an_upload_cut_half_way_waits_and_goes_on_a_retry(site, new_page, tmp_pa
 
 
 def test_a_waiting_photo_the_server_refuses_holds_its_update_and_is_forgotten_when_discarded(site, page, tmp_path):
-    open_desk(page, site, offline_ready=True)
-    fake = tmp_path / "IMG_0103.jpg"
-    fake.write_bytes(b"\xff\xd8\xff" + b"not a picture at all" * 50)
-    page.context.set_offline(True)
-    add_photo(page, fake, "Fake")
+    offline_with_photo(site, page, tmp_path / "IMG_0103.jpg", b"\xff\xd8\xff" + b"not a picture at all" * 50, "Fake")
     post(page, page.input_value("#body") + "\nSomething happened.")
     waiting(page, 1)
     page.context.set_offline(False)
@@ -130,11 +130,7 @@ def test_a_waiting_photo_the_server_refuses_holds_its_update_and_is_forgotten_wh
 
 
 def test_a_waiting_photo_named_twice_is_placed_twice_and_sent_once(site, page, tmp_path):
-    open_desk(page, site, offline_ready=True)
-    photo = tmp_path / "IMG_0104.jpg"
-    photo.write_bytes(gps_jpeg((640, 480)))
-    page.context.set_offline(True)
-    add_photo(page, photo, "Twice")
+    offline_with_photo(site, page, tmp_path / "IMG_0104.jpg", gps_jpeg((640, 480)), "Twice")
     line = page.input_value("#body").strip()
     post(page, f"{line}\n\nAnd again:\n\n{line}")
     waiting(page, 1)
