@@ -269,8 +269,9 @@ def test_a_gap_fill_that_hangs_is_given_up_and_tried_again(tier, page, tmp_path)
     """A fill request on a connection that died without a word would hold every later event back."""
     origin = live_page_behind_nchan(tier, page, tmp_path / "hang.db")
     hung = []
-    page.route("**/blogs/b/events*", lambda route: route.abort())
-    page.route("**/api/blogs/b/events*", lambda route: hung.append(route), times=1)  # never answered
+    page.route("**/blogs/b/events*", lambda route: route.abort())  # the stream (and the API, but for:)
+    page.route("**/api/blogs/b/events*", lambda route: hung.append(route), times=1)  # never answered; the route
+    # registered last is tried first, so the fill hangs here and is not aborted above
     page.context.set_offline(True)
     page.wait_for_selector("#status:not([title='Connection: Live'])", timeout=10_000)
     page.context.set_offline(False)
