@@ -137,9 +137,9 @@ class _Stream(asyncio.Protocol):
 
 
 async def _reader(host: str, port: int, path: str, source: str, seen: dict[int, list[float]],
-                  tally: dict[str, Any], stop: asyncio.Event, arriving: asyncio.Semaphore) -> None:
+                  tally: dict[str, Any], arriving: asyncio.Semaphore) -> None:
     """One reader that behaves like the reader page: on an error status or a dropped connection it
-    waits a second or two and comes back with Last-Event-ID."""
+    waits a second or two and comes back with Last-Event-ID. It reads until the run cancels it."""
     loop = asyncio.get_running_loop()
     state: dict[str, Any] = {"last_id": None, "last_seq": 0}
     counted = False
@@ -160,9 +160,7 @@ async def _reader(host: str, port: int, path: str, source: str, seen: dict[int, 
                 else:
                     tally["back"] += 1
                     tally["last_back"] = max(tally["last_back"], time.time())
-                await stream.closed  # or the task is cancelled when the run ends
-                if stop.is_set():
-                    return
+                await stream.closed
         except OSError:
             pass
         finally:
@@ -181,13 +179,12 @@ def reader_process(host: str, port: int, path: str, count: int, offset: int, cpu
     async def main() -> None:
         seen: dict[int, list[float]] = {}
         tally: dict[str, Any] = {"connected": 0, "retries": 0, "disorder": 0, "back": 0, "last_back": 0.0}
-        stop = asyncio.Event()
         arriving = asyncio.Semaphore(ARRIVING)
         tasks = []
         started = time.time()
         for i in range(count):
             source = SOURCE_ADDRESSES[((offset + i) // PER_SOURCE) % len(SOURCE_ADDRESSES)]
-            tasks.append(asyncio.create_task(_reader(host, port, path, source, seen, tally, stop, arriving)))
+            tasks.append(asyncio.create_task(_reader(host, port, path, source, seen, tally, arriving)))
             if i % 200 == 199:
                 await asyncio.sleep(0)
         deadline = time.time() + PHASE_TIMEOUT
@@ -199,7 +196,6 @@ def reader_process(host: str, port: int, path: str, count: int, offset: int, cpu
         ready.put((tally["connected"], failed, time.time() - started))
         loop = asyncio.get_running_loop()
         await loop.run_in_executor(None, stop_after.wait)
-        stop.set()
         for t in tasks:
             t.cancel()
         await asyncio.gather(*tasks, return_exceptions=True)

@@ -309,6 +309,34 @@ def free_port() -> int:
         return int(s.getsockname()[1])
 
 
+def missing(message: str) -> None:
+    """Skip, except under CI, where what is missing is a failure of the tests that need it (not of the whole run)."""
+    if os.environ.get("CI"):
+        pytest.fail(message, pytrace=False)
+    pytest.skip(message)
+
+
+def clean_env() -> dict[str, str]:
+    """This environment without the LIVEBLOG_* settings a developer's shell may carry."""
+    return {k: v for k, v in os.environ.items() if not k.startswith("LIVEBLOG_")}
+
+
+def wait_serving(proc: subprocess.Popen[Any], url: str, output: Callable[[], str], seconds: float = 30) -> None:
+    """Until the server at ``url`` answers /healthz; fails with its output if it exits or stays silent."""
+    deadline = time.monotonic() + seconds
+    while True:
+        if proc.poll() is not None:
+            raise AssertionError(f"server exited with {proc.returncode}:\n{output()}")
+        try:
+            if httpx.get(url + "/healthz", timeout=1).status_code == 200:
+                return
+        except httpx.HTTPError:
+            pass
+        if time.monotonic() > deadline:
+            raise AssertionError(f"server did not answer within {seconds:g}s:\n{output()}")
+        time.sleep(0.1)
+
+
 @dataclass
 class Process:
     """A ``liveblog serve`` in its own process."""
@@ -348,7 +376,7 @@ def spawn(tmp_path: Path) -> Iterator[Callable[..., Process]]:
     def start(db: Path | str, *args: str, env: dict[str, str] | None = None, port: int | None = None) -> Process:
         port = port or free_port()
         log = tmp_path / f"serve-{len(started)}.log"
-        full_env = {k: v for k, v in os.environ.items() if not k.startswith("LIVEBLOG_")}
+        full_env = clean_env()
         if DATABASES is not None and DATABASES.backend == "postgres":
             full_env["LIVEBLOG_MEDIA_DIR"] = str(tmp_path / "media")
         full_env.update(env or {})
@@ -359,18 +387,8 @@ def spawn(tmp_path: Path) -> Iterator[Callable[..., Process]]:
         )
         process = Process(proc, f"http://127.0.0.1:{port}", log, log_file)
         started.append(process)
-        deadline = time.monotonic() + 30
-        while True:
-            if proc.poll() is not None:
-                raise AssertionError(f"server exited with {proc.returncode}:\n{process.output()}")
-            try:
-                if httpx.get(process.url + "/healthz", timeout=1).status_code == 200:
-                    return process
-            except httpx.HTTPError:
-                pass
-            if time.monotonic() > deadline:
-                raise AssertionError(f"server did not answer within 30s:\n{process.output()}")
-            time.sleep(0.1)
+        wait_serving(proc, process.url, process.output)
+        return process
 
     yield start
     for p in started:

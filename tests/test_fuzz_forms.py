@@ -17,7 +17,7 @@ from desk import signed_in
 FIELDS = ["slug", "title", "body", "headline", "note", "key_event", "pinned", "supersedes", "filed_at", "revision",
           "caption", "name", "password", "next", "csrf"]
 values = (st.text(max_size=60) | st.binary(max_size=60).map(lambda b: b.decode("latin-1"))
-          | st.just("x" * 70_000) | st.just("\ud800") | st.sampled_from(["²", "٣"]) | st.integers().map(str))
+          | st.just("x" * 70_000) | st.just("\ud800") | st.sampled_from(["²", "①", "٣"]) | st.integers().map(str))
 pairs = st.lists(st.tuples(st.sampled_from(FIELDS) | st.text(max_size=8), values), max_size=8)
 
 FUZZ = settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture,
@@ -49,8 +49,8 @@ FORMS = [
     "/desk/strike/entries",
     "/desk/strike/entries/{id}/correct",
     "/desk/strike/entries/{id}/withdraw",
-    "/desk/strike/entries/²/correct",  # a digit to str.isdigit(), not to int()
-    "/desk/strike/entries/٣/withdraw",
+    "/desk/strike/entries/²/correct",  # "²" and "①": digits to str.isdigit(), not to int()
+    "/desk/strike/entries/①/withdraw",
     "/desk/strike/end",
     "/desk/people/dana/revoke",
     "/login",

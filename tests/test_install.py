@@ -3,17 +3,15 @@ pages, assets and documents as from a checkout: templates/ and static/ travel in
 
 from __future__ import annotations
 
-import os
 import re
 import shutil
 import subprocess
 import sys
-import time
 import zipfile
 
 import httpx
 
-from conftest import ROOT, free_port
+from conftest import ROOT, clean_env, free_port, wait_serving
 from liveblog.feeds import EXTENSION_ABOUT
 
 
@@ -38,12 +36,14 @@ def test_a_wheel_carries_every_template_and_asset_and_serves_them_installed(tmp_
     installed = subprocess.run([sys.executable, "-m", "pip", "install", "--quiet", "--no-deps", "--target", str(site),
                                 str(wheel)], capture_output=True, text=True, timeout=300)
     assert installed.returncode == 0, installed.stdout + installed.stderr
-    env = {k: v for k, v in os.environ.items() if not k.startswith("LIVEBLOG_")}
+    env = clean_env()
     env["PYTHONPATH"] = str(site)  # the installed copy, not the checkout (the dependencies come from this venv)
     where = subprocess.run([sys.executable, "-c", "import liveblog.render as r; print(r.__file__, r.TEMPLATES, r.STATIC)"],
                            cwd=tmp_path, env=env, capture_output=True, text=True, timeout=60)
     assert where.returncode == 0, where.stderr
-    assert all(path.startswith(str(site)) for path in where.stdout.split()), where.stdout
+    module, templates, static = where.stdout.split()
+    assert module.startswith(str(site)), where.stdout
+    assert templates == str(site / "liveblog" / "templates") and static == str(site / "liveblog" / "static")
 
     port = free_port()
     log = (tmp_path / "serve.log").open("w")
@@ -51,16 +51,7 @@ def test_a_wheel_carries_every_template_and_asset_and_serves_them_installed(tmp_
                              "--port", str(port)], cwd=tmp_path, env=env, stdout=log, stderr=subprocess.STDOUT)
     base = f"http://127.0.0.1:{port}"
     try:
-        deadline = time.monotonic() + 30
-        while True:
-            assert proc.poll() is None, (tmp_path / "serve.log").read_text()
-            try:
-                if httpx.get(base + "/healthz", timeout=1).status_code == 200:
-                    break
-            except httpx.HTTPError:
-                pass
-            assert time.monotonic() < deadline, "the installed liveblog did not start"
-            time.sleep(0.2)
+        wait_serving(proc, base, (tmp_path / "serve.log").read_text)
         [slug] = [b["slug"] for b in httpx.get(base + "/api/blogs").json()["blogs"]]
         page = httpx.get(f"{base}/blogs/{slug}")
         assert page.status_code == 200 and "Latest update" in page.text

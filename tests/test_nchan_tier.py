@@ -10,7 +10,6 @@ except under CI (``.ci/run`` installs them).
 from __future__ import annotations
 
 import json
-import os
 import socket
 import threading
 import time
@@ -19,20 +18,13 @@ import uuid
 import httpx
 import pytest
 
-from conftest import free_port
+from conftest import free_port, missing
 from desk import wait_for
 from liveblog import nginx
 from sse import Frame, events, read_stream
 
 STREAM = {"Accept": "text/event-stream"}
 FAST = {"LIVEBLOG_POSTS_PER_MINUTE": "1000"}
-
-
-def missing(message: str) -> None:
-    """Skip, except under CI, where what is missing is a failure of these tests (not of the whole run)."""
-    if os.environ.get("CI"):
-        pytest.fail(message, pytrace=False)
-    pytest.skip(message)
 
 
 @pytest.fixture(scope="module", autouse=True)

@@ -6,7 +6,6 @@ origins. Without the ``pushpin`` binary these tests skip, except under CI (``.ci
 
 from __future__ import annotations
 
-import os
 import signal
 import threading
 import time
@@ -14,7 +13,7 @@ import time
 import httpx
 import pytest
 
-from conftest import free_port
+from conftest import free_port, missing
 from liveblog import pushpin
 from sse import events, read_stream
 
@@ -25,10 +24,7 @@ KEY = "test-grip-key"
 def pushpin_installed() -> None:
     """Skip without Pushpin, except under CI, where these tests fail (and only these: not the whole run)."""
     if not pushpin.available():
-        message = "Debian's pushpin is not installed (apt-get install pushpin)"
-        if os.environ.get("CI"):
-            pytest.fail(message, pytrace=False)
-        pytest.skip(message)
+        missing("Debian's pushpin is not installed (apt-get install pushpin)")
 
 
 @pytest.fixture

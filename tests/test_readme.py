@@ -10,12 +10,11 @@ import os
 import re
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import httpx
 
-from conftest import ROOT, database, free_port
+from conftest import ROOT, clean_env, database, free_port, wait_serving
 
 
 def curl_session() -> str:
@@ -53,22 +52,15 @@ def test_the_procfile_starts_the_server(tmp_path):
     assert kind == "web" and "--port $PORT" in command
     command = command.replace("--host 0.0.0.0", "--host 127.0.0.1")  # the tests stay on loopback
     port = free_port()
-    env = {k: v for k, v in os.environ.items() if not k.startswith("LIVEBLOG_")}
+    env = clean_env()
     env.update(PORT=str(port), LIVEBLOG_DB=database(tmp_path / "paas.db"),
                PATH=f"{Path(sys.executable).parent}{os.pathsep}{env.get('PATH', '')}")
-    proc = subprocess.Popen(["bash", "-c", f"exec {command}"], env=env, cwd=tmp_path, stdout=subprocess.DEVNULL,
-                            stderr=subprocess.DEVNULL)
-    try:
-        deadline = time.monotonic() + 30
-        while True:
-            assert proc.poll() is None, "the Procfile's command exited"
-            try:
-                if httpx.get(f"http://127.0.0.1:{port}/healthz", timeout=1).status_code == 200:
-                    break
-            except httpx.HTTPError:
-                pass
-            assert time.monotonic() < deadline, "the Procfile's command did not start a server"
-            time.sleep(0.2)
-    finally:
-        proc.terminate()
-        proc.wait(15)
+    log = tmp_path / "paas.log"
+    with log.open("w") as out:
+        proc = subprocess.Popen(["bash", "-c", f"exec {command}"], env=env, cwd=tmp_path, stdout=out,
+                                stderr=subprocess.STDOUT)
+        try:
+            wait_serving(proc, f"http://127.0.0.1:{port}", log.read_text)
+        finally:
+            proc.terminate()
+            proc.wait(15)

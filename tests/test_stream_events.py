@@ -107,10 +107,14 @@ def test_every_reader_hears_a_heartbeat_once_per_interval(site_with):
 
 def test_a_head_request_gets_the_stream_headers_and_ends(site):
     site.blog("strike")
-    r = httpx.head(f"{site.url}/blogs/strike/events", timeout=5)
-    assert r.status_code == 200 and r.headers["content-type"].startswith("text/event-stream")
-    assert r.headers["cache-control"] == "no-cache" and r.content == b""
-    assert httpx.head(f"{site.url}/blogs/nope/events", timeout=5).status_code == 404
+    with httpx.Client(base_url=site.url, timeout=5) as client:
+        for url in ("/blogs/strike/events", "/blogs/strike/events?since=0"):
+            r = client.head(url)
+            assert r.status_code == 200 and r.headers["content-type"].startswith("text/event-stream")
+            assert r.headers["cache-control"] == "no-cache"
+            # the same kept-alive connection answers again only once the HEAD's response has ended
+            assert client.get("/healthz").status_code == 200
+        assert client.head("/blogs/nope/events").status_code == 404
 
 
 def test_unknown_blog_is_404(site):

@@ -1,9 +1,7 @@
 """A reader that reconnects gets every missed event once, in order, then live ones: no gap, no duplicate."""
 
-import threading
 import time
-
-import httpx
+from urllib.parse import quote
 
 from sse import events, meanwhile, read_stream
 
@@ -48,10 +46,8 @@ def test_an_event_written_during_the_replay_arrives_exactly_once(site):
                                      key_event=False, pinned=False, supersedes=(), filed_at=None, now=utc_now())
 
     site.call(backlog())
-    posting = threading.Event()
 
     def post_during_replay():
-        posting.set()
         for i in range(20):
             site.entry("strike", f"new {i}")
             time.sleep(0.01)
@@ -60,19 +56,20 @@ def test_an_event_written_during_the_replay_arrives_exactly_once(site):
     with meanwhile() as later:
         frames = read_stream(f"{site.url}/blogs/strike/events?since=0", until=lambda f: len(events(f)) >= total,
                              on_open=lambda response: later(post_during_replay), timeout=60)
-    assert posting.is_set()
     assert seqs(frames) == list(range(1, total + 1))
 
 
 def test_bad_last_event_ids_get_a_reset_not_an_error(site):
     site.blog("strike")
     site.entry("strike", "a")
-    for bad in ["abc", "99", "-1", "1e3", "99999999999999999999999", "²", "١"]:  # digits to isdigit, not to int
-        for asked in ({"headers": {"Last-Event-ID": bad.encode()}}, {"params": {"since": bad}}):
-            url = httpx.URL(f"{site.url}/blogs/strike/events", params=asked.get("params"))
-            frames = read_stream(str(url), headers=asked.get("headers"), until=lambda f: len(events(f)) >= 1)
+    # "²" is a digit to str.isdigit but not to int, "١" to both: only ASCII digits are a position. A header's
+    # bytes are read as latin-1, so these two reach isdigit only through the query.
+    for bad in ["abc", "99", "-1", "1e3", "99999999999999999999999", "²", "١"]:
+        for headers, query in (({"Last-Event-ID": bad.encode()}, ""), (None, "?since=" + quote(bad))):
+            frames = read_stream(f"{site.url}/blogs/strike/events{query}", headers=headers,
+                                 until=lambda f: len(events(f)) >= 1)
             reset = events(frames)[0]
-            assert reset.event == "reset", (bad, asked)
+            assert reset.event == "reset", (bad, headers, query)
             assert reset.json()["last_event_id"] == 2 and reset.id == "2"
 
 

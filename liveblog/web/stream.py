@@ -74,7 +74,10 @@ def resume_point(scope: Scope) -> str | None:
 
 
 def position(raw: str | None) -> int | None:
-    """A resume point as a number: None when absent, -1 when it is not one (the client gets a reset)."""
+    """A resume point as a number: None when absent, -1 when it is not one (the client gets a reset).
+
+    Like ``api.parse_id`` it takes ASCII digits only, but it accepts 0 and surrounding spaces, and a bad value is
+    a reset rather than a 404: keep the two apart."""
     if raw is None:
         return None
     raw = raw.strip()
@@ -157,21 +160,25 @@ async def serve(scope: Scope, receive: Receive, send: Send, slug: str) -> None:
     sub = hub.subscribe(slug)  # before reading the head: nothing can fall between
     try:
         since = position(resume_point(scope))
+        start = {"type": "http.response.start", "status": 200,
+                 "headers": RAW_STREAM_HEADERS[scope.get("scheme") == "https"]}
         try:
             head = await known_head(runtime, slug, since)
+            if scope["method"] == "HEAD":  # the headers are the whole answer: nothing to catch up on
+                await send(start)
+                await send({"type": "http.response.body", "body": b"", "more_body": False})
+                return
             first, sent = await catch_up(runtime, slug, head if since is None else since, head)
         except Exception as exc:  # an unknown blog, or a database that failed
             await refuse(scope, receive, send, exc)
             return
-        await send({"type": "http.response.start", "status": 200,
-                    "headers": RAW_STREAM_HEADERS[scope.get("scheme") == "https"]})
-        if scope["method"] == "HEAD":  # the headers are the whole answer
-            await send({"type": "http.response.body", "body": b"", "more_body": False})
-            return
-        lead = b"".join([retry_frame(settings.retry_ms), *first])
-        if first:  # what the reader missed goes at once; a reader with nothing to catch up on gets its
-            await send({"type": "http.response.body", "body": lead, "more_body": True})  # retry: with the
-            lead = b""  # first event or heartbeat, one write fewer for each of a crowd arriving
+        await send(start)
+        # What the reader missed goes at once. A reader with nothing to catch up on gets its retry: with the
+        # first event or heartbeat instead: one write fewer for each of a crowd arriving.
+        lead = retry_frame(settings.retry_ms)
+        if first:
+            await send({"type": "http.response.body", "body": b"".join([lead, *first]), "more_body": True})
+            lead = b""
         await follow(receive, send, sub, sent, lead)
     except asyncio.CancelledError:
         if not sub.cut:
@@ -193,9 +200,9 @@ async def follow(receive: Receive, send: Send, sub: Subscriber, sent: int, lead:
             break
     listener = asyncio.ensure_future(receive())
     listener.add_done_callback(sub.leave)
+    chunk = [lead] if lead else []
     try:
         while not sub.closed:
-            chunk = [lead] if lead else []
             for seq, frame in await sub.take():
                 if seq > sent:
                     chunk.append(frame)
@@ -206,7 +213,7 @@ async def follow(receive: Receive, send: Send, sub: Subscriber, sent: int, lead:
             if chunk:
                 await send({"type": "http.response.body", "body": chunk[0] if len(chunk) == 1 else b"".join(chunk),
                             "more_body": True})
-                lead = b""
+                chunk = []
         await send({"type": "http.response.body", "body": b"", "more_body": False})
     finally:
         listener.cancel()
