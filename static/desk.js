@@ -74,18 +74,19 @@
       };
     });
   }
+  var WAITING = "waiting-photo:", WAITING_IDS = new RegExp(WAITING + "[A-Za-z0-9-]+", "g");
   function waitingIn(body) {
-    return (body.match(/waiting-photo:[A-Za-z0-9-]+/g) || []).map(function (m) { return m.slice(14); });
+    return (body.match(WAITING_IDS) || []).map(function (m) { return m.slice(WAITING.length); });
   }
-  function named(id) {  // by a waiting post, a draft (this tab's compose box included)
-    var texts = Object.keys(localStorage).filter(function (k) { return k.indexOf("liveblog-") === 0; })
-      .map(function (k) { return localStorage.getItem(k); }).concat([fields.body.value]);
-    return texts.join(" ").indexOf("waiting-photo:" + id) >= 0;
+  function namedPhotos() {  // by a waiting post or a draft, this tab's compose box included
+    return waitingIn(Object.keys(localStorage).filter(function (k) { return k.indexOf("liveblog-") === 0; })
+      .map(function (k) { return localStorage.getItem(k); }).concat([fields.body.value]).join(" "));
   }
   /* photos nothing names any more are forgotten: those of a post sent or discarded at once, the
      rest (a draft another tab's typing replaced, say) after a day, when the desk is opened */
   function forget(ids) {
-    ids = ids.filter(function (id) { return !named(id); });
+    var named = namedPhotos();
+    ids = ids.filter(function (id) { return named.indexOf(id) < 0; });
     if (!ids.length) return Promise.resolve();
     return photoStore("readwrite", function (store) { ids.forEach(function (id) { store.delete(id); }); })
       .catch(function () { /* no photo store: nothing waits in it */ });
@@ -209,10 +210,7 @@
     renderPreview();
   }
   function ticking(d, extra) {  // a draft with the entries ?supersedes= ticked on this page as well
-    var copy = {};
-    Object.keys(d).forEach(function (k) { copy[k] = d[k]; });
-    copy.supersedes = (d.supersedes || []).concat(extra);
-    return copy;
+    return Object.assign({}, d, { supersedes: (d.supersedes || []).concat(extra) });
   }
   function saveDraft() {
     if (editing) change(editing, function (i) { i.draft = typed(); });
@@ -408,10 +406,7 @@
   }
 
   function payload(item) {
-    var p = {};
-    Object.keys(item.data).forEach(function (k) { p[k] = item.data[k]; });
-    p.filed_at = item.filed_at;
-    return JSON.stringify(p);
+    return JSON.stringify(Object.assign({}, item.data, { filed_at: item.filed_at }));
   }
   function send(key, body) {
     return call(ENTRIES, { method: "POST", body: body,
@@ -419,6 +414,14 @@
   }
   function hold(key, kind, message) {
     change(key, function (i) { i.error = message; i.hold = kind; });
+  }
+  function heldAsNew(i, kind, why) {  // an edit that cannot go as it is: the person posts it anew, or drops it
+    i.hold = kind; i.why = why;
+    i.error = why + " Tap Edit to post them as a new update, or Discard them.";
+    return i;
+  }
+  function fresh(now) {  // a post's own identity: its Idempotency-Key and when it was filed
+    return { key: randomKey(), phone_at: now, filed_at: stamp(now) };
   }
   function retrySignedOut() {
     save(load().map(function (i) { if (i.hold === "signin") { delete i.error; delete i.hold; } return i; }));
@@ -439,10 +442,7 @@
     if (first) addToList(first);
     var why = "An earlier version of this update was published" + (first ? " at " + first.time_gmt : "")
       + ", before your changes reached the server, so they were not.";
-    change(item.key, function (i) {
-      i.hold = "published"; i.why = why; i.published = first ? first.id : null;
-      i.error = why + " Tap Edit to post them as a new update, or Discard them.";
-    });
+    change(item.key, function (i) { heldAsNew(i, "published", why).published = first ? first.id : null; });
   }
 
   function upload(blob, name, caption) {
@@ -481,7 +481,7 @@
     try { r = await upload(photo.blob, photo.name, photo.caption); } catch (e) { return backoff(); }
     var answer = await jsonOf(r);
     if (!(r.ok && answer && answer.url)) return trouble(item, r, answer, "a waiting photo: ");
-    change(item.key, function (i) { i.data.body = i.data.body.split("waiting-photo:" + id).join(answer.url); });
+    change(item.key, function (i) { i.data.body = i.data.body.split(WAITING + id).join(answer.url); });
     forget([id]);
     return true;
   }
@@ -539,7 +539,7 @@
     } catch (e) {
       wait = backoff();
     } finally {
-      sending = false; inFlight = null;
+      sending = false;
     }
     if (!wait && busy.some(find)) {
       wait = 5000;  // on its way from another tab: looked at again in case that tab is closed
@@ -555,7 +555,7 @@
     if (editing && find(editing)) {  // same key and filed_at: if the first send did arrive, the server says so
       change(editing, function (i) {
         if (asNew(i)) {
-          i.key = randomKey(); i.phone_at = now; i.filed_at = stamp(now);
+          Object.assign(i, fresh(now));
           delete i.sent; delete i.published; delete i.why;
         }
         i.data = data; i.editing = false;
@@ -564,11 +564,10 @@
       freed = endEdit();
     } else if (editing) {  // sent or discarded in another tab meanwhile: kept, and not sent unasked
       var why = "The update you were editing was sent or discarded in another tab, so your changes were not.";
-      save(load().concat([{ key: randomKey(), phone_at: now, filed_at: stamp(now), data: data, hold: "gone",
-                            why: why, error: why + " Tap Edit to post them as a new update, or Discard them." }]));
+      save(load().concat([heldAsNew(Object.assign(fresh(now), { data: data }), "gone", why)]));
       freed = endEdit();
     } else {
-      save(load().concat([{ key: randomKey(), phone_at: now, filed_at: stamp(now), data: data }]));
+      save(load().concat([Object.assign(fresh(now), { data: data })]));
       localStorage.removeItem(DRAFT);
       form.reset();
       fill({});
@@ -631,11 +630,12 @@
       return;
     }
     status.textContent = "Preparing…";
-    var shrunk = await shrink(file), name = shrunk === file ? file.name : "photo.jpg";
+    var shrunk = await shrink(file);
+    function nameOf(blob) { return blob === file ? file.name : "photo.jpg"; }  // a redrawn photo is a JPEG
     if (navigator.onLine) {
       status.textContent = "Uploading…";
       try {
-        var r = await upload(shrunk, name, caption), j = await jsonOf(r);
+        var r = await upload(shrunk, nameOf(shrunk), caption), j = await jsonOf(r);
         if (r.ok && j && j.markdown) {
           place(j.markdown, "Photo added (location and camera details removed).");
           return;
@@ -645,12 +645,11 @@
     }
     if (shrunk === file) {  // a photo kept on the phone should not say where it was taken, should the phone be taken
       shrunk = await shrink(file, true);
-      name = shrunk === file ? file.name : "photo.jpg";
     }
     var id = randomKey();
     try {
       await photoStore("readwrite", function (store) {
-        return store.put({ blob: shrunk, name: name, caption: caption, at: Date.now() }, id);
+        return store.put({ blob: shrunk, name: nameOf(shrunk), caption: caption, at: Date.now() }, id);
       });
     } catch (e) {
       status.textContent = "Could not upload, and this phone would not keep the photo (storage full?). "
@@ -658,7 +657,7 @@
       return;
     }
     var alt = caption.trim().replace(/\[/g, "(").replace(/\]/g, ")").replace(/\s+/g, " ");
-    place("![" + alt + "](waiting-photo:" + id + ")", "No connection: the photo waits on this phone and goes "
+    place("![" + alt + "](" + WAITING + id + ")", "No connection: the photo waits on this phone and goes "
       + "with the update (its location and camera details are removed when it arrives).");
   });
 

@@ -77,6 +77,11 @@ def at(iso: str) -> datetime:
     return datetime.fromisoformat(iso.replace("Z", "+00:00"))
 
 
+def routable_page(new_page):
+    """A page whose requests ``page.route`` sees: a service worker would pass them on unseen."""
+    return new_page(service_workers="block")
+
+
 def open_desk(page, site, offline_ready: bool = False) -> None:
     site.blog("strike")
     browser_sign_in(page, site, "amal")

@@ -17,7 +17,7 @@ import os
 
 from PIL import Image
 
-from desk import ITEMS, open_desk, post, published, wait_for, waiting
+from desk import ITEMS, open_desk, post, published, routable_page, wait_for, waiting
 from test_media import gps_jpeg
 
 STORED = """() => new Promise((done, failed) => {
@@ -93,7 +93,7 @@ def test_a_photo_taken_offline_waits_on_the_phone_and_arrives_with_its_update(si
 
 
 def test_an_upload_cut_half_way_waits_and_goes_on_a_retry(site, new_page, tmp_path):
-    page = new_page(service_workers="block")  # page.route misses what a service worker passes on
+    page = routable_page(new_page)
     open_desk(page, site)
     page.route("**/api/media", lambda route: route.abort("connectionreset"))
     photo = tmp_path / "IMG_0102.jpg"

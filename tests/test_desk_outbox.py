@@ -21,7 +21,10 @@ from __future__ import annotations
 import time
 from datetime import datetime, timezone
 
-from desk import ENTRIES_API, ITEMS, at, browser_sign_in, edit, open_desk, outbox, post, published, wait_for, waiting
+from desk import (
+    ENTRIES_API, ITEMS, at, browser_sign_in, edit, open_desk, outbox, post, published, routable_page, wait_for,
+    waiting
+)
 from liveblog import auth, model
 
 
@@ -57,7 +60,7 @@ def test_offline_posts_survive_a_reload_and_arrive_exactly_once_with_their_filed
 
 
 def test_a_lost_answer_is_retried_and_publishes_once(site, new_page):
-    page = new_page(service_workers="block")  # page.route misses what a service worker passes on
+    page = routable_page(new_page)
     open_desk(page, site)
     lost = []
 
@@ -75,7 +78,7 @@ def test_a_lost_answer_is_retried_and_publishes_once(site, new_page):
 
 def test_a_request_that_hangs_is_given_up_and_sent_again(site, new_page):
     """A connection that died without a word (no reset, no error) would hold the outbox for many minutes."""
-    page = new_page(service_workers="block")  # page.route misses what a service worker passes on
+    page = routable_page(new_page)
     page.clock.install(time=datetime.now(timezone.utc))  # the page's timers, which the test moves on
     open_desk(page, site)
     hung = []
@@ -93,7 +96,7 @@ def test_a_request_that_hangs_is_given_up_and_sent_again(site, new_page):
 
 
 def test_a_captive_portals_page_is_not_taken_for_an_answer(site, new_page):
-    page = new_page(service_workers="block")  # page.route misses what a service worker passes on
+    page = routable_page(new_page)
     open_desk(page, site)
     portal = []
 
@@ -128,7 +131,7 @@ def test_a_waiting_post_can_be_discarded_and_a_draft_survives_a_reload(site, pag
 
 
 def test_a_post_discarded_while_another_is_on_its_way_is_never_sent(site, new_page):
-    page = new_page(service_workers="block")  # page.route misses what a service worker passes on
+    page = routable_page(new_page)
     open_desk(page, site)
     page.context.set_offline(True)
     post(page, "Sent first.")
@@ -231,7 +234,7 @@ def test_posts_held_while_signed_out_are_sent_once_signed_in_again(site, page):
 
 
 def test_the_outbox_is_not_rebuilt_every_second(site, new_page):
-    page = new_page(service_workers="block")  # page.route misses what a service worker passes on
+    page = routable_page(new_page)
     open_desk(page, site)
     tries = []
 

@@ -5,7 +5,8 @@ was lost, then edited and sent again, is not stuck on the server's 409 for its I
 the desk finds the entry the first version made (sending that version again under the key),
 shows it, keeps the edit in the outbox saying the first version was published, and lets the
 correspondent post the edit as a new update (under a new key) or correct the published one.
-Two desk tabs on one blog: a post being edited in one tab is never sent, taken for editing or
+Two desk tabs on one blog: a waiting post is sent by one of them only, even when both come online
+at once; a post being edited in one tab is never sent, taken for editing or
 discarded by the other, also after the other is reloaded; an edit left in a closed tab is taken
 up by the next one opened; and if the post being edited went meanwhile (sent or discarded by a
 tab that takes no locks), "Send again" keeps the edit in the outbox and tells so, instead of
@@ -16,11 +17,11 @@ from __future__ import annotations
 
 import time
 
-from desk import ENTRIES_API, ITEMS, edit, open_desk, outbox, post, published, wait_for, waiting
+from desk import ENTRIES_API, ITEMS, edit, open_desk, outbox, post, published, routable_page, wait_for, waiting
 
 
 def test_an_edit_sent_after_the_first_version_was_published_is_kept_not_refused(site, new_page):
-    page = new_page(service_workers="block")  # page.route misses what a service worker passes on
+    page = routable_page(new_page)
     open_desk(page, site)
     sent = []  # (Idempotency-Key, body) of every send
     network = {"up": False}
@@ -155,3 +156,27 @@ def test_an_edit_whose_post_went_meanwhile_is_kept_not_posted_as_new(site, page)
     waiting(page, 0)
     assert [e["body"] for e in published(site)] == ["Twelve arrested."]
     assert problems == []
+
+
+def test_a_waiting_post_is_sent_by_one_tab_only(site, new_page):
+    """Both tabs come online at once; the one holding the post's lock sends it, the other leaves it be."""
+    page = routable_page(new_page)
+    open_desk(page, site)
+    other = page.context.new_page()
+    other.goto(site.url + "/desk/strike")
+    page.context.set_offline(True)
+    post(page, "Police cordon lifted.")
+    waiting(page, 1)
+    waiting(other, 1)
+    held = []
+    page.context.route(ENTRIES_API, lambda route: held.append(route))  # answered once both tabs had their chance
+    page.context.set_offline(False)
+    for tab in (page, other):
+        tab.evaluate("window.dispatchEvent(new Event('online'))")
+    page.wait_for_timeout(1500)
+    assert len(held) == 1, "one tab sends the post; the other sees its lock taken"
+    held[0].continue_()
+    wait_for(page, lambda: len(published(site)) == 1)
+    waiting(page, 0)
+    waiting(other, 0)
+    assert [e["body"] for e in published(site)] == ["Police cordon lifted."]

@@ -205,7 +205,8 @@ async def publish_entry(request: Request, blog: model.Blog, user: User, fields: 
                         key: Idempotency | None) -> tuple[model.Entry, bool]:
     """The entry and whether it is new; shared by the API and the desk's form. A retry of a post already made only
     lost its reply: it gets its entry, limit or not, and is not counted. Past the per-person limit a new post is
-    a 429 with Retry-After, which is safe: the phone keeps it and tries again."""
+    a 429 with Retry-After, which is safe: the phone keeps it and tries again. Callers check ``may_post``
+    first themselves: the API refuses before it reads the body."""
     runtime = runtime_of(request)
     replayed = await runtime.store.replayed_entry(blog.slug, user, key) if key else None
     if replayed is not None:
