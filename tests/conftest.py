@@ -349,6 +349,10 @@ class Process:
     def output(self) -> str:
         return self.log.read_text()
 
+    def token(self) -> str:
+        """The API token the first start printed for the admin it created."""
+        return next(line.split()[-1] for line in self.output().splitlines() if "API token" in line)
+
     def stop(self, sig: int = signal.SIGTERM, timeout: float = 15) -> int:
         if self.proc.poll() is None:
             self.proc.send_signal(sig)

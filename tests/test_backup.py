@@ -36,7 +36,7 @@ def test_backup_while_serving_restores_everything(spawn, tmp_path, databases):
         pytest.skip("SQLite's online backup; PostgreSQL is backed up with pg_dump (test_store_backends.py)")
     db, copy_db = tmp_path / "live.db", tmp_path / "copy.db"
     server = spawn(db, env={"LIVEBLOG_POSTS_PER_MINUTE": "1000000"})
-    token = next(line.split()[-1] for line in server.output().splitlines() if "API token" in line)
+    token = server.token()
     headers = {"Authorization": f"Bearer {token}"}
     assert httpx.post(server.url + "/api/blogs", json={"slug": "b", "title": "B"}, headers=headers).status_code == 201
     for i in range(20):

@@ -358,7 +358,7 @@ def test_an_imported_author_called_admin_leaves_serve_a_free_name(site, spawn, t
     assert import_file(tmp_path, exported(site, tmp_path), fresh).returncode == 0
     server = spawn(fresh)
     assert "Created the editor account 'admin-2'" in server.output()
-    token = next(line.split()[-1] for line in server.output().splitlines() if "API token" in line)
+    token = server.token()
     r = httpx.post(f"{server.url}/api/blogs", json={"slug": "mirror", "title": "Mirror"},
                    headers={"Authorization": f"Bearer {token}"})
     assert r.status_code == 201

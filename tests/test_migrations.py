@@ -50,7 +50,7 @@ def test_migrations_run_from_an_empty_database(spawn, tmp_path, databases):
         db.touch()  # an empty file, as a volume mount or a careless `touch` leaves it
     server = spawn(db)
     assert httpx.get(server.url + "/healthz").json()["schema_version"] == SCHEMA_VERSION
-    token = next(line.split()[-1] for line in server.output().splitlines() if "API token" in line)
+    token = server.token()
     r = httpx.post(server.url + "/api/blogs", json={"slug": "strike", "title": "Strike"},
                    headers={"Authorization": f"Bearer {token}"})
     assert r.status_code == 201, r.text

@@ -67,7 +67,7 @@ class Origin:
     def __init__(self, server, slug: str = "b") -> None:
         self.server = server
         self.slug = slug
-        token = next(line.split()[-1] for line in server.output().splitlines() if "API token" in line)
+        token = server.token()
         self.auth = {"Authorization": f"Bearer {token}"}
 
     def create_blog(self) -> None:

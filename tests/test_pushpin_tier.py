@@ -46,10 +46,6 @@ def tier(spawn, tmp_path):
         instance.stop()
 
 
-def api_token(server) -> str:
-    return next(line.split()[-1] for line in server.output().splitlines() if "API token" in line)
-
-
 def post(origin, token: str, body: str) -> int:
     r = httpx.post(origin.url + "/api/blogs/b/entries", json={"body": body},
                    headers={"Authorization": f"Bearer {token}"})
@@ -96,7 +92,7 @@ def test_a_post_reaches_a_reader_held_by_pushpin(tier, tmp_path):
     port = free_port()
     edge = start_pushpin(port)
     origin = start_origin(tmp_path / "held.db", port, edge.publish_url)
-    token = api_token(origin)
+    token = origin.token()
     create_blog(origin, token)
 
     thread, result = reader(edge.url, 2)
@@ -114,7 +110,7 @@ def test_a_reader_resuming_through_pushpin_gets_exactly_the_missed_events(tier, 
     port = free_port()
     edge = start_pushpin(port)
     origin = start_origin(tmp_path / "resume.db", port, edge.publish_url)
-    token = api_token(origin)
+    token = origin.token()
     create_blog(origin, token)
     for i in range(4):
         post(origin, token, f"before {i}")  # events 2..5
@@ -131,7 +127,7 @@ def test_events_the_publisher_never_sent_are_recovered_from_the_origin(tier, spa
     edge = start_pushpin(port)
     db = tmp_path / "gap.db"
     origin = start_origin(db, port, edge.publish_url)
-    token = api_token(origin)
+    token = origin.token()
     create_blog(origin, token)
     thread, result = reader(edge.url, 3)
 
@@ -151,7 +147,7 @@ def test_each_pushpin_fed_by_one_origin_delivers_every_event_once(tier, tmp_path
     port = free_port()
     edges = [start_pushpin(port), start_pushpin(port)]
     origin = start_origin(tmp_path / "two.db", port, *(e.publish_url for e in edges))
-    token = api_token(origin)
+    token = origin.token()
     create_blog(origin, token)
 
     readers = [reader(edge.url, 3) for edge in edges for _ in range(2)]
@@ -166,7 +162,7 @@ def test_a_request_with_a_forged_grip_signature_gets_an_ordinary_stream(tier, tm
     port = free_port()
     edge = start_pushpin(port)
     origin = start_origin(tmp_path / "forged.db", port, edge.publish_url)
-    token = api_token(origin)
+    token = origin.token()
     create_blog(origin, token)
     forged = "eyJhbGciOiJIUzI1NiJ9.eyJleHAiOjk5OTk5OTk5OTl9.c2lnbmF0dXJl"
 
@@ -187,7 +183,7 @@ def test_two_origins_on_one_postgres_database_share_one_publisher(tier, spawn, t
     db = tmp_path / "shared.db"
     origin_a = start_origin(db, port_a, edge.publish_url)  # started first: A holds the publisher claim
     origin_b = start_origin(db, port_b, edge.publish_url)
-    token = api_token(origin_a)
+    token = origin_a.token()
     create_blog(origin_a, token)
 
     thread, result = reader(edge.url, 4)

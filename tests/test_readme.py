@@ -27,7 +27,7 @@ def curl_session() -> str:
 
 def test_the_readme_curl_session_runs_as_written(spawn, tmp_path):
     server = spawn(tmp_path / "demo.db", "--demo")
-    token = next(line.split()[-1] for line in server.output().splitlines() if "API token" in line)
+    token = server.token()
     script = curl_session()
     assert "B=http://127.0.0.1:8000\n" in script and 'H="Authorization: Bearer lb_…"' in script
     script = script.replace("B=http://127.0.0.1:8000\n", f"B={server.url}\n")

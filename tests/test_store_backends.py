@@ -37,14 +37,10 @@ def test_sqlite_needs_no_postgres_driver(tmp_path):
     assert done.returncode == 0, done.stderr
 
 
-def api_token(server):
-    return next(line.split()[-1] for line in server.output().splitlines() if "API token" in line)
-
-
 def test_two_processes_on_one_database_write_one_gapless_log(spawn, tmp_path, databases):
     db = tmp_path / "shared.db"
     a = spawn(db)
-    headers = {"Authorization": f"Bearer {api_token(a)}"}
+    headers = {"Authorization": f"Bearer {a.token()}"}
     b = spawn(db)
     assert httpx.post(a.url + "/api/blogs", json={"slug": "w", "title": "W"}, headers=headers).status_code == 201
     per_writer = 6

@@ -12,7 +12,7 @@ from sse import events, read_stream
 def test_reader_resumes_across_a_restart(spawn, tmp_path):
     db = tmp_path / "restart.db"
     first = spawn(db)
-    token = next(line.split()[-1] for line in first.output().splitlines() if "API token" in line)
+    token = first.token()
     headers = {"Authorization": f"Bearer {token}"}
     httpx.post(first.url + "/api/blogs", json={"slug": "r", "title": "R"}, headers=headers)
     httpx.post(first.url + "/api/blogs/r/entries", json={"body": "before the restart"}, headers=headers)

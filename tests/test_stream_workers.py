@@ -9,13 +9,9 @@ from sse import events, read_stream
 MAX_READERS = 48  # the kernel picks the worker for each connection; open readers until both hold some
 
 
-def api_token(server):
-    return next(line.split()[-1] for line in server.output().splitlines() if "API token" in line)
-
-
 def test_a_post_reaches_readers_on_every_worker(spawn, tmp_path):
     server = spawn(tmp_path / "workers.db", "--workers", "2")
-    headers = {"Authorization": f"Bearer {api_token(server)}"}
+    headers = {"Authorization": f"Bearer {server.token()}"}
     assert httpx.post(server.url + "/api/blogs", json={"slug": "w", "title": "W"}, headers=headers).status_code == 201
     results: list[tuple[str, list[int]]] = []
     pids: list[str] = []

@@ -16,7 +16,7 @@ def test_gmt_formatting_ignores_offsets():
 
 def test_a_server_in_new_york_still_speaks_gmt(spawn, tmp_path):
     server = spawn(tmp_path / "ny.db", env={"TZ": "America/New_York"})
-    token = next(line.split()[-1] for line in server.output().splitlines() if "API token" in line)
+    token = server.token()
     headers = {"Authorization": f"Bearer {token}"}
     assert httpx.post(server.url + "/api/blogs", json={"slug": "ny", "title": "NY"}, headers=headers).status_code == 201
     entry = httpx.post(server.url + "/api/blogs/ny/entries", json={"body": "x"}, headers=headers).json()
