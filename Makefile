@@ -25,8 +25,13 @@ install: $(STAMP)
 run: $(STAMP)
 	$(BIN)/liveblog serve --demo
 
+# The desk's core (static/desk-core.js) under Node's own test runner: no npm package.
+.PHONY: jstest
+jstest:
+	node --test tests/js/
+
 # The suite runs twice: on SQLite, then on PostgreSQL at 127.0.0.1:5432 (those skip when it is not reachable).
-test: $(STAMP) browser
+test: $(STAMP) browser jstest
 	$(BIN)/python -m pytest -q
 	$(BIN)/python -m pytest -q --store=postgres
 

@@ -8,18 +8,17 @@
    kept, never sent as a new post unasked; a CSRF token gone stale (the person signed in
    again elsewhere) is renewed. A photo added without a connection waits on the phone too
    (IndexedDB), named in the text as waiting-photo:ID, and goes up just before its update.
-   No framework. */
+   No framework. This file is the page's side (the DOM, fetch, storage, locks, the service
+   worker); every decision it asks of desk-core.js (DeskCore), loaded just before it. */
 (function () {
   "use strict";
   var form = document.getElementById("compose");
-  if (!form || !window.fetch || !window.localStorage) return;
+  var Core = window.DeskCore;
+  if (!form || !Core || !window.fetch || !window.localStorage) return;
   var slug = form.getAttribute("data-slug");
   var csrf = form.getAttribute("data-csrf");
   var started = Date.parse(form.getAttribute("data-started")) || 0;
-  var OUTBOX = "liveblog-outbox:" + slug, DRAFT = "liveblog-draft:" + slug, CLOCK = "liveblog-clock";
-  var ENTRIES = "/api/blogs/" + encodeURIComponent(slug) + "/entries";
-  var LONGEST = 1600;  // the server keeps no more than this, so the phone need not send more
-  var ELSEWHERE = "This update is open in another tab, or on its way from there: finish with it there.";
+  var stored = Core.names(slug), OUTBOX = stored.outbox, DRAFT = stored.draft, CLOCK = stored.clock;
   var $ = function (id) { return document.getElementById(id); };
   var fields = { headline: $("headline"), body: $("body"), key_event: $("key_event"), pinned: $("pinned") };
   var outboxBox = $("outbox"), summary = $("outbox-summary"), countdown = $("outbox-countdown");
@@ -38,16 +37,6 @@
   function find(key) { return load().filter(function (i) { return i.key === key; })[0]; }
   function change(key, fn) { save(load().map(function (i) { if (i.key === key) fn(i); return i; })); }
   function remove(key) { save(load().filter(function (i) { return i.key !== key; })); }
-  function randomKey() {
-    if (window.crypto && crypto.randomUUID) return crypto.randomUUID();
-    var a = new Uint8Array(16); crypto.getRandomValues(a);
-    return Array.prototype.map.call(a, function (b) { return (b + 256).toString(16).slice(1); }).join("");
-  }
-  function text(s, n) {
-    s = (s || "").replace(/!\[[^\]]*\]\([^)]*\)/g, "[photo]").replace(/[*_`#>]/g, "").replace(/\s+/g, " ").trim();
-    return s.length > n ? s.slice(0, n - 1) + "…" : s;
-  }
-  function hhmm(iso) { return iso.slice(11, 16) + " GMT"; }
   function el(tag, cls, content) {
     var e = document.createElement(tag);
     if (cls) e.className = cls;
@@ -74,19 +63,14 @@
       };
     });
   }
-  var WAITING = "waiting-photo:", WAITING_IDS = new RegExp(WAITING + "[A-Za-z0-9-]+", "g");
-  function waitingIn(body) {
-    return (body.match(WAITING_IDS) || []).map(function (m) { return m.slice(WAITING.length); });
-  }
-  function namedPhotos() {  // by a waiting post or a draft, this tab's compose box included
-    return waitingIn(Object.keys(localStorage).filter(function (k) { return k.indexOf("liveblog-") === 0; })
-      .map(function (k) { return localStorage.getItem(k); }).concat([fields.body.value]).join(" "));
+  function namingText() {  // of every waiting post and draft, this tab's compose box included
+    return Object.keys(localStorage).filter(function (k) { return k.indexOf("liveblog-") === 0; })
+      .map(function (k) { return localStorage.getItem(k); }).concat([fields.body.value]).join(" ");
   }
   /* photos nothing names any more are forgotten: those of a post sent or discarded at once, the
      rest (a draft another tab's typing replaced, say) after a day, when the desk is opened */
   function forget(ids) {
-    var named = namedPhotos();
-    ids = ids.filter(function (id) { return named.indexOf(id) < 0; });
+    ids = Core.unnamed(ids, namingText());
     if (!ids.length) return Promise.resolve();
     return photoStore("readwrite", function (store) { ids.forEach(function (id) { store.delete(id); }); })
       .catch(function () { /* no photo store: nothing waits in it */ });
@@ -98,7 +82,7 @@
       cursor.onsuccess = function () {
         var c = cursor.result;
         if (!c) return;
-        if (!(c.value.at > Date.now() - 86400000)) old.push(c.key);
+        if (Core.expired(c.value.at, Date.now())) old.push(c.key);
         c.continue();
       };
     }).then(function () { return forget(old); }, function () { /* no photo store: nothing waits in it */ });
@@ -110,7 +94,7 @@
   function claim(key) {
     if (!navigator.locks) return Promise.resolve(true);
     return new Promise(function (resolve) {
-      var request = navigator.locks.request("liveblog-desk-post:" + key, { ifAvailable: true }, function (lock) {
+      var request = navigator.locks.request(Core.lockName(key), { ifAvailable: true }, function (lock) {
         if (!lock) return resolve(false);
         return new Promise(function (release) {
           held[key] = function () { release(); return request; };
@@ -131,18 +115,12 @@
      header of the server's answers keep the offset current. */
   var clock = read(CLOCK, null);
   function learn(serverMs, exact) {
-    if (!serverMs) return;
-    var offset = serverMs - Date.now();
-    if (!exact && clock && Math.abs(offset - clock.offset) < 2000) return;  // a Date header counts whole seconds
-    clock = { offset: offset };
+    var learnt = Core.learn(clock, serverMs, Date.now(), exact);
+    if (!learnt) return;
+    clock = learnt;
     try { write(CLOCK, clock); } catch (e) { /* storage full: the offset still holds for this page */ }
   }
   if (!clock) learn(Date.parse(form.getAttribute("data-now")), true);
-  function offset() { return clock ? clock.offset : 0; }
-  function stamp(phoneAt) {  // a phone-clock time as the server's, never before the blog began or after now
-    var t = Math.min(phoneAt + offset(), Date.now() + offset());
-    return new Date(Math.max(t, started)).toISOString();
-  }
 
   /* A request on a connection that died without a word (a cell dropped, a tunnel) can hang for many
      minutes; it is given up after a while and tried again on a fresh connection, which the
@@ -156,7 +134,7 @@
 
   /* the server's JSON, or null for anything else (a captive portal's page, a proxy's error) */
   async function jsonOf(r) {
-    if (r.redirected || !/^application\/json/.test(r.headers.get("content-type") || "")) return null;
+    if (!Core.isServerJson(r.redirected, r.headers.get("content-type"))) return null;
     try {
       var j = await r.json();
       learn(Date.parse(r.headers.get("date") || ""));
@@ -176,7 +154,7 @@
     var j = await jsonOf(r);
     if (!j) throw new Error("no answer from the server");
     if (!r.ok) return null;
-    learn(Date.parse(j.now) + (Date.now() - sent) / 2, true);
+    learn(Core.serverNow(Date.parse(j.now), sent, Date.now()), true);
     useToken(j.csrf);
     return j.csrf;
   }
@@ -187,7 +165,7 @@
     options.headers["X-CSRF-Token"] = csrf;
     options.signal = deadline(patience || PATIENCE);
     var r = await fetch(url, options);
-    if (r.status !== 403 || !/CSRF/.test(((await jsonOf(r.clone())) || {}).error || "")) return r;
+    if (r.status !== 403 || !Core.staleCsrf(r.status, await jsonOf(r.clone()))) return r;
     var fresh = await sync();
     if (!fresh) return r;
     options.headers["X-CSRF-Token"] = fresh;
@@ -209,9 +187,6 @@
     boxes().forEach(function (c) { c.checked = (d.supersedes || []).indexOf(Number(c.value)) >= 0; });
     renderPreview();
   }
-  function ticking(d, extra) {  // a draft with the entries ?supersedes= ticked on this page as well
-    return Object.assign({}, d, { supersedes: (d.supersedes || []).concat(extra) });
-  }
   function saveDraft() {
     if (editing) change(editing, function (i) { i.draft = typed(); });
     else write(DRAFT, typed());
@@ -221,7 +196,7 @@
   async function restoreDraft() {
     var free = !fields.body.value && !fields.headline.value, extra = typed().supersedes;
     var d = read(DRAFT, null);
-    if (free && d && (d.body || d.headline)) fill(ticking(d, extra));
+    if (free && d && (d.body || d.headline)) fill(Core.ticking(d, extra));
     var unfinished = load().filter(function (i) { return i.editing; });
     for (var n = 0; n < unfinished.length; n++) {
       var key = unfinished[n].key;
@@ -229,7 +204,7 @@
       var item = find(key);
       if (free && !editing && item && item.editing) {
         editing = key;
-        fill(ticking(item.draft || item.data, extra));
+        fill(Core.ticking(item.draft || item.data, extra));
       } else {
         abandoned[key] = true;
         letGo(key);
@@ -237,12 +212,11 @@
     }
     editMode(); render();
   }
-  function asNew(item) { return item.hold === "published" || item.hold === "gone"; }
   function editMode() {
-    var item = editing && find(editing), again = item && asNew(item);
-    $("send").textContent = !editing ? "Post update" : again ? "Post as a new update" : "Send again";
+    var labels = Core.editLabels(editing, editing && find(editing), editNote);
+    $("send").textContent = labels.send;
     $("cancel-edit").hidden = $("editing-note").hidden = !editing;
-    setText($("editing-note"), again ? item.why + " Send it as a new update, or leave it in the outbox." : editNote);
+    setText($("editing-note"), labels.note);
   }
   function endEdit() {
     var freed = letGo(editing);
@@ -252,44 +226,22 @@
     return freed;
   }
 
-  /* live preview: a small, safe subset of Markdown (the server renders the real thing) */
-  function esc(s) { return s.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;"); }
-  function inline(s) {
-    return esc(s)
-      .replace(/!\[([^\]]*)\]\((\/media\/[A-Za-z0-9]+\.jpg)\)/g, '<img src="$2" alt="$1">')
-      .replace(/!\[([^\]]*)\]\(waiting-photo:[A-Za-z0-9-]+\)/g, '<em class="waiting-photo">[photo waiting to be sent: $1]</em>')
-      .replace(/\[([^\]]+)\]\((https?:\/\/[^\s)]+)\)/g, '<a href="$2">$1</a>')
-      .replace(/\*\*([^*]+)\*\*/g, "<strong>$1</strong>")
-      .replace(/\*([^*]+)\*/g, "<em>$1</em>");
-  }
-  function renderPreview() {
+  function renderPreview() {  // the server renders the real thing
     var body = fields.body.value.trim();
     $("preview-box").hidden = !body;
-    $("preview").innerHTML = body.split(/\n\s*\n/).map(function (p) { return "<p>" + inline(p) + "</p>"; }).join("");
+    $("preview").innerHTML = Core.preview(body);
   }
 
   /* the outbox: the list is rebuilt only when it changes, the countdown ticks on its own
      (outside the live region), and screen readers hear the summary only when it changes */
-  function sendable(i) { return !i.error && !i.editing; }
-  function marked(item) {
-    if (item.key === editing) return " (being edited)";
-    if (!item.editing) return "";
-    return abandoned[item.key] ? " (edit not finished: tap Edit)" : " (being edited in another tab)";
-  }
+  function marked(item) { return Core.marked(item, editing, abandoned); }
+  function moment() { return { online: navigator.onLine, sending: sending, nextTry: nextTry, now: Date.now() }; }
   function render() {
     var items = load();
     outboxBox.hidden = items.length === 0;
-    var ready = items.filter(sendable).length;
-    var state = !navigator.onLine ? "will send when online"
-      : sending ? "sending…"
-      : ready && nextTry > Date.now() ? "will try again"
-      : ready ? "sending…"
-      : items.some(function (i) { return i.error; }) ? "needs your attention"
-      : "being edited";
-    setText(summary, items.length ? items.length + " waiting — " + state : "");
-    var quiet = state === "sending…" || state === "will try again";  // each retry is not news
-    if (items.length) setText(news, items.length + " waiting" + (quiet ? "" : " — " + state));
-    else if (had) setText(news, "All sent.");
+    var said = Core.outboxTexts(items.length, Core.outboxState(items, moment()), had);
+    setText(summary, said.summary);
+    if (said.news !== null) setText(news, said.news);
     had = items.length > 0;
     tick();
     var signature = JSON.stringify(items.map(function (i) {
@@ -308,14 +260,14 @@
     items.forEach(function (item) {
       var li = el("li", "outbox-item");
       li.setAttribute("data-key", item.key);
-      li.appendChild(el("span", "when", "filed " + hhmm(item.filed_at)));
-      li.appendChild(el("span", "what", " " + text(item.data.headline || item.data.body, 80)));
+      li.appendChild(el("span", "when", "filed " + Core.hhmm(item.filed_at)));
+      li.appendChild(el("span", "what", " " + Core.text(item.data.headline || item.data.body, 80)));
       if (marked(item)) li.appendChild(el("em", "", marked(item)));
       if (item.error) {
         var problem = el("p", "error", item.error), link = null;
         if (item.hold === "signin") {
           link = el("a", "", "Sign in again");
-          link.href = "/login?next=" + encodeURIComponent("/desk/" + slug).replace(/%2F/g, "/");
+          link.href = Core.signInHref(slug);
         } else if (item.hold === "published" && item.published) {
           link = el("a", "", "Correct the published update");
           link.href = "/desk/" + slug + "/entries/" + item.published + "/correct";
@@ -334,27 +286,21 @@
       list.appendChild(li);
     });
   }
-  function tick() {
-    var left = Math.ceil((nextTry - Date.now()) / 1000);
-    var counting = navigator.onLine && !sending && left > 0 && load().some(sendable);
-    setText(countdown, counting ? "(next try in " + left + " s)" : "");
-  }
+  function tick() { setText(countdown, Core.countdown(load(), moment())); }
   async function discard(key) {
     var item = find(key);
     if (!item || key === inFlight) return;
-    var question = item.hold === "published" ? "Discard your changes? The version already published stays."
-      : "Discard this waiting update? It has not been published.";
-    if (!window.confirm(question)) return;
-    if (key !== editing && !(await claim(key))) { say(ELSEWHERE); return; }
+    if (!window.confirm(Core.discardQuestion(item))) return;
+    if (key !== editing && !(await claim(key))) { say(Core.ELSEWHERE); return; }
     remove(key);
     delete abandoned[key];
     if (key === editing) endEdit(); else letGo(key);
     render();
-    forget(waitingIn(JSON.stringify(item)));
+    forget(Core.waitingIn(JSON.stringify(item)));
   }
   async function editItem(key) {
     if (editing || key === inFlight || !find(key)) return;
-    if (!(await claim(key))) { say(ELSEWHERE); return; }
+    if (!(await claim(key))) { say(Core.ELSEWHERE); return; }
     var item = find(key);
     if (editing || !item) { letGo(key); return; }
     saveDraft();  // the draft in the compose box is put aside, and comes back after
@@ -373,7 +319,7 @@
   });
 
   function backoff() {
-    var delay = Math.min(60000, 2000 * Math.pow(2, attempt)) * (0.75 + Math.random() / 2);
+    var delay = Core.backoff(attempt, Math.random());
     attempt += 1;
     return delay;
   }
@@ -391,7 +337,7 @@
     var line = el("p", "line");
     var t = el("time", "", entry.time_gmt); t.setAttribute("datetime", entry.published_at);
     line.appendChild(t);
-    line.appendChild(document.createTextNode(" " + text(entry.headline || entry.body, 120)));
+    line.appendChild(document.createTextNode(" " + Core.text(entry.headline || entry.body, 120)));
     li.appendChild(line);
     var actions = el("p", "actions"), base = "/desk/" + slug;
     [["Correct", base + "/entries/" + entry.id + "/correct", "button"],
@@ -405,44 +351,28 @@
     ol.insertBefore(li, ol.firstChild);
   }
 
-  function payload(item) {
-    return JSON.stringify(Object.assign({}, item.data, { filed_at: item.filed_at }));
-  }
   function send(key, body) {
-    return call(ENTRIES, { method: "POST", body: body,
+    return call(stored.entries, { method: "POST", body: body,
                            headers: { "Content-Type": "application/json", "Idempotency-Key": key } });
   }
   function hold(key, kind, message) {
-    change(key, function (i) { i.error = message; i.hold = kind; });
+    change(key, function (i) { Core.hold(i, kind, message); });
   }
-  function heldAsNew(i, kind, why) {  // an edit that cannot go as it is: the person posts it anew, or drops it
-    i.hold = kind; i.why = why;
-    i.error = why + " Tap Edit to post them as a new update, or Discard them.";
-    return i;
-  }
-  function fresh(now) {  // a post's own identity: its Idempotency-Key and when it was filed
-    return { key: randomKey(), phone_at: now, filed_at: stamp(now) };
-  }
-  function retrySignedOut() {
-    save(load().map(function (i) { if (i.hold === "signin") { delete i.error; delete i.hold; } return i; }));
-  }
+  function fresh(now) { return Core.identity(Core.randomKey(window.crypto), now, Core.offsetOf(clock), started); }
 
   /* A 409 for the key: an earlier version of this post reached the server (its answer was lost)
      before it was edited. That version, sent again under the key, is answered with the entry it
      made. The edit is kept in the outbox, to be posted as a new update or dropped. */
   async function publishedFirst(item, body) {
-    var first = null, earlier = (find(item.key) || item).sent || [];
-    for (var n = earlier.length - 1; n >= 0 && !first; n--) {
-      if (earlier[n] === body) continue;
+    var first = null, earlier = Core.earlierVersions(find(item.key) || item, body);
+    for (var n = 0; n < earlier.length && !first; n++) {
       try {
         var r = await send(item.key, earlier[n]), answer = await jsonOf(r);
         if (r.ok && answer && answer.id) first = answer;
       } catch (e) { break; }  // offline again: the entry is on the desk's list after a reload
     }
     if (first) addToList(first);
-    var why = "An earlier version of this update was published" + (first ? " at " + first.time_gmt : "")
-      + ", before your changes reached the server, so they were not.";
-    change(item.key, function (i) { heldAsNew(i, "published", why).published = first ? first.id : null; });
+    change(item.key, function (i) { Core.publishedFirst(i, first); });
   }
 
   function upload(blob, name, caption) {
@@ -451,20 +381,12 @@
     fd.append("caption", caption);
     return call("/api/media", { method: "POST", body: fd }, PHOTO_PATIENCE);
   }
-  /* what an answer other than success means for a waiting post: held for the person (signed out,
-     refused), or tried again later */
+  /* an answer other than success: the post is held for the person (0), or how long to wait */
   function trouble(item, r, answer, what) {
-    if (r.ok) return backoff();  // not the server's answer: a captive portal, a redirect to a Wi-Fi sign-in
-    if (r.status === 401 || (r.status === 403 && answer && /CSRF/.test(answer.error || ""))) {
-      hold(item.key, "signin", "You are signed out. This update waits and is sent once you are back.");
-      return 0;
-    }
-    if (r.status >= 400 && r.status < 500 && r.status !== 408 && r.status !== 429) {
-      var why = answer ? "Refused: " + what + answer.error + "." : "The server refused " + (what || "it ") + "(" + r.status + ").";
-      hold(item.key, "refused", why + " Tap Edit to fix it, or Discard.");
-      return 0;
-    }
-    return Math.max(backoff(), (Number(r.headers.get("retry-after")) || 0) * 1000);
+    var v = Core.verdict(r.status, r.ok, answer, what, r.headers.get("retry-after"));
+    if (!v.hold) return Math.max(backoff(), v.wait);
+    hold(item.key, v.hold, v.message);
+    return 0;
   }
   /* a photo the post names as waiting goes up first, and the post then names its address; true
      when it did, else how long to wait (0: held for the person) */
@@ -473,39 +395,35 @@
     try { photo = await photoStore("readonly", function (store) { return store.get(id); }); }
     catch (e) { return backoff(); }  // the phone's storage failed this once
     if (!photo) {
-      hold(item.key, "refused", "A photo that waited on this phone is gone (the browser cleared its storage). "
-        + "Tap Edit to add it again, or Discard.");
+      hold(item.key, "refused", Core.PHOTO_GONE);
       return 0;
     }
     var r;
     try { r = await upload(photo.blob, photo.name, photo.caption); } catch (e) { return backoff(); }
     var answer = await jsonOf(r);
     if (!(r.ok && answer && answer.url)) return trouble(item, r, answer, "a waiting photo: ");
-    change(item.key, function (i) { i.data.body = i.data.body.split(WAITING + id).join(answer.url); });
+    change(item.key, function (i) { i.data.body = Core.placed(i.data.body, id, answer.url); });
     forget([id]);
     return true;
   }
 
   async function sendOne(item) {
-    for (var id = waitingIn(item.data.body)[0]; id; id = waitingIn(item.data.body)[0]) {
-      var placed = await sendPhoto(item, id);
-      if (placed !== true) return placed;
+    for (var id = Core.waitingIn(item.data.body)[0]; id; id = Core.waitingIn(item.data.body)[0]) {
+      var up = await sendPhoto(item, id);
+      if (up !== true) return up;
       item = find(item.key);
       if (!item) return 0;  // discarded meanwhile by a tab that could not wait for the lock
     }
-    var body = payload(item), r;
-    change(item.key, function (i) {  // every version that may reach the server, for publishedFirst
-      i.sent = (i.sent || []).filter(function (b) { return b !== body; }).concat([body]).slice(-5);
-    });
+    var body = Core.payload(item), r;
+    change(item.key, function (i) { Core.recordSent(i, body); });
     try { r = await send(item.key, body); } catch (e) { return backoff(); }
-    var answer = await jsonOf(r);
-    if (r.ok && answer) { remove(item.key); addToList(answer); attempt = 0; return 0; }
-    var field = answer && answer.detail && answer.detail.field;
-    if (r.status === 422 && field === "filed_at" && !item.restamped) {  // the phone's clock moved: stamp again
-      change(item.key, function (i) { i.filed_at = stamp(i.phone_at || Date.parse(i.filed_at)); i.restamped = true; });
+    var answer = await jsonOf(r), next = Core.afterSend(r.status, r.ok, answer, item);
+    if (next === "sent") { remove(item.key); addToList(answer); attempt = 0; return 0; }
+    if (next === "restamp") {
+      change(item.key, function (i) { Core.restamp(i, Date.now(), Core.offsetOf(clock), started); });
       return 0;
     }
-    if (r.status === 409 && answer && /Idempotency-Key/.test(answer.error || "")) {
+    if (next === "published-first") {
       await publishedFirst(item, body);
       return 0;
     }
@@ -515,11 +433,11 @@
      discarded or taken into a compose box meanwhile is not sent */
   async function claimNext(busy) {
     for (;;) {
-      var next = load().filter(function (i) { return sendable(i) && busy.indexOf(i.key) < 0; })[0];
+      var next = Core.nextReady(load(), busy);
       if (!next) return null;
       if (!(await claim(next.key))) { busy.push(next.key); continue; }
       var item = find(next.key);
-      if (item && sendable(item)) return item;
+      if (item && Core.sendable(item)) return item;
       await letGo(next.key);
     }
   }
@@ -553,18 +471,10 @@
     var data = typed(), now = Date.now(), freed = Promise.resolve();
     if (!data.body.trim()) { fields.body.focus(); return; }
     if (editing && find(editing)) {  // same key and filed_at: if the first send did arrive, the server says so
-      change(editing, function (i) {
-        if (asNew(i)) {
-          Object.assign(i, fresh(now));
-          delete i.sent; delete i.published; delete i.why;
-        }
-        i.data = data; i.editing = false;
-        delete i.draft; delete i.error; delete i.hold; delete i.restamped;
-      });
+      change(editing, function (i) { Core.resubmit(i, data, fresh(now)); });
       freed = endEdit();
     } else if (editing) {  // sent or discarded in another tab meanwhile: kept, and not sent unasked
-      var why = "The update you were editing was sent or discarded in another tab, so your changes were not.";
-      save(load().concat([heldAsNew(Object.assign(fresh(now), { data: data }), "gone", why)]));
+      save(load().concat([Core.heldAsNew(Object.assign(fresh(now), { data: data }), "gone", Core.GONE)]));
       freed = endEdit();
     } else {
       save(load().concat([Object.assign(fresh(now), { data: data })]));
@@ -598,14 +508,12 @@
      The server still decodes, re-encodes and strips every photo: it is the boundary. */
   var photoBox = $("photo-box"), maxBytes = Number(photoBox.getAttribute("data-max-bytes")) || 0;
   photoBox.hidden = false;
-  function megabytes(n) { return (n / 1048576).toFixed(1).replace(/\.0$/, "") + " MB"; }
   async function shrink(file, always) {  // always: redrawn even when small enough, which drops its metadata
     if (!window.createImageBitmap || !/^image\/(jpeg|png|webp)$/.test(file.type)) return file;
     try {
       var image = await createImageBitmap(file);  // turned upright by its EXIF orientation
-      var scale = LONGEST / Math.max(image.width, image.height);
-      if (scale >= 1 && !always) { image.close(); return file; }
-      scale = Math.min(scale, 1);
+      var scale = Core.fitScale(image.width, image.height, always);
+      if (scale === null) { image.close(); return file; }
       var canvas = el("canvas");
       canvas.width = Math.round(image.width * scale); canvas.height = Math.round(image.height * scale);
       canvas.getContext("2d").drawImage(image, 0, 0, canvas.width, canvas.height);
@@ -615,8 +523,7 @@
     } catch (e) { return file; }  // a format this browser cannot draw: the server decides
   }
   function place(markdown, message) {
-    var body = fields.body.value;
-    fields.body.value = body + (body && !/\n$/.test(body) ? "\n\n" : "") + markdown + "\n";
+    fields.body.value = Core.appended(fields.body.value, markdown);
     $("photo").value = ""; $("caption").value = "";
     $("photo-status").textContent = message;
     saveDraft(); renderPreview();
@@ -625,7 +532,7 @@
     var file = $("photo").files[0], status = $("photo-status"), caption = $("caption").value;
     if (!file) { status.textContent = "Choose a photo first."; return; }
     if (maxBytes && file.size > maxBytes) {
-      status.textContent = "This photo is " + megabytes(file.size) + "; the limit is " + megabytes(maxBytes)
+      status.textContent = "This photo is " + Core.megabytes(file.size) + "; the limit is " + Core.megabytes(maxBytes)
         + ". Choose a smaller one.";
       return;
     }
@@ -646,7 +553,7 @@
     if (shrunk === file) {  // a photo kept on the phone should not say where it was taken, should the phone be taken
       shrunk = await shrink(file, true);
     }
-    var id = randomKey();
+    var id = Core.randomKey(window.crypto);
     try {
       await photoStore("readwrite", function (store) {
         return store.put({ blob: shrunk, name: nameOf(shrunk), caption: caption, at: Date.now() }, id);
@@ -656,8 +563,7 @@
         + "Try again when online.";
       return;
     }
-    var alt = caption.trim().replace(/\[/g, "(").replace(/\]/g, ")").replace(/\s+/g, " ");
-    place("![" + alt + "](" + WAITING + id + ")", "No connection: the photo waits on this phone and goes "
+    place(Core.waitingMarkdown(caption, id), "No connection: the photo waits on this phone and goes "
       + "with the update (its location and camera details are removed when it arrives).");
   });
 
@@ -675,7 +581,7 @@
 
   /* back from signing in (on this page or another tab): what waited for it goes now */
   function resume() {
-    retrySignedOut(); attempt = 0; render();
+    save(Core.releaseSignedOut(load())); attempt = 0; render();
     sync().catch(function () { /* offline: the outbox waits */ }).then(flush);
   }
   window.addEventListener("online", function () { attempt = 0; flush(); });

@@ -82,13 +82,20 @@ def routable_page(new_page):
     return new_page(service_workers="block")
 
 
+OFFLINE_READY = """() => caches.open('liveblog-desk-v1').then(c => c.keys()).then(keys => {
+    const cached = keys.map(r => r.url), page = location.origin + location.pathname;
+    const assets = [...document.querySelectorAll('link[rel=stylesheet], script[src]')].map(e => e.href || e.src);
+    return cached.includes(page) && assets.every(a => cached.includes(a));
+})"""
+
+
 def open_desk(page, site, offline_ready: bool = False) -> None:
     site.blog("strike")
     browser_sign_in(page, site, "amal")
     page.goto(site.url + "/desk/strike")
-    if offline_ready:  # the service worker holds the page and its assets
+    if offline_ready:  # the service worker holds the page and every asset it links (desk-core.js and desk.js)
         page.wait_for_function("() => navigator.serviceWorker.ready.then(() => caches.has('liveblog-desk-v1'))")
-        page.wait_for_function("() => caches.open('liveblog-desk-v1').then(c => c.keys()).then(k => k.length >= 3)")
+        page.wait_for_function(OFFLINE_READY)
 
 
 def post(page, body: str) -> None:
