@@ -116,6 +116,7 @@ var DeskCore = (function () {
     return item;
   }
   var GONE = "The update you were editing was sent or discarded in another tab, so your changes were not.";
+  function waitsForSignIn(items) { return items.some(function (i) { return i.hold === "signin"; }); }
   /* back from signing in: what waited for it may go */
   function releaseSignedOut(items) {
     return items.map(function (i) { if (i.hold === "signin") { delete i.error; delete i.hold; } return i; });
@@ -146,6 +147,7 @@ var DeskCore = (function () {
   function earlierVersions(item, body) {
     return (item.sent || []).filter(function (b) { return b !== body; }).reverse();
   }
+  var OTHER_TAB = 5000;  // ms: a post on its way from another tab is looked at again, in case that tab closed
   /* the first post ready to go that no other tab is known to hold */
   function nextReady(items, busy) {
     return items.filter(function (i) { return sendable(i) && busy.indexOf(i.key) < 0; })[0] || null;
@@ -233,6 +235,10 @@ var DeskCore = (function () {
     if (scale >= 1 && !always) return null;
     return Math.min(scale, 1);
   }
+  /* the formats a browser can redraw smaller (and without metadata); the server decides on the rest */
+  function drawable(type) { return /^image\/(jpeg|png|webp)$/.test(type || ""); }
+  /* the server refused the photo itself (not a proxy, not a passing fault): trying again will not help */
+  function photoRefused(status, answer) { return !!answer && [400, 413, 415, 422].indexOf(status) >= 0; }
   function megabytes(n) { return (n / 1048576).toFixed(1).replace(/\.0$/, "") + " MB"; }
   /* Markdown added to the end of the body, in a paragraph of its own */
   function appended(body, markdown) {
@@ -267,18 +273,19 @@ var DeskCore = (function () {
   return {
     names: names, lockName: lockName, randomKey: randomKey,
     learn: learn, offsetOf: offsetOf, serverNow: serverNow, stamp: stamp,
-    backoff: backoff, retryAfter: retryAfter, secondsLeft: secondsLeft,
-    isServerJson: isServerJson, staleCsrf: staleCsrf, signedOut: signedOut, verdict: verdict, afterSend: afterSend,
+    backoff: backoff, retryAfter: retryAfter,
+    isServerJson: isServerJson, staleCsrf: staleCsrf, verdict: verdict, afterSend: afterSend,
     sendable: sendable, asNew: asNew, identity: identity, hold: hold, heldAsNew: heldAsNew,
-    publishedFirst: publishedFirst, GONE: GONE, releaseSignedOut: releaseSignedOut, resubmit: resubmit,
-    restamp: restamp, payload: payload, recordSent: recordSent, earlierVersions: earlierVersions,
-    nextReady: nextReady,
+    publishedFirst: publishedFirst, GONE: GONE, waitsForSignIn: waitsForSignIn, releaseSignedOut: releaseSignedOut,
+    resubmit: resubmit, restamp: restamp, payload: payload, recordSent: recordSent, earlierVersions: earlierVersions,
+    OTHER_TAB: OTHER_TAB, nextReady: nextReady,
     outboxState: outboxState, outboxTexts: outboxTexts, countdown: countdown, marked: marked,
     editLabels: editLabels, discardQuestion: discardQuestion, ELSEWHERE: ELSEWHERE, PHOTO_GONE: PHOTO_GONE,
     signInHref: signInHref, ticking: ticking,
-    LONGEST: LONGEST, waitingIn: waitingIn, waitingMarkdown: waitingMarkdown, placed: placed, unnamed: unnamed,
-    expired: expired, fitScale: fitScale, megabytes: megabytes, appended: appended,
-    text: text, hhmm: hhmm, esc: esc, preview: preview
+    waitingIn: waitingIn, waitingMarkdown: waitingMarkdown, placed: placed, unnamed: unnamed,
+    expired: expired, fitScale: fitScale, drawable: drawable, photoRefused: photoRefused, megabytes: megabytes,
+    appended: appended,
+    text: text, hhmm: hhmm, preview: preview
   };
 })();
 if (typeof module === "object" && module.exports) module.exports = DeskCore;

@@ -460,7 +460,7 @@
       sending = false;
     }
     if (!wait && busy.some(find)) {
-      wait = 5000;  // on its way from another tab: looked at again in case that tab is closed
+      wait = Core.OTHER_TAB;  // on its way from another tab: looked at again in case that tab is closed
     }
     if (wait) schedule(wait); else nextTry = 0;
     render();
@@ -509,7 +509,7 @@
   var photoBox = $("photo-box"), maxBytes = Number(photoBox.getAttribute("data-max-bytes")) || 0;
   photoBox.hidden = false;
   async function shrink(file, always) {  // always: redrawn even when small enough, which drops its metadata
-    if (!window.createImageBitmap || !/^image\/(jpeg|png|webp)$/.test(file.type)) return file;
+    if (!window.createImageBitmap || !Core.drawable(file.type)) return file;
     try {
       var image = await createImageBitmap(file);  // turned upright by its EXIF orientation
       var scale = Core.fitScale(image.width, image.height, always);
@@ -547,7 +547,7 @@
           place(j.markdown, "Photo added (location and camera details removed).");
           return;
         }
-        if (j && [400, 413, 415, 422].indexOf(r.status) >= 0) { status.textContent = "Refused: " + j.error; return; }
+        if (Core.photoRefused(r.status, j)) { status.textContent = "Refused: " + j.error; return; }
       } catch (e) { /* no connection after all: it waits on the phone */ }
     }
     if (shrunk === file) {  // a photo kept on the phone should not say where it was taken, should the phone be taken
@@ -588,7 +588,7 @@
   window.addEventListener("offline", render);
   window.addEventListener("storage", function (ev) { if (ev.key === OUTBOX) render(); });  // another tab's doing
   document.addEventListener("visibilitychange", function () {
-    if (!document.hidden && load().some(function (i) { return i.hold === "signin"; })) resume();
+    if (!document.hidden && Core.waitsForSignIn(load())) resume();
   });
   setInterval(tick, 1000);
   restoreDraft();

@@ -50,6 +50,12 @@ test("the first version published: the edit is held, naming the entry and its ti
   assert.equal(Core.asNew(unknown), true);
 });
 
+test("the outbox waits for a sign-in while any post is held for one", () => {
+  assert.equal(Core.waitsForSignIn([post("a"), post("b", { hold: "signin", error: "x" })]), true);
+  assert.equal(Core.waitsForSignIn([post("a", { hold: "refused", error: "x" })]), false);
+  assert.equal(Core.waitsForSignIn([]), false);
+});
+
 test("back from signing in, only the posts held for it are ready again", () => {
   const items = Core.releaseSignedOut([post("a", { hold: "signin", error: "signed out" }),
                                        post("b", { hold: "refused", error: "Refused." }), post("c")]);

@@ -57,6 +57,19 @@ test("a photo redrawn only to drop its metadata keeps its size", () => {
   assert.equal(Core.fitScale(3200, 2400, true), 0.5);
 });
 
+test("only JPEG, PNG and WebP are redrawn on the phone", () => {
+  for (const type of ["image/jpeg", "image/png", "image/webp"]) assert.equal(Core.drawable(type), true, type);
+  for (const type of ["image/heic", "image/gif", "image/jpeg2", "", undefined]) {
+    assert.equal(Core.drawable(type), false, type);
+  }
+});
+
+test("a photo the server itself refused is not kept to try again", () => {
+  for (const status of [400, 413, 415, 422]) assert.equal(Core.photoRefused(status, { error: "x" }), true);
+  assert.equal(Core.photoRefused(413, null), false);  // a proxy's page: the photo waits on the phone
+  for (const status of [401, 403, 429, 500, 502]) assert.equal(Core.photoRefused(status, { error: "x" }), false);
+});
+
 test("sizes in megabytes, with one decimal when it says something", () => {
   assert.equal(Core.megabytes(10485760), "10 MB");
   assert.equal(Core.megabytes(1572864), "1.5 MB");
