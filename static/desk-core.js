@@ -11,7 +11,7 @@ var DeskCore = (function () {
   var CLOCK_GRAIN = 2000;  // a Date header counts whole seconds: a smaller change is its rounding
   var FIRST_RETRY = 2000, LAST_RETRY = 60000;
 
-  /* the storage names, lock names and address of one blog's desk */
+  /* the storage names and the entries address of one blog's desk */
   function names(slug) {
     return { outbox: "liveblog-outbox:" + slug, draft: "liveblog-draft:" + slug, clock: "liveblog-clock",
              entries: "/api/blogs/" + encodeURIComponent(slug) + "/entries" };
