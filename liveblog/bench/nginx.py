@@ -12,26 +12,21 @@ from __future__ import annotations
 
 import os
 import shutil
-import socket
 import subprocess
 import tempfile
 import time
 import urllib.error
 import urllib.request
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Callable
+
+from .system import free_port, pinned, with_children
 
 BINARY = shutil.which("nginx") or next((p for p in ("/usr/sbin/nginx",) if os.path.exists(p)), None)
 MODULE = "/usr/lib/nginx/modules/ngx_nchan_module.so"
 BUFFER = 64  # messages nchan keeps per blog: what a reconnecting reader can get back from nchan itself
 FIRST = 32  # recent messages a new connection gets, so nothing published since the page was made is missed
 LIMIT_CONN_MAX = 65535  # the most nginx's limit_conn accepts: it refuses to start with more
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 def available() -> bool:
@@ -143,9 +138,8 @@ class Nginx:
     publish_url: str = ""  # what ``liveblog serve --nchan`` is given (none for nchan alone)
 
     def pids(self) -> list[int]:
-        """The master and its worker."""
-        children = subprocess.run(["pgrep", "-P", str(self.process.pid)], capture_output=True, text=True)
-        return [self.process.pid] + [int(p) for p in children.stdout.split()]
+        """The master and its workers."""
+        return with_children(self.process.pid)
 
     def log(self) -> str:
         """What nginx said at start-up and since."""
@@ -171,7 +165,7 @@ def start(origins: list[str] | None = None, *, redis: str | None = None, folder:
           port: int | None = None, preexec_fn: Callable[[], None] | None = None, cpu: int | None = None,
           streams_per_address: int = 50, workers: int = 1) -> Nginx:
     """nginx on a free loopback port: in front of ``origins``, or, with none, nchan alone (``bare_config``)."""
-    if not available():
+    if BINARY is None or not available():
         raise RuntimeError("nginx with nchan is not installed (Debian: apt-get install nginx-light libnginx-mod-nchan)")
     folder = folder or tempfile.mkdtemp(prefix="liveblog-nginx-")
     os.makedirs(folder, exist_ok=True)
@@ -182,10 +176,8 @@ def start(origins: list[str] | None = None, *, redis: str | None = None, folder:
         f.write(config(folder, port=port, publish_port=publish_port, origins=origins, redis=redis,
                        streams_per_address=streams_per_address, workers=workers) if publish_port and origins
                 else bare_config(folder, port=port, workers=workers))
-    pinned = ["taskset", "-c", str(cpu)] if cpu is not None and (os.cpu_count() or 1) > 1 else []
-    assert BINARY is not None
     with open(os.path.join(folder, "startup.log"), "wb") as startup:  # what nginx says before its error_log opens
-        process = subprocess.Popen(pinned + [BINARY, "-c", conf, "-p", folder], stdout=subprocess.DEVNULL,
+        process = subprocess.Popen([*pinned(cpu), BINARY, "-c", conf, "-p", folder], stdout=subprocess.DEVNULL,
                                    stderr=startup, preexec_fn=preexec_fn, start_new_session=True)
     nginx = Nginx(f"http://127.0.0.1:{port}", folder, process,
                   f"http://127.0.0.1:{publish_port}/pub" if publish_port else "")
