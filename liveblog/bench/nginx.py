@@ -33,14 +33,9 @@ def available() -> bool:
     return BINARY is not None and os.path.exists(MODULE)
 
 
-def config(folder: str, *, port: int, publish_port: int, origins: list[str], redis: str | None = None,
-           streams_per_address: int = 50, workers: int = 1) -> str:
-    """nginx.conf for one instance in front of ``origins`` (host:port), its publisher on ``publish_port``.
-    With ``redis`` (redis://host:port/db) several instances share nchan's messages. Each client address may
-    hold ``streams_per_address`` streams, as on the origin (``LIVEBLOG_STREAMS_PER_ADDRESS``)."""
-    redis_lines = f'nchan_redis_url "{redis}"; nchan_use_redis on;' if redis else ""
-    streams_per_address = min(streams_per_address, LIMIT_CONN_MAX)
-    servers = "\n".join(f"    server {origin};" for origin in origins)
+def _preamble(folder: str, workers: int) -> str:
+    """What every instance's nginx.conf opens with: the module, its processes and limits, every file in
+    ``folder``, and the ``http`` block opened (the caller's text closes it)."""
     return f"""load_module {MODULE};
 worker_processes {workers};
 worker_rlimit_nofile 1048576;
@@ -55,7 +50,18 @@ http {{
   fastcgi_temp_path {folder}/fastcgi;
   uwsgi_temp_path {folder}/uwsgi;
   scgi_temp_path {folder}/scgi;
-  {redis_lines}
+"""
+
+
+def config(folder: str, *, port: int, publish_port: int, origins: list[str], redis: str | None = None,
+           streams_per_address: int = 50, workers: int = 1) -> str:
+    """nginx.conf for one instance in front of ``origins`` (host:port), its publisher on ``publish_port``.
+    With ``redis`` (redis://host:port/db) several instances share nchan's messages. Each client address may
+    hold ``streams_per_address`` streams, as on the origin (``LIVEBLOG_STREAMS_PER_ADDRESS``)."""
+    redis_lines = f'nchan_redis_url "{redis}"; nchan_use_redis on;' if redis else ""
+    streams_per_address = min(streams_per_address, LIMIT_CONN_MAX)
+    servers = "\n".join(f"    server {origin};" for origin in origins)
+    return _preamble(folder, workers) + f"""  {redis_lines}
   limit_conn_zone $binary_remote_addr zone=streams:10m;
   upstream origins {{
 {servers}
@@ -106,21 +112,7 @@ http {{
 
 def bare_config(folder: str, *, port: int, workers: int = 1) -> str:
     """nchan alone, one channel, no origin: the bar the fan-out tier is held to."""
-    return f"""load_module {MODULE};
-worker_processes {workers};
-worker_rlimit_nofile 1048576;
-daemon off;
-pid {folder}/nginx.pid;
-error_log {folder}/error.log warn;
-events {{ worker_connections 1000000; }}
-http {{
-  access_log off;
-  client_body_temp_path {folder}/body;
-  proxy_temp_path {folder}/proxy;
-  fastcgi_temp_path {folder}/fastcgi;
-  uwsgi_temp_path {folder}/uwsgi;
-  scgi_temp_path {folder}/scgi;
-  server {{
+    return _preamble(folder, workers) + f"""  server {{
     listen 127.0.0.1:{port} backlog=4096;
     location = /healthz {{ return 200 "{{}}"; }}
     location = /publish {{ nchan_publisher; nchan_channel_id bench; nchan_message_buffer_length 64; }}
