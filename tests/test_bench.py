@@ -22,6 +22,14 @@ def test_the_command_line_loads_the_bench_only_to_run_it():
     assert helped.returncode == 0 and "--readers" in helped.stdout and "--storm" in helped.stdout
 
 
+def test_an_unknown_tier_is_refused_before_anything_is_measured():
+    """A typo in --tiers used to surface only after the tiers before it had run, minutes later."""
+    done = subprocess.run([sys.executable, "-m", "liveblog", "bench", "--tiers", "origin,nginx", "--readers", "5"],
+                          capture_output=True, text=True, timeout=60, cwd=ROOT)
+    assert done.returncode != 0 and "unknown tier 'nginx'" in done.stderr
+    assert done.stdout == ""  # no server started, nothing measured
+
+
 def test_bench_reports_every_event_delivered_once():
     done = subprocess.run([sys.executable, "-m", "liveblog", "bench", "--readers", "40", "--posts", "3",
                            "--interval", "0.05", "--processes", "2", "--json"],
