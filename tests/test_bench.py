@@ -42,6 +42,16 @@ def test_bench_reports_every_event_delivered_once():
         assert key in result
 
 
+def test_the_floor_takes_the_same_load_and_loses_nothing():
+    """--tiers baseline starts the bare asyncio broadcaster (python -m liveblog.bench.floor) and measures it."""
+    done = subprocess.run([sys.executable, "-m", "liveblog", "bench", "--tiers", "baseline", "--readers", "20",
+                           "--posts", "3", "--interval", "0.05", "--processes", "1", "--json"],
+                          capture_output=True, text=True, timeout=120, cwd=ROOT)
+    assert done.returncode == 0, done.stdout + done.stderr
+    [result] = json.loads(done.stdout.strip().splitlines()[-1])
+    assert result["target"] == "baseline" and result["readers_connected"] == 20 and result["events_lost"] == 0
+
+
 def test_a_crowd_comes_back_after_a_restart_and_misses_nothing():
     """--storm restarts the server half-way: every reader resumes with Last-Event-ID, nothing lost or doubled."""
     done = subprocess.run([sys.executable, "-m", "liveblog", "bench", "--storm", "--readers", "200", "--posts", "6",

@@ -28,6 +28,7 @@ RSS_TREND_LIMIT = 0.5  # MiB a minute: a soak whose server memory grows faster t
 
 
 TREND_WINDOW = 240.0  # seconds of samples after warm-up needed before the trend counts
+BODY = ("Marchers reached the ministry gates at noon; police lines held. " * 20)[:1000]  # what one post says
 
 
 def percentile(values: list[float], p: float) -> float:
@@ -37,16 +38,30 @@ def percentile(values: list[float], p: float) -> float:
     return ordered[min(len(ordered) - 1, round(p / 100 * (len(ordered) - 1)))]
 
 
+def ms(seconds: list[float], p: float) -> float:
+    """The ``p``th percentile of ``seconds``, in milliseconds to a tenth."""
+    return round(percentile(seconds, p) * 1000, 1)
+
+
+def post(target: Target, slug: str, seq: int, i: int) -> None:
+    """The ``i``th 1 KB post of a run: an entry in ``slug``, or, to a floor, a message numbered ``seq``."""
+    if target.kind == "liveblog":
+        request("POST", f"{target.url}/api/blogs/{slug}/entries", target.token, {"body": f"{i} {BODY}"})
+        return
+    data = f"#{seq} {BODY}" if target.kind == "nchan-alone" else json.dumps({"body": BODY})
+    req = urllib.request.Request(target.url + "/publish", data=data.encode(), method="POST")
+    urllib.request.urlopen(req, timeout=30).read()
+
+
 def run(target: Target, *, readers: int, posts: int, processes: int, cpu: int | None,
         interval: float, idle: float = 0.0) -> dict[str, Any]:
     host, port = target.read_url.removeprefix("http://").split(":")
-    if target.kind != "liveblog":
-        path, first_seq = "/events", 1
-    else:
+    slug = ""
+    if target.kind == "liveblog":
         slug = f"bench-{int(time.time() * 1000)}"
         request("POST", target.url + "/api/blogs", target.token, {"slug": slug, "title": "Bench"})
-        first_seq = 2
-        path = f"/blogs/{slug}/events"
+    first_seq = 2 if slug else 1  # a blog's first event is its creation
+    path = f"/blogs/{slug}/events" if slug else "/events"
     pids, edge_pids = target.pids(), target.edge_pids()
     rss_before, edge_rss_before = rss_bytes(pids), rss_bytes(edge_pids)
     accept_cpu_before = cpu_seconds(pids + edge_pids)
@@ -62,18 +77,11 @@ def run(target: Target, *, readers: int, posts: int, processes: int, cpu: int | 
         time.sleep(idle)  # readers connected, nothing posted: what heartbeats and following the log cost
         idle_cpu = cpu_seconds(pids + edge_pids) - idle_before
         cpu_before, edge_cpu_before = cpu_seconds(pids), cpu_seconds(edge_pids)
-        body = ("Marchers reached the ministry gates at noon; police lines held. " * 20)[:1000]
         sent: dict[int, float] = {}
         posting_started = time.time()
         for i in range(posts):
-            seq = first_seq + i
-            sent[seq] = time.time()
-            if target.kind != "liveblog":
-                data = f"#{seq} {body}" if target.kind == "nchan-alone" else json.dumps({"body": body})
-                req = urllib.request.Request(target.url + "/publish", data=data.encode(), method="POST")
-                urllib.request.urlopen(req, timeout=30).read()
-            else:
-                request("POST", f"{target.url}/api/blogs/{slug}/entries", target.token, {"body": f"{i} {body}"})
+            sent[first_seq + i] = time.time()
+            post(target, slug, first_seq + i, i)
             if interval:
                 time.sleep(interval)
         posting_seconds = time.time() - posting_started
@@ -85,27 +93,20 @@ def run(target: Target, *, readers: int, posts: int, processes: int, cpu: int | 
         reconnects, duplicates = tally["retries"], tally["disorder"]
     finally:
         end_readers(procs, stop_after)
-    latencies: list[float] = []
-    last_reader: list[float] = []
-    delivered = 0
-    for seq, t0 in sent.items():
-        times = seen.get(seq, [])
-        delivered += len(times)
-        latencies += [t - t0 for t in times]
-        if times:
-            last_reader.append(max(times) - t0)
-    expected = connected * posts
+    latencies = [t - t0 for seq, t0 in sent.items() for t in seen.get(seq, [])]
+    last_reader = [max(seen[seq]) - t0 for seq, t0 in sent.items() if seen.get(seq)]
+    delivered = len(latencies)
     result = {
         "target": target.kind + (f" via {type(target.edge).__name__.lower()}" if target.edge is not None else ""),
         "readers_connected": connected,
         "readers_asked": readers,
         "accepts_per_s": round(connected / accept_seconds, 1) if accept_seconds else None,
         "server_cpu_us_per_accept": round(accept_cpu / max(connected, 1) * 1e6, 1),
-        "p50_ms": round(percentile(latencies, 50) * 1000, 1),
-        "p95_ms": round(percentile(latencies, 95) * 1000, 1),
-        "p99_ms": round(percentile(latencies, 99) * 1000, 1),
-        "last_reader_p50_ms": round(percentile(last_reader, 50) * 1000, 1),
-        "events_lost": expected - delivered,
+        "p50_ms": ms(latencies, 50),
+        "p95_ms": ms(latencies, 95),
+        "p99_ms": ms(latencies, 99),
+        "last_reader_p50_ms": ms(last_reader, 50),
+        "events_lost": connected * posts - delivered,
         "duplicates": duplicates,
         "reconnects": reconnects,
         "rss_per_reader_kib": round((rss_after - rss_before) / max(connected, 1) / 1024, 2),
@@ -128,7 +129,6 @@ def storm(target: Target, *, readers: int, posts: int, processes: int, cpu: int 
     host, port = target.url.removeprefix("http://").split(":")
     slug = f"storm-{int(time.time() * 1000)}"
     request("POST", target.url + "/api/blogs", target.token, {"slug": slug, "title": "Storm"})
-    body = ("Marchers reached the ministry gates at noon; police lines held. " * 20)[:1000]
     procs, ready, results, stop_after = start_readers(host, int(port), f"/blogs/{slug}/events", readers, processes,
                                                       cpu)
     try:
@@ -139,7 +139,7 @@ def storm(target: Target, *, readers: int, posts: int, processes: int, cpu: int 
                 time.sleep(1.0)
                 up_at = target.restart()
             ids.append(int(request("POST", f"{target.url}/api/blogs/{slug}/entries", target.token,
-                                   {"body": f"{i} {body}"})["id"]))
+                                   {"body": f"{i} {BODY}"})["id"]))
             time.sleep(interval)
         deadline = time.time() + PHASE_TIMEOUT
         time.sleep(READER_RETRIES * 2.0)  # the slowest reader's retries
@@ -208,30 +208,7 @@ def soak(target: Target, *, readers: int, writers: int, duration: float, process
                                                       processes, cpu)
     try:
         connected = sum(ready.get(timeout=PHASE_TIMEOUT + 30)[0] for _ in procs)
-        sent: dict[int, float] = {}
-        lock = threading.Lock()
-        started = time.time()
-
-        def correspondent(n: int) -> None:
-            i = 0
-            while time.time() - started < duration:
-                t0 = time.time()
-                entry = request("POST", f"{target.url}/api/blogs/{slug}/entries", target.token,
-                                {"body": f"w{n} {i}"})
-                with lock:
-                    sent[int(entry["id"])] = t0
-                i += 1
-                time.sleep(max(0.0, 1.0 - (time.time() - t0)))
-
-        threads = [threading.Thread(target=correspondent, args=(n,)) for n in range(writers)]
-        for t in threads:
-            t.start()
-        samples: list[tuple[float, int]] = []
-        while any(t.is_alive() for t in threads):
-            samples.append((time.time() - started, rss_bytes(pids)))
-            time.sleep(5)
-        for t in threads:
-            t.join()
+        sent, samples = correspond(target, slug, writers, duration, pids)
         time.sleep(2.0)
         stop_after.set()
         seen, tally = collect(results, len(procs))
@@ -240,14 +217,7 @@ def soak(target: Target, *, readers: int, writers: int, duration: float, process
         end_readers(procs, stop_after)
     time.sleep(2.0)
     fds_after = fds(pids)
-    entry_of: dict[int, int] = {}
-    since = 0
-    while True:
-        page = request("GET", f"{target.url}/api/blogs/{slug}/events?since={since}&limit=500", target.token)
-        entry_of.update({e["id"]: e["data"]["id"] for e in page["events"] if e["event"] == "entry.created"})
-        if page["next_since"] is None:
-            break
-        since = page["next_since"]
+    entry_of = entries_by_event(target, slug)
     latencies = [t - sent[entry_of[seq]] for seq, times in seen.items() if seq in entry_of for t in times]
     received = sum(len(seen.get(seq, [])) for seq in entry_of)
     late = [(t, rss) for t, rss in samples if t >= min(60.0, duration / 2)]
@@ -258,8 +228,8 @@ def soak(target: Target, *, readers: int, writers: int, duration: float, process
         "events_lost": connected * len(entry_of) - received,
         "duplicates": duplicates,
         "reconnects": reconnects,
-        "p50_ms": round(percentile(latencies, 50) * 1000, 1),
-        "p99_ms": round(percentile(latencies, 99) * 1000, 1),
+        "p50_ms": ms(latencies, 50),
+        "p99_ms": ms(latencies, 99),
         "rss_mib_samples": [round(rss / 1024 / 1024, 1) for _, rss in samples],
         "rss_growth_after_warmup_mib": round(growth, 2),
         # a slope over less than TREND_WINDOW seconds is noise; the CI-sized run checks growth instead
@@ -268,6 +238,48 @@ def soak(target: Target, *, readers: int, writers: int, duration: float, process
         "fds_before_readers": fds_before,
         "fds_after_readers_left": fds_after,
     }
+
+
+def correspond(target: Target, slug: str, writers: int, duration: float,
+               pids: list[int]) -> tuple[dict[int, float], list[tuple[float, int]]]:
+    """``writers`` threads each posting an entry a second for ``duration`` seconds. Returns when each entry
+    (by id) was posted, and the server's RSS every 5 s meanwhile (seconds since the start, bytes)."""
+    sent: dict[int, float] = {}
+    lock = threading.Lock()
+    started = time.time()
+
+    def correspondent(n: int) -> None:
+        i = 0
+        while time.time() - started < duration:
+            t0 = time.time()
+            entry = request("POST", f"{target.url}/api/blogs/{slug}/entries", target.token, {"body": f"w{n} {i}"})
+            with lock:
+                sent[int(entry["id"])] = t0
+            i += 1
+            time.sleep(max(0.0, 1.0 - (time.time() - t0)))
+
+    threads = [threading.Thread(target=correspondent, args=(n,)) for n in range(writers)]
+    for t in threads:
+        t.start()
+    samples: list[tuple[float, int]] = []
+    while any(t.is_alive() for t in threads):
+        samples.append((time.time() - started, rss_bytes(pids)))
+        time.sleep(5)
+    for t in threads:
+        t.join()
+    return sent, samples
+
+
+def entries_by_event(target: Target, slug: str) -> dict[int, int]:
+    """The blog's log, read from the origin: which entry each ``entry.created`` event (by sequence) made."""
+    entry_of: dict[int, int] = {}
+    since = 0
+    while True:
+        page = request("GET", f"{target.url}/api/blogs/{slug}/events?since={since}&limit=500", target.token)
+        entry_of.update({e["id"]: e["data"]["id"] for e in page["events"] if e["event"] == "entry.created"})
+        if page["next_since"] is None:
+            return entry_of
+        since = page["next_since"]
 
 
 def slope(samples: list[tuple[float, int]]) -> float:
