@@ -10,8 +10,9 @@ from liveblog.bench import nginx, pushpin
 
 
 def test_the_command_line_loads_the_bench_only_to_run_it():
-    """Every command builds the whole parser; none but `liveblog bench` should pay for importing the harness."""
-    probe = ("import sys, liveblog.cli as cli\n"
+    """Every command builds the whole parser; none but `liveblog bench` should pay for importing the harness,
+    and the server (the app and what one process holds open) never needs it."""
+    probe = ("import sys, liveblog.app, liveblog.runtime, liveblog.cli as cli\n"
              "cli.build_parser().parse_args(['bench', '--readers', '5', '--json'])\n"
              "print(sorted(m for m in sys.modules if m.startswith('liveblog.bench')))")
     done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, timeout=60, cwd=ROOT)
