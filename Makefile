@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test install clean browser
+.PHONY: run test lint install clean browser
 
 # Browser tests drive Debian's chromium through Playwright (never a downloaded browser).
 browser:
@@ -30,8 +30,13 @@ run: $(STAMP)
 jstest:
 	node --test tests/js/
 
+# The gates: types (mypy --strict, configured in pyproject.toml) and lint (ruff check); never a formatter.
+lint: $(STAMP)
+	$(BIN)/ruff check liveblog tests scripts
+	$(BIN)/mypy
+
 # The suite runs twice: on SQLite, then on PostgreSQL at 127.0.0.1:5432 (those skip when it is not reachable).
-test: $(STAMP) browser jstest
+test: lint $(STAMP) browser jstest
 	$(BIN)/python -m pytest -q
 	$(BIN)/python -m pytest -q --store=postgres
 

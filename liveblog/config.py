@@ -1,14 +1,16 @@
 """Settings: declared once as a table, read once from flags and the environment.
 
-Nothing else in the package reads ``os.environ``. Every setting has a help text,
-and a test checks that the README documents each one.
+Nothing else in the package reads ``os.environ``. Every setting has a help text; those
+with a ``flag`` are also ``liveblog serve`` flags, built from this table, and the README's
+settings table is ``readme_table()`` (a test keeps it so).
 """
 
 from __future__ import annotations
 
 import os
+from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any, Mapping
+from typing import Any
 
 
 @dataclass(frozen=True)
@@ -16,18 +18,28 @@ class Setting:
     name: str
     default: Any
     help: str
+    flag: str = ""  # its ``liveblog serve`` flag, if it has one
+    metavar: str = ""  # what the flag's value is called in --help (none for a true/false flag)
 
     @property
     def env(self) -> str:
         return "LIVEBLOG_" + self.name.upper()
 
+    @property
+    def flag_help(self) -> str:
+        """The flag's --help text: the setting's own, with its default and the variable that sets it too."""
+        default = f" Default: {self.default}." if self.default not in ("", False) else ""
+        return f"{self.help}{default} Variable: {self.env}.".replace("%", "%%")  # argparse formats help with %
+
 
 SETTINGS: tuple[Setting, ...] = (
-    Setting("db", "liveblog.db", "SQLite database file (created if missing), or a postgresql:// URL."),
-    Setting("host", "127.0.0.1", "Address to listen on."),
-    Setting("port", 8000, "Port to listen on (0 picks a free one)."),
-    Setting("workers", 1, "Worker processes sharing the database."),
-    Setting("base_url", "", "Public URL of the site, for links in feeds (default: from the request)."),
+    Setting("db", "liveblog.db", "SQLite database file (created if missing), or a postgresql:// URL.",
+            "--db", "PATH"),
+    Setting("host", "127.0.0.1", "Address to listen on.", "--host", "ADDRESS"),
+    Setting("port", 8000, "Port to listen on (0 picks a free one).", "--port", "PORT"),
+    Setting("workers", 1, "Worker processes sharing the database.", "--workers", "N"),
+    Setting("base_url", "", "Public URL of the site, for links in feeds (default: from the request).",
+            "--base-url", "URL"),
     Setting("max_body_bytes", 64 * 1024, "Largest JSON or form body accepted (413 above)."),
     Setting("max_header_bytes", 16 * 1024, "Largest total size of a request's headers (431 above)."),
     Setting("max_upload_bytes", 20 * 1024 * 1024, "Largest photo upload accepted (413 above)."),
@@ -40,19 +52,36 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("streams_per_address", 50, "Open SSE streams allowed per client address (429 above)."),
     Setting("login_attempts", 5, "Failed sign-ins per account or address per 15 minutes (429 above)."),
     Setting("media_dir", "", "Where photos are stored (default: a 'media' folder beside the database)."),
-    Setting("proxy_headers", False, "Trust X-Forwarded-* from the proxy: client address, HTTPS, HSTS."),
+    Setting("proxy_headers", False, "Trust X-Forwarded-For/-Proto from the addresses in FORWARDED_ALLOW_IPS "
+            "(default 127.0.0.1): the client address for the limits, HTTPS for HSTS.", "--proxy-headers"),
     Setting("access_log", False, "Log every request with the client's address (off: addresses are what an "
-            "adversary hunting correspondents wants). Query strings are never logged."),
+            "adversary hunting correspondents wants). Query strings are never logged.", "--access-log"),
     Setting("grip_url", "", "Pushpin publish endpoints, comma-separated (http://127.0.0.1:5561): readers are "
-            "held by Pushpin and each event is published to every one of them."),
+            "held by Pushpin and each event is published to every one of them. See docs/deploy.md.",
+            "--grip", "URL"),
     Setting("grip_key", "", "Pushpin's sig_key, required with grip_url: only stream requests whose Grip-Sig "
-            "is signed with it are treated as Pushpin's."),
+            "is signed with it are treated as Pushpin's.", "--grip-key", "KEY"),
     Setting("nchan_url", "", "nchan publisher locations, comma-separated (http://127.0.0.1:8081/pub, on a listener "
             "of their own that the public port never reaches): readers are held by nginx's nchan and each event is "
-            "posted to <url>/<slug> on every one of them."),
+            "posted to `<url>/<slug>` on every one of them. See docs/deploy.md.", "--nchan", "URL"),
 )
 
-_BY_NAME = {s.name: s for s in SETTINGS}
+BY_NAME = {s.name: s for s in SETTINGS}
+
+
+def readme_table() -> str:
+    """The README's settings table, one row per setting: the variable, the flag, the default, the help."""
+    rows = [f"| `{s.env}` | {_flag_cell(s)} | {f'`{s.default}`' if s.default != '' else ''} | {s.help} |"
+            for s in SETTINGS]
+    return "\n".join(["| variable | flag | default | meaning |", "| --- | --- | --- | --- |", *rows])
+
+
+def _flag_cell(setting: Setting) -> str:
+    if not setting.flag:
+        return ""
+    if setting.metavar:
+        return f"`{setting.flag} {setting.metavar}`"
+    return f"`{setting.flag}`, `--no-{setting.flag.removeprefix('--')}`"  # argparse's BooleanOptionalAction
 
 
 @dataclass(frozen=True)
@@ -123,9 +152,9 @@ def load_settings(overrides: Mapping[str, Any] | None = None, environ: Mapping[s
     for name, raw in (overrides or {}).items():
         if raw is None:
             continue
-        if name not in _BY_NAME:
+        if name not in BY_NAME:
             raise KeyError(f"unknown setting {name!r}")
-        values[name] = _coerce(_BY_NAME[name], raw)
+        values[name] = _coerce(BY_NAME[name], raw)
     settings = Settings(**values)
     if settings.grip_endpoints and settings.nchan_endpoints:
         raise ValueError("readers are held by one fan-out tier: give --grip (Pushpin) or --nchan, not both")

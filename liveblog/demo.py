@@ -20,8 +20,8 @@ ENTRIES = [
     (160, "Depots closed", "All four bus depots are shut. Pickets of about 40 people stand at each gate.", False),
     (115, "", "The transit authority says 120 drivers have been suspended.", True),
     (70, "", "Marchers are gathering at Harbour Square. Police have closed the bridge to traffic.", False),
-    (25, "Suspensions revised", "The authority now says **200** drivers have been suspended, not 120. "
-     "The union disputes both figures.", True),
+    (25, "Suspensions revised", ("The authority now says **200** drivers have been suspended, not 120. "
+                                 "The union disputes both figures."), True),
 ]
 
 
@@ -47,6 +47,7 @@ async def create_demo(store: Store, editor: User) -> str:
     fixed = "Marchers are gathering at Liberty Square. Police have closed the bridge to traffic."
     await store.correct_entry(
         SLUG, ids[2], by=editor, body=fixed, body_html=render_markdown(fixed),
-        note="The march gathered at Liberty Square, not Harbour Square.", if_match=None, now=now - timedelta(minutes=50),
+        note="The march gathered at Liberty Square, not Harbour Square.", if_match=None,
+        now=now - timedelta(minutes=50),
     )
     return SLUG

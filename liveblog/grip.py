@@ -19,7 +19,7 @@ import hashlib
 import hmac
 import json
 import time
-from typing import Mapping
+from collections.abc import Mapping
 
 import httpx
 

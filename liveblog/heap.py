@@ -13,9 +13,10 @@ collected once, so that garbage frozen while it was still alive is reclaimed all
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import gc
 import time
-from typing import Callable
+from collections.abc import Callable
 
 FREEZE_EVERY = 1.0  # seconds between looks at the number of readers
 ARRIVALS = 100  # readers that must have arrived since the last freeze for another one
@@ -43,10 +44,8 @@ class HeapKeeper:
     async def stop(self) -> None:
         if self._task is not None:
             self._task.cancel()
-            try:
+            with contextlib.suppress(asyncio.CancelledError):
                 await self._task
-            except asyncio.CancelledError:
-                pass
             self._task = None
 
     def tick(self) -> None:

@@ -9,11 +9,12 @@ Last-Event-ID, so it never holds memory or slows the others.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import logging
 import signal
 from collections import OrderedDict
-from typing import Callable
+from collections.abc import Callable
 
 from sse_starlette.event import ServerSentEvent
 
@@ -34,7 +35,7 @@ class Subscriber:
     with tens of thousands of readers that block is a large share of a reader's memory.
     """
 
-    __slots__ = ("blog", "limit", "slice", "frames", "waiter", "cut", "closed", "ping", "task")
+    __slots__ = ("blog", "closed", "cut", "frames", "limit", "ping", "slice", "task", "waiter")
 
     def __init__(self, blog: str, limit: int, slice: int) -> None:
         self.blog = blog
@@ -151,10 +152,8 @@ class Hub:
         for task in self._tasks:
             task.cancel()
         for task in self._tasks:
-            try:
+            with contextlib.suppress(asyncio.CancelledError):
                 await task
-            except asyncio.CancelledError:
-                pass
         self._tasks = []
         self.close_all()
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 import math
 import time
 from collections import deque
+from collections.abc import Callable
 
 
 class SlidingWindow:
@@ -17,7 +18,7 @@ class SlidingWindow:
 
     ``hit(key)`` counts one and answers 0.0 when it is allowed, else the seconds to wait."""
 
-    def __init__(self, limit: int, window: float, clock: type[time.monotonic] | None = None) -> None:
+    def __init__(self, limit: int, window: float, clock: Callable[[], float] | None = None) -> None:
         self.limit = limit
         self.window = window
         self.clock = clock or time.monotonic

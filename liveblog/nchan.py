@@ -13,10 +13,14 @@ reaches the readers of all.
 
 from __future__ import annotations
 
+from typing import cast
+
 import httpx
 
 from .publisher import Publisher
 from .store import Event
+
+NchanItem = tuple[str, str, bytes]  # the blog's slug, the event's kind, its JSON
 
 
 class NchanPublisher(Publisher):
@@ -25,10 +29,11 @@ class NchanPublisher(Publisher):
     tier = "nchan"
 
     def item(self, event: Event, data: str, frame: bytes) -> object:
-        return event.blog, event.kind, data.encode()
+        item: NchanItem = (event.blog, event.kind, data.encode())
+        return item
 
     async def deliver(self, client: httpx.AsyncClient, endpoint: str, items: list[object]) -> int:
-        slug, kind, data = items[0]  # type: ignore[misc]
+        slug, kind, data = cast(NchanItem, items[0])  # made by ``item`` above; the queues hold them as objects
         response = await client.post(f"{endpoint}/{slug}", content=data,
                                      headers={"X-EventSource-Event": kind, "Content-Type": "application/json",
                                               "Accept": "application/json"})

@@ -82,7 +82,7 @@ class Publisher:
         if not self.leading:
             return
         item = self.item(event, data, frame)
-        for queue, wakeup in zip(self.queues, self.wakeups):
+        for queue, wakeup in zip(self.queues, self.wakeups, strict=True):
             queue.append(item)
             wakeup.set()
 

@@ -105,7 +105,7 @@ def one_run(number: int, clients: int, folder: Path) -> list[str]:
         ids: list[int] = []
         before = ""
         while True:
-            status, page = call("GET", f"{base}/api/blogs/crash?limit=100{before}", token)
+            _, page = call("GET", f"{base}/api/blogs/crash?limit=100{before}", token)
             ids += [e["id"] for e in page["entries"]]  # type: ignore[index, union-attr]
             if page["next_before"] is None:
                 break
@@ -113,7 +113,7 @@ def one_run(number: int, clients: int, folder: Path) -> list[str]:
         events: list[dict[str, object]] = []
         since = 0
         while True:
-            status, chunk = call("GET", f"{base}/api/blogs/crash/events?since={since}&limit=500", token)
+            _, chunk = call("GET", f"{base}/api/blogs/crash/events?since={since}&limit=500", token)
             events += chunk["events"]  # type: ignore[arg-type]
             if chunk["next_since"] is None:
                 break

@@ -5,10 +5,30 @@ import json
 import subprocess
 import sys
 
-
-from liveblog import nginx, pushpin
-
 from conftest import ROOT, missing
+from liveblog.bench import nginx, pushpin
+
+
+def test_the_command_line_loads_the_bench_only_to_run_it():
+    """Every command builds the whole parser; none but `liveblog bench` should pay for importing the harness,
+    and the server (the app and what one process holds open) never needs it."""
+    probe = ("import sys, liveblog.app, liveblog.runtime, liveblog.cli as cli\n"
+             "cli.build_parser().parse_args(['bench', '--readers', '5', '--json'])\n"
+             "print(sorted(m for m in sys.modules if m.startswith('liveblog.bench')))")
+    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, timeout=60, cwd=ROOT)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "[]"
+    helped = subprocess.run([sys.executable, "-m", "liveblog", "bench", "--help"], capture_output=True, text=True,
+                            timeout=60, cwd=ROOT)
+    assert helped.returncode == 0 and "--readers" in helped.stdout and "--storm" in helped.stdout
+
+
+def test_an_unknown_tier_is_refused_before_anything_is_measured():
+    """A typo in --tiers used to surface only after the tiers before it had run, minutes later."""
+    done = subprocess.run([sys.executable, "-m", "liveblog", "bench", "--tiers", "origin,nginx", "--readers", "5"],
+                          capture_output=True, text=True, timeout=60, cwd=ROOT)
+    assert done.returncode != 0 and "unknown tier 'nginx'" in done.stderr
+    assert done.stdout == ""  # no server started, nothing measured
 
 
 def test_bench_reports_every_event_delivered_once():
@@ -21,6 +41,16 @@ def test_bench_reports_every_event_delivered_once():
     assert result["events_lost"] == 0 and result["duplicates"] == 0
     for key in ("p50_ms", "p99_ms", "rss_per_reader_kib", "cpu_us_per_delivery", "accepts_per_s", "posts_per_s"):
         assert key in result
+
+
+def test_the_floor_takes_the_same_load_and_loses_nothing():
+    """--tiers baseline starts the bare asyncio broadcaster (python -m liveblog.bench.floor) and measures it."""
+    done = subprocess.run([sys.executable, "-m", "liveblog", "bench", "--tiers", "baseline", "--readers", "20",
+                           "--posts", "3", "--interval", "0.05", "--processes", "1", "--json"],
+                          capture_output=True, text=True, timeout=120, cwd=ROOT)
+    assert done.returncode == 0, done.stdout + done.stderr
+    [result] = json.loads(done.stdout.strip().splitlines()[-1])
+    assert result["target"] == "baseline" and result["readers_connected"] == 20 and result["events_lost"] == 0
 
 
 def test_a_crowd_comes_back_after_a_restart_and_misses_nothing():
@@ -52,9 +82,10 @@ def test_the_fan_out_tiers_are_measured_in_one_run():
 def test_a_bench_reader_counts_what_its_stream_repeats_or_reorders_and_resumes_from_its_last_id():
     """The reader's accounting is what every figure rests on: a stream cut mid-frame and repeating itself must
     show up as disorder, not as deliveries, and a dropped reader comes back with Last-Event-ID."""
-    from liveblog.bench import _reader
+    from liveblog.bench.readers import reader
 
-    frames = b"".join(b'id: %d\nevent: entry.created\ndata: {"seq":%d,"body":"x"}\n\n' % (n, n) for n in (1, 2, 2, 1, 3))
+    frames = b"".join(b'id: %d\nevent: entry.created\ndata: {"seq":%d,"body":"x"}\n\n' % (n, n)
+                      for n in (1, 2, 2, 1, 3))
     requests: list[bytes] = []
     held: list[asyncio.StreamWriter] = []
 
@@ -76,7 +107,7 @@ def test_a_bench_reader_counts_what_its_stream_repeats_or_reorders_and_resumes_f
         port = server.sockets[0].getsockname()[1]
         seen: dict[int, list[float]] = {}
         tally = {"connected": 0, "retries": 0, "disorder": 0, "back": 0, "last_back": 0.0}
-        task = asyncio.create_task(_reader("127.0.0.1", port, "/events", "127.0.0.2", seen, tally,
+        task = asyncio.create_task(reader("127.0.0.1", port, "/events", "127.0.0.2", seen, tally,
                                            asyncio.Semaphore(1)))
         for _ in range(100):
             if tally["back"]:

@@ -20,7 +20,7 @@ import pytest
 
 from conftest import free_port, missing
 from desk import wait_for
-from liveblog import nginx
+from liveblog.bench import nginx
 from sse import Frame, events, read_stream
 
 STREAM = {"Accept": "text/event-stream"}

@@ -14,7 +14,7 @@ import httpx
 import pytest
 
 from conftest import free_port, missing
-from liveblog import pushpin
+from liveblog.bench import pushpin
 from sse import events, read_stream
 
 KEY = "test-grip-key"

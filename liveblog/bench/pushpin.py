@@ -14,17 +14,13 @@ import subprocess
 import tempfile
 import time
 import urllib.request
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Callable
+
+from .system import free_port, pinned, with_children
 
 BINARY = shutil.which("pushpin")
 ZURL = shutil.which("zurl")
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 def config(folder: str, *, http_port: int, publish_port: int, sig_key: str) -> str:
@@ -95,8 +91,7 @@ class Pushpin:
 
     def pids(self) -> list[int]:
         """The runner, the services it started (condure, pushpin-proxy, pushpin-handler) and zurl."""
-        children = subprocess.run(["pgrep", "-P", str(self.process.pid)], capture_output=True, text=True)
-        return [self.process.pid, self.zurl.pid] + [int(p) for p in children.stdout.split()]
+        return [*with_children(self.process.pid), self.zurl.pid]
 
     def log(self) -> str:
         with open(os.path.join(self.folder, "pushpin.log"), errors="replace") as f:
@@ -121,7 +116,7 @@ def available() -> bool:
 def start(origins: list[str], *, sig_key: str, folder: str | None = None,
           preexec_fn: Callable[[], None] | None = None, cpu: int | None = None) -> Pushpin:
     """Pushpin on free loopback ports, routing every request to ``origins`` (host:port)."""
-    if not available():
+    if BINARY is None or ZURL is None:  # available(), spelt out for the type checker
         raise RuntimeError("pushpin is not installed (Debian: apt-get install pushpin)")
     folder = folder or tempfile.mkdtemp(prefix="liveblog-pushpin-")
     for sub in ("run", "log"):
@@ -135,11 +130,10 @@ def start(origins: list[str], *, sig_key: str, folder: str | None = None,
     zurl_conf = os.path.join(folder, "zurl.conf")
     with open(zurl_conf, "w") as f:
         f.write(zurl_config(folder))
-    pinned = ["taskset", "-c", str(cpu)] if cpu is not None and (os.cpu_count() or 1) > 1 else []
     with open(os.path.join(folder, "pushpin.log"), "wb") as log:
-        zurl = subprocess.Popen(pinned + [ZURL, f"--config={zurl_conf}"], stdout=log, stderr=subprocess.STDOUT,
+        zurl = subprocess.Popen([*pinned(cpu), ZURL, f"--config={zurl_conf}"], stdout=log, stderr=subprocess.STDOUT,
                                 preexec_fn=preexec_fn, start_new_session=True)
-        process = subprocess.Popen(pinned + [BINARY, "--config", conf, "--merge-output"], stdout=log,
+        process = subprocess.Popen([*pinned(cpu), BINARY, "--config", conf, "--merge-output"], stdout=log,
                                    stderr=subprocess.STDOUT, preexec_fn=preexec_fn, start_new_session=True)
     pushpin = Pushpin(f"http://127.0.0.1:{http_port}", f"http://127.0.0.1:{publish_port}", folder, process, zurl)
     deadline = time.time() + 30

@@ -12,14 +12,15 @@ from __future__ import annotations
 
 import os
 import shutil
-import socket
 import subprocess
 import tempfile
 import time
 import urllib.error
 import urllib.request
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Callable
+
+from .system import free_port, pinned, with_children
 
 BINARY = shutil.which("nginx") or next((p for p in ("/usr/sbin/nginx",) if os.path.exists(p)), None)
 MODULE = "/usr/lib/nginx/modules/ngx_nchan_module.so"
@@ -28,24 +29,13 @@ FIRST = 32  # recent messages a new connection gets, so nothing published since 
 LIMIT_CONN_MAX = 65535  # the most nginx's limit_conn accepts: it refuses to start with more
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
 def available() -> bool:
     return BINARY is not None and os.path.exists(MODULE)
 
 
-def config(folder: str, *, port: int, publish_port: int, origins: list[str], redis: str | None = None,
-           streams_per_address: int = 50, workers: int = 1) -> str:
-    """nginx.conf for one instance in front of ``origins`` (host:port), its publisher on ``publish_port``.
-    With ``redis`` (redis://host:port/db) several instances share nchan's messages. Each client address may
-    hold ``streams_per_address`` streams, as on the origin (``LIVEBLOG_STREAMS_PER_ADDRESS``)."""
-    redis_lines = f'nchan_redis_url "{redis}"; nchan_use_redis on;' if redis else ""
-    streams_per_address = min(streams_per_address, LIMIT_CONN_MAX)
-    servers = "\n".join(f"    server {origin};" for origin in origins)
+def _preamble(folder: str, workers: int) -> str:
+    """What every instance's nginx.conf opens with: the module, its processes and limits, every file in
+    ``folder``, and the ``http`` block opened (the caller's text closes it)."""
     return f"""load_module {MODULE};
 worker_processes {workers};
 worker_rlimit_nofile 1048576;
@@ -60,7 +50,18 @@ http {{
   fastcgi_temp_path {folder}/fastcgi;
   uwsgi_temp_path {folder}/uwsgi;
   scgi_temp_path {folder}/scgi;
-  {redis_lines}
+"""
+
+
+def config(folder: str, *, port: int, publish_port: int, origins: list[str], redis: str | None = None,
+           streams_per_address: int = 50, workers: int = 1) -> str:
+    """nginx.conf for one instance in front of ``origins`` (host:port), its publisher on ``publish_port``.
+    With ``redis`` (redis://host:port/db) several instances share nchan's messages. Each client address may
+    hold ``streams_per_address`` streams, as on the origin (``LIVEBLOG_STREAMS_PER_ADDRESS``)."""
+    redis_lines = f'nchan_redis_url "{redis}"; nchan_use_redis on;' if redis else ""
+    streams_per_address = min(streams_per_address, LIMIT_CONN_MAX)
+    servers = "\n".join(f"    server {origin};" for origin in origins)
+    return _preamble(folder, workers) + f"""  {redis_lines}
   limit_conn_zone $binary_remote_addr zone=streams:10m;
   upstream origins {{
 {servers}
@@ -111,21 +112,7 @@ http {{
 
 def bare_config(folder: str, *, port: int, workers: int = 1) -> str:
     """nchan alone, one channel, no origin: the bar the fan-out tier is held to."""
-    return f"""load_module {MODULE};
-worker_processes {workers};
-worker_rlimit_nofile 1048576;
-daemon off;
-pid {folder}/nginx.pid;
-error_log {folder}/error.log warn;
-events {{ worker_connections 1000000; }}
-http {{
-  access_log off;
-  client_body_temp_path {folder}/body;
-  proxy_temp_path {folder}/proxy;
-  fastcgi_temp_path {folder}/fastcgi;
-  uwsgi_temp_path {folder}/uwsgi;
-  scgi_temp_path {folder}/scgi;
-  server {{
+    return _preamble(folder, workers) + f"""  server {{
     listen 127.0.0.1:{port} backlog=4096;
     location = /healthz {{ return 200 "{{}}"; }}
     location = /publish {{ nchan_publisher; nchan_channel_id bench; nchan_message_buffer_length 64; }}
@@ -143,9 +130,8 @@ class Nginx:
     publish_url: str = ""  # what ``liveblog serve --nchan`` is given (none for nchan alone)
 
     def pids(self) -> list[int]:
-        """The master and its worker."""
-        children = subprocess.run(["pgrep", "-P", str(self.process.pid)], capture_output=True, text=True)
-        return [self.process.pid] + [int(p) for p in children.stdout.split()]
+        """The master and its workers."""
+        return with_children(self.process.pid)
 
     def log(self) -> str:
         """What nginx said at start-up and since."""
@@ -171,7 +157,7 @@ def start(origins: list[str] | None = None, *, redis: str | None = None, folder:
           port: int | None = None, preexec_fn: Callable[[], None] | None = None, cpu: int | None = None,
           streams_per_address: int = 50, workers: int = 1) -> Nginx:
     """nginx on a free loopback port: in front of ``origins``, or, with none, nchan alone (``bare_config``)."""
-    if not available():
+    if BINARY is None or not available():
         raise RuntimeError("nginx with nchan is not installed (Debian: apt-get install nginx-light libnginx-mod-nchan)")
     folder = folder or tempfile.mkdtemp(prefix="liveblog-nginx-")
     os.makedirs(folder, exist_ok=True)
@@ -182,10 +168,8 @@ def start(origins: list[str] | None = None, *, redis: str | None = None, folder:
         f.write(config(folder, port=port, publish_port=publish_port, origins=origins, redis=redis,
                        streams_per_address=streams_per_address, workers=workers) if publish_port and origins
                 else bare_config(folder, port=port, workers=workers))
-    pinned = ["taskset", "-c", str(cpu)] if cpu is not None and (os.cpu_count() or 1) > 1 else []
-    assert BINARY is not None
     with open(os.path.join(folder, "startup.log"), "wb") as startup:  # what nginx says before its error_log opens
-        process = subprocess.Popen(pinned + [BINARY, "-c", conf, "-p", folder], stdout=subprocess.DEVNULL,
+        process = subprocess.Popen([*pinned(cpu), BINARY, "-c", conf, "-p", folder], stdout=subprocess.DEVNULL,
                                    stderr=startup, preexec_fn=preexec_fn, start_new_session=True)
     nginx = Nginx(f"http://127.0.0.1:{port}", folder, process,
                   f"http://127.0.0.1:{publish_port}/pub" if publish_port else "")
