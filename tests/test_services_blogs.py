@@ -14,11 +14,6 @@ from liveblog.store import Conflict, NotFound
 pytestmark = [pytest.mark.unit, pytest.mark.anyio]
 
 
-@pytest.fixture
-def anyio_backend() -> str:
-    return "asyncio"  # aiosqlite and asyncpg run on asyncio only
-
-
 async def test_an_editor_creates_a_blog_and_a_slug_is_taken_once(tmp_path: Path) -> None:
     async with world(tmp_path) as w:
         new = blogs.new_blog_input({"slug": "election", "title": " Election night ", "intro": "Polls *close*."})

@@ -17,11 +17,6 @@ from liveblog.store import Conflict, Idempotency, NotFound
 pytestmark = [pytest.mark.unit, pytest.mark.anyio]
 
 
-@pytest.fixture
-def anyio_backend() -> str:
-    return "asyncio"  # aiosqlite and asyncpg run on asyncio only
-
-
 async def post(w: World, body: str, *, as_: model.User | None = None, key: Idempotency | None = None,
                **fields: object) -> tuple[model.Entry, bool]:
     return await entries.publish(w.store, w.posts, as_ or w.amal, w.blog,

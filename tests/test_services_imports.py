@@ -18,11 +18,6 @@ from liveblog.store import Conflict
 pytestmark = [pytest.mark.unit, pytest.mark.anyio]
 
 
-@pytest.fixture
-def anyio_backend() -> str:
-    return "asyncio"  # aiosqlite and asyncpg run on asyncio only
-
-
 async def exported(tmp_path: Path) -> dict[str, Any]:
     """A JSON export (as written to a file and read back) of a blog with a superseded, a corrected and a
     withdrawn entry."""

@@ -13,7 +13,7 @@ from .. import model
 from ..model import Blog, User, ValidationError
 from ..sanitize import render_markdown
 from ..store import NotFound, Store
-from .errors import Forbidden
+from .errors import require_editor
 
 NEW_BLOG_FIELDS = {"slug", "title", "summary", "intro"}
 CHANGEABLE_FIELDS = {"title", "summary", "intro", "status"}  # never the slug: every link and feed id holds it
@@ -54,12 +54,6 @@ def changes_input(data: dict[str, Any]) -> dict[str, Any]:
             raise ValidationError("status", "must be 'live' or 'ended'")
         changes["status"] = data["status"]
     return changes
-
-
-def require_editor(user: User, doing: str) -> None:
-    """The one rule for blogs (``model.may_create_blog``): only editors make, change or end them."""
-    if not model.may_create_blog(user):
-        raise Forbidden(f"only editors can {doing}")
 
 
 def check_may_create(user: User) -> None:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from ..model import User
+
 
 class Forbidden(Exception):
     """The person may not do this (403): ``message`` says what they may do instead."""
@@ -9,6 +11,13 @@ class Forbidden(Exception):
     def __init__(self, message: str) -> None:
         super().__init__(message)
         self.message = message
+
+
+def require_editor(user: User, doing: str) -> None:
+    """The one rule for blogs and people's access: only editors make, change or end a blog, or sign a
+    person out."""
+    if not user.is_editor:
+        raise Forbidden(f"only editors can {doing}")
 
 
 class TooManyPosts(Exception):

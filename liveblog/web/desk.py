@@ -25,7 +25,7 @@ from ..limits import SlidingWindow, retry_after
 from ..model import User, ValidationError
 from ..render import STATIC, render, today_gmt
 from ..runtime import runtime_of
-from ..services import Forbidden, TooManyPosts, blogs, entries
+from ..services import Forbidden, TooManyPosts, blogs, entries, people
 from ..store import Conflict, Idempotency, NotFound
 from .api import blog_or_404, entry_id_of, parse_id, require_user
 from .errors import ApiError, error_response
@@ -234,13 +234,7 @@ async def end_blog(request: Request) -> Response:
 
 async def revoke_sessions(request: Request) -> Response:
     user, _, _ = await checked_form(request)
-    if not user.is_editor:
-        raise ApiError(403, "only editors can sign people out")
-    store = runtime_of(request).store
-    found = await store.get_user(request.path_params["name"])
-    if found is None:
-        raise NotFound("person")
-    await store.revoke_tokens(found[0].id, auth.SESSION, model.utc_now())
+    await people.sign_out_everywhere(runtime_of(request).store, user, request.path_params["name"])
     return see_other("/desk?done=revoked")
 
 
