@@ -206,7 +206,7 @@ def cmd_import(args: argparse.Namespace) -> int:
     import json
     from pathlib import Path
 
-    from . import export
+    from .services import imports
 
     try:
         record = json.loads(Path(args.file).read_text(encoding="utf-8"))
@@ -215,14 +215,14 @@ def cmd_import(args: argparse.Namespace) -> int:
     except (ValueError, RecursionError) as exc:  # not UTF-8, not JSON, nested past the parser
         return _fail(f"{args.file} is not a JSON export: {str(exc) or type(exc).__name__}")
     try:
-        blog, entries = export.read_record(record)  # checked before the database is touched
+        checked = imports.read_export(record)  # checked before the database is touched
     except model.ValidationError as exc:
         return _fail(f"{exc.field}: {exc.message}")
     try:
-        _run(_settings(args), lambda store: store.import_blog(blog, entries, model.utc_now()))
+        _run(_settings(args), lambda store: imports.import_blog(store, checked))
     except Conflict as exc:
         return _fail(exc.message)
-    print(f"Imported '{blog.slug}' with {len(entries)} entries.")
+    print(f"Imported '{checked.blog.slug}' with {len(checked.entries)} entries.")
     return 0
 
 

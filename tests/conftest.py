@@ -157,6 +157,13 @@ def database(db: Path | str) -> str:
     return DATABASES.url(db) if DATABASES is not None else str(db)
 
 
+@pytest.fixture(scope="session")
+def anyio_backend() -> str:
+    """Async tests (``pytest.mark.anyio``: the services' unit tests) run on asyncio, the one loop aiosqlite and
+    asyncpg know."""
+    return "asyncio"
+
+
 @dataclass
 class Server:
     url: str

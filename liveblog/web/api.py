@@ -12,15 +12,11 @@ from starlette.routing import Route
 
 from .. import auth, model
 from ..model import User, ValidationError
-from ..sanitize import render_markdown
+from ..runtime import runtime_of
+from ..services import blogs, entries
 from ..store import Idempotency, NotFound
 from .errors import ApiError
-from ..limits import retry_after
-from ..runtime import runtime_of
 
-ENTRY_FIELDS = {"body", "headline", "key_event", "pinned", "supersedes", "filed_at"}
-BLOG_FIELDS = {"slug", "title", "summary", "intro"}
-BLOG_PATCH_FIELDS = {"title", "summary", "intro", "status"}
 MAX_PAGE = 100
 
 
@@ -56,9 +52,9 @@ async def current_user(request: Request) -> User | None:
     if not session:
         return None
     user = await auth.user_for_token(runtime_of(request).store, session, auth.SESSION, model.utc_now())
-    if user is not None and request.method not in SAFE_METHODS:
-        if not auth.csrf_ok(session, request.headers.get(auth.CSRF_HEADER)):
-            raise ApiError(403, "CSRF token missing or wrong", "send the page's X-CSRF-Token header")
+    unsafe = user is not None and request.method not in SAFE_METHODS
+    if unsafe and not auth.csrf_ok(session, request.headers.get(auth.CSRF_HEADER)):
+        raise ApiError(403, "CSRF token missing or wrong", "send the page's X-CSRF-Token header")
     return user
 
 
@@ -136,18 +132,10 @@ async def list_blogs(request: Request) -> Response:
 
 async def create_blog(request: Request) -> Response:
     user = await require_user(request)
-    if not model.may_create_blog(user):
-        raise ApiError(403, "only editors can create blogs")
-    data = await read_json(request, BLOG_FIELDS)
-    slug = model.check_slug(data.get("slug"))
-    title = model.check_text("title", data.get("title"), required=True, limit=model.MAX_TITLE)
-    summary = model.check_text("summary", data.get("summary"), required=False, limit=model.MAX_SUMMARY)
-    intro = model.check_text("intro", data.get("intro"), required=False, limit=model.MAX_INTRO)
-    blog = await runtime_of(request).store.create_blog(
-        slug=slug, title=title.strip(), summary=summary.strip(), intro=intro, intro_html=render_markdown(intro),
-        by=user, now=model.utc_now(),
-    )
-    return JSONResponse(blog.to_json(), status_code=201, headers={"Location": f"/api/blogs/{slug}"})
+    blogs.check_may_create(user)
+    data = await read_json(request, blogs.NEW_BLOG_FIELDS)
+    blog = await blogs.create(runtime_of(request).store, user, blogs.new_blog_input(data))
+    return JSONResponse(blog.to_json(), status_code=201, headers={"Location": f"/api/blogs/{blog.slug}"})
 
 
 async def get_blog(request: Request) -> Response:
@@ -155,93 +143,39 @@ async def get_blog(request: Request) -> Response:
     page_size = runtime_of(request).settings.page_size
     limit = int_param(request, "limit", page_size, low=1, high=MAX_PAGE) or page_size
     before = int_param(request, "before", None, low=1)
-    entries = await runtime_of(request).store.list_entries(blog.slug, before=before, limit=limit + 1)
-    more = len(entries) > limit
-    entries = entries[:limit]
+    found = await runtime_of(request).store.list_entries(blog.slug, before=before, limit=limit + 1)
+    more = len(found) > limit
+    found = found[:limit]
     body = blog.to_json()
-    body["entries"] = [e.to_json() for e in entries]
-    body["next_before"] = entries[-1].id if more else None
+    body["entries"] = [e.to_json() for e in found]
+    body["next_before"] = found[-1].id if more else None
     return JSONResponse(body)
 
 
 async def update_blog(request: Request) -> Response:
     user = await require_user(request)
-    if not user.is_editor:
-        raise ApiError(403, "only editors can change a blog")
-    blog = await blog_or_404(request)
-    data = await read_json(request, BLOG_PATCH_FIELDS)
-    changes: dict[str, Any] = {}
-    if "title" in data:
-        changes["title"] = model.check_text("title", data["title"], required=True, limit=model.MAX_TITLE).strip()
-    if "summary" in data:
-        changes["summary"] = model.check_text("summary", data["summary"], required=False, limit=model.MAX_SUMMARY).strip()
-    if "intro" in data:
-        changes["intro"] = model.check_text("intro", data["intro"], required=False, limit=model.MAX_INTRO)
-        changes["intro_html"] = render_markdown(changes["intro"])
-    if "status" in data:
-        if data["status"] not in model.BLOG_STATUSES:
-            raise ValidationError("status", "must be 'live' or 'ended'")
-        changes["status"] = data["status"]
-    updated = await runtime_of(request).store.update_blog(blog.slug, changes, model.utc_now())
+    store = runtime_of(request).store
+    blog = await blogs.blog_to_change(store, user, request.path_params["slug"])
+    data = await read_json(request, blogs.CHANGEABLE_FIELDS)
+    updated = await blogs.change(store, user, blog, blogs.changes_input(data))
     return JSONResponse(updated.to_json())
 
 
-def entry_input(data: dict[str, Any]) -> dict[str, Any]:
-    """Checks a new entry's fields; shared by the API and the desk's form."""
-    body = model.check_text("body", data.get("body"), required=True, limit=model.MAX_BODY)
-    filed_raw = data.get("filed_at")
-    return {
-        "headline": model.check_text("headline", data.get("headline"), required=False, limit=model.MAX_HEADLINE).strip(),
-        "body": body,
-        "body_html": render_markdown(body),
-        "key_event": model.check_flag("key_event", data.get("key_event")),
-        "pinned": model.check_flag("pinned", data.get("pinned")),
-        "supersedes": model.check_supersedes(data.get("supersedes")),
-        "filed_at": model.parse_iso(filed_raw, "filed_at") if filed_raw is not None else None,
-    }
-
-
-async def publish_entry(request: Request, blog: model.Blog, user: User, fields: dict[str, Any],
-                        key: Idempotency | None) -> tuple[model.Entry, bool]:
-    """The entry and whether it is new; shared by the API and the desk's form. A retry of a post already made only
-    lost its reply: it gets its entry, limit or not, and is not counted. Past the per-person limit a new post is
-    a 429 with Retry-After, which is safe: the phone keeps it and tries again. Callers check ``may_post``
-    first themselves: the API refuses before it reads the body."""
-    runtime = runtime_of(request)
-    replayed = await runtime.store.replayed_entry(blog.slug, user, key) if key else None
-    if replayed is not None:
-        return replayed, False
-    wait = runtime.posts.hit(f"user:{user.id}")
-    if wait:
-        raise ApiError(429, "too many entries: wait before posting again",
-                       {"limit_per_minute": runtime.settings.posts_per_minute},
-                       headers={"Retry-After": retry_after(wait)})
-    return await runtime.store.create_entry(blog.slug, author=user, now=model.utc_now(), idempotency=key, **fields)
-
-
 async def create_entry(request: Request) -> Response:
+    """Refused (404, 403) before the body is read; then the same rules as the desk's form (``entries``)."""
     user = await require_user(request)
-    blog = await blog_or_404(request)
-    if not model.may_post(user, blog):
-        raise ApiError(403, "you may not post to this blog")
-    data = await read_json(request, ENTRY_FIELDS)
-    entry, created = await publish_entry(request, blog, user, entry_input(data), idempotency(request, data))
+    runtime = runtime_of(request)
+    blog = await entries.blog_to_post(runtime.store, user, request.path_params["slug"])
+    data = await read_json(request, entries.ENTRY_FIELDS)
+    entry, created = await entries.publish(runtime.store, runtime.posts, user, blog, entries.entry_input(data),
+                                           idempotency(request, data))
     location = {"Location": f"/api/blogs/{blog.slug}/entries/{entry.id}"}
     return JSONResponse(entry.to_json(), status_code=201 if created else 200, headers=location)
 
 
 async def get_entry(request: Request) -> Response:
-    entry = await runtime_of(request).store.get_entry(request.path_params["slug"], entry_id_of(request))
-    if entry is None:
-        raise NotFound("entry")
+    entry = await entries.find_entry(runtime_of(request).store, request.path_params["slug"], entry_id_of(request))
     return JSONResponse(entry.to_json(), headers={"ETag": f'"{entry.revision}"'})
-
-
-async def _entry_for_change(request: Request) -> model.Entry:
-    entry = await runtime_of(request).store.get_entry(request.path_params["slug"], entry_id_of(request))
-    if entry is None:
-        raise NotFound("entry")
-    return entry
 
 
 def if_match(request: Request) -> int | None:
@@ -256,29 +190,20 @@ def if_match(request: Request) -> int | None:
 
 async def correct_entry(request: Request) -> Response:
     user = await require_user(request)
-    entry = await _entry_for_change(request)
-    if not model.may_correct(user, entry):
-        raise ApiError(403, "you may correct only your own entries")
-    data = await read_json(request, {"body", "note"})
-    body = model.check_text("body", data.get("body"), required=True, limit=model.MAX_BODY)
-    note = model.check_text("note", data.get("note"), required=True, limit=model.MAX_NOTE).strip()
-    corrected = await runtime_of(request).store.correct_entry(
-        entry.blog, entry.id, by=user, body=body, body_html=render_markdown(body), note=note,
-        if_match=if_match(request), now=model.utc_now(), idempotency=idempotency(request, data),
-    )
+    store = runtime_of(request).store
+    entry = await entries.entry_to_correct(store, user, request.path_params["slug"], entry_id_of(request))
+    data = await read_json(request, entries.CORRECTION_FIELDS)
+    corrected = await entries.correct(store, user, entry, entries.correction_input(data), if_match=if_match(request),
+                                      key=idempotency(request, data))
     return JSONResponse(corrected.to_json(), headers={"ETag": f'"{corrected.revision}"'})
 
 
 async def retract_entry(request: Request) -> Response:
     user = await require_user(request)
-    entry = await _entry_for_change(request)
-    if not model.may_retract(user, entry):
-        raise ApiError(403, "you may withdraw only your own entries")
-    data = await read_json(request, {"note"})
-    note = model.check_text("note", data.get("note"), required=True, limit=model.MAX_NOTE).strip()
-    retracted = await runtime_of(request).store.retract_entry(
-        entry.blog, entry.id, by=user, note=note, now=model.utc_now(), idempotency=idempotency(request, data)
-    )
+    store = runtime_of(request).store
+    entry = await entries.entry_to_withdraw(store, user, request.path_params["slug"], entry_id_of(request))
+    data = await read_json(request, entries.WITHDRAWAL_FIELDS)
+    retracted = await entries.withdraw(store, user, entry, entries.note_input(data), key=idempotency(request, data))
     return JSONResponse(retracted.to_json())
 
 

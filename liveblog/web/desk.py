@@ -21,13 +21,13 @@ from starlette.responses import FileResponse, HTMLResponse, JSONResponse, Redire
 from starlette.routing import Route
 
 from .. import auth, media, model
-from ..limits import SlidingWindow
+from ..limits import SlidingWindow, retry_after
 from ..model import User, ValidationError
 from ..render import STATIC, render, today_gmt
 from ..runtime import runtime_of
-from ..sanitize import render_markdown
+from ..services import Forbidden, TooManyPosts, blogs, entries, people
 from ..store import Conflict, Idempotency, NotFound
-from .api import blog_or_404, entry_id_of, entry_input, parse_id, publish_entry, require_user
+from .api import blog_or_404, entry_id_of, parse_id, require_user
 from .errors import ApiError, error_response
 
 LOGIN_WINDOW = 15 * 60
@@ -189,6 +189,8 @@ def desk_view(handler: Any) -> Any:
             return await handler(request)  # type: ignore[no-any-return]
         except SignInNeeded:
             return see_other("/login?next=" + quote(request.url.path, safe="/"))
+        except Forbidden as exc:
+            return page(request, "error.html", 403, title="Not allowed", message=exc.message)
         except ApiError as exc:
             if exc.status == 403:
                 return page(request, "error.html", 403, title="Not allowed", message=exc.error)
@@ -196,7 +198,8 @@ def desk_view(handler: Any) -> Any:
     return view
 
 
-async def desk_home(request: Request, status: int = 200, error: str = "", typed: dict[str, str] | None = None) -> Response:
+async def desk_home(request: Request, status: int = 200, error: str = "",
+                    typed: dict[str, str] | None = None) -> Response:
     user, csrf = await signed_in(request)
     store = runtime_of(request).store
     blogs = await store.list_blogs()
@@ -211,41 +214,27 @@ async def desk_index(request: Request) -> Response:
 
 async def create_blog(request: Request) -> Response:
     user, _, form = await checked_form(request)
-    if not model.may_create_blog(user):
-        raise ApiError(403, "only editors can create blogs")
+    blogs.check_may_create(user)
     typed = {"slug": str(form.get("slug", "")), "title": str(form.get("title", ""))}
     try:
-        slug = model.check_slug(typed["slug"].strip())
-        title = model.check_text("title", typed["title"], required=True, limit=model.MAX_TITLE).strip()
-        if not title:
-            raise ValidationError("title", "is required")
-        await runtime_of(request).store.create_blog(slug=slug, title=title, summary="", intro="", intro_html="",
-                                                    by=user, now=model.utc_now())
+        new = blogs.new_blog_input({"slug": typed["slug"].strip(), "title": typed["title"]})
+        await blogs.create(runtime_of(request).store, user, new)
     except ValidationError as exc:
         return await desk_home(request, 422, f"{exc.field}: {exc.message}", typed)
     except Conflict as exc:
         return await desk_home(request, 409, exc.message, typed)
-    return see_other(f"/desk/{slug}")
+    return see_other(f"/desk/{new.slug}")
 
 
 async def end_blog(request: Request) -> Response:
     user, _, _ = await checked_form(request)
-    if not user.is_editor:
-        raise ApiError(403, "only editors can end a blog")
-    blog = await blog_or_404(request)
-    await runtime_of(request).store.update_blog(blog.slug, {"status": "ended"}, model.utc_now())
+    await blogs.end(runtime_of(request).store, user, request.path_params["slug"])
     return see_other("/desk?done=ended")
 
 
 async def revoke_sessions(request: Request) -> Response:
     user, _, _ = await checked_form(request)
-    if not user.is_editor:
-        raise ApiError(403, "only editors can sign people out")
-    store = runtime_of(request).store
-    found = await store.get_user(request.path_params["name"])
-    if found is None:
-        raise NotFound("person")
-    await store.revoke_tokens(found[0].id, auth.SESSION, model.utc_now())
+    await people.sign_out_everywhere(runtime_of(request).store, user, request.path_params["name"])
     return see_other("/desk?done=revoked")
 
 
@@ -274,26 +263,23 @@ def supersedes_of(form: FormData) -> list[Any]:
 
 
 async def post_entry(request: Request) -> Response:
-    """The compose form without JavaScript; the same rules as the API (``entry_input``)."""
+    """The compose form without JavaScript; the same rules and the same posting limit as the API (``entries``)."""
     user, _, form = await checked_form(request)
-    blog = await blog_or_404(request)
+    runtime = runtime_of(request)
+    blog = await entries.blog_to_post(runtime.store, user, request.path_params["slug"])
     data: dict[str, Any] = {
         "headline": str(form.get("headline", "")), "body": str(form.get("body", "")),
         "key_event": form.get("key_event") is not None, "pinned": form.get("pinned") is not None,
         "supersedes": supersedes_of(form),
     }
-    if not model.may_post(user, blog):
-        raise ApiError(403, "you may not post to this blog")
     try:
-        fields = entry_input(data)
+        fields = entries.entry_input(data)
         key = str(form.get("key", ""))
         digest = hashlib.sha256(json.dumps(data, sort_keys=True).encode("utf-8", "surrogatepass")).hexdigest()
         idem = Idempotency("desk-form:" + key, digest) if 8 <= len(key) <= 100 else None
-        await publish_entry(request, blog, user, fields, idem)  # the API's limit, shared
-    except ApiError as exc:
-        if exc.status != 429:
-            raise
-        seconds = (exc.headers or {}).get("Retry-After", "60")
+        await entries.publish(runtime.store, runtime.posts, user, blog, fields, idem)
+    except TooManyPosts as exc:
+        seconds = retry_after(exc.wait)
         return await compose(request, 429, f"Too many updates in a minute: wait {seconds} s, then post again. "
                              "Your text is kept below.", data, headers={"Retry-After": seconds})
     except ValidationError as exc:
@@ -304,34 +290,26 @@ async def post_entry(request: Request) -> Response:
 
 
 async def change_entry(request: Request, kind: str) -> Response:
-    """The Correct and Withdraw pages: GET shows the form, POST applies it."""
+    """The Correct and Withdraw pages: GET shows the form, POST applies it (the API's rules, ``entries``)."""
     store = runtime_of(request).store
     blog = await blog_or_404(request)
-    found = await store.get_entry(blog.slug, entry_id_of(request))
-    if found is None:
-        raise NotFound("entry")
+    found = await entries.find_entry(store, blog.slug, entry_id_of(request))
     if request.method == "POST":
         user, csrf, form = await checked_form(request)
     else:
         user, csrf = await signed_in(request)
         form = FormData()
-    if not model.may_correct(user, found):
-        raise ApiError(403, "you may change only your own entries")
+    check = entries.check_may_correct if kind == "correct" else entries.check_may_withdraw
+    check(user, found)
     typed = {"body": str(form.get("body", found.body)), "note": str(form.get("note", ""))}
     error, status = "", 200
     if request.method == "POST":
         try:
-            note = model.check_text("note", typed["note"], required=True, limit=model.MAX_NOTE).strip()
-            if not note:
-                raise ValidationError("note", "is required: readers see it")
-            revision = str(form.get("revision", ""))
             if kind == "correct":
-                body = model.check_text("body", typed["body"], required=True, limit=model.MAX_BODY)
-                await store.correct_entry(blog.slug, found.id, by=user, body=body, body_html=render_markdown(body),
-                                          note=note, if_match=parse_id(revision),
-                                          now=model.utc_now())
+                await entries.correct(store, user, found, entries.correction_input(typed),
+                                      if_match=parse_id(str(form.get("revision", ""))))
             else:
-                await store.retract_entry(blog.slug, found.id, by=user, note=note, now=model.utc_now())
+                await entries.withdraw(store, user, found, entries.note_input(typed))
             return see_other(f"/desk/{blog.slug}")
         except ValidationError as exc:
             error, status = f"{exc.field}: {exc.message}", 422
@@ -384,7 +362,7 @@ async def get_media(request: Request) -> Response:
     if not media.valid_name(name) or not await runtime.store.media_exists(name):
         raise NotFound("photo")
     path = os.path.join(runtime.settings.media_path, name)
-    if not os.path.exists(path):
+    if not await run_in_threadpool(os.path.exists, path):
         raise NotFound("photo")
     return FileResponse(path, media_type="image/jpeg",
                         headers={"Cache-Control": "public, max-age=31536000, immutable"})

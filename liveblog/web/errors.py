@@ -5,14 +5,17 @@ A browser asking for a page (not under ``/api/``) gets the same status as an HTM
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, JSONResponse, Response
 
+from ..limits import retry_after
 from ..model import ValidationError
 from ..render import render
+from ..services import Forbidden, TooManyPosts
 from ..store import Conflict, NotFound
 
 REASONS = {
@@ -39,7 +42,8 @@ class ApiError(Exception):
         self.headers = headers
 
 
-def error_response(status: int, error: str, detail: Any = None, headers: dict[str, str] | None = None) -> JSONResponse:
+def error_response(status: int, error: str, detail: Any = None,
+                   headers: Mapping[str, str] | None = None) -> JSONResponse:
     return JSONResponse({"error": error, "detail": detail}, status_code=status, headers=headers)
 
 
@@ -57,7 +61,7 @@ def wants_html(request: Request) -> bool:
     return "text/html" in request.headers.get("accept", "")
 
 
-def html_error(status: int, headers: dict[str, str] | None = None) -> HTMLResponse:
+def html_error(status: int, headers: Mapping[str, str] | None = None) -> HTMLResponse:
     title, message = PAGE_MESSAGES.get(status, (REASONS.get(status, "Error").capitalize(), ""))
     return HTMLResponse(render("error.html", title=title, message=message), status_code=status, headers=headers)
 
@@ -85,6 +89,17 @@ async def conflict(request: Request, exc: Exception) -> Response:
     return error_response(409, exc.message, {"current": current} if current is not None else None)
 
 
+async def forbidden(request: Request, exc: Exception) -> Response:
+    assert isinstance(exc, Forbidden)
+    return error_response(403, exc.message)
+
+
+async def too_many_posts(request: Request, exc: Exception) -> Response:
+    assert isinstance(exc, TooManyPosts)
+    return error_response(429, exc.message, {"limit_per_minute": exc.limit_per_minute},
+                          headers={"Retry-After": retry_after(exc.wait)})
+
+
 async def http_error(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, HTTPException)
     if exc.status_code in (204, 304):
@@ -107,6 +122,8 @@ HANDLERS = {
     ValidationError: validation_error,
     NotFound: not_found,
     Conflict: conflict,
+    Forbidden: forbidden,
+    TooManyPosts: too_many_posts,
     HTTPException: http_error,
     Exception: server_error,
 }
