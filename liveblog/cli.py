@@ -91,6 +91,8 @@ def log_config() -> dict[str, Any]:
 def cmd_serve(args: argparse.Namespace) -> int:
     import uvicorn
 
+    from .connections import http_protocol, raise_descriptor_limit
+
     settings = _settings(args)
     for line in _run(settings, lambda store: bootstrap(store, settings, args.demo)):
         print(line, flush=True)
@@ -104,6 +106,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
         port=settings.port,
         workers=settings.workers if settings.workers > 1 else None,
         proxy_headers=settings.proxy_headers,
+        http=http_protocol(settings.header_timeout, raise_descriptor_limit()),
         server_header=False,  # no software and version to fingerprint, and one header fewer on every answer
         timeout_graceful_shutdown=5,
         log_level="info",
