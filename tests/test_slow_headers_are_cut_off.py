@@ -2,58 +2,17 @@
 
 uvicorn only times out the gap between requests: sockets that sent half a request line stayed open
 forever, and at a 1,024-descriptor limit 1,100 of them from one client took ``/healthz`` and posting
-down. Against a real ``liveblog serve`` (its own session, its group killed at the end) on 127.0.0.1.
+down. Against a real ``liveblog serve`` (``spawn``: its own session, its group killed at the end) on 127.0.0.1.
 """
 
 from __future__ import annotations
 
-import os
-import resource
-import signal
 import socket
-import subprocess
-import sys
 import time
-from collections.abc import Callable, Iterator
-from pathlib import Path
 
 import httpx
-import pytest
-from conftest import ROOT, Process, clean_env, database, free_port, wait_serving
 
 HALF_A_REQUEST = b"GET /healthz HT"
-
-
-@pytest.fixture
-def serve(tmp_path: Path) -> Iterator[Callable[..., Process]]:
-    """``liveblog serve`` in a session of its own, optionally with a lower descriptor limit."""
-    started: list[Process] = []
-
-    def start(*, env: dict[str, str], descriptors: int | None = None) -> Process:
-        port = free_port()
-        log = tmp_path / f"serve-{len(started)}.log"
-        log_file = log.open("w")
-
-        def limit() -> None:
-            if descriptors is not None:
-                resource.setrlimit(resource.RLIMIT_NOFILE, (descriptors, descriptors))
-
-        proc = subprocess.Popen(
-            [sys.executable, "-m", "liveblog", "serve", "--db", database(tmp_path / "slow.db"), "--port", str(port)],
-            stdout=log_file, stderr=subprocess.STDOUT, text=True, cwd=ROOT, start_new_session=True,
-            env={**clean_env(), "LIVEBLOG_MEDIA_DIR": str(tmp_path / "media"), **env}, preexec_fn=limit,
-        )
-        process = Process(proc, f"http://127.0.0.1:{port}", log, log_file)
-        started.append(process)
-        wait_serving(proc, process.url, process.output)
-        return process
-
-    yield start
-    for p in started:
-        if p.proc.poll() is None:
-            os.killpg(p.proc.pid, signal.SIGKILL)
-            p.proc.wait(10)
-        p.log_file.close()
 
 
 def half_requests(url: str, count: int) -> list[socket.socket]:
@@ -76,8 +35,8 @@ def closed_by_server(s: socket.socket, within: float) -> bool:
         return True
 
 
-def test_a_half_sent_request_is_closed_after_the_header_timeout(serve):
-    server = serve(env={"LIVEBLOG_HEADER_TIMEOUT": "1.5"})
+def test_a_half_sent_request_is_closed_after_the_header_timeout(spawn, tmp_path):
+    server = spawn(tmp_path / "slow.db", env={"LIVEBLOG_HEADER_TIMEOUT": "1.5"})
     sockets = half_requests(server.url, 40)
     try:
         opened = time.monotonic()
@@ -91,9 +50,9 @@ def test_a_half_sent_request_is_closed_after_the_header_timeout(serve):
             s.close()
 
 
-def test_half_sent_requests_cannot_exhaust_the_descriptors(serve):
+def test_half_sent_requests_cannot_exhaust_the_descriptors(spawn, tmp_path):
     """160 descriptors, 200 half-sent requests held open: /healthz and posting still answer."""
-    server = serve(env={"LIVEBLOG_HEADER_TIMEOUT": "60"}, descriptors=160)
+    server = spawn(tmp_path / "slow.db", env={"LIVEBLOG_HEADER_TIMEOUT": "60"}, descriptors=160)
     token = server.token()
     sockets = half_requests(server.url, 200)
     try:
