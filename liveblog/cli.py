@@ -283,6 +283,9 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--port", type=int, help="port (default 8000; 0 picks a free one)")
     serve.add_argument("--workers", type=int, help="worker processes sharing the database (default 1)")
     serve.add_argument("--base-url", dest="base_url", help="public URL of the site, for links in feeds")
+    serve.add_argument("--allowed-hosts", dest="allowed_hosts", metavar="NAMES",
+                       help="host names requests may name, comma-separated, or * (default: 127.0.0.1, localhost, "
+                       "::1, --host and --base-url's host; or LIVEBLOG_ALLOWED_HOSTS)")
     serve.add_argument("--proxy-headers", action=argparse.BooleanOptionalAction,
                        help="trust X-Forwarded-For/-Proto from the addresses in FORWARDED_ALLOW_IPS (default "
                        "127.0.0.1): the client address for the limits, HTTPS for HSTS (or LIVEBLOG_PROXY_HEADERS)")

@@ -28,6 +28,9 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("port", 8000, "Port to listen on (0 picks a free one)."),
     Setting("workers", 1, "Worker processes sharing the database."),
     Setting("base_url", "", "Public URL of the site, for links in feeds (default: from the request)."),
+    Setting("allowed_hosts", "", "Host names requests may name, comma-separated (name or name:port; * for any): "
+            "others get 400, since links are built from the Host header. Default: 127.0.0.1, localhost, ::1, the "
+            "--host address and base_url's host, on any port."),
     Setting("max_body_bytes", 64 * 1024, "Largest JSON or form body accepted (413 above)."),
     Setting("max_header_bytes", 16 * 1024, "Largest total size of a request's headers (431 above)."),
     Setting("max_upload_bytes", 20 * 1024 * 1024, "Largest photo upload accepted (413 above)."),
@@ -64,6 +67,7 @@ class Settings:
     port: int = 8000
     workers: int = 1
     base_url: str = ""
+    allowed_hosts: str = ""
     max_body_bytes: int = 64 * 1024
     max_header_bytes: int = 16 * 1024
     max_upload_bytes: int = 20 * 1024 * 1024
