@@ -79,12 +79,16 @@ class WithoutQuery(logging.Filter):
 
 
 def log_config() -> dict[str, Any]:
-    """uvicorn's logging, with ``WithoutQuery`` on the access log (configured again in each worker)."""
+    """uvicorn's logging, with ``WithoutQuery`` on the access log, Liveblog's own INFO lines on the same
+    handler, and no uvicorn error line for a reader cut off on purpose (configured again in each worker)."""
     from uvicorn.config import LOGGING_CONFIG
 
     config = copy.deepcopy(LOGGING_CONFIG)
-    config["filters"] = {"without_query": {"()": f"{__name__}.WithoutQuery"}}
+    config["filters"] = {"without_query": {"()": f"{__name__}.WithoutQuery"},
+                         "quiet_cut_off": {"()": "liveblog.web.stream.QuietCutOff"}}
     config["handlers"]["access"]["filters"] = ["without_query"]
+    config["loggers"]["uvicorn.error"]["filters"] = ["quiet_cut_off"]
+    config["loggers"]["liveblog"] = {"handlers": ["default"], "level": "INFO", "propagate": False}
     return config
 
 
