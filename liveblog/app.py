@@ -15,7 +15,7 @@ from . import heap
 from .config import Settings
 from .render import STATIC
 from .runtime import Runtime
-from .web import api, desk, feeds, pages, stream
+from .web import api, describe, desk, feeds, pages, stream
 from .web.assets import Assets
 from .web.errors import HANDLERS
 from .web.middleware import BodyLimit, SecurityHeaders, host_rule, refuse_host
@@ -61,6 +61,7 @@ def create_app(settings: Settings) -> Liveblog:
     app = Liveblog(
         routes=[
             *api.routes,
+            *describe.routes,
             *stream.routes,
             *feeds.routes,
             *desk.routes,
