@@ -117,6 +117,8 @@ def test_a_request_without_a_host_header_names_the_address_it_reached(story):
     ("", "LOCALHOST.", "http", True),
     ("", "[::1]:9", "http", True),
     ("", "127.0.0.1:port", "http", False),
+    ("", "[::1", "http", False),
+    ("", "[::1]x", "http", False),
     ("", "evil.example", "http", False),
     ("", "127.0.0.1.evil.example", "http", False),
     ("news.example.org:8443", "news.example.org:8443", "http", True),

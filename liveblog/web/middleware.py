@@ -48,8 +48,10 @@ def split_host(host: str, default_port: int) -> tuple[str, int | None]:
     """``name[:port]`` or ``[v6]:port`` as (lowercase name, port); a port that is not one gives None."""
     host = host.strip().lower()
     if host.startswith("["):
-        name, _, rest = host[1:].partition("]")
-        port = rest[1:] if rest.startswith(":") else ""
+        name, bracket, rest = host[1:].partition("]")
+        if not bracket or (rest and not rest.startswith(":")):
+            return name, None  # not an address a link could be built from
+        port = rest[1:]
     else:
         name, _, port = host.rpartition(":") if ":" in host else (host, "", "")
     if not port:
