@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from typing import AsyncIterator
 
 from starlette.applications import Starlette
 from starlette.middleware import Middleware
@@ -15,10 +15,10 @@ from . import heap
 from .config import Settings
 from .render import STATIC
 from .runtime import Runtime
-from .web import api, desk, feeds, pages, stream
+from .web import api, describe, desk, feeds, pages, stream
 from .web.assets import Assets
 from .web.errors import HANDLERS
-from .web.middleware import BodyLimit, SecurityHeaders
+from .web.middleware import BodyLimit, SecurityHeaders, host_rule, refuse_host
 
 
 class Liveblog(Starlette):
@@ -26,12 +26,20 @@ class Liveblog(Starlette):
     says why): each reader is held for hours and every layer would cost it memory and every event a hop."""
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http" and scope["path"] != "/healthz" and not self.hosts_allow(scope):
+            await refuse_host(scope, send)
+            return
         slug = stream.stream_slug(scope) if scope["type"] == "http" else None
         if slug is None:
             await super().__call__(scope, receive, send)
             return
         scope["app"] = self
         await stream.serve(scope, receive, send, slug)
+
+    def hosts_allow(self, scope: Scope) -> bool:
+        """The Host header check, before the stream and every route; ``/healthz`` skips it (a platform's probe
+        names whatever address it reaches, and the answer builds no link)."""
+        return host_rule(self.state.runtime.settings).allows(scope)
 
 
 def create_app(settings: Settings) -> Liveblog:
@@ -53,6 +61,7 @@ def create_app(settings: Settings) -> Liveblog:
     app = Liveblog(
         routes=[
             *api.routes,
+            *describe.routes,
             *stream.routes,
             *feeds.routes,
             *desk.routes,
@@ -64,7 +73,7 @@ def create_app(settings: Settings) -> Liveblog:
             Middleware(BodyLimit, limits=request_limits),
             Middleware(GZipMiddleware, minimum_size=500),
         ],
-        exception_handlers=HANDLERS,  # type: ignore[arg-type]
+        exception_handlers=HANDLERS,
         lifespan=lifespan,
     )
     app.state.settings = settings

@@ -79,17 +79,23 @@ class WithoutQuery(logging.Filter):
 
 
 def log_config() -> dict[str, Any]:
-    """uvicorn's logging, with ``WithoutQuery`` on the access log (configured again in each worker)."""
+    """uvicorn's logging, with ``WithoutQuery`` on the access log, Liveblog's own INFO lines on the same
+    handler, and no uvicorn error line for a reader cut off on purpose (configured again in each worker)."""
     from uvicorn.config import LOGGING_CONFIG
 
     config = copy.deepcopy(LOGGING_CONFIG)
-    config["filters"] = {"without_query": {"()": f"{__name__}.WithoutQuery"}}
+    config["filters"] = {"without_query": {"()": f"{__name__}.WithoutQuery"},
+                         "quiet_cut_off": {"()": "liveblog.web.stream.QuietCutOff"}}
     config["handlers"]["access"]["filters"] = ["without_query"]
+    config["loggers"]["uvicorn.error"]["filters"] = ["quiet_cut_off"]
+    config["loggers"]["liveblog"] = {"handlers": ["default"], "level": "INFO", "propagate": False}
     return config
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
     import uvicorn
+
+    from .connections import http_protocol, raise_descriptor_limit
 
     settings = _settings(args)
     for line in _run(settings, lambda store: bootstrap(store, settings, args.demo)):
@@ -104,6 +110,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
         port=settings.port,
         workers=settings.workers if settings.workers > 1 else None,
         proxy_headers=settings.proxy_headers,
+        http=http_protocol(settings.header_timeout, raise_descriptor_limit()),
         server_header=False,  # no software and version to fingerprint, and one header fewer on every answer
         timeout_graceful_shutdown=5,
         log_level="info",

@@ -40,9 +40,14 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("workers", 1, "Worker processes sharing the database.", "--workers", "N"),
     Setting("base_url", "", "Public URL of the site, for links in feeds (default: from the request).",
             "--base-url", "URL"),
+    Setting("allowed_hosts", "", "Host names requests may name, comma-separated (name or name:port; * for any): "
+            "others get 400, since links are built from the Host header. Default: 127.0.0.1, localhost, ::1, the "
+            "--host address and base_url's host, on any port.", "--allowed-hosts", "NAMES"),
     Setting("max_body_bytes", 64 * 1024, "Largest JSON or form body accepted (413 above)."),
     Setting("max_header_bytes", 16 * 1024, "Largest total size of a request's headers (431 above)."),
     Setting("max_upload_bytes", 20 * 1024 * 1024, "Largest photo upload accepted (413 above)."),
+    Setting("header_timeout", 10.0, "Seconds a connection may take to send its request headers before it is "
+            "closed (a client holding sockets open with half-sent requests)."),
     Setting("page_size", 20, "Entries per page on the API and the reader page."),
     Setting("heartbeat_seconds", 15.0, "Seconds between SSE heartbeat comments."),
     Setting("retry_ms", 2000, "Reconnect delay the SSE stream asks browsers to use."),
@@ -91,9 +96,11 @@ class Settings:
     port: int = 8000
     workers: int = 1
     base_url: str = ""
+    allowed_hosts: str = ""
     max_body_bytes: int = 64 * 1024
     max_header_bytes: int = 16 * 1024
     max_upload_bytes: int = 20 * 1024 * 1024
+    header_timeout: float = 10.0
     page_size: int = 20
     heartbeat_seconds: float = 15.0
     retry_ms: int = 2000

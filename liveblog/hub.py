@@ -58,8 +58,9 @@ class Subscriber:
             if not self.cut:
                 self.cut = True
                 self.frames = []
-                # uvicorn then logs "ASGI callable returned without completing response": that is this
-                log.info("a reader of %s fell %d events behind and was cut off", self.blog, self.limit)
+                # one line per reader, without its address (``web.stream.QuietCutOff`` drops uvicorn's own)
+                log.info("a reader of %r fell %d events behind and was cut off; it resumes from its last event id",
+                         self.blog, self.limit)
                 if self.task is not None:
                     self.task.cancel()
         else:

@@ -14,6 +14,7 @@ from __future__ import annotations
 import asyncio
 import hashlib
 import os
+import resource
 import signal
 import socket
 import sqlite3
@@ -22,7 +23,7 @@ import sys
 import threading
 import time
 from concurrent.futures import Future
-from contextlib import closing
+from contextlib import closing, suppress
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable, Coroutine, Iterator
@@ -381,10 +382,16 @@ def liveblog_cmd(*args: str, db: Path | str, env: dict[str, str] | None = None, 
 
 @pytest.fixture
 def spawn(tmp_path: Path) -> Iterator[Callable[..., Process]]:
-    """Start ``liveblog serve`` processes; all are stopped at the end of the test."""
+    """Start ``liveblog serve`` processes, each in a session of its own (``descriptors``: its limit on open
+    files); every process of each group is killed at the end of the test."""
     started: list[Process] = []
 
-    def start(db: Path | str, *args: str, env: dict[str, str] | None = None, port: int | None = None) -> Process:
+    def start(db: Path | str, *args: str, env: dict[str, str] | None = None, port: int | None = None,
+              descriptors: int | None = None) -> Process:
+        def limit() -> None:
+            if descriptors is not None:
+                resource.setrlimit(resource.RLIMIT_NOFILE, (descriptors, descriptors))
+
         port = port or free_port()
         log = tmp_path / f"serve-{len(started)}.log"
         full_env = clean_env()
@@ -394,7 +401,8 @@ def spawn(tmp_path: Path) -> Iterator[Callable[..., Process]]:
         log_file = log.open("w")
         proc = subprocess.Popen(
             [sys.executable, "-m", "liveblog", "serve", "--db", database(db), "--port", str(port), *args],
-            stdout=log_file, stderr=subprocess.STDOUT, text=True, env=full_env, cwd=ROOT,
+            stdout=log_file, stderr=subprocess.STDOUT, text=True, env=full_env, cwd=ROOT, start_new_session=True,
+            preexec_fn=limit,
         )
         process = Process(proc, f"http://127.0.0.1:{port}", log, log_file)
         started.append(process)
@@ -403,7 +411,7 @@ def spawn(tmp_path: Path) -> Iterator[Callable[..., Process]]:
 
     yield start
     for p in started:
-        if p.proc.poll() is None:
-            p.proc.kill()
-            p.proc.wait(10)
+        with suppress(ProcessLookupError):  # the group outlives its leader when workers were left behind
+            os.killpg(p.proc.pid, signal.SIGKILL)
+        p.proc.wait(10)
         p.log_file.close()

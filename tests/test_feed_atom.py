@@ -52,8 +52,9 @@ def test_withdrawn_entries_are_tombstones(site):
     assert b"must not be published" not in raw
 
 
-def test_superseding_entries_link_what_they_supersede(site):
+def test_superseding_entries_link_what_they_supersede(site_with):
     """The relation is one fixed URI (Dublin Core's ``replaces``), whatever host or mirror serves the feed."""
+    site = site_with(allowed_hosts="127.0.0.1,mirror.example")
     site.blog("strike")
     a = site.entry("strike", "50 hurt")
     b = site.entry("strike", "70 hurt", supersedes=[a["id"]])

@@ -30,7 +30,7 @@ def test_a_reader_that_never_reads_is_cut_off(site_with):
     try:
         stalled.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
         stalled.connect(("127.0.0.1", port))
-        stalled.sendall(b"GET /blogs/strike/events HTTP/1.1\r\nHost: x\r\n\r\n")
+        stalled.sendall(b"GET /blogs/strike/events HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n")
         assert wait_for(lambda: hub.readers() == 1)
         body = "The crowd moves toward the ministry. " * 500  # ~18 KB a frame
         posted: list[int] = []

@@ -340,7 +340,7 @@ async def upload_media(request: Request) -> Response:
                                    limit=model.MAX_HEADLINE)
         raw = await upload.read()
     try:
-        photo = await run_in_threadpool(media.clean_photo, raw)
+        photo = await media.clean_photo_in_turn(raw)
     except media.NotAnImage as exc:
         raise ValidationError("file", str(exc)) from None
     runtime = runtime_of(request)

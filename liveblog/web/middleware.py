@@ -3,15 +3,85 @@
 from __future__ import annotations
 
 import json
-from typing import Callable
+from collections.abc import Callable
+from dataclasses import dataclass
+from functools import lru_cache
+from urllib.parse import urlsplit
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from ..config import Settings
 
 CSP = (
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
     "connect-src 'self'; font-src 'self'; object-src 'none'; base-uri 'none'; "
     "form-action 'self'; frame-ancestors 'none'"
 )
+
+
+LOOPBACK_NAMES = ("127.0.0.1", "localhost", "::1")
+WILDCARD_ADDRESSES = ("", "0.0.0.0", "::")
+
+
+@dataclass(frozen=True)
+class HostRule:
+    """Which Host headers a request may carry: links in feeds, JSON-LD and pages are built from it when no
+    base_url is set, and a cached answer built for ``evil.example`` would be served to everyone."""
+
+    any_host: bool
+    names: frozenset[str]  # on any port
+    names_on_port: frozenset[tuple[str, int]]
+
+    def allows(self, scope: Scope) -> bool:
+        host = host_header(scope)
+        if self.any_host or host is None:  # without one, links name the address the connection came to
+            return True
+        name, port = split_host(host, 443 if scope.get("scheme") == "https" else 80)
+        return port is not None and (name in self.names or (name, port) in self.names_on_port)
+
+
+def host_header(scope: Scope) -> str | None:
+    return next((value.decode("latin-1") for name, value in scope.get("headers", []) if name == b"host"), None)
+
+
+def split_host(host: str, default_port: int) -> tuple[str, int | None]:
+    """``name[:port]`` or ``[v6]:port`` as (lowercase name, port); a port that is not one gives None."""
+    host = host.strip().lower()
+    if host.startswith("["):
+        name, bracket, rest = host[1:].partition("]")
+        if not bracket or (rest and not rest.startswith(":")):
+            return name, None  # not an address a link could be built from
+        port = rest[1:]
+    else:
+        name, _, port = host.rpartition(":") if ":" in host else (host, "", "")
+    if not port:
+        return name.rstrip("."), default_port
+    return name.rstrip("."), int(port) if port.isascii() and port.isdigit() and len(port) <= 5 else None
+
+
+@lru_cache(maxsize=16)
+def host_rule(settings: Settings) -> HostRule:
+    """``allowed_hosts`` as a rule; empty: the loopback names, the address served on and base_url's host."""
+    listed = [h.strip() for h in settings.allowed_hosts.split(",") if h.strip()]
+    if "*" in listed:
+        return HostRule(True, frozenset(), frozenset())
+    if not listed:
+        listed = [*LOOPBACK_NAMES, urlsplit(settings.base_url).hostname or ""]
+        listed += [] if settings.host in WILDCARD_ADDRESSES else [settings.host]
+        listed = [f"[{h}]" if ":" in h else h for h in listed if h]
+    names, on_port = set(), set()
+    for entry in listed:
+        name, port = split_host(entry, 0)
+        if not port:
+            names.add(name)
+        else:
+            on_port.add((name, port))
+    return HostRule(False, frozenset(names), frozenset(on_port))
+
+
+async def refuse_host(scope: Scope, send: Send) -> None:
+    await send_error(send, 400, "this server does not answer for that host name",
+                     {"host": (host_header(scope) or "")[:255], "setting": "LIVEBLOG_ALLOWED_HOSTS"})
 
 
 class BodyTooLarge(Exception):

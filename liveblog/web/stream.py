@@ -22,6 +22,7 @@ import json
 import logging
 import os
 import re
+from contextvars import ContextVar
 from functools import lru_cache
 from typing import AsyncIterator
 from urllib.parse import parse_qsl
@@ -41,6 +42,9 @@ from .errors import HANDLERS, ApiError
 from .middleware import SecurityHeaders, headers_too_large, security_headers
 
 log = logging.getLogger("liveblog.stream")
+# Set in a reader's task when the hub cut it off: uvicorn then logs "ASGI callable returned without completing
+# response" in the same task, and ``QuietCutOff`` drops that line (the hub's INFO line says what happened).
+CUT_OFF: ContextVar[bool] = ContextVar("liveblog_cut_off", default=False)
 
 REPLAY_BATCH = 500
 STREAM_PATH = re.compile(r"/blogs/(?P<slug>[^/]+)/events")
@@ -185,9 +189,17 @@ async def serve(scope: Scope, receive: Receive, send: Send, slug: str) -> None:
             raise
         # cut off for falling behind (hub.Subscriber.offer cancels this task): the response stays incomplete,
         # so the server closes the connection, and the reader resumes from its last id
+        CUT_OFF.set(True)
     finally:
         hub.unsubscribe(sub)
         runtime.streams.release(address)
+
+
+class QuietCutOff(logging.Filter):
+    """On uvicorn's error logger: drops its line for a response left incomplete on purpose, a cut-off reader's."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return not (CUT_OFF.get() and str(record.msg).startswith("ASGI callable returned without completing"))
 
 
 async def follow(receive: Receive, send: Send, sub: Subscriber, sent: int, lead: bytes) -> None:
