@@ -29,9 +29,11 @@ def test_the_readme_table_is_the_declared_one():
     assert readme_table() in README, "paste liveblog.config.readme_table() over the README's settings table"
 
 
-# The serve flags as they were spelt before they were built from the table: scripts and Procfiles use them.
+# The serve flags as they were spelt before they were built from the table (scripts and Procfiles use them),
+# and the ones added since.
 SERVE_FLAGS = {"--db", "--host", "--port", "--workers", "--base-url", "--proxy-headers", "--no-proxy-headers",
-               "--access-log", "--no-access-log", "--grip", "--grip-key", "--nchan", "--demo", "-h", "--help"}
+               "--access-log", "--no-access-log", "--grip", "--grip-key", "--nchan", "--demo", "-h", "--help",
+               "--allowed-hosts"}
 
 
 def serve_parser() -> argparse.ArgumentParser:
