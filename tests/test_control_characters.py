@@ -15,10 +15,9 @@ import re
 import xml.etree.ElementTree as ET
 
 import pytest
-from PIL import Image
-
 from conftest import liveblog_cmd
 from desk import signed_in
+from PIL import Image
 
 BAD = ["\x01", "\x08", "\x0b", "\x1b", "\x1f", "\x7f", "\x85", "\x9f", "\ud800", "\udfff", "\ufffe", "\uffff"]
 ATOM = "{http://www.w3.org/2005/Atom}"
@@ -135,7 +134,7 @@ def assert_well_formed(raw: bytes) -> ET.Element:
 
 
 def test_the_atom_feeds_stay_xml_when_the_database_holds_them(story, tmp_path):
-    site, entry = story
+    site, _ = story
     other = site.entry("strike", "To be corrected")
     r = site.client.post(f"/api/blogs/strike/entries/{other['id']}/corrections",
                          json={"body": "Corrected", "note": "Note"}, headers=site.headers("editor"))

@@ -249,13 +249,14 @@ async def _entry_for_change(request: Request) -> model.Entry:
 
 
 def if_match(request: Request) -> int | None:
+    """The revision an ETag named: ASCII digits like an id (``int()`` also took ``1_0``, `` +1`` and ``-1``)."""
     raw = request.headers.get("if-match")
     if raw is None:
         return None
-    try:
-        return int(raw.strip().removeprefix("W/").strip('"'))
-    except ValueError:
-        raise ApiError(400, "If-Match must be an entry revision number") from None
+    revision = parse_id(raw.removeprefix("W/").strip('"'))
+    if revision is None:
+        raise ApiError(400, "If-Match must be an entry revision number")
+    return revision
 
 
 async def correct_entry(request: Request) -> Response:
