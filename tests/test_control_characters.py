@@ -3,8 +3,9 @@ Atom feed cannot carry one even when the database already holds it.
 
 Pins: every text field of every JSON write route (and a string anywhere in the body, field names too) is a
 422 naming the field, never a 500, and changes nothing stored; so is a photo's caption; the desk's forms are
-re-shown with the message, the field marked; the live Atom feed and the mirror's stay well-formed XML when
-the rows themselves hold such characters (as an old database or an import could), the rest of the text kept.
+re-shown with the message, the field marked; an import names the place in its file; the live Atom feed and
+the mirror's stay well-formed XML when the rows themselves hold such characters (as an old database or an
+import could), the rest of the text kept.
 """
 
 from __future__ import annotations
@@ -17,6 +18,8 @@ import xml.etree.ElementTree as ET
 import pytest
 from conftest import liveblog_cmd
 from desk import signed_in
+from liveblog import export
+from liveblog.model import ValidationError
 from PIL import Image
 
 BAD = ["\x01", "\x08", "\x0b", "\x1b", "\x1f", "\x7f", "\x85", "\x9f", "\ud800", "\udfff", "\ufffe", "\uffff"]
@@ -150,3 +153,21 @@ def test_the_atom_feeds_stay_xml_when_the_database_holds_them(story, tmp_path):
     assert done.returncode == 0, done.stderr
     assert_well_formed((out / "feed.atom").read_bytes())
     json.loads((out / "feed.json").read_text(encoding="utf-8"))
+
+
+def test_an_import_names_the_place_of_one_in_the_file(story):
+    """The import reads every text of the file through the same check (``export._Fields``)."""
+    site, entry = story
+    record = site.call(export.export_record(site.runtime.store, "strike"))
+    for path, field in ((("blog", "title"), "blog.title"), (("entries", 0, "author"), "entries[0].author"),
+                        (("entries", 0, "body_html"), "entries[0].body_html"),
+                        (("blog", "language"), "blog.language")):
+        spoiled = json.loads(json.dumps(record))
+        target = spoiled
+        for key in path[:-1]:
+            target = target[key]
+        target[path[-1]] += "\x1b"
+        with pytest.raises(ValidationError) as refused:
+            export.read_record(spoiled)
+        assert refused.value.field == field and "U+001B" in refused.value.message, refused.value.field
+    assert export.read_record(record)[1][0].id == entry["id"]
