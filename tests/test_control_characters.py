@@ -18,9 +18,10 @@ import xml.etree.ElementTree as ET
 import pytest
 from conftest import liveblog_cmd
 from desk import signed_in
+from PIL import Image
+
 from liveblog import export
 from liveblog.model import ValidationError
-from PIL import Image
 
 BAD = ["\x01", "\x08", "\x0b", "\x1b", "\x1f", "\x7f", "\x85", "\x9f", "\ud800", "\udfff", "\ufffe", "\uffff"]
 ATOM = "{http://www.w3.org/2005/Atom}"
