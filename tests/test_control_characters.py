@@ -16,10 +16,10 @@ import re
 import xml.etree.ElementTree as ET
 
 import pytest
-from conftest import liveblog_cmd
-from desk import signed_in
 from PIL import Image
 
+from conftest import liveblog_cmd
+from desk import signed_in
 from liveblog import export
 from liveblog.model import ValidationError
 

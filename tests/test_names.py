@@ -10,8 +10,8 @@ so, and serve's first editor takes the next free name (``admin-2`` when an impor
 from __future__ import annotations
 
 import pytest
-from conftest import liveblog_cmd
 
+from conftest import liveblog_cmd
 from liveblog import cli, model
 from liveblog.model import ValidationError
 from liveblog.names import check_new_name, clashes, skeleton

@@ -12,9 +12,10 @@ from __future__ import annotations
 import io
 
 import httpx
+from PIL import Image
+
 import test_control_characters
 from desk import csrf_of, signed_in
-from PIL import Image
 
 story = test_control_characters.story  # the fixture: the blog "strike" with one entry
 
