@@ -8,6 +8,7 @@ from contextlib import asynccontextmanager
 from starlette.applications import Starlette
 from starlette.middleware import Middleware
 from starlette.middleware.gzip import GZipMiddleware
+from starlette.responses import JSONResponse
 from starlette.routing import Mount
 from starlette.types import Receive, Scope, Send
 
@@ -15,6 +16,7 @@ from . import heap
 from .config import Settings
 from .render import STATIC
 from .runtime import Runtime
+from .text import problem
 from .web import api, describe, desk, feeds, pages, stream
 from .web.assets import Assets
 from .web.errors import HANDLERS
@@ -26,6 +28,10 @@ class Liveblog(Starlette):
     says why): each reader is held for hours and every layer would cost it memory and every event a hop."""
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http" and problem(scope["path"]):
+            # No slug, id or name holds a control character, and PostgreSQL cannot even be asked about a NUL.
+            await SecurityHeaders(JSONResponse({"error": "not found", "detail": None}, 404))(scope, receive, send)
+            return
         if scope["type"] == "http" and scope["path"] != "/healthz" and not self.hosts_allow(scope):
             await refuse_host(scope, send)
             return

@@ -17,6 +17,7 @@ from argon2.exceptions import InvalidHashError, VerificationError
 
 from .model import User
 from .store import Store
+from .text import problem
 
 API = "api"
 LOGIN = "login"
@@ -68,7 +69,9 @@ async def user_for_token(store: Store, token: str, kind: str, now: datetime) -> 
 
 
 async def verify_login(store: Store, name: str, password: str) -> User | None:
-    found = await store.get_user(name) if name else None
+    """The person, if the name and password fit. A name no account can have (a NUL, a control character) is
+    not looked up: PostgreSQL refuses NUL in text."""
+    found = await store.get_user(name) if name and not problem(name) else None
     if not check_password(found[1] if found else None, password):
         return None
     return found[0] if found else None

@@ -10,7 +10,7 @@ import os
 import sys
 from typing import Any, Awaitable, Callable, Sequence
 
-from . import __version__, auth, model
+from . import __version__, auth, model, names
 from .config import BY_NAME, SETTINGS, Setting, Settings, load_settings
 from .store import Conflict, Store, open_store
 
@@ -34,10 +34,16 @@ def _base_url(settings: Settings) -> str:
     return f"http://{host}:{settings.port}"
 
 
+async def taken_names(store: Store) -> list[str]:
+    """Every account's name, imported authors' too: a new name must not read like any of them."""
+    return [user.name for user, _ in await store.list_users()]
+
+
 async def first_free_name(store: Store, name: str) -> str:
-    """``name``, or ``name-2``, ``name-3``…: an import may have brought in an author called admin."""
+    """``name``, or ``name-2``, ``name-3``…: an import may have brought in an author called admin (or Admin)."""
+    taken = await taken_names(store)
     candidate, n = name, 1
-    while await store.get_user(candidate) is not None:
+    while names.clashes([candidate], taken):
         n += 1
         candidate = f"{name}-{n}"
     return candidate
@@ -130,12 +136,22 @@ def cmd_user_add(args: argparse.Namespace) -> int:
     settings = _settings(args)
     password = auth.new_password()
     role = args.role
-    name = _check_name(args.name)
     try:
-        _run(settings, lambda s: s.create_user(name, role, auth.hash_password(password), model.utc_now()))
+        name = names.check_new_name(args.name)
+    except model.ValidationError as exc:
+        return _fail(f"a user name {exc.message}")
+
+    async def work(store: Store) -> bool:
+        if names.clashes([name], await taken_names(store)):
+            return False
+        await store.create_user(name, role, auth.hash_password(password), model.utc_now())
+        return True
+
+    try:
+        if not _run(settings, work):
+            return _fail(f"{name!r} reads like the name of an existing account: choose another")
     except Conflict as exc:
-        print(f"error: {exc.message}", file=sys.stderr)
-        return 1
+        return _fail(exc.message)
     print(f"Created {role} '{name}'. Password (shown once): {password}")
     return 0
 
@@ -259,12 +275,6 @@ def cmd_bench(args: argparse.Namespace) -> int:
     from . import bench  # here, not at the top: no other command loads the load harness
 
     return bench.main(args.argv)
-
-
-def _check_name(name: str) -> str:
-    if not (1 <= len(name) <= 64) or not all(c.isalnum() or c in "._-" for c in name):
-        raise SystemExit("error: a user name is 1-64 letters, digits, '.', '_' or '-'")
-    return name
 
 
 def _settings(args: argparse.Namespace) -> Settings:

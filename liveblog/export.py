@@ -20,12 +20,12 @@ from . import feeds
 from .model import (BLOG_STATUSES, MAX_BODY, MAX_HEADLINE, MAX_ID, MAX_INTRO, MAX_NOTE, MAX_SUMMARY, MAX_TITLE, Blog,
                     Correction, Entry, Retraction, ValidationError, check_filed_at, check_slug, check_supersedes,
                     check_supersession, check_text, iso, parse_iso, utc_now)
+from .names import MAX_NAME
 from .render import STATIC, extension_page, render, today_gmt
 from .sanitize import clean_html
 from .store import Store
 
 FORMAT = "liveblog-export/1"
-MAX_NAME = 64  # a person's name, as `liveblog user add` allows
 MAX_LANGUAGE = 35  # the longest BCP 47 tag worth keeping
 MAX_HTML = 50 * MAX_BODY  # far past what any body renders to, short of what would fill the disk
 

@@ -17,6 +17,7 @@ from xml.etree import ElementTree as ET
 
 from .model import entry_title
 from .sanitize import to_text
+from .text import xml_safe
 
 JSON_FEED_VERSION = "https://jsonfeed.org/version/1.1"
 EXTENSION_ABOUT = "/about/feed-extension"
@@ -244,9 +245,11 @@ def json_feed(blog: dict[str, Any], entries: list[dict[str, Any]], links: Links,
 
 
 def _sub(parent: ET.Element, tag: str, text: str | None = None, **attrs: str) -> ET.Element:
-    element = ET.SubElement(parent, tag, attrs)
+    """Every text and attribute of the Atom feed passes here: ElementTree escapes markup but writes a control
+    character as it is, and one of them would make the whole page invalid XML for every subscriber."""
+    element = ET.SubElement(parent, tag, {name: xml_safe(value) for name, value in attrs.items()})
     if text is not None:
-        element.text = text
+        element.text = xml_safe(text)
     return element
 
 

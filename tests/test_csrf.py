@@ -4,9 +4,9 @@ Pins: a desk form POST without the CSRF field, or with another session's token, 
 with 403 and changes nothing; the JSON API accepts the session cookie only with the right
 X-CSRF-Token header on unsafe methods (GET needs none); Bearer tokens work as before,
 without any CSRF header; the sign-in form itself needs its own token; sign-out without the
-token does not end the session; /desk/session.json gives the desk's script the current
-session's token (and the server's time), so a page left open while its owner signed in
-again elsewhere can carry on, and gives nobody else anything (401).
+token is refused (403) and neither ends the session nor drops its cookie; /desk/session.json
+gives the desk's script the current session's token (and the server's time), so a page left
+open while its owner signed in again elsewhere can carry on, and gives nobody else anything (401).
 """
 
 from __future__ import annotations
@@ -89,12 +89,28 @@ def test_the_sign_in_form_needs_its_token(site):
         assert r.status_code == 403 and "lb_session" not in client.cookies
 
 
-def test_sign_out_without_the_token_keeps_the_session(site):
+def test_sign_out_without_the_token_is_refused_and_keeps_the_session(site):
+    """Issue 14 (9): the answer used to drop the cookie whatever was sent, so any page could sign a
+    correspondent out with an auto-submitted form."""
     client, csrf = signed_in(site, "amal")
-    cookie = client.cookies["lb_session"]
-    client.post("/logout", data={})
-    with httpx.Client(base_url=site.url, cookies={"lb_session": cookie}) as same:
-        assert same.get("/desk").status_code == 200
+    for extra in ({}, {"Origin": "https://elsewhere.example", "Sec-Fetch-Site": "cross-site"}):
+        for form in ({}, {"csrf": "0" * 64}):
+            r = client.post("/logout", data=form, headers=extra)
+            assert r.status_code == 403, (extra, form, r.status_code)
+            assert "set-cookie" not in r.headers, "the cookie is left alone"
+            assert client.get("/desk").status_code == 200, "still signed in"
+    assert client.post("/logout", data={"csrf": csrf}).status_code == 303
+    assert client.get("/desk").status_code == 303, "the token signs out"
+    client.close()
+
+
+def test_a_cross_site_sign_out_without_the_cookie_touches_nothing(site):
+    """A SameSite=Strict cookie stays home on a cross-site post: the answer must not drop it either."""
+    client, _ = signed_in(site, "amal")
+    with httpx.Client(base_url=site.url) as stranger:
+        r = stranger.post("/logout", data={}, headers={"Origin": "https://elsewhere.example"})
+        assert r.status_code == 303 and "set-cookie" not in r.headers
+    assert client.get("/desk").status_code == 200
     client.close()
 
 

@@ -8,7 +8,8 @@ supersedes it; Withdraw leaves the reader page a tombstone; a
 photo carrying EXIF GPS travels as it is (the server is the boundary), is placed in the
 text, and is stored without any metadata; a large photo is shrunk on the phone (longest
 side 1600 px) before it travels; a photo over the upload limit is refused on the phone with
-a clear message and nothing is sent. (A photo added with no connection: test_desk_offline_photos.py.)
+a clear message and nothing is sent; the Sign out button signs out (with the CSRF token), and the slug
+field holds the server's rule. (A photo added with no connection: test_desk_offline_photos.py.)
 """
 
 from __future__ import annotations
@@ -183,3 +184,17 @@ def test_the_compose_box_fits_a_360_px_phone_with_thumb_sized_targets(site, new_
     for selector in ("#send", "#headline", "#body", "label.toggle", "details.supersedes summary", ".actions .button"):
         box = page.locator(selector).first.bounding_box()
         assert box and box["height"] >= 44 and box["x"] >= 0 and box["x"] + box["width"] <= 360, selector
+
+
+def test_the_sign_out_button_works_and_the_slug_field_holds_the_servers_rule(site, page):
+    """Issue 14 (7, 9): sign-out sends the page's CSRF token; the slug field's pattern is the model's, which the
+    browser compiles (with the v flag, where the old pattern's bare '-' was a syntax error and ignored whole)."""
+    browser_sign_in(page, site, "chief", "editor")
+    mismatch = "() => document.getElementById('slug').validity.patternMismatch"
+    for slug, refused in (("-news", True), ("news-", True), ("x" * 64, False), ("news-2", False)):
+        page.fill("#slug", slug)
+        assert page.evaluate(mismatch) is refused, slug
+    page.click("form[action='/logout'] button")
+    page.wait_for_url(site.url + "/login")
+    page.goto(site.url + "/desk")
+    page.wait_for_url(site.url + "/login?next=/desk")

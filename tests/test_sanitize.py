@@ -1,6 +1,8 @@
 """The one sanitizer: Markdown in, linkified, cleaned by nh3's allow-list; hostile HTML comes out inert."""
 
+import re
 from html.parser import HTMLParser
+from urllib.parse import urlsplit
 
 import pytest
 
@@ -21,8 +23,30 @@ class Inspector(HTMLParser):
             allowed = ALLOWED_ATTRIBUTES.get(tag, set()) | ALLOWED_ATTRIBUTES["*"]
             if name not in allowed and not (tag == "a" and name == "rel"):
                 self.problems.append(f"attribute {tag}.{name}")
-            if name in ("href", "src") and value and value.strip().lower().startswith(("javascript:", "data:", "vbscript:")):
-                self.problems.append(f"url {value}")
+            self.problems += url_problems(tag, name, value or "")
+
+
+URL_ATTRIBUTES = {"href", "src", "cite", "action", "formaction", "data", "poster", "background", "srcset",
+                  "xlink:href"}
+LOCAL_HOSTS = {None, "127.0.0.1", "localhost"}  # the test server: a live feed's photos carry its origin
+
+
+def url_problems(tag: str, name: str, value: str) -> list[str]:
+    """A URL attribute must be relative, http(s) or mailto (read as a browser reads it, without the tabs and
+    newlines inside it), and an image must be one of this site's photos (``/media/``, or ``media/`` beside a
+    mirror's files): a remote one would tell a third party who reads."""
+    if name not in URL_ATTRIBUTES:
+        return []
+    url = re.sub(r"[\t\n\r]", "", value.strip("\x00 \t\n\f\r"))
+    scheme = re.match(r"([a-zA-Z][a-zA-Z0-9+.-]*):", url)
+    if scheme and scheme.group(1).lower() not in ("http", "https", "mailto"):
+        return [f"url {value}"]
+    if tag == "img":
+        parts = urlsplit(url)
+        local = parts.hostname in LOCAL_HOSTS and not url.startswith("//")
+        if not local or not parts.path.startswith(("/media/", "media/")):
+            return [f"remote image {value}"]
+    return []
 
 
 def problems(html: str) -> list[str]:
@@ -52,6 +76,15 @@ HOSTILE = [
     '<body onload=alert(1)>',
     '<base href="https://evil.example/">',
     '<meta http-equiv="refresh" content="0;url=https://evil.example">',
+    '<q cite="javascript:alert(1)">quoted</q>',  # issue 14 (10): nh3 held href and src to the schemes, not cite
+    '<q cite=" jav&#x09;ascript:alert(1)">quoted</q>',
+    '<q cite="data:text/html,x">quoted</q>',
+    '<a href="java\tscript:alert(1)">x</a>',
+    '<img src="https://tracker.example/pixel.gif">',  # a remote image tells its host who reads
+    "![pixel](https://tracker.example/pixel.gif)",
+    "![pixel](//tracker.example/media/abc.jpg)",
+    "![pixel](http://127.0.0.1.tracker.example/media/abc.jpg)",
+    '<img src="/media/../../x.jpg">',
 ]
 
 
@@ -85,6 +118,16 @@ def test_urls_in_code_are_not_linked():
 def test_photos_from_our_media_folder_are_kept():
     assert render_markdown("![Crowd at the gate](/media/abc.jpg)") == (
         '<p><img src="/media/abc.jpg" alt="Crowd at the gate"></p>')
+
+
+def test_a_remote_image_loses_its_address_and_keeps_its_words():
+    assert render_markdown("![Crowd](https://tracker.example/p.jpg)") == '<p><img alt="Crowd"></p>'
+
+
+def test_quotes_and_links_keep_their_web_addresses():
+    html = render_markdown('<q cite="https://example.org/said">x</q> [on](/blogs/strike) [mail](mailto:a@b.example)')
+    assert 'cite="https://example.org/said"' in html and 'href="/blogs/strike"' in html
+    assert 'href="mailto:a@b.example"' in html
 
 
 def test_plain_text_for_feeds():

@@ -8,13 +8,16 @@ through every field. In Chromium no dialog opens, no marker script runs, and the
 """
 
 import io
+import json
 import xml.etree.ElementTree as ET
+from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
 from PIL import Image
 
-from test_sanitize import problems
+from conftest import liveblog_cmd
+from test_sanitize import problems, url_problems
 
 PAYLOADS = [p for p in (Path(__file__).parent / "xss_payloads.txt").read_text().splitlines() if p.strip()]
 
@@ -96,6 +99,45 @@ def assert_nothing_runs(page, urls: list[str]) -> None:
         page.wait_for_load_state("load")
         assert page.evaluate("window.__xss") is None
     assert dialogs == []
+
+
+class Addresses(HTMLParser):
+    """Every URL attribute of a whole page, held to ``url_problems``; but the head's own ``<link>``s (its
+    icon is ``data:,``, so that no browser asks for one)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.problems: list[str] = []
+
+    def handle_starttag(self, tag, attrs):
+        for name, value in attrs if tag != "link" else ():
+            self.problems += url_problems(tag, name, value or "")
+
+
+def page_problems(html: str) -> list[str]:
+    found = Addresses()
+    found.feed(html)
+    return found.problems
+
+
+def atom_problems(raw: bytes) -> list[str]:
+    content = "{http://www.w3.org/2005/Atom}content"
+    return [p for element in ET.fromstring(raw).iter(content) for p in problems(element.text or "")]
+
+
+def test_no_address_survives_in_the_atom_feed_the_page_or_the_mirror(hostile_blog, tmp_path):
+    """Issue 14 (10): a ``javascript:`` cite and remote images reached the page, both feeds and the mirror,
+    which has no CSP, so its readers (and feed readers) asked a third party for the images."""
+    site = hostile_blog
+    assert atom_problems(site.client.get("/blogs/xss/feed.atom").content) == []
+    assert page_problems(site.client.get("/blogs/xss?limit=100").text) == []
+    out = tmp_path / "mirror"
+    done = liveblog_cmd("export", "xss", "--out", str(out), db=site.settings.db)
+    assert done.returncode == 0, done.stderr
+    assert page_problems((out / "index.html").read_text(encoding="utf-8")) == []
+    assert atom_problems((out / "feed.atom").read_bytes()) == []
+    for item in json.loads((out / "feed.json").read_text(encoding="utf-8"))["items"]:
+        assert problems(item["content_html"]) == [], item["content_html"]
 
 
 def test_nothing_survives_in_the_api_or_the_json_feed(hostile_blog):

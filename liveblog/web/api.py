@@ -10,7 +10,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
-from .. import auth, model
+from .. import auth, model, text
 from ..model import User, ValidationError
 from ..runtime import runtime_of
 from ..services import blogs, entries
@@ -21,7 +21,8 @@ MAX_PAGE = 100
 
 
 async def read_json(request: Request, allowed: set[str]) -> dict[str, Any]:
-    """The request's JSON object: malformed is 400, wrong shape or unknown field is 422."""
+    """The request's JSON object: malformed is 400; wrong shape, a string with a control character or a lone
+    surrogate anywhere in it (``text.find_problem``), or an unknown field is 422."""
     raw = await request.body()
     try:
         data = json.loads(raw.decode("utf-8"))
@@ -33,6 +34,9 @@ async def read_json(request: Request, allowed: set[str]) -> dict[str, Any]:
         raise ApiError(400, "request body is not valid JSON", str(exc)) from None
     if not isinstance(data, dict):
         raise ApiError(422, "request body must be a JSON object", {"field": "body", "message": "must be an object"})
+    bad = text.find_problem(data)  # first, so that no answer has to repeat a character it cannot carry
+    if bad:
+        raise ValidationError(*bad)
     unknown = sorted(set(data) - allowed)
     if unknown:
         raise ValidationError(unknown[0], "is not a known field")
@@ -179,13 +183,14 @@ async def get_entry(request: Request) -> Response:
 
 
 def if_match(request: Request) -> int | None:
+    """The revision an ETag named: ASCII digits like an id (``int()`` also took ``1_0``, `` +1`` and ``-1``)."""
     raw = request.headers.get("if-match")
     if raw is None:
         return None
-    try:
-        return int(raw.strip().removeprefix("W/").strip('"'))
-    except ValueError:
-        raise ApiError(400, "If-Match must be an entry revision number") from None
+    revision = parse_id(raw.removeprefix("W/").strip('"'))
+    if revision is None:
+        raise ApiError(400, "If-Match must be an entry revision number")
+    return revision
 
 
 async def correct_entry(request: Request) -> Response:

@@ -144,10 +144,19 @@ async def login(request: Request) -> Response:
 
 
 async def logout(request: Request) -> Response:
+    """Sign-out is a form like any other: a live session ends only with its CSRF token, and without it nothing
+    changes (before, any site could sign a correspondent out: the answer dropped the cookie whatever was sent).
+    A cookie that names no live session is dropped; with no cookie sent, no cookie is touched."""
     form = await request.form()
     token = request.cookies.get(auth.SESSION_COOKIE, "")
-    if auth.csrf_ok(token, str(form.get(auth.CSRF_FIELD, ""))):
-        await auth.end_session(runtime_of(request).store, token, model.utc_now())
+    if not token:
+        return see_other("/login")
+    store, now = runtime_of(request).store, model.utc_now()
+    if await auth.user_for_token(store, token, auth.SESSION, now) is not None:
+        if not auth.csrf_ok(token, str(form.get(auth.CSRF_FIELD, ""))):
+            return page(request, "error.html", 403, title="Not allowed",
+                        message="This form has expired: reload the page, then sign out again.")
+        await auth.end_session(store, token, now)
     response = see_other("/login")
     response.delete_cookie(auth.SESSION_COOKIE, path="/", httponly=True, samesite="strict", secure=https(request))
     return response
@@ -198,14 +207,16 @@ def desk_view(handler: Any) -> Any:
     return view
 
 
-async def desk_home(request: Request, status: int = 200, error: str = "",
-                    typed: dict[str, str] | None = None) -> Response:
+async def desk_home(request: Request, status: int = 200, error: str = "", typed: dict[str, str] | None = None,
+                    invalid: str = "") -> Response:
+    """The desk's front page; ``invalid`` names the field the ``error`` is about (marked at the field)."""
     user, csrf = await signed_in(request)
     store = runtime_of(request).store
     blogs = await store.list_blogs()
     people = [u for u, _ in await store.list_users()] if user.is_editor else []
     return page(request, "desk/index.html", status, user=user, csrf=csrf, blogs=blogs, people=people,
-                error=error, typed=typed or {}, notice=request.query_params.get("done", ""))
+                error=error, invalid=invalid, typed=typed or {}, notice=request.query_params.get("done", ""),
+                slug_pattern=model.SLUG_PATTERN)
 
 
 async def desk_index(request: Request) -> Response:
@@ -220,7 +231,7 @@ async def create_blog(request: Request) -> Response:
         new = blogs.new_blog_input({"slug": typed["slug"].strip(), "title": typed["title"]})
         await blogs.create(runtime_of(request).store, user, new)
     except ValidationError as exc:
-        return await desk_home(request, 422, f"{exc.field}: {exc.message}", typed)
+        return await desk_home(request, 422, f"{exc.field}: {exc.message}", typed, exc.field)
     except Conflict as exc:
         return await desk_home(request, 409, exc.message, typed)
     return see_other(f"/desk/{new.slug}")
@@ -239,14 +250,14 @@ async def revoke_sessions(request: Request) -> Response:
 
 
 async def compose(request: Request, status: int = 200, error: str = "", typed: dict[str, Any] | None = None,
-                  headers: dict[str, str] | None = None) -> Response:
+                  headers: dict[str, str] | None = None, invalid: str = "") -> Response:
     user, csrf = await signed_in(request)
     blog = await blog_or_404(request)
     entries = await runtime_of(request).store.list_entries(blog.slug, limit=RECENT)
     wanted = parse_id(request.query_params.get("supersedes", ""))
     typed = typed or {"supersedes": [wanted] if wanted else []}
     response = page(request, "desk/blog.html", status, user=user, csrf=csrf, blog=blog.to_json(), error=error,
-                    typed=typed, key=secrets.token_urlsafe(16), now=model.iso(model.utc_now()),
+                    invalid=invalid, typed=typed, key=secrets.token_urlsafe(16), now=model.iso(model.utc_now()),
                     max_upload_bytes=runtime_of(request).settings.max_upload_bytes,
                     entries=[(e.to_json(), model.may_correct(user, e) and e.retraction is None) for e in entries])
     response.headers.update(headers or {})
@@ -276,14 +287,14 @@ async def post_entry(request: Request) -> Response:
         fields = entries.entry_input(data)
         key = str(form.get("key", ""))
         digest = hashlib.sha256(json.dumps(data, sort_keys=True).encode("utf-8", "surrogatepass")).hexdigest()
-        idem = Idempotency("desk-form:" + key, digest) if 8 <= len(key) <= 100 else None
+        idem = Idempotency("desk-form:" + key, digest) if 8 <= len(key) <= 100 and key.isprintable() else None
         await entries.publish(runtime.store, runtime.posts, user, blog, fields, idem)
     except TooManyPosts as exc:
         seconds = retry_after(exc.wait)
         return await compose(request, 429, f"Too many updates in a minute: wait {seconds} s, then post again. "
                              "Your text is kept below.", data, headers={"Retry-After": seconds})
     except ValidationError as exc:
-        return await compose(request, 422, f"{exc.field}: {exc.message}", data)
+        return await compose(request, 422, f"{exc.field}: {exc.message}", data, invalid=exc.field)
     except Conflict as exc:
         return await compose(request, 409, exc.message, data)
     return see_other(f"/desk/{blog.slug}")
@@ -302,7 +313,7 @@ async def change_entry(request: Request, kind: str) -> Response:
     check = entries.check_may_correct if kind == "correct" else entries.check_may_withdraw
     check(user, found)
     typed = {"body": str(form.get("body", found.body)), "note": str(form.get("note", ""))}
-    error, status = "", 200
+    error, status, invalid = "", 200, ""
     if request.method == "POST":
         try:
             if kind == "correct":
@@ -312,11 +323,11 @@ async def change_entry(request: Request, kind: str) -> Response:
                 await entries.withdraw(store, user, found, entries.note_input(typed))
             return see_other(f"/desk/{blog.slug}")
         except ValidationError as exc:
-            error, status = f"{exc.field}: {exc.message}", 422
+            error, status, invalid = f"{exc.field}: {exc.message}", 422, exc.field
         except Conflict as exc:
             error, status = exc.message, 409
     return page(request, f"desk/{kind}.html", status, user=user, csrf=csrf, blog=blog.to_json(),
-                entry=found.to_json(), typed=typed, error=error)
+                entry=found.to_json(), typed=typed, error=error, invalid=invalid)
 
 
 async def correct(request: Request) -> Response:
