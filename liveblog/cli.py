@@ -8,7 +8,8 @@ import copy
 import logging
 import os
 import sys
-from typing import Any, Awaitable, Callable, Sequence
+from collections.abc import Awaitable, Callable, Sequence
+from typing import Any
 
 from . import __version__, auth, model, names
 from .config import BY_NAME, SETTINGS, Setting, Settings, load_settings

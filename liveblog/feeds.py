@@ -10,8 +10,9 @@ from __future__ import annotations
 import html as htmllib
 import json
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Any, Iterable
+from typing import Any
 from urllib.parse import urlsplit
 from xml.etree import ElementTree as ET
 

@@ -9,7 +9,8 @@ Every page fails its test if the browser reports a CSP violation or a script err
 from __future__ import annotations
 
 import shutil
-from typing import Any, Callable, Iterator
+from collections.abc import Callable, Iterator
+from typing import Any
 
 import pytest
 

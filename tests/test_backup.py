@@ -92,7 +92,8 @@ def test_backup_while_serving_restores_everything(spawn, tmp_path, databases):
         elif table == "blogs":
             seq = columns(db, "blogs").index("last_seq")
             assert [row[seq] for row in copy["blogs"]] == [max(e[2] for e in copy["events"])]
-            expected = [row[:seq] + (row_copy[seq],) + row[seq + 1:] for row, row_copy in zip(expected, copy["blogs"])]
+            expected = [(*row[:seq], row_copy[seq], *row[seq + 1:])
+                        for row, row_copy in zip(expected, copy["blogs"], strict=True)]
         assert copy[table] == expected, table
 
     restored = spawn(copy_db)

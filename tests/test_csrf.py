@@ -11,7 +11,7 @@ open while its owner signed in again elsewhere can carry on, and gives nobody el
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import httpx
 
@@ -121,7 +121,7 @@ def test_the_desk_script_can_renew_its_token(site):
     assert r.status_code == 200 and r.headers["cache-control"] == "no-store"
     assert r.json()["csrf"] == old and r.json()["name"] == "amal"
     server_now = datetime.fromisoformat(r.json()["now"].replace("Z", "+00:00"))
-    assert abs((server_now - datetime.now(timezone.utc)).total_seconds()) < 5
+    assert abs((server_now - datetime.now(UTC)).total_seconds()) < 5
     assert login_attempt(client, "amal", PASSWORD).status_code == 303  # signed in again: a new session
     stale = client.post("/api/blogs/strike/entries", json={"body": "x"}, headers={"X-CSRF-Token": old})
     assert stale.status_code == 403

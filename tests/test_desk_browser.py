@@ -74,7 +74,7 @@ def test_correct_supersede_and_withdraw_through_the_ui(site, page, new_page):
     assert page.is_checked(f"input[name=supersedes][value='{first}']")
     post(page, "All detainees released tonight.")
     entries = site.client.get("/api/blogs/strike").json()["entries"]
-    newest = [e for e in entries if e["id"] != first][0]
+    newest = next(e for e in entries if e["id"] != first)
     assert newest["supersedes"] == [first]
     readers.reload()
     assert "Superseded by" in readers.locator(f"#entry-{first}").inner_text()

@@ -11,7 +11,7 @@ time written in the cached page.
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
@@ -19,7 +19,7 @@ from desk import at, browser_sign_in, open_desk, post, published, wait_for, wait
 
 
 def now() -> datetime:
-    return datetime.now(timezone.utc)
+    return datetime.now(UTC)
 
 
 def arrives_filed_about(page, site, written: datetime, within: float) -> None:

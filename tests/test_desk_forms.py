@@ -97,7 +97,7 @@ def test_a_correspondent_cannot_change_anothers_entry(site):
     assert r.status_code == 403 and r.json()["error"]
     [entry] = blog_entries(site)
     assert entry["body"] == "Basma's report." and entry["status"] == "published"
-    assert 'href="/desk/strike/entries/%d/correct"' % theirs["id"] not in client.get("/desk/strike").text
+    assert f'href="/desk/strike/entries/{theirs["id"]}/correct"' not in client.get("/desk/strike").text
     client.close()
 
 

@@ -19,11 +19,21 @@ second and its live region speaks only when something changes; a draft survives 
 from __future__ import annotations
 
 import time
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from desk import (
-    ENTRIES_API, ITEMS, at, browser_sign_in, edit, open_desk, outbox, post, published, routable_page, wait_for,
-    waiting
+    ENTRIES_API,
+    ITEMS,
+    at,
+    browser_sign_in,
+    edit,
+    open_desk,
+    outbox,
+    post,
+    published,
+    routable_page,
+    wait_for,
+    waiting,
 )
 from liveblog import auth, model
 
@@ -33,7 +43,7 @@ def test_offline_posts_survive_a_reload_and_arrive_exactly_once_with_their_filed
     page.context.set_offline(True)
     filed = []
     for body in ("First, written offline.", "Second, written offline."):
-        filed.append(datetime.now(timezone.utc))
+        filed.append(datetime.now(UTC))
         post(page, body)
         time.sleep(1.1)  # the two posts are filed at visibly different times
     waiting(page, 2)
@@ -51,7 +61,7 @@ def test_offline_posts_survive_a_reload_and_arrive_exactly_once_with_their_filed
     waiting(page, 0)
     entries = sorted(published(site), key=lambda e: e["id"])
     assert [e["body"] for e in entries] == ["First, written offline.", "Second, written offline."]
-    for entry, when in zip(entries, filed):
+    for entry, when in zip(entries, filed, strict=True):
         assert abs((at(entry["filed_at"]) - when).total_seconds()) < 1, "filed_at is when it was written"
         assert at(entry["published_at"]) > at(entry["filed_at"])
     time.sleep(1)
@@ -79,7 +89,7 @@ def test_a_lost_answer_is_retried_and_publishes_once(site, new_page):
 def test_a_request_that_hangs_is_given_up_and_sent_again(site, new_page):
     """A connection that died without a word (no reset, no error) would hold the outbox for many minutes."""
     page = routable_page(new_page)
-    page.clock.install(time=datetime.now(timezone.utc))  # the page's timers, which the test moves on
+    page.clock.install(time=datetime.now(UTC))  # the page's timers, which the test moves on
     open_desk(page, site)
     hung = []
     page.route(ENTRIES_API, lambda route: hung.append(route), times=1)  # never answered

@@ -1,6 +1,6 @@
 """Entries: Markdown written on a phone, stored with UTC times, shown as GMT."""
 
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 ENTRY_KEYS = {"id", "blog", "author", "published_at", "time_gmt", "headline", "body", "body_html", "key_event",
               "pinned", "status", "supersedes", "superseded_by", "corrections", "revision", "filed_at"}
@@ -17,7 +17,7 @@ def test_post_returns_the_full_entry(site):
                   headline="Bridge closed", key_event=True)
     assert r.status_code == 201
     entry = r.json()
-    assert ENTRY_KEYS <= set(entry)
+    assert set(entry) >= ENTRY_KEYS
     assert entry["author"] == "amal" and entry["blog"] == "strike"
     assert entry["headline"] == "Bridge closed" and entry["key_event"] is True and entry["pinned"] is False
     assert entry["status"] == "published" and entry["revision"] == 1
@@ -33,7 +33,7 @@ def test_times_are_utc_iso_with_z_and_gmt(site):
     entry = site.entry("strike", "x")
     published = datetime.fromisoformat(entry["published_at"].replace("Z", "+00:00"))
     assert entry["published_at"].endswith("Z")
-    assert abs(datetime.now(timezone.utc) - published) < timedelta(seconds=30)
+    assert abs(datetime.now(UTC) - published) < timedelta(seconds=30)
     assert entry["time_gmt"] == published.strftime("%H:%M GMT")
 
 
@@ -63,7 +63,7 @@ def backdated_blog(site, slug, hours):
 
     async def make():
         (editor, _) = await store.get_user("editor")
-        now = datetime.now(timezone.utc) - timedelta(hours=hours)
+        now = datetime.now(UTC) - timedelta(hours=hours)
         await store.create_blog(slug=slug, title="T", summary="", intro="", intro_html="", by=editor, now=now)
 
     site.call(make())
@@ -71,7 +71,7 @@ def backdated_blog(site, slug, hours):
 
 def test_filed_at_from_an_offline_phone_is_kept(site):
     backdated_blog(site, "strike", hours=1)
-    filed = datetime.now(timezone.utc) - timedelta(minutes=7)
+    filed = datetime.now(UTC) - timedelta(minutes=7)
     entry = site.entry("strike", "written in the square", filed_at=iso(filed))
     assert entry["filed_at"] == iso(filed)
     assert entry["published_at"] > entry["filed_at"]
@@ -79,10 +79,10 @@ def test_filed_at_from_an_offline_phone_is_kept(site):
 
 def test_filed_at_may_not_be_in_the_future_or_before_the_blog(site):
     site.blog("strike")
-    future = datetime.now(timezone.utc) + timedelta(hours=1)
+    future = datetime.now(UTC) + timedelta(hours=1)
     r = site.post("strike", "x", filed_at=iso(future))
     assert r.status_code == 422 and r.json()["detail"]["field"] == "filed_at"
-    past = datetime.now(timezone.utc) - timedelta(days=2)
+    past = datetime.now(UTC) - timedelta(days=2)
     r = site.post("strike", "x", filed_at=iso(past))
     assert r.status_code == 422 and "before the blog" in r.json()["error"]
 

@@ -61,7 +61,8 @@ def test_superseding_entries_link_what_they_supersede(site_with):
     for host in ("127.0.0.1", "mirror.example"):
         root = ET.fromstring(site.client.get("/blogs/strike/feed.atom", headers={"Host": host}).content)
         newer = next(e for e in root.findall(A + "entry") if e.find(A + "id").text.endswith(f"-{b['id']}"))
-        links = [(l.get("rel"), l.get("href")) for l in newer.findall(A + "link") if l.get("rel") != "alternate"]
+        links = [(link.get("rel"), link.get("href")) for link in newer.findall(A + "link")
+                 if link.get("rel") != "alternate"]
         assert links == [(SUPERSEDES, f"http://{host}/blogs/strike/entries/{a['id']}")]
     about = site.client.get("/about/feed-extension")
     assert about.status_code == 200 and f"<code>{SUPERSEDES}" in about.text
@@ -72,7 +73,7 @@ def test_pages_link_the_next_until_the_oldest(site_with):
     site.blog("strike")
     ids = [site.entry("strike", f"Update {n}")["id"] for n in range(51)]
     first = ET.fromstring(atom(site))
-    [next_link] = [l for l in first.findall(A + "link") if l.get("rel") == "next"]
+    [next_link] = [link for link in first.findall(A + "link") if link.get("rel") == "next"]
     assert next_link.get("type") == "application/atom+xml"
     assert next_link.get("href") == f"{site.url}/blogs/strike/feed.atom?before={ids[1]}"
     assert len(first.findall(A + "entry")) == 50
@@ -80,7 +81,7 @@ def test_pages_link_the_next_until_the_oldest(site_with):
     assert r.status_code == 200 and not feedparser.parse(r.content).bozo
     last = ET.fromstring(r.content)
     assert [e.find(A + "id").text for e in last.findall(A + "entry")] == [f"urn:liveblog:strike-{ids[0]}"]
-    assert [l for l in last.findall(A + "link") if l.get("rel") == "next"] == []
+    assert [link for link in last.findall(A + "link") if link.get("rel") == "next"] == []
 
 
 def test_photo_addresses_are_absolute(site):
@@ -117,7 +118,7 @@ def test_pages_stay_under_100_kb_and_reach_every_entry(site):
         root = ET.fromstring(r.content)
         entries = {e.find(A + "id").text: e for e in root.findall(A + "entry")}
         seen += list(entries)
-        nexts = [l.get("href") for l in root.findall(A + "link") if l.get("rel") == "next"]
+        nexts = [link.get("href") for link in root.findall(A + "link") if link.get("rel") == "next"]
         url, pages = (nexts[0] if nexts else None), pages + 1
         for element in entries.values():
             content = element.find(A + "content").text

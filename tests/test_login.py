@@ -25,7 +25,7 @@ def test_password_sign_in_sets_a_strict_http_only_30_day_session(site):
     with httpx.Client(base_url=site.url) as client:
         r = login_attempt(client, "amal", PASSWORD, next="/desk/strike")
         assert r.status_code == 303 and r.headers["location"] == "/desk/strike"
-        cookie = [c for c in r.headers.get_list("set-cookie") if c.startswith("lb_session=")][0].lower()
+        cookie = next(c for c in r.headers.get_list("set-cookie") if c.startswith("lb_session=")).lower()
         assert "httponly" in cookie and "samesite=strict" in cookie and "max-age=2592000" in cookie
         assert "secure" not in cookie.replace("lb_session=", "")  # plain http on 127.0.0.1
         assert client.get("/desk").status_code == 200

@@ -12,11 +12,11 @@ import importlib.util
 import io
 from concurrent.futures import ThreadPoolExecutor
 
-from conftest import ROOT
 from PIL import Image
-from test_media import upload
 
+from conftest import ROOT
 from liveblog import media
+from test_media import upload
 
 _SCRIPT = importlib.util.spec_from_file_location("photo_memory", ROOT / "scripts" / "photo_memory.py")
 assert _SCRIPT is not None and _SCRIPT.loader is not None

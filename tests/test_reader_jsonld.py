@@ -27,7 +27,8 @@ def test_live_blog_posting_lists_its_updates(site):
     data = ld(site.client.get("/blogs/strike").text)
     url = f"{site.url}/blogs/strike"
     assert data["@context"] == "https://schema.org" and data["@type"] == "LiveBlogPosting"
-    assert data["url"] == url and data["headline"] == "General strike" and data["description"] == "Unions stop the country."
+    assert data["url"] == url and data["headline"] == "General strike"
+    assert data["description"] == "Unions stop the country."
     assert data["coverageStartTime"] == blog["created_at"]
     assert "coverageEndTime" not in data
     updates = data["liveBlogUpdate"]
@@ -73,7 +74,7 @@ def test_text_cannot_close_the_script_block(site):
     site.entry("strike", "body", headline="</SCRIPT><img src=x onerror=alert(1)>")
     html = site.client.get("/blogs/strike").text
     scripts = parse(html).all("script")
-    assert [s.get("type") or s.get("src") for s in scripts][0] == "application/ld+json"
+    assert next(s.get("type") or s.get("src") for s in scripts) == "application/ld+json"
     assert len(scripts) == 2, "only the JSON-LD block and live.js"
     data = ld(html)
     assert data["headline"] == "</script><script>alert(1)</script> & <!-- x"

@@ -13,7 +13,7 @@ says Offline when the network goes.
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from playwright.sync_api import expect
 
@@ -51,7 +51,7 @@ def test_a_new_post_appears_at_the_top_without_reload(site, page):
 
 def test_relative_times_move_on_by_themselves(site, page):
     site.blog("strike")
-    page.clock.install(time=datetime.now(timezone.utc))  # the page's own clock, which the test moves on
+    page.clock.install(time=datetime.now(UTC))  # the page's own clock, which the test moves on
     open_live(page, site)
     new = site.entry("strike", "Crowds gather at the square.")
     ago = f"#entry-{new['id']} .ago"

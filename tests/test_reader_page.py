@@ -46,7 +46,8 @@ def test_page_shows_blog_status_latest_update_and_entries_newest_first(site):
     assert "It began at dawn." in intro.text and intro.one("em").text == "dawn"
     html = site.client.get("/blogs/strike").text
     assert html.index('id="entries"') < html.index('class="intro"'), "the intro comes below the entries"
-    assert doc.one(id="live").get("data-last-event-id") == str(site.client.get("/api/blogs/strike").json()["last_event_id"])
+    last_event_id = site.client.get("/api/blogs/strike").json()["last_event_id"]
+    assert doc.one(id="live").get("data-last-event-id") == str(last_event_id)
 
 
 def test_an_ended_blog_says_so(site):
@@ -85,7 +86,8 @@ def test_a_correction_is_shown_with_the_earlier_text(site):
     article = page(site, "/blogs/strike").one(id=f"entry-{e['id']}")
     assert article.one("div", class_="body").text == "Twelve people were hurt."
     correction = article.one("div", class_="correction")
-    assert correction.one("p", class_="note").text == f"Corrected {fixed['corrections'][0]['time_gmt']}: Hospital revised the figure."
+    when = fixed["corrections"][0]["time_gmt"]
+    assert correction.one("p", class_="note").text == f"Corrected {when}: Hospital revised the figure."
     details = correction.one("details")
     assert details.one("summary").text == "Earlier text" and "Ten people were hurt." in details.text
 
@@ -191,7 +193,7 @@ def test_older_updates_load_by_a_plain_link(site_with):
 def test_page_links_its_feeds_for_discovery(site):
     site.blog("strike", title="Strike")
     links = page(site, "/blogs/strike").all("link", rel="alternate")
-    assert {(l.get("type"), l.get("href")) for l in links} == {
+    assert {(link.get("type"), link.get("href")) for link in links} == {
         ("application/feed+json", "/blogs/strike/feed.json"),
         ("application/atom+xml", "/blogs/strike/feed.atom"),
     }

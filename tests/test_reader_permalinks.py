@@ -63,7 +63,8 @@ def test_a_withdrawn_update_keeps_its_permalink_but_not_its_text(site):
     assert r.status_code == 200
     assert "Unverified claim" not in r.text
     doc = parse(r.text)
-    assert meta(doc, "og:description").startswith("Withdrawn ") and "Could not be verified." in meta(doc, "og:description")
+    description = meta(doc, "og:description")
+    assert description.startswith("Withdrawn ") and "Could not be verified." in description
     assert doc.one("p", class_="tombstone").text.endswith("Could not be verified.")
 
 

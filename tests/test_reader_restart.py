@@ -9,6 +9,7 @@ shows the post it missed and then the next live one, without a reload.
 from __future__ import annotations
 
 import httpx
+
 from conftest import liveblog_cmd
 
 CONNECTED = "#status[title='Connection: Live']"
@@ -22,7 +23,8 @@ def test_page_catches_up_after_the_server_restarts(spawn, page, tmp_path):
 
     first = spawn(db)
     port = int(first.url.rsplit(":", 1)[1])
-    assert httpx.post(first.url + "/api/blogs", json={"slug": "strike", "title": "Strike"}, headers=auth).status_code == 201
+    created = httpx.post(first.url + "/api/blogs", json={"slug": "strike", "title": "Strike"}, headers=auth)
+    assert created.status_code == 201
     page.goto(first.url + "/blogs/strike")
     page.wait_for_selector(CONNECTED)
     page.evaluate("window.sameDocument = true")

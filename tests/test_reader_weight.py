@@ -17,8 +17,8 @@ import zlib
 
 import httpx
 
-from reader_html import parse
 from liveblog.render import STATIC
+from reader_html import parse
 
 FRAME_END = re.compile(rb"(\r\n\r\n|\n\n|\r\r)")
 SYLLABLES = ["ka", "lo", "mi", "ten", "ar", "sul", "vid", "ro", "pe", "nat", "gu", "zer", "bo", "lin", "sha", "dro",
@@ -67,7 +67,7 @@ def test_fifty_updates_cost_under_60_kb_and_first_screen_under_14_kb(site_with):
     doc = parse(html)
     assert len(doc.one(id="entries").all("article")) == 50
     css = doc.one("link", rel="stylesheet").get("href")
-    js = [s.get("src") for s in doc.all("script") if s.get("src")][0]
+    js = next(s.get("src") for s in doc.all("script") if s.get("src"))
     css_bytes, _ = wire_size(site.client, css)
     js_bytes, _ = wire_size(site.client, js)
     total = html_bytes + css_bytes + js_bytes
@@ -101,7 +101,7 @@ def test_a_pushed_update_is_under_2_kb_on_the_wire(site):
                 for chunk in r.iter_raw():
                     buf += chunk
                     parts = FRAME_END.split(buf)  # frame, separator, frame, separator, ..., rest
-                    for frame, end in zip(parts[0:-1:2], parts[1::2]):
+                    for frame, end in zip(parts[0:-1:2], parts[1::2], strict=True):
                         if re.search(rb"^event: ?entry\.created\r?$", frame, re.M):
                             received.append(frame + end)
                             return

@@ -6,10 +6,10 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from unit_store import Cases, refused_field, world
 
 from liveblog.services import Forbidden, blogs
 from liveblog.store import Conflict, NotFound
+from unit_store import Cases, refused_field, world
 
 pytestmark = [pytest.mark.unit, pytest.mark.anyio]
 

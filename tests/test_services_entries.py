@@ -7,12 +7,12 @@ from datetime import timedelta
 from pathlib import Path
 
 import pytest
-from unit_store import Cases, World, refused_field, world
 
 from liveblog import model
 from liveblog.model import ValidationError
 from liveblog.services import Forbidden, TooManyPosts, blogs, entries
 from liveblog.store import Conflict, Idempotency, NotFound
+from unit_store import Cases, World, refused_field, world
 
 pytestmark = [pytest.mark.unit, pytest.mark.anyio]
 

@@ -8,12 +8,12 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from unit_store import opened_store, world
 
 from liveblog import export
 from liveblog.model import ValidationError
 from liveblog.services import entries, imports
 from liveblog.store import Conflict
+from unit_store import opened_store, world
 
 pytestmark = [pytest.mark.unit, pytest.mark.anyio]
 

@@ -6,11 +6,11 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from unit_store import world
 
 from liveblog import auth, model
 from liveblog.services import Forbidden, people
 from liveblog.store import NotFound
+from unit_store import world
 
 pytestmark = [pytest.mark.unit, pytest.mark.anyio]
 

@@ -1,5 +1,6 @@
 """Each change reaches readers as one SSE event: id = the blog's seq, the JSON after the change, and its HTML."""
 
+import itertools
 import threading
 import time
 
@@ -101,7 +102,7 @@ def test_every_reader_hears_a_heartbeat_once_per_interval(site_with):
         reader.join(20)
     assert sorted(arrivals) == list(range(6))
     for times in arrivals.values():
-        gaps = [b - a for a, b in zip(times, times[1:])]
+        gaps = [b - a for a, b in itertools.pairwise(times)]
         assert all(0.3 < gap < 1.2 for gap in gaps), gaps
 
 

@@ -10,8 +10,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import database
 
+from conftest import database
 from liveblog import model
 from liveblog.limits import SlidingWindow
 from liveblog.model import Blog, User, ValidationError

@@ -22,9 +22,9 @@ import json
 import logging
 import os
 import re
+from collections.abc import AsyncIterator
 from contextvars import ContextVar
 from functools import lru_cache
-from typing import AsyncIterator
 from urllib.parse import parse_qsl
 
 from starlette.datastructures import Headers
@@ -132,10 +132,10 @@ async def catch_up(runtime: Runtime, slug: str, since: int, head: int) -> tuple[
     recent = runtime.hub.recent(slug, since, head)
     if recent is not None:  # a reconnect storm is answered from memory
         return recent, head
-    chunks = []
-    async for since, frame in replay(runtime.store, runtime.hub, slug, since):
+    chunks, last = [], since
+    async for last, frame in replay(runtime.store, runtime.hub, slug, since):
         chunks.append(frame)
-    return chunks, since
+    return chunks, last
 
 
 async def serve(scope: Scope, receive: Receive, send: Send, slug: str) -> None:
