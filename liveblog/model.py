@@ -6,10 +6,12 @@ Everything a reader or a feed sees of an entry is derived from these objects.
 
 from __future__ import annotations
 
+import json
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
-from datetime import datetime, timedelta, timezone
-from typing import Any, Iterable
+from datetime import UTC, datetime, timedelta
+from typing import Any
 
 ROLES = ("editor", "correspondent")
 IMPORTED = "imported"  # the role of an author brought in by an import: a name on entries, never a person who acts
@@ -36,13 +38,19 @@ class ValidationError(Exception):
 
 
 def utc_now() -> datetime:
-    return datetime.now(timezone.utc)
+    return datetime.now(UTC)
 
 
 def to_utc(dt: datetime) -> datetime:
     if dt.tzinfo is None:
         raise ValidationError("time", "a time must carry its UTC offset")
-    return dt.astimezone(timezone.utc)
+    return dt.astimezone(UTC)
+
+
+def to_ms(dt: datetime) -> datetime:
+    """UTC cut to the millisecond: what a store keeps and the API shows, so both backends agree."""
+    dt = to_utc(dt)
+    return dt.replace(microsecond=dt.microsecond // 1000 * 1000)
 
 
 def iso(dt: datetime | None) -> str | None:
@@ -65,7 +73,7 @@ def parse_iso(value: str, field_name: str = "time") -> datetime:
         raise ValidationError(field_name, "must be an ISO 8601 time, e.g. 2026-11-22T13:10:00Z") from None
     if dt.tzinfo is None:
         raise ValidationError(field_name, "must include a UTC offset or Z")
-    return dt.astimezone(timezone.utc)
+    return dt.astimezone(UTC)
 
 
 def time_gmt(dt: datetime) -> str:
@@ -255,6 +263,25 @@ def blog_changes(blog: Blog, changes: dict[str, Any]) -> dict[str, Any]:
     return {name: value for name, value in changes.items() if getattr(blog, name) != value}
 
 
+BLOG_FIELDS = frozenset({"title", "summary", "intro", "intro_html", "status"})  # what a blog's editor may change
+
+
+def blog_update(blog: Blog, changes: dict[str, Any], now: datetime) -> dict[str, Any]:
+    """The columns a change writes: only what it alters, and ``ended_at`` following the status."""
+    unknown = set(changes) - BLOG_FIELDS
+    if unknown:
+        raise ValueError(f"cannot change {sorted(unknown)}")
+    columns = blog_changes(blog, changes)
+    if "status" in columns:
+        columns["ended_at"] = now if columns["status"] == "ended" else None
+    return columns
+
+
+def public_json(payload: dict[str, Any]) -> str:
+    """The compact JSON an event keeps: the bytes every reader of the log is sent."""
+    return json.dumps(payload, separators=(",", ":"), ensure_ascii=False)
+
+
 @dataclass(frozen=True)
 class User:
     id: int
@@ -313,6 +340,22 @@ def check_supersession(targets: Iterable[int], *, blog: str, found: dict[int, st
             raise ValidationError("supersedes", f"entry {target} belongs to another blog")
 
 
+def linked(entries: list[Entry]) -> list[Entry]:
+    """One blog's entries as a store reads them back: each knows what supersedes it, and when the entries
+    it is linked with were published."""
+    published = {e.id: to_ms(e.published_at) for e in entries}
+    later: dict[int, list[int]] = {}
+    for e in entries:
+        for target in e.supersedes:
+            later.setdefault(target, []).append(e.id)
+    found = []
+    for e in entries:
+        links = tuple(sorted(e.supersedes, reverse=True)), tuple(sorted(later.get(e.id, ())))
+        found.append(replace(e, supersedes=links[0], superseded_by=links[1],
+                             ref_times={i: published[i] for i in links[0] + links[1] if i in published}))
+    return found
+
+
 def may_create_blog(user: User) -> bool:
     return user.is_editor
 
@@ -342,7 +385,7 @@ def correct(entry: Entry, *, body: str, body_html: str, note: str, by: str, at: 
         entry,
         body=body,
         body_html=body_html,
-        corrections=entry.corrections + (correction,),
+        corrections=(*entry.corrections, correction),
         revision=entry.revision + 1,
     )
 
