@@ -18,6 +18,7 @@ IMPORTED = "imported"  # the role of an author brought in by an import: a name o
 BLOG_STATUSES = ("live", "ended")
 SLUG_RE = re.compile(r"^[a-z0-9](?:[a-z0-9-]{0,62}[a-z0-9])?$")
 FILED_AT_SHOWN_AFTER = timedelta(minutes=1)
+CLOCK_SKEW = timedelta(seconds=30)  # how far ahead a phone's (or another server's) clock may run: cheap phones drift
 MAX_BODY = 20_000
 MAX_HEADLINE = 300
 MAX_NOTE = 1_000
@@ -73,7 +74,10 @@ def parse_iso(value: str, field_name: str = "time") -> datetime:
         raise ValidationError(field_name, "must be an ISO 8601 time, e.g. 2026-11-22T13:10:00Z") from None
     if dt.tzinfo is None:
         raise ValidationError(field_name, "must include a UTC offset or Z")
-    return dt.astimezone(UTC)
+    try:
+        return dt.astimezone(UTC)
+    except OverflowError:  # year 1 or 9999 with an offset that carries it past the calendar
+        raise ValidationError(field_name, "is outside the years a time can have") from None
 
 
 def time_gmt(dt: datetime) -> str:
@@ -296,12 +300,11 @@ class User:
 def check_filed_at(filed_at: datetime, *, now: datetime, blog_created_at: datetime) -> datetime:
     """A phone may send late, but never from the future or from before the blog began.
 
-    A few seconds of clock skew are forgiven: cheap phones drift.
+    A few seconds of clock skew are forgiven (``CLOCK_SKEW``).
     """
-    skew = timedelta(seconds=30)
-    if filed_at > now + skew:
+    if filed_at > now + CLOCK_SKEW:
         raise ValidationError("filed_at", "is in the future")
-    if filed_at < blog_created_at - skew:
+    if filed_at < blog_created_at - CLOCK_SKEW:
         raise ValidationError("filed_at", "is before the blog began")
     return min(filed_at, now)
 

@@ -123,7 +123,7 @@ SCHEMA_VERSION = len(MIGRATIONS)
 
 IMPORTING = "importing"  # the status of a blog whose import is still being written: no reader sees it
 _SHOWN = f"b.status <> '{IMPORTING}'"
-_IMPORT_BATCH = 1000  # entries an import writes per transaction; live posts get the write lock in between
+_IMPORT_BATCH = 500  # entries an import writes per transaction; live posts get the write lock in between
 
 _ENTRY_SELECT = f"""SELECT e.id, b.slug AS blog, u.name AS author, e.author_id, e.published_at, e.filed_at,
     e.headline, e.body, e.body_html, e.key_event, e.pinned, e.revision, e.retracted_at, e.retraction_note,
@@ -348,20 +348,23 @@ class SqlStore(Store):
 
     async def _locked_blog(self, db: Db, slug: str) -> Blog | None:
         """The blog, its row locked until commit where the backend needs it: its writers take turns."""
-        if await db.value(f"SELECT id FROM blogs b WHERE slug = ? AND {_SHOWN}{self._lock('b')}", slug) is None:
+        lock = self._lock("b")
+        if lock and await db.value(f"SELECT id FROM blogs b WHERE slug = ? AND {_SHOWN}{lock}", slug) is None:
             return None
         return await self._blog_row(db, slug)
 
-    async def _append_events(
-        self, db: Db, blog: Blog, events: Sequence[tuple[str, int | None, dict[str, Any]]], now: datetime
-    ) -> int:
-        """The one place events are written, inside the caller's transaction; the blog's newest seq."""
-        seq = blog.last_event_id
+    def _event_rows(self, blog: Blog, events: Sequence[tuple[str, int | None, dict[str, Any]]],
+                    now: datetime) -> list[tuple[Any, ...]]:
+        """The rows of events to append to the blog's log, numbered on from its newest."""
         rows = []
-        for kind, entry_id, payload in events:
-            seq += 1
+        for seq, (kind, entry_id, payload) in enumerate(events, start=blog.last_event_id + 1):
             shown = {**payload, "event_id": seq} if kind == "blog.updated" else payload
             rows.append((blog.id, seq, kind, entry_id, public_json(shown), self._time(now)))
+        return rows
+
+    async def _append_events(self, db: Db, blog: Blog, rows: list[tuple[Any, ...]]) -> int:
+        """The one place events are written (``_event_rows``), inside the caller's transaction; the newest seq."""
+        seq: int = rows[-1][1]
         await self._logging(db, blog.slug, seq)
         await db.run("UPDATE blogs SET last_seq = ? WHERE id = ?", seq, blog.id)
         await db.run_many(
@@ -369,11 +372,15 @@ class SqlStore(Store):
         )
         return seq
 
+    async def _append_event(self, db: Db, blog: Blog, kind: str, entry_id: int | None, payload: dict[str, Any],
+                            now: datetime) -> None:
+        await self._append_events(db, blog, self._event_rows(blog, [(kind, entry_id, payload)], now))
+
     async def _blog_changed(self, db: Db, slug: str, now: datetime) -> Blog:
         """Log the blog as it now is (``blog.updated``) and return it."""
         blog = await self._blog_row(db, slug)
         assert blog is not None
-        await self._append_events(db, blog, [("blog.updated", None, blog.to_json())], now)
+        await self._append_event(db, blog, "blog.updated", None, blog.to_json(), now)
         return await self._blog_row(db, slug)  # type: ignore[return-value]
 
     async def create_blog(
@@ -524,7 +531,7 @@ class SqlStore(Store):
             await self._remember(db, author, idempotency, entry_id, now)
             entry = await self._entry(db, slug, entry_id)
             assert entry is not None
-            await self._append_events(db, blog, [("entry.created", entry_id, entry.to_json())], now)
+            await self._append_event(db, blog, "entry.created", entry_id, entry.to_json(), now)
             return entry, True
 
     async def replayed_entry(self, slug: str, user: User, idempotency: Idempotency) -> Entry | None:
@@ -568,7 +575,7 @@ class SqlStore(Store):
             await db.run("UPDATE entries SET body = ?, body_html = ?, revision = ? WHERE id = ?",
                          corrected.body, corrected.body_html, corrected.revision, entry.id)
             await self._remember(db, by, idempotency, entry.id, now)
-            await self._append_events(db, blog, [("entry.corrected", entry.id, corrected.to_json())], now)
+            await self._append_event(db, blog, "entry.corrected", entry.id, corrected.to_json(), now)
             return corrected
 
     async def retract_entry(
@@ -587,7 +594,7 @@ class SqlStore(Store):
             await self._remember(db, by, idempotency, entry.id, now)
             # A withdrawn text must not come back through a replay of the log either.
             await db.run("UPDATE events SET payload = ? WHERE entry_id = ?", public_json(retracted.to_json()), entry.id)
-            await self._append_events(db, blog, [("entry.retracted", entry.id, retracted.to_json())], now)
+            await self._append_event(db, blog, "entry.retracted", entry.id, retracted.to_json(), now)
             return retracted
 
     # imports
@@ -601,16 +608,18 @@ class SqlStore(Store):
         hidden, people = await self._start_import(blog, entries, now)
         try:
             for batch in _chunks(entries[:-1], _IMPORT_BATCH):
+                rows = self._import_rows(hidden.id, batch, people, links=True)  # made before the lock is taken
+                events = self._event_rows(hidden, [_import_event(e) for e in batch], now)
                 await asyncio.sleep(self.import_pause)
                 async with self._write() as db:
-                    await self._import_entries(db, hidden.id, batch, people, links=True)
-                    seq = await self._append_events(db, hidden, [_import_event(e) for e in batch], now)
-                    hidden = replace(hidden, last_event_id=seq)
+                    for sql, values in rows:
+                        await db.run_many(sql, values)
+                    hidden = replace(hidden, last_event_id=await self._append_events(db, hidden, events))
             async with self._write() as db:
                 if entries:
                     top = entries[-1]
                     await db.run_many(_INSERT_SUPERSESSION, [(top.id, target) for target in top.supersedes])
-                    await self._append_events(db, hidden, [_import_event(top)], now)
+                    await self._append_event(db, hidden, *_import_event(top), now)
                 await db.run("UPDATE blogs SET status = ? WHERE id = ?", blog.status, hidden.id)
                 return await self._blog_changed(db, blog.slug, now)
         except BaseException:
@@ -634,7 +643,8 @@ class SqlStore(Store):
                 self._time(blog.created_at), self._maybe_time(blog.ended_at),
             )
             if entries:
-                await self._import_entries(db, blog_id, entries[-1:], people, links=False)
+                for sql, values in self._import_rows(blog_id, entries[-1:], people, links=False):
+                    await db.run_many(sql, values)
                 await self._reserve_ids(db)
             return replace(blog, id=blog_id, last_event_id=0), people
 
@@ -655,21 +665,20 @@ class SqlStore(Store):
             raise local_authors(local)
         return people
 
-    async def _import_entries(self, db: Db, blog_id: int, batch: Sequence[Entry], people: dict[str, int], *,
-                              links: bool) -> None:
-        """A batch of entries with their corrections, and their supersessions when ``links``."""
-        rows = []
+    def _import_rows(self, blog_id: int, batch: Sequence[Entry], people: dict[str, int], *,
+                     links: bool) -> list[tuple[str, list[tuple[Any, ...]]]]:
+        """The statements and rows that write a batch of entries with their corrections, and their
+        supersessions when ``links``."""
+        entries = []
         for e in batch:
             r = e.retraction
-            rows.append((e.id, blog_id, people[e.author], self._time(e.published_at), self._time(e.filed_at),
-                         e.headline, e.body, e.body_html, e.key_event, e.pinned, e.revision,
-                         self._maybe_time(r.at if r else None), r.note if r else None, people[r.by] if r else None))
-        await db.run_many(_INSERT_ENTRY, rows)
-        await db.run_many(_INSERT_CORRECTION, [
-            (e.id, self._time(c.at), c.note, c.previous_body, c.previous_body_html, people[c.by])
-            for e in batch for c in e.corrections])
-        if links:
-            await db.run_many(_INSERT_SUPERSESSION, [(e.id, target) for e in batch for target in e.supersedes])
+            entries.append((e.id, blog_id, people[e.author], self._time(e.published_at), self._time(e.filed_at),
+                            e.headline, e.body, e.body_html, e.key_event, e.pinned, e.revision,
+                            self._maybe_time(r.at if r else None), r.note if r else None, people[r.by] if r else None))
+        corrections = [(e.id, self._time(c.at), c.note, c.previous_body, c.previous_body_html, people[c.by])
+                       for e in batch for c in e.corrections]
+        supersessions = [(e.id, target) for e in batch for target in e.supersedes] if links else []
+        return [(_INSERT_ENTRY, entries), (_INSERT_CORRECTION, corrections), (_INSERT_SUPERSESSION, supersessions)]
 
     async def _drop_import(self, blog_id: int) -> None:
         """Remove what a failed import wrote: a half-imported blog must not stay behind."""

@@ -63,7 +63,9 @@ class _Db:
         return int(touched) if touched.isdigit() else 0
 
     async def run_many(self, sql: str, rows: Sequence[Sequence[Any]]) -> None:
-        if rows:
+        if len(rows) == 1:
+            await self.conn.execute(_numbered(sql), *rows[0])
+        elif rows:
             await self.conn.executemany(_numbered(sql), rows)
 
 

@@ -44,11 +44,15 @@ class _Db:
         return None if row is None else row[0]
 
     async def run(self, sql: str, *params: Any) -> int:
-        async with self.conn.execute(sql, params) as cursor:
-            return cursor.rowcount
+        """Each call is a trip to the connection's thread: the cursor is left to the collector, not closed."""
+        cursor = await self.conn.execute(sql, params)
+        return cursor.rowcount
 
     async def run_many(self, sql: str, rows: Sequence[Sequence[Any]]) -> None:
-        await self.conn.executemany(sql, rows)
+        if len(rows) == 1:
+            await self.conn.execute(sql, rows[0])
+        elif rows:
+            await self.conn.executemany(sql, rows)
 
 
 class SQLiteStore(SqlStore):
