@@ -32,19 +32,18 @@ class _Db:
         self.conn = conn
 
     async def rows(self, sql: str, *params: Any) -> list[sqlite3.Row]:
-        async with self.conn.execute(sql, params) as cursor:
-            return list(await cursor.fetchall())
+        """In one trip to the connection's thread (a cursor would take three: execute, fetch, close)."""
+        return list(await self.conn.execute_fetchall(sql, params))
 
     async def row(self, sql: str, *params: Any) -> sqlite3.Row | None:
-        async with self.conn.execute(sql, params) as cursor:
-            return await cursor.fetchone()
+        found = await self.rows(sql, *params)
+        return found[0] if found else None
 
     async def value(self, sql: str, *params: Any) -> Any:
         row = await self.row(sql, *params)
         return None if row is None else row[0]
 
     async def run(self, sql: str, *params: Any) -> int:
-        """Each call is a trip to the connection's thread: the cursor is left to the collector, not closed."""
         cursor = await self.conn.execute(sql, params)
         return cursor.rowcount
 
