@@ -11,15 +11,16 @@ from __future__ import annotations
 import json
 import re
 import shutil
+from collections.abc import Iterator
 from contextlib import contextmanager
-from datetime import datetime
+from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any
 
 from . import feeds
-from .model import (BLOG_STATUSES, MAX_BODY, MAX_HEADLINE, MAX_ID, MAX_INTRO, MAX_NOTE, MAX_SUMMARY, MAX_TITLE, Blog,
-                    Correction, Entry, Retraction, ValidationError, check_filed_at, check_slug, check_supersedes,
-                    check_supersession, check_text, iso, parse_iso, utc_now)
+from .model import (BLOG_STATUSES, CLOCK_SKEW, MAX_BODY, MAX_HEADLINE, MAX_ID, MAX_INTRO, MAX_NOTE, MAX_SUMMARY,
+                    MAX_TITLE, Blog, Correction, Entry, Retraction, ValidationError, check_filed_at, check_slug,
+                    check_supersedes, check_supersession, check_text, iso, parse_iso, utc_now)
 from .names import MAX_NAME
 from .render import STATIC, extension_page, render, today_gmt
 from .sanitize import clean_html
@@ -28,6 +29,10 @@ from .store import Store
 FORMAT = "liveblog-export/1"
 MAX_LANGUAGE = 35  # the longest BCP 47 tag worth keeping
 MAX_HTML = 50 * MAX_BODY  # far past what any body renders to, short of what would fill the disk
+# The highest entry id a file may bring: JavaScript (the desk, the reader page) reads ids exactly up to here,
+# and every id above it stays free, so new posts always get one (the stores number them after the highest).
+MAX_IMPORTED_ID = 2**53 - 1
+EARLIEST = datetime(1970, 1, 1, tzinfo=UTC)  # no blog is older; a time before it in a file is damage
 
 
 async def all_entries(store: Store, slug: str) -> list[Entry]:
@@ -84,10 +89,10 @@ class _Fields:
     """One object of an export file, read field by field. The file may have been edited on its way, so
     nothing in it is trusted: whatever is wrong is named by its path in the file (``entries[2].filed_at``)."""
 
-    def __init__(self, value: Any, path: str) -> None:
+    def __init__(self, value: Any, path: str, now: datetime) -> None:
         if not isinstance(value, dict):
             raise ValidationError(path or "file", "must be a JSON object")
-        self.value, self.path = value, path
+        self.value, self.path, self.now = value, path, now
 
     def name(self, key: str) -> str:
         return f"{self.path}.{key}" if self.path else key
@@ -104,8 +109,14 @@ class _Fields:
         """HTML goes through the one sanitizer again; on HTML it made, that changes nothing."""
         return clean_html(self.text(key, MAX_HTML))
 
-    def time(self, key: str) -> datetime:
-        return parse_iso(self.raw(key), self.name(key))
+    def time(self, key: str, *, after: tuple[str, datetime] | None = None) -> datetime:
+        """A time of the past, since 1970; ``after`` names what it cannot precede, and when that was."""
+        when = parse_iso(self.raw(key), self.name(key))
+        if not EARLIEST <= when <= self.now + CLOCK_SKEW:
+            raise ValidationError(self.name(key), "must be a time between 1970 and now")
+        if after is not None and when < after[1]:
+            raise ValidationError(self.name(key), f"is before {after[0]}")
+        return when
 
     def flag(self, key: str) -> bool:
         value = self.raw(key)
@@ -113,21 +124,21 @@ class _Fields:
             raise ValidationError(self.name(key), "must be true or false")
         return value
 
-    def number(self, key: str) -> int:
+    def number(self, key: str, most: int = MAX_ID) -> int:
         value = self.raw(key)
-        if not isinstance(value, int) or isinstance(value, bool) or not 0 < value <= MAX_ID:
-            raise ValidationError(self.name(key), f"must be a whole number from 1 to {MAX_ID}")
+        if not isinstance(value, int) or isinstance(value, bool) or not 0 < value <= most:
+            raise ValidationError(self.name(key), f"must be a whole number from 1 to {most}")
         return value
 
     def objects(self, key: str) -> list[_Fields]:
         value = self.raw(key)
         if not isinstance(value, list):
             raise ValidationError(self.name(key), "must be a list")
-        return [_Fields(item, f"{self.name(key)}[{n}]") for n, item in enumerate(value)]
+        return [_Fields(item, f"{self.name(key)}[{n}]", self.now) for n, item in enumerate(value)]
 
     def optional(self, key: str) -> _Fields | None:
         value = self.raw(key)
-        return None if value is None else _Fields(value, self.name(key))
+        return None if value is None else _Fields(value, self.name(key), self.now)
 
     @contextmanager
     def checking(self) -> Iterator[None]:
@@ -145,30 +156,33 @@ def _blog(b: _Fields) -> Blog:
     slug = b.raw("slug")
     with b.checking():
         check_slug(slug)
-    ended = b.raw("ended_at")
+    created = b.time("created_at")
+    ended = None if b.raw("ended_at") is None else b.time("ended_at", after=("the blog was created", created))
     return Blog(
         id=0, slug=slug, title=b.text("title", MAX_TITLE, required=True), summary=b.text("summary", MAX_SUMMARY),
         intro=b.text("intro", MAX_INTRO), intro_html=b.html("intro_html"), status=status,
-        language=b.text("language", MAX_LANGUAGE, required=True), created_at=b.time("created_at"),
-        ended_at=None if ended is None else b.time("ended_at"), last_updated_at=None, last_event_id=0,
+        language=b.text("language", MAX_LANGUAGE, required=True), created_at=created, ended_at=ended,
+        last_updated_at=None, last_event_id=0,
     )
 
 
 def _entry(e: _Fields, blog: Blog, ids: dict[int, str]) -> Entry:
     """An entry of the file, held to the rules it was written under; ``ids`` are the file's entries."""
-    entry_id = e.number("id")
-    corrections = tuple(
-        Correction(c.time("at"), c.text("note", MAX_NOTE, required=True), c.text("previous_body", MAX_BODY),
-                   c.html("previous_body_html"), c.text("by", MAX_NAME, required=True))
-        for c in e.objects("corrections")
-    )
+    entry_id = e.number("id", MAX_IMPORTED_ID)
+    published, filed = e.time("published_at"), e.time("filed_at")
+    latest = ("the entry was published", published)
+    corrections: list[Correction] = []
+    for c in e.objects("corrections"):
+        corrections.append(Correction(c.time("at", after=latest), c.text("note", MAX_NOTE, required=True),
+                                      c.text("previous_body", MAX_BODY), c.html("previous_body_html"),
+                                      c.text("by", MAX_NAME, required=True)))
+        latest = ("the correction before it", corrections[-1].at)
     r = e.optional("retracted")
-    retraction = None if r is None else Retraction(r.time("at"), r.text("note", MAX_NOTE, required=True),
+    retraction = None if r is None else Retraction(r.time("at", after=latest), r.text("note", MAX_NOTE, required=True),
                                                    r.text("by", MAX_NAME, required=True))
     revision = e.number("revision")
     if revision != 1 + len(corrections) + (retraction is not None):
         raise ValidationError(e.name("revision"), "must count the entry's corrections and withdrawal from 1")
-    published, filed = e.time("published_at"), e.time("filed_at")
     if filed > published:
         raise ValidationError(e.name("filed_at"), "is after the entry was published")
     targets = e.raw("supersedes")
@@ -180,21 +194,22 @@ def _entry(e: _Fields, blog: Blog, ids: dict[int, str]) -> Entry:
         id=entry_id, blog=blog.slug, author=e.text("author", MAX_NAME, required=True), author_id=0,
         published_at=published, filed_at=filed, headline=e.text("headline", MAX_HEADLINE),
         body=e.text("body", MAX_BODY, required=True), body_html=e.html("body_html"), key_event=e.flag("key_event"),
-        pinned=e.flag("pinned"), revision=revision, supersedes=supersedes, corrections=corrections,
+        pinned=e.flag("pinned"), revision=revision, supersedes=supersedes, corrections=tuple(corrections),
         retraction=retraction,
     )
 
 
-def read_record(record: Any) -> tuple[Blog, list[Entry]]:
-    """The blog and entries of a JSON export, checked and cleaned, or ValidationError naming what is wrong."""
-    top = _Fields(record, "")
+def read_record(record: Any, now: datetime | None = None) -> tuple[Blog, list[Entry]]:
+    """The blog and entries of a JSON export, checked and cleaned, or ValidationError naming what is wrong.
+    Every time in it must lie between 1970 and ``now``, and nothing may precede what it follows."""
+    top = _Fields(record, "", now or utc_now())
     if top.raw("format") != FORMAT:
         raise ValidationError("format", f"must be {FORMAT!r}: this is not a Liveblog export")
-    blog = _blog(_Fields(top.raw("blog"), "blog"))
+    blog = _blog(_Fields(top.raw("blog"), "blog", top.now))
     records = top.objects("entries")
     ids: dict[int, str] = {}
     for e in records:
-        entry_id = e.number("id")
+        entry_id = e.number("id", MAX_IMPORTED_ID)
         if entry_id in ids:
             raise ValidationError(e.name("id"), f"entry {entry_id} appears twice")
         ids[entry_id] = blog.slug

@@ -6,10 +6,12 @@ Everything a reader or a feed sees of an entry is derived from these objects.
 
 from __future__ import annotations
 
+import json
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
-from datetime import datetime, timedelta, timezone
-from typing import Any, Iterable
+from datetime import UTC, datetime, timedelta
+from typing import Any
 
 from .text import problem
 
@@ -22,6 +24,7 @@ BLOG_STATUSES = ("live", "ended")
 SLUG_PATTERN = r"[a-z0-9](?:[a-z0-9\-]{0,62}[a-z0-9])?"
 SLUG_RE = re.compile(SLUG_PATTERN)
 FILED_AT_SHOWN_AFTER = timedelta(minutes=1)
+CLOCK_SKEW = timedelta(seconds=30)  # how far ahead a phone's (or another server's) clock may run: cheap phones drift
 MAX_BODY = 20_000
 MAX_HEADLINE = 300
 MAX_NOTE = 1_000
@@ -42,13 +45,19 @@ class ValidationError(Exception):
 
 
 def utc_now() -> datetime:
-    return datetime.now(timezone.utc)
+    return datetime.now(UTC)
 
 
 def to_utc(dt: datetime) -> datetime:
     if dt.tzinfo is None:
         raise ValidationError("time", "a time must carry its UTC offset")
-    return dt.astimezone(timezone.utc)
+    return dt.astimezone(UTC)
+
+
+def to_ms(dt: datetime) -> datetime:
+    """UTC cut to the millisecond: what a store keeps and the API shows, so both backends agree."""
+    dt = to_utc(dt)
+    return dt.replace(microsecond=dt.microsecond // 1000 * 1000)
 
 
 def iso(dt: datetime | None) -> str | None:
@@ -72,9 +81,9 @@ def parse_iso(value: str, field_name: str = "time") -> datetime:
     if dt.tzinfo is None:
         raise ValidationError(field_name, "must include a UTC offset or Z")
     try:
-        return dt.astimezone(timezone.utc)
-    except OverflowError:  # 9999-12-31T23:00-05:00 is in year 10000 in UTC, 0001-01-01T00:00+01:00 in year 0
-        raise ValidationError(field_name, "must be a time between the years 1 and 9999 in UTC") from None
+        return dt.astimezone(UTC)
+    except OverflowError:  # year 1 or 9999 with an offset that carries it past the calendar
+        raise ValidationError(field_name, "is outside the years a time can have") from None
 
 
 def time_gmt(dt: datetime) -> str:
@@ -265,6 +274,25 @@ def blog_changes(blog: Blog, changes: dict[str, Any]) -> dict[str, Any]:
     return {name: value for name, value in changes.items() if getattr(blog, name) != value}
 
 
+BLOG_FIELDS = frozenset({"title", "summary", "intro", "intro_html", "status"})  # what a blog's editor may change
+
+
+def blog_update(blog: Blog, changes: dict[str, Any], now: datetime) -> dict[str, Any]:
+    """The columns a change writes: only what it alters, and ``ended_at`` following the status."""
+    unknown = set(changes) - BLOG_FIELDS
+    if unknown:
+        raise ValueError(f"cannot change {sorted(unknown)}")
+    columns = blog_changes(blog, changes)
+    if "status" in columns:
+        columns["ended_at"] = now if columns["status"] == "ended" else None
+    return columns
+
+
+def public_json(payload: dict[str, Any]) -> str:
+    """The compact JSON an event keeps: the bytes every reader of the log is sent."""
+    return json.dumps(payload, separators=(",", ":"), ensure_ascii=False)
+
+
 @dataclass(frozen=True)
 class User:
     id: int
@@ -279,12 +307,11 @@ class User:
 def check_filed_at(filed_at: datetime, *, now: datetime, blog_created_at: datetime) -> datetime:
     """A phone may send late, but never from the future or from before the blog began.
 
-    A few seconds of clock skew are forgiven: cheap phones drift.
+    A few seconds of clock skew are forgiven (``CLOCK_SKEW``).
     """
-    skew = timedelta(seconds=30)
-    if filed_at > now + skew:
+    if filed_at > now + CLOCK_SKEW:
         raise ValidationError("filed_at", "is in the future")
-    if filed_at < blog_created_at - skew:
+    if filed_at < blog_created_at - CLOCK_SKEW:
         raise ValidationError("filed_at", "is before the blog began")
     return min(filed_at, now)
 
@@ -323,6 +350,22 @@ def check_supersession(targets: Iterable[int], *, blog: str, found: dict[int, st
             raise ValidationError("supersedes", f"entry {target} belongs to another blog")
 
 
+def linked(entries: list[Entry]) -> list[Entry]:
+    """One blog's entries as a store reads them back: each knows what supersedes it, and when the entries
+    it is linked with were published."""
+    published = {e.id: to_ms(e.published_at) for e in entries}
+    later: dict[int, list[int]] = {}
+    for e in entries:
+        for target in e.supersedes:
+            later.setdefault(target, []).append(e.id)
+    found = []
+    for e in entries:
+        links = tuple(sorted(e.supersedes, reverse=True)), tuple(sorted(later.get(e.id, ())))
+        found.append(replace(e, supersedes=links[0], superseded_by=links[1],
+                             ref_times={i: published[i] for i in links[0] + links[1] if i in published}))
+    return found
+
+
 def may_create_blog(user: User) -> bool:
     return user.is_editor
 
@@ -352,7 +395,7 @@ def correct(entry: Entry, *, body: str, body_html: str, note: str, by: str, at: 
         entry,
         body=body,
         body_html=body_html,
-        corrections=entry.corrections + (correction,),
+        corrections=(*entry.corrections, correction),
         revision=entry.revision + 1,
     )
 

@@ -4,6 +4,8 @@ import json
 import re
 import subprocess
 import sys
+import time
+from dataclasses import replace
 from pathlib import Path
 from urllib.parse import urldefrag
 from xml.etree import ElementTree as ET
@@ -12,10 +14,10 @@ import feedparser
 import httpx
 import pytest
 
-from conftest import ROOT, liveblog_cmd
+from conftest import ROOT, database, liveblog_cmd
 from jsonfeed import validate
 from liveblog import export
-from liveblog.model import ValidationError
+from liveblog.model import ValidationError, utc_now
 
 A = "{http://www.w3.org/2005/Atom}"
 MIRROR = "https://mirror.example"
@@ -392,3 +394,115 @@ def test_imported_authors_never_become_local_accounts(site, spawn, tmp_path):
     site.entry("march", "A second blog by amal", as_="amal")
     assert import_file(tmp_path, exported(site, tmp_path, "march"), fresh).returncode == 0  # the same name again
     assert liveblog_cmd("user", "list", db=fresh).stdout == people
+
+
+def archive(count, *, first_id=1, slug="archive", at="2026-01-01T00:00:00.000Z"):
+    """An export of ``count`` entries from ``first_id`` on: every tenth supersedes the one before it, every
+    seventh was corrected, the last withdrawn."""
+    def entry(n):
+        corrected = n % 7 == 6
+        return {"id": first_id + n, "author": "reporter", "published_at": at, "filed_at": at, "headline": "",
+                "body": f"Update {n}", "body_html": f"<p>Update {n}</p>", "key_event": n % 50 == 0, "pinned": False,
+                "revision": 1 + corrected + (n == count - 1), "supersedes": [first_id + n - 1] if n % 10 == 9 else [],
+                "corrections": [{"at": at, "note": "Figure", "previous_body": "Was", "previous_body_html": "<p>Was</p>",
+                                 "by": "reporter"}] if corrected else [],
+                "retracted": {"at": at, "note": "A source", "by": "desk"} if n == count - 1 else None}
+
+    return {"format": export.FORMAT, "exported_at": at,
+            "blog": {"slug": slug, "title": "Archive", "summary": "", "intro": "", "intro_html": "", "status": "live",
+                     "language": "en", "created_at": at, "ended_at": None},
+            "entries": [entry(n) for n in range(count)]}
+
+
+def test_an_import_leaves_room_for_new_entry_ids(site_with, tmp_path):
+    """An export whose ids sat at the top of the integer range imported cleanly; then every new post on every
+    blog was a 500 (SQLite's MAX(id)+1 overflowed, PostgreSQL's id sequence was at its end)."""
+    site = site_with()
+    site.blog("live")
+    refused = import_file(tmp_path, archive(2, first_id=2**63 - 2), site.settings.db)
+    assert refused.returncode == 1
+    assert refused.stderr == f"error: entries[0].id: must be a whole number from 1 to {2**53 - 1}\n"
+    assert site.client.get("/api/blogs/archive").status_code == 404
+    done = import_file(tmp_path, archive(2, first_id=2**53 - 2), site.settings.db)
+    assert done.returncode == 0, done.stderr
+    assert site.entry("live", "After the import")["id"] == 2**53
+
+
+def test_live_posts_go_on_while_a_large_import_runs(site_with, tmp_path):
+    """An import held the write lock from start to end (84 s for 12,000 entries, quadratic): posts on other
+    blogs waited up to 30 s and some failed with "database is locked". It now writes in batches and lets
+    posts in between; until it is whole, the imported blog is not there for readers."""
+    site = site_with(posts_per_minute=100_000)
+    site.blog("live")
+    count = 4000
+    path = tmp_path / "archive.json"
+    path.write_text(json.dumps(archive(count, first_id=10**6)), encoding="utf-8")  # ids the live posts never reach
+    importing = subprocess.Popen([sys.executable, "-m", "liveblog", "import", str(path), "--db",
+                                  database(site.settings.db)], cwd=ROOT, stdout=subprocess.PIPE,
+                                 stderr=subprocess.PIPE, text=True)
+    waits, seen = [], set()
+    try:
+        while importing.poll() is None:
+            started = time.monotonic()
+            site.entry("live", f"Live {len(waits)}")
+            waits.append(time.monotonic() - started)
+            r = site.client.get("/api/blogs/archive")
+            seen.add(r.status_code if r.status_code == 404 else r.json()["last_event_id"])
+            time.sleep(0.02)
+    finally:
+        _, err = importing.communicate(timeout=120)
+    assert importing.returncode == 0, err
+    assert len(waits) >= 5 and max(waits) < 5, waits  # posted all along, none held long (before: 10 s timeouts)
+    assert seen <= {404, count + 1}, seen  # absent, or whole: never half-imported
+    assert len(site.client.get("/api/blogs/archive?limit=100").json()["entries"]) == 100
+
+
+def test_impossible_dates_in_an_import_are_refused_in_one_line(tmp_path):
+    """Corrections and withdrawals dated before their entry, a time in year 9999, a blog created in the future
+    (after which every post was refused) imported cleanly; a time in year 1 with an offset was a traceback."""
+    good = archive(10)
+    export.read_record(good)
+    first, last = "entries[0]", "entries[9]"
+    soon = "2999-01-01T00:00:00.000Z"
+    cases = [
+        (["blog", "created_at"], soon, "blog.created_at", "must be a time between 1970 and now"),
+        (["blog", "created_at"], "1969-12-31T23:59:59.000Z", "blog.created_at", "must be a time between 1970 and now"),
+        (["blog", "ended_at"], "2025-12-31T00:00:00.000Z", "blog.ended_at", "is before the blog was created"),
+        (["blog", "ended_at"], "9999-12-31T23:59:59.999Z", "blog.ended_at", "must be a time between 1970 and now"),
+        (["entries", "#1", "published_at"], soon, f"{first}.published_at", "must be a time between 1970 and now"),
+        (["entries", "#1", "filed_at"], "0001-01-01T00:00:00+01:00", f"{first}.filed_at",
+         "is outside the years a time can have"),
+        (["entries", "#7", "corrections", 0, "at"], "2025-12-31T23:59:59.999Z", "entries[6].corrections[0].at",
+         "is before the entry was published"),
+        (["entries", "#10", "retracted", "at"], "2025-12-31T23:59:59.999Z", f"{last}.retracted.at",
+         "is before the entry was published"),
+        (["entries", "#10", "retracted", "at"], "9999-12-31T23:59:59.999-01:00", f"{last}.retracted.at",
+         "is outside the years a time can have"),
+    ]
+    for path, value, field, message in cases:
+        with pytest.raises(ValidationError) as refused:
+            export.read_record(changed(good, path, value))
+        assert (refused.value.field, refused.value.message) == (field, message), (path, value)
+    corrected_twice = changed(good, ["entries", "#7", "revision"], 3)
+    corrected_twice["entries"][6]["corrections"].insert(0, {**corrected_twice["entries"][6]["corrections"][0],
+                                                            "at": "2026-01-02T00:00:00.000Z"})
+    with pytest.raises(ValidationError) as refused:
+        export.read_record(corrected_twice)
+    assert refused.value.field == "entries[6].corrections[1].at"
+    assert refused.value.message == "is before the correction before it"
+    done = import_file(tmp_path, changed(good, ["blog", "created_at"], "0001-01-01T00:00:00+01:00"),
+                       tmp_path / "fresh.db")
+    assert (done.returncode, done.stderr) == (1, "error: blog.created_at: is outside the years a time can have\n")
+
+
+def test_a_failed_import_leaves_nothing_behind(site):
+    """An import is written in batches: one that fails after some have committed removes them all, and the
+    slug is free again."""
+    blog, entries = export.read_record(archive(2500))
+    broken = [*entries[:1500], replace(entries[1500], id=entries[1499].id), *entries[1501:]]  # fails in batch 2
+    with pytest.raises(Exception, match=r"UNIQUE|unique"):
+        site.call(site.runtime.store.import_blog(blog, broken, utc_now()))
+    assert site.client.get("/api/blogs/archive").status_code == 404
+    assert [site.sql(f"SELECT COUNT(*) FROM {table}")[0][0] for table in ("blogs", "entries", "events")] == [0, 0, 0]
+    site.call(site.runtime.store.import_blog(blog, entries, utc_now()))
+    assert site.client.get("/api/blogs/archive").json()["last_event_id"] == 2500 + 1

@@ -6,7 +6,6 @@ backup) points it to pg_dump."""
 
 import asyncio
 import json
-import re
 import subprocess
 import sys
 import threading
@@ -122,18 +121,3 @@ def test_backup_on_postgres_points_to_its_own_tools(tmp_path, databases):
     assert done.returncode == 1 and "pg_dump" in done.stderr and "Traceback" not in done.stderr
     assert not (tmp_path / "copy.db").exists()
 
-
-def test_both_backends_have_the_same_migrations():
-    from liveblog.store import postgres, sqlite
-
-    def tables(migrations):  # per migration: the tables it makes and the columns it adds
-        return [sorted(re.findall(r"CREATE TABLE (\w+)|ALTER TABLE (\w+ ADD (?:COLUMN )?\w+)", " ".join(m)))
-                for m in migrations]
-
-    def columns(migrations):
-        return {t: re.findall(r"^\s+(\w+) [A-Z]", body, re.M)
-                for m in migrations for t, body in re.findall(r"CREATE TABLE (\w+) \((.*?)\n\s*\)", " ".join(m), re.S)}
-
-    assert postgres.SCHEMA_VERSION == sqlite.SCHEMA_VERSION
-    assert tables(postgres.MIGRATIONS) == tables(sqlite.MIGRATIONS)
-    assert columns(postgres.MIGRATIONS) == columns(sqlite.MIGRATIONS)

@@ -3,8 +3,9 @@
 from datetime import datetime, timezone
 
 import httpx
+import pytest
 
-from liveblog.model import date_gmt, iso, parse_iso, time_gmt
+from liveblog.model import ValidationError, date_gmt, iso, parse_iso, time_gmt
 
 
 def test_gmt_formatting_ignores_offsets():
@@ -25,3 +26,15 @@ def test_a_server_in_new_york_still_speaks_gmt(spawn, tmp_path):
     assert entry["published_at"].endswith("Z")
     assert abs((now - published).total_seconds()) < 60
     assert entry["time_gmt"] == published.strftime("%H:%M GMT")
+
+
+def test_a_time_whose_offset_leaves_the_calendar_is_refused_not_a_crash(site):
+    """Year 1 or 9999 with an offset that carries it past the calendar was an OverflowError: a traceback from
+    `liveblog import`, and a 500 for a post's filed_at."""
+    for text in ("0001-01-01T00:00:00+01:00", "9999-12-31T23:59:59-01:00"):
+        with pytest.raises(ValidationError) as refused:
+            parse_iso(text, "filed_at")
+        assert (refused.value.field, refused.value.message) == ("filed_at", "is outside the years a time can have")
+    site.blog("strike")
+    r = site.post("strike", "Late", filed_at="0001-01-01T00:00:00+01:00")
+    assert r.status_code == 422 and r.json()["detail"]["field"] == "filed_at", r.text

@@ -225,8 +225,9 @@ class Store(ABC):
     async def import_blog(self, blog: Blog, entries: list[Entry], now: datetime) -> Blog:
         """Load a blog exported elsewhere, keeping entry ids, times, corrections, supersession and
         withdrawals exactly. Authors become accounts of role IMPORTED (no password, no rights), shared
-        with earlier imports; a name held by a local account is refused (``local_authors``). One
-        transaction; the log gets one event per entry so streams and feeds work at once."""
+        with earlier imports; a name held by a local account is refused (``local_authors``). Written in
+        batches so live posts go on meanwhile; no reader sees the blog before it is whole, and a failure
+        removes what was written. The log gets one event per entry so streams and feeds work at once."""
 
     # the event log
     @abstractmethod
@@ -252,7 +253,7 @@ class Store(ABC):
         dies. A backend that only one process can open may keep this default."""
         return True
 
-    async def wait_for_change(self, timeout: float) -> None:
+    async def wait_for_change(self, timeout: float) -> None:  # noqa: ASYNC109 (the interface's name)
         """Return when the log may have grown, or after ``timeout``: what log followers wait on.
 
         Backends wake early when they can tell (a local commit, a NOTIFY)."""

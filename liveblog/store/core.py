@@ -1,0 +1,720 @@
+"""Every SQL statement of the project, the schema and its migrations, written once for both backends.
+
+``SqlStore`` implements the whole ``Store`` interface on ``Db``, the little a backend's connection must do:
+statements mark parameters with ``?`` and rows are read by column name. A backend (``sqlite.py``,
+``postgres.py``) adds only what really differs: connections and transactions, column types, how a time is
+stored, a list parameter, entry ids, row locks, ordering the log and NOTIFY, where the schema version lives.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from abc import abstractmethod
+from collections.abc import Sequence
+from contextlib import AbstractAsyncContextManager
+from dataclasses import replace
+from datetime import datetime
+from typing import Any, ClassVar, Protocol
+
+from .. import model
+from ..model import Blog, Correction, Entry, Retraction, User, public_json, to_ms
+from ..names import clashes
+from .base import Conflict, Event, Idempotency, NotFound, SchemaTooNew, Store, Token, local_authors, named_people
+
+# Column types by backend: {ID} a generated key, {REF} a reference to one, {TIME} a moment, {FLAG} a yes/no.
+MIGRATIONS: tuple[tuple[str, ...], ...] = (
+    (
+        """CREATE TABLE users (
+            id {ID},
+            name TEXT NOT NULL UNIQUE,
+            role TEXT NOT NULL,
+            password_hash TEXT NOT NULL,
+            created_at {TIME} NOT NULL
+        )""",
+        """CREATE TABLE tokens (
+            token_hash TEXT PRIMARY KEY,
+            user_id {REF} NOT NULL REFERENCES users(id),
+            kind TEXT NOT NULL,
+            created_at {TIME} NOT NULL,
+            expires_at {TIME},
+            revoked_at {TIME}
+        )""",
+        "CREATE INDEX tokens_user ON tokens(user_id, kind)",
+        """CREATE TABLE blogs (
+            id {ID},
+            slug TEXT NOT NULL UNIQUE,
+            title TEXT NOT NULL,
+            summary TEXT NOT NULL DEFAULT '',
+            intro TEXT NOT NULL DEFAULT '',
+            intro_html TEXT NOT NULL DEFAULT '',
+            status TEXT NOT NULL DEFAULT 'live',
+            language TEXT NOT NULL DEFAULT 'en',
+            created_by {REF} REFERENCES users(id),
+            created_at {TIME} NOT NULL,
+            ended_at {TIME},
+            last_seq {REF} NOT NULL DEFAULT 0
+        )""",
+        """CREATE TABLE entries (
+            id {ID},
+            blog_id {REF} NOT NULL REFERENCES blogs(id),
+            author_id {REF} NOT NULL REFERENCES users(id),
+            published_at {TIME} NOT NULL,
+            filed_at {TIME} NOT NULL,
+            headline TEXT NOT NULL DEFAULT '',
+            body TEXT NOT NULL,
+            body_html TEXT NOT NULL,
+            key_event {FLAG},
+            pinned {FLAG},
+            revision INTEGER NOT NULL DEFAULT 1,
+            retracted_at {TIME},
+            retraction_note TEXT,
+            retracted_by {REF} REFERENCES users(id)
+        )""",
+        "CREATE INDEX entries_blog ON entries(blog_id, id)",
+        """CREATE TABLE corrections (
+            id {ID},
+            entry_id {REF} NOT NULL REFERENCES entries(id),
+            at {TIME} NOT NULL,
+            note TEXT NOT NULL,
+            previous_body TEXT NOT NULL,
+            previous_body_html TEXT NOT NULL,
+            by_id {REF} NOT NULL REFERENCES users(id)
+        )""",
+        "CREATE INDEX corrections_entry ON corrections(entry_id, id)",
+        """CREATE TABLE supersessions (
+            entry_id {REF} NOT NULL REFERENCES entries(id),
+            supersedes_id {REF} NOT NULL REFERENCES entries(id),
+            PRIMARY KEY (entry_id, supersedes_id)
+        )""",
+        "CREATE INDEX supersessions_target ON supersessions(supersedes_id)",
+        """CREATE TABLE events (
+            id {ID},
+            blog_id {REF} NOT NULL REFERENCES blogs(id),
+            seq {REF} NOT NULL,
+            kind TEXT NOT NULL,
+            entry_id {REF} REFERENCES entries(id),
+            payload TEXT NOT NULL,
+            created_at {TIME} NOT NULL,
+            UNIQUE (blog_id, seq)
+        )""",
+        """CREATE TABLE idempotency_keys (
+            user_id {REF} NOT NULL REFERENCES users(id),
+            key TEXT NOT NULL,
+            request_hash TEXT NOT NULL,
+            entry_id {REF} NOT NULL REFERENCES entries(id),
+            created_at {TIME} NOT NULL,
+            PRIMARY KEY (user_id, key)
+        )""",
+        """CREATE TABLE media (
+            id TEXT PRIMARY KEY,
+            uploader_id {REF} NOT NULL REFERENCES users(id),
+            content_type TEXT NOT NULL,
+            width INTEGER NOT NULL,
+            height INTEGER NOT NULL,
+            size INTEGER NOT NULL,
+            caption TEXT NOT NULL DEFAULT '',
+            created_at {TIME} NOT NULL
+        )""",
+    ),
+    # A withdrawal scrubs its entry's events: without this index SQLite read the whole log under the write
+    # lock to find them (PostgreSQL databases made before it have the index from their first migration).
+    ("CREATE INDEX IF NOT EXISTS events_entry ON events(entry_id)",),
+)
+SCHEMA_VERSION = len(MIGRATIONS)
+
+IMPORTING = "importing"  # the status of a blog whose import is still being written: no reader sees it
+_SHOWN = f"b.status <> '{IMPORTING}'"
+_IMPORT_BATCH = 500  # entries an import writes per transaction; live posts get the write lock in between
+
+_ENTRY_SELECT = f"""SELECT e.id, b.slug AS blog, u.name AS author, e.author_id, e.published_at, e.filed_at,
+    e.headline, e.body, e.body_html, e.key_event, e.pinned, e.revision, e.retracted_at, e.retraction_note,
+    r.name AS retracted_by
+    FROM entries e JOIN blogs b ON b.id = e.blog_id AND {_SHOWN} JOIN users u ON u.id = e.author_id
+    LEFT JOIN users r ON r.id = e.retracted_by"""
+_BLOG_SELECT = f"""SELECT b.id, b.slug, b.title, b.summary, b.intro, b.intro_html, b.status, b.created_at,
+    b.ended_at, b.last_seq, b.language,
+    (SELECT MAX(COALESCE(e.retracted_at, e.published_at)) FROM entries e WHERE e.blog_id = b.id) AS entry_at,
+    (SELECT MAX(c.at) FROM corrections c JOIN entries e ON e.id = c.entry_id WHERE e.blog_id = b.id)
+        AS correction_at,
+    (SELECT ev.created_at FROM events ev WHERE ev.blog_id = b.id AND ev.seq = b.last_seq) AS changed_at
+    FROM blogs b WHERE {_SHOWN}"""
+_EVENT_SELECT = f"""SELECT ev.id, b.slug, ev.seq, ev.kind, ev.entry_id, ev.payload, ev.created_at
+    FROM events ev JOIN blogs b ON b.id = ev.blog_id AND {_SHOWN}"""
+_TOKEN_SELECT = """SELECT u.id, u.name, u.role, t.kind, t.created_at, t.expires_at
+    FROM tokens t JOIN users u ON u.id = t.user_id
+    WHERE t.token_hash = ? AND t.kind = ? AND t.revoked_at IS NULL AND (t.expires_at IS NULL OR t.expires_at > ?)"""
+_INSERT_ENTRY = """INSERT INTO entries (id, blog_id, author_id, published_at, filed_at, headline, body, body_html,
+    key_event, pinned, revision, retracted_at, retraction_note, retracted_by)
+    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"""
+_INSERT_CORRECTION = """INSERT INTO corrections (entry_id, at, note, previous_body, previous_body_html, by_id)
+    VALUES (?, ?, ?, ?, ?, ?)"""
+_INSERT_SUPERSESSION = "INSERT INTO supersessions (entry_id, supersedes_id) VALUES (?, ?)"
+_REUSED_KEY = "this Idempotency-Key was already used for a different request"
+
+
+class Row(Protocol):
+    """A result row, read by column name (``sqlite3.Row`` and ``asyncpg.Record`` both are)."""
+
+    def __getitem__(self, key: str, /) -> Any: ...
+
+
+class Db(Protocol):
+    """One connection inside one transaction, as the core uses it; ``?`` marks each parameter."""
+
+    async def rows(self, sql: str, *params: Any) -> Sequence[Row]: ...
+
+    async def row(self, sql: str, *params: Any) -> Row | None: ...
+
+    async def value(self, sql: str, *params: Any) -> Any: ...
+
+    async def run(self, sql: str, *params: Any) -> int:
+        """Run a statement; the number of rows it touched."""
+
+    async def run_many(self, sql: str, rows: Sequence[Sequence[Any]]) -> None: ...
+
+
+def _chunks(items: Sequence[Any], size: int) -> list[Sequence[Any]]:
+    return [items[n:n + size] for n in range(0, len(items), size)]
+
+
+class SqlStore(Store):
+    """The store on any SQL backend; subclasses give the connection and the dialect's few differences."""
+
+    schema_version = SCHEMA_VERSION
+    TYPES: ClassVar[dict[str, str]]  # the column types MIGRATIONS name
+    import_pause: ClassVar[float] = 0.0  # seconds an import waits between batches, for writers of other processes
+
+    # what a backend supplies
+
+    @abstractmethod
+    def _write(self) -> AbstractAsyncContextManager[Db]:
+        """A write transaction, committed when the block ends."""
+
+    @abstractmethod
+    def _read(self) -> AbstractAsyncContextManager[Db]:
+        """A read-only snapshot, so several queries agree with each other."""
+
+    @abstractmethod
+    def _time(self, dt: datetime) -> Any:
+        """A time as the backend stores it (cut to the millisecond)."""
+
+    @abstractmethod
+    def _when(self, value: Any) -> datetime:
+        """A stored time read back."""
+
+    @abstractmethod
+    def _any(self, column: str, values: Sequence[int]) -> tuple[str, list[Any]]:
+        """A condition that ``column`` is one of ``values``, with its parameters."""
+
+    def _lock(self, table: str) -> str:
+        """What a SELECT adds to lock the rows it reads of ``table`` until commit."""
+        return ""
+
+    @abstractmethod
+    async def _next_entry_id(self, db: Db) -> int:
+        """The id the next entry gets, drawn before the insert so supersession is checked against it."""
+
+    async def _reserve_ids(self, db: Db) -> None:
+        """Entries were written with their own ids: new ones must number after them."""
+
+    async def _logging(self, db: Db, slug: str, seq: int) -> None:
+        """Called before events are written, with the blog's newest seq: to order the log and announce it."""
+
+    @abstractmethod
+    async def _schema_found(self, db: Db) -> int: ...
+
+    @abstractmethod
+    async def _schema_done(self, db: Db, version: int) -> None: ...
+
+    # times and rows
+
+    def _maybe_time(self, dt: datetime | None) -> Any:
+        return None if dt is None else self._time(dt)
+
+    def _maybe_when(self, value: Any) -> datetime | None:
+        return None if value is None else self._when(value)
+
+    def _blog(self, row: Row) -> Blog:
+        times = [self._when(t) for t in (row["entry_at"], row["correction_at"]) if t is not None]
+        return Blog(
+            id=row["id"], slug=row["slug"], title=row["title"], summary=row["summary"], intro=row["intro"],
+            intro_html=row["intro_html"], status=row["status"], created_at=self._when(row["created_at"]),
+            ended_at=self._maybe_when(row["ended_at"]), last_event_id=row["last_seq"], language=row["language"],
+            last_updated_at=max(times) if times else None, last_changed_at=self._maybe_when(row["changed_at"]),
+        )
+
+    def _event(self, row: Row) -> Event:
+        return Event(id=row["id"], blog=row["slug"], seq=row["seq"], kind=row["kind"], entry_id=row["entry_id"],
+                     payload=row["payload"], created_at=self._when(row["created_at"]))
+
+    def _token(self, row: Row) -> Token:
+        return Token(User(row["id"], row["name"], row["role"]), row["kind"], self._when(row["created_at"]),
+                     self._maybe_when(row["expires_at"]))
+
+    async def _migrate(self) -> None:
+        """Apply pending migrations; several workers starting at once apply each only once."""
+        async with self._write() as db:
+            version = await self._schema_found(db)
+            if version > SCHEMA_VERSION:
+                raise SchemaTooNew(version, SCHEMA_VERSION)
+            for number in range(version, SCHEMA_VERSION):
+                for statement in MIGRATIONS[number]:
+                    await db.run(statement.format(**self.TYPES))
+                await self._schema_done(db, number + 1)
+
+    # people and credentials
+
+    async def count_users(self) -> int:
+        async with self._read() as db:
+            return int(await db.value("SELECT COUNT(*) FROM users WHERE role <> ?", model.IMPORTED))
+
+    async def create_user(self, name: str, role: str, password_hash: str, now: datetime) -> User:
+        async with self._write() as db:
+            user_id = await db.value(
+                """INSERT INTO users (name, role, password_hash, created_at) VALUES (?, ?, ?, ?)
+                   ON CONFLICT (name) DO NOTHING RETURNING id""",
+                name, role, password_hash, self._time(now),
+            )
+            if user_id is None:
+                raise Conflict(f"a user named {name!r} already exists")
+            return User(id=user_id, name=name, role=role)
+
+    async def list_users(self) -> list[tuple[User, datetime]]:
+        async with self._read() as db:
+            rows = await db.rows("SELECT id, name, role, created_at FROM users ORDER BY name")
+        return [(User(r["id"], r["name"], r["role"]), self._when(r["created_at"])) for r in rows]
+
+    async def get_user(self, name: str) -> tuple[User, str] | None:
+        async with self._read() as db:
+            row = await db.row("SELECT id, name, role, password_hash FROM users WHERE name = ?", name)
+        return (User(row["id"], row["name"], row["role"]), row["password_hash"]) if row else None
+
+    async def set_password(self, user_id: int, password_hash: str) -> None:
+        async with self._write() as db:
+            await db.run("UPDATE users SET password_hash = ? WHERE id = ?", password_hash, user_id)
+
+    async def add_token(
+        self, user_id: int, kind: str, token_hash: str, now: datetime, expires_at: datetime | None
+    ) -> None:
+        async with self._write() as db:
+            await db.run(
+                "INSERT INTO tokens (token_hash, user_id, kind, created_at, expires_at) VALUES (?, ?, ?, ?, ?)",
+                token_hash, user_id, kind, self._time(now), self._maybe_time(expires_at),
+            )
+
+    async def find_token(self, token_hash: str, kind: str, now: datetime) -> Token | None:
+        async with self._read() as db:
+            row = await db.row(_TOKEN_SELECT, token_hash, kind, self._time(now))
+        return self._token(row) if row else None
+
+    async def take_token(self, token_hash: str, kind: str, now: datetime) -> Token | None:
+        async with self._write() as db:
+            row = await db.row(_TOKEN_SELECT + self._lock("t"), token_hash, kind, self._time(now))
+            if row is None:
+                return None
+            await db.run("UPDATE tokens SET revoked_at = ? WHERE token_hash = ?", self._time(now), token_hash)
+            return self._token(row)
+
+    async def revoke_tokens(self, user_id: int, kind: str, now: datetime, token_hash: str | None = None) -> int:
+        sql = "UPDATE tokens SET revoked_at = ? WHERE user_id = ? AND kind = ? AND revoked_at IS NULL"
+        params: list[Any] = [self._time(now), user_id, kind]
+        if token_hash is not None:
+            sql += " AND token_hash = ?"
+            params.append(token_hash)
+        async with self._write() as db:
+            return await db.run(sql, *params)
+
+    # photos
+
+    async def add_media(
+        self, *, name: str, uploader: User, content_type: str, width: int, height: int, size: int, caption: str,
+        now: datetime,
+    ) -> None:
+        async with self._write() as db:
+            await db.run(
+                """INSERT INTO media (id, uploader_id, content_type, width, height, size, caption, created_at)
+                   VALUES (?, ?, ?, ?, ?, ?, ?, ?)""",
+                name, uploader.id, content_type, width, height, size, caption, self._time(now),
+            )
+
+    async def media_exists(self, name: str) -> bool:
+        async with self._read() as db:
+            return await db.value("SELECT 1 FROM media WHERE id = ?", name) is not None
+
+    # blogs
+
+    async def _blog_row(self, db: Db, slug: str) -> Blog | None:
+        row = await db.row(f"{_BLOG_SELECT} AND b.slug = ?", slug)
+        return self._blog(row) if row else None
+
+    async def _locked_blog(self, db: Db, slug: str) -> Blog | None:
+        """The blog, its row locked until commit where the backend needs it: its writers take turns."""
+        lock = self._lock("b")
+        if lock and await db.value(f"SELECT id FROM blogs b WHERE slug = ? AND {_SHOWN}{lock}", slug) is None:
+            return None
+        return await self._blog_row(db, slug)
+
+    def _event_rows(self, blog: Blog, events: Sequence[tuple[str, int | None, dict[str, Any]]],
+                    now: datetime) -> list[tuple[Any, ...]]:
+        """The rows of events to append to the blog's log, numbered on from its newest."""
+        rows = []
+        for seq, (kind, entry_id, payload) in enumerate(events, start=blog.last_event_id + 1):
+            shown = {**payload, "event_id": seq} if kind == "blog.updated" else payload
+            rows.append((blog.id, seq, kind, entry_id, public_json(shown), self._time(now)))
+        return rows
+
+    async def _append_events(self, db: Db, blog: Blog, rows: list[tuple[Any, ...]]) -> int:
+        """The one place events are written (``_event_rows``), inside the caller's transaction; the newest seq."""
+        seq: int = rows[-1][1]
+        await self._logging(db, blog.slug, seq)
+        await db.run("UPDATE blogs SET last_seq = ? WHERE id = ?", seq, blog.id)
+        await db.run_many(
+            "INSERT INTO events (blog_id, seq, kind, entry_id, payload, created_at) VALUES (?, ?, ?, ?, ?, ?)", rows
+        )
+        return seq
+
+    async def _append_event(self, db: Db, blog: Blog, kind: str, entry_id: int | None, payload: dict[str, Any],
+                            now: datetime) -> None:
+        await self._append_events(db, blog, self._event_rows(blog, [(kind, entry_id, payload)], now))
+
+    async def _blog_changed(self, db: Db, slug: str, now: datetime) -> Blog:
+        """Log the blog as it now is (``blog.updated``) and return it."""
+        blog = await self._blog_row(db, slug)
+        assert blog is not None
+        await self._append_event(db, blog, "blog.updated", None, blog.to_json(), now)
+        return await self._blog_row(db, slug)  # type: ignore[return-value]
+
+    async def create_blog(
+        self, *, slug: str, title: str, summary: str, intro: str, intro_html: str, by: User, now: datetime
+    ) -> Blog:
+        async with self._write() as db:
+            inserted = await db.value(
+                """INSERT INTO blogs (slug, title, summary, intro, intro_html, created_by, created_at)
+                   VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (slug) DO NOTHING RETURNING id""",
+                slug, title, summary, intro, intro_html, by.id, self._time(now),
+            )
+            if inserted is None:
+                raise Conflict(f"a blog with the slug {slug!r} already exists")
+            return await self._blog_changed(db, slug, now)
+
+    async def list_blogs(self) -> list[Blog]:
+        async with self._read() as db:
+            rows = await db.rows(f"{_BLOG_SELECT} ORDER BY b.status = 'ended', COALESCE(b.ended_at, b.created_at) DESC")
+        return [self._blog(r) for r in rows]
+
+    async def get_blog(self, slug: str) -> Blog | None:
+        async with self._read() as db:
+            return await self._blog_row(db, slug)
+
+    async def update_blog(self, slug: str, changes: dict[str, Any], now: datetime) -> Blog:
+        async with self._write() as db:
+            blog = await self._locked_blog(db, slug)
+            if blog is None:
+                raise NotFound("blog")
+            columns = model.blog_update(blog, changes, now)
+            if not columns:
+                return blog
+            if "ended_at" in columns:
+                columns["ended_at"] = self._maybe_time(columns["ended_at"])
+            assignments = ", ".join(f"{name} = ?" for name in columns)
+            await db.run(f"UPDATE blogs SET {assignments} WHERE id = ?", *columns.values(), blog.id)
+            return await self._blog_changed(db, slug, now)
+
+    # entries
+
+    async def _load_entries(self, db: Db, where: str, params: Sequence[Any], tail: str = "") -> list[Entry]:
+        """Entries with their corrections and supersession links, in four queries for any number."""
+        rows = await db.rows(f"{_ENTRY_SELECT} WHERE {where} {tail}", *params)
+        if not rows:
+            return []
+        ids = [r["id"] for r in rows]
+        corrections: dict[int, list[Correction]] = {i: [] for i in ids}
+        among, among_params = self._any("c.entry_id", ids)
+        for c in await db.rows(
+            f"""SELECT c.entry_id, c.at, c.note, c.previous_body, c.previous_body_html, u.name
+                FROM corrections c JOIN users u ON u.id = c.by_id WHERE {among} ORDER BY c.id""",
+            *among_params,
+        ):
+            corrections[c["entry_id"]].append(Correction(self._when(c["at"]), c["note"], c["previous_body"],
+                                                         c["previous_body_html"], c["name"]))
+        supersedes: dict[int, list[int]] = {i: [] for i in ids}
+        superseded_by: dict[int, list[int]] = {i: [] for i in ids}
+        newer, newer_params = self._any("entry_id", ids)
+        older, older_params = self._any("supersedes_id", ids)
+        for s in await db.rows(f"SELECT entry_id, supersedes_id FROM supersessions WHERE {newer} OR {older}",
+                               *newer_params, *older_params):
+            supersedes.get(s["entry_id"], []).append(s["supersedes_id"])
+            superseded_by.get(s["supersedes_id"], []).append(s["entry_id"])
+        referenced = sorted({i for v in (*supersedes.values(), *superseded_by.values()) for i in v})
+        ref_times: dict[int, datetime] = {}
+        if referenced:
+            named, named_params = self._any("id", referenced)
+            for r in await db.rows(f"SELECT id, published_at FROM entries WHERE {named}", *named_params):
+                ref_times[r["id"]] = self._when(r["published_at"])
+        return [self._entry_of(r, tuple(corrections[r["id"]]), supersedes[r["id"]], superseded_by[r["id"]], ref_times)
+                for r in rows]
+
+    def _entry_of(self, r: Row, corrections: tuple[Correction, ...], supersedes: list[int],
+                  superseded_by: list[int], ref_times: dict[int, datetime]) -> Entry:
+        links = sorted(supersedes, reverse=True), sorted(superseded_by)
+        return Entry(
+            id=r["id"], blog=r["blog"], author=r["author"], author_id=r["author_id"],
+            published_at=self._when(r["published_at"]), filed_at=self._when(r["filed_at"]), headline=r["headline"],
+            body=r["body"], body_html=r["body_html"], key_event=bool(r["key_event"]), pinned=bool(r["pinned"]),
+            revision=r["revision"],
+            retraction=(Retraction(self._when(r["retracted_at"]), r["retraction_note"], r["retracted_by"])
+                        if r["retracted_at"] is not None else None),
+            corrections=corrections, supersedes=tuple(links[0]), superseded_by=tuple(links[1]),
+            ref_times={i: ref_times[i] for i in links[0] + links[1] if i in ref_times},
+        )
+
+    async def _entry(self, db: Db, slug: str, entry_id: int) -> Entry | None:
+        found = await self._load_entries(db, "b.slug = ? AND e.id = ?", (slug, entry_id))
+        return found[0] if found else None
+
+    async def _replayed(self, db: Db, user: User, idem: Idempotency | None, slug: str) -> Entry | None:
+        """The entry a key already produced, or None for a new key; another request under it is a conflict."""
+        if idem is None:
+            return None
+        row = await db.row("SELECT request_hash, entry_id FROM idempotency_keys WHERE user_id = ? AND key = ?",
+                           user.id, idem.key)
+        if row is None:
+            return None
+        if row["request_hash"] != idem.request_hash:
+            raise Conflict(_REUSED_KEY)
+        return await self._entry(db, slug, row["entry_id"])
+
+    async def _remember(self, db: Db, user: User, idem: Idempotency | None, entry_id: int, now: datetime) -> None:
+        """Record the key; the same key racing in through another blog's lock loses with a conflict."""
+        if idem is not None:
+            inserted = await db.value(
+                """INSERT INTO idempotency_keys (user_id, key, request_hash, entry_id, created_at)
+                   VALUES (?, ?, ?, ?, ?) ON CONFLICT DO NOTHING RETURNING 1""",
+                user.id, idem.key, idem.request_hash, entry_id, self._time(now),
+            )
+            if inserted is None:
+                raise Conflict(_REUSED_KEY)
+
+    async def _changing(self, db: Db, slug: str, entry_id: int, user: User,
+                        idem: Idempotency | None) -> tuple[Blog, Entry, Entry | None]:
+        """The blog (locked) and entry a correction or withdrawal changes, and the entry a replayed key made."""
+        blog = await self._locked_blog(db, slug)
+        entry = await self._entry(db, slug, entry_id)
+        if blog is None or entry is None:
+            raise NotFound("entry")
+        return blog, entry, await self._replayed(db, user, idem, slug)
+
+    async def create_entry(
+        self, slug: str, *, author: User, headline: str, body: str, body_html: str, key_event: bool, pinned: bool,
+        supersedes: tuple[int, ...], filed_at: datetime | None, now: datetime, idempotency: Idempotency | None = None,
+    ) -> tuple[Entry, bool]:
+        async with self._write() as db:
+            blog = await self._locked_blog(db, slug)
+            if blog is None:
+                raise NotFound("blog")
+            replayed = await self._replayed(db, author, idempotency, slug)
+            if replayed is not None:
+                return replayed, False
+            if blog.status == "ended":
+                raise Conflict("this blog has ended; reopen it to post")
+            filed = model.check_filed_at(filed_at or now, now=now, blog_created_at=blog.created_at)
+            entry_id = await self._next_entry_id(db)
+            if supersedes:
+                among, params = self._any("e.id", supersedes)
+                found = {r["id"]: r["slug"] for r in await db.rows(
+                    f"SELECT e.id, b.slug FROM entries e JOIN blogs b ON b.id = e.blog_id WHERE {among}", *params)}
+                model.check_supersession(supersedes, blog=slug, found=found, new_id=entry_id)
+            if pinned:
+                await db.run("UPDATE entries SET pinned = FALSE WHERE blog_id = ? AND pinned = TRUE", blog.id)
+            await db.run(_INSERT_ENTRY, entry_id, blog.id, author.id, self._time(now), self._time(filed), headline,
+                         body, body_html, key_event, pinned, 1, None, None, None)
+            await db.run_many(_INSERT_SUPERSESSION, [(entry_id, target) for target in supersedes])
+            await self._remember(db, author, idempotency, entry_id, now)
+            entry = await self._entry(db, slug, entry_id)
+            assert entry is not None
+            await self._append_event(db, blog, "entry.created", entry_id, entry.to_json(), now)
+            return entry, True
+
+    async def replayed_entry(self, slug: str, user: User, idempotency: Idempotency) -> Entry | None:
+        async with self._read() as db:
+            return await self._replayed(db, user, idempotency, slug)
+
+    async def get_entry(self, slug: str, entry_id: int) -> Entry | None:
+        async with self._read() as db:
+            return await self._entry(db, slug, entry_id)
+
+    async def list_entries(
+        self, slug: str, *, before: int | None = None, limit: int = 20, key_events: bool = False
+    ) -> list[Entry]:
+        where = "b.slug = ?"
+        params: list[Any] = [slug]
+        if before is not None:
+            where += " AND e.id < ?"
+            params.append(before)
+        if key_events:
+            where += " AND e.key_event = TRUE AND e.retracted_at IS NULL"
+        async with self._read() as db:
+            return await self._load_entries(db, where, [*params, limit], "ORDER BY e.id DESC LIMIT ?")
+
+    async def pinned_entry(self, slug: str) -> Entry | None:
+        async with self._read() as db:
+            found = await self._load_entries(db, "b.slug = ? AND e.pinned = TRUE", [slug], "ORDER BY e.id DESC LIMIT 1")
+        return found[0] if found else None
+
+    async def correct_entry(
+        self, slug: str, entry_id: int, *, by: User, body: str, body_html: str, note: str, if_match: int | None,
+        now: datetime, idempotency: Idempotency | None = None,
+    ) -> Entry:
+        async with self._write() as db:
+            blog, entry, replayed = await self._changing(db, slug, entry_id, by, idempotency)
+            if replayed is not None:
+                return replayed
+            if if_match is not None and if_match != entry.revision:
+                raise Conflict(f"the entry is at revision {entry.revision}, not {if_match}", current=entry)
+            corrected = model.correct(entry, body=body, body_html=body_html, note=note, by=by.name, at=to_ms(now))
+            await db.run(_INSERT_CORRECTION, entry.id, self._time(now), note, entry.body, entry.body_html, by.id)
+            await db.run("UPDATE entries SET body = ?, body_html = ?, revision = ? WHERE id = ?",
+                         corrected.body, corrected.body_html, corrected.revision, entry.id)
+            await self._remember(db, by, idempotency, entry.id, now)
+            await self._append_event(db, blog, "entry.corrected", entry.id, corrected.to_json(), now)
+            return corrected
+
+    async def retract_entry(
+        self, slug: str, entry_id: int, *, by: User, note: str, now: datetime, idempotency: Idempotency | None = None
+    ) -> Entry:
+        async with self._write() as db:
+            blog, entry, replayed = await self._changing(db, slug, entry_id, by, idempotency)
+            if replayed is not None:
+                return replayed
+            retracted = model.retract(entry, note=note, by=by.name, at=to_ms(now))
+            await db.run(
+                """UPDATE entries SET retracted_at = ?, retraction_note = ?, retracted_by = ?, revision = ?,
+                       pinned = FALSE WHERE id = ?""",
+                self._time(now), note, by.id, retracted.revision, entry.id,
+            )
+            await self._remember(db, by, idempotency, entry.id, now)
+            # A withdrawn text must not come back through a replay of the log either.
+            await db.run("UPDATE events SET payload = ? WHERE entry_id = ?", public_json(retracted.to_json()), entry.id)
+            await self._append_event(db, blog, "entry.retracted", entry.id, retracted.to_json(), now)
+            return retracted
+
+    # imports
+
+    async def import_blog(self, blog: Blog, entries: list[Entry], now: datetime) -> Blog:
+        """Written in batches, each its own transaction, so live posts (of any blog, in any process) get the
+        write lock in between. Until the last batch the blog is ``importing``: no reader sees it, and a
+        failure removes what was written. The highest entry is written first, so every id a post takes
+        meanwhile is above the import's."""
+        entries = model.linked(sorted(entries, key=lambda e: e.id))
+        hidden, people = await self._start_import(blog, entries, now)
+        try:
+            for batch in _chunks(entries[:-1], _IMPORT_BATCH):
+                rows = self._import_rows(hidden.id, batch, people, links=True)  # made before the lock is taken
+                events = self._event_rows(hidden, [_import_event(e) for e in batch], now)
+                await asyncio.sleep(self.import_pause)
+                async with self._write() as db:
+                    for sql, values in rows:
+                        await db.run_many(sql, values)
+                    hidden = replace(hidden, last_event_id=await self._append_events(db, hidden, events))
+            async with self._write() as db:
+                if entries:
+                    top = entries[-1]
+                    await db.run_many(_INSERT_SUPERSESSION, [(top.id, target) for target in top.supersedes])
+                    await self._append_event(db, hidden, *_import_event(top), now)
+                await db.run("UPDATE blogs SET status = ? WHERE id = ?", blog.status, hidden.id)
+                return await self._blog_changed(db, blog.slug, now)
+        except BaseException:
+            await self._drop_import(hidden.id)
+            raise
+
+    async def _start_import(self, blog: Blog, entries: list[Entry], now: datetime) -> tuple[Blog, dict[str, int]]:
+        """The checks, the authors, the hidden blog and its highest entry, in one transaction."""
+        async with self._write() as db:
+            if await db.value("SELECT 1 FROM blogs WHERE slug = ?", blog.slug):
+                raise Conflict(f"a blog with the slug {blog.slug!r} already exists")
+            for chunk in _chunks([e.id for e in entries], 500):
+                among, params = self._any("id", chunk)
+                if await db.value(f"SELECT 1 FROM entries WHERE {among} LIMIT 1", *params):
+                    raise Conflict("entry ids of this export are taken here: import into an empty database")
+            people = await self._import_people(db, entries, now)
+            blog_id = await db.value(
+                """INSERT INTO blogs (slug, title, summary, intro, intro_html, status, language, created_at, ended_at)
+                   VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id""",
+                blog.slug, blog.title, blog.summary, blog.intro, blog.intro_html, IMPORTING, blog.language,
+                self._time(blog.created_at), self._maybe_time(blog.ended_at),
+            )
+            if entries:
+                for sql, values in self._import_rows(blog_id, entries[-1:], people, links=False):
+                    await db.run_many(sql, values)
+                await self._reserve_ids(db)
+            return replace(blog, id=blog_id, last_event_id=0), people
+
+    async def _import_people(self, db: Db, entries: list[Entry], now: datetime) -> dict[str, int]:
+        """Everyone the entries name, as IMPORTED accounts shared with earlier imports; a name that reads like a
+        local account's (``names.clashes``: case, spaces, look-alike letters) is refused."""
+        named = named_people(entries)
+        local_names = [r["name"] for r in await db.rows("SELECT name FROM users WHERE role <> ?", model.IMPORTED)]
+        alike = clashes(named, local_names)
+        if alike:
+            raise local_authors(alike)
+        people: dict[str, int] = {}
+        local: list[str] = []
+        for name in named:
+            await db.run("""INSERT INTO users (name, role, password_hash, created_at) VALUES (?, ?, '!', ?)
+                            ON CONFLICT (name) DO NOTHING""", name, model.IMPORTED, self._time(now))
+            row = await db.row("SELECT id, role FROM users WHERE name = ?", name)
+            assert row is not None
+            if row["role"] == model.IMPORTED:
+                people[name] = row["id"]
+            else:
+                local.append(name)
+        if local:
+            raise local_authors(local)
+        return people
+
+    def _import_rows(self, blog_id: int, batch: Sequence[Entry], people: dict[str, int], *,
+                     links: bool) -> list[tuple[str, list[tuple[Any, ...]]]]:
+        """The statements and rows that write a batch of entries with their corrections, and their
+        supersessions when ``links``."""
+        entries = []
+        for e in batch:
+            r = e.retraction
+            entries.append((e.id, blog_id, people[e.author], self._time(e.published_at), self._time(e.filed_at),
+                            e.headline, e.body, e.body_html, e.key_event, e.pinned, e.revision,
+                            self._maybe_time(r.at if r else None), r.note if r else None, people[r.by] if r else None))
+        corrections = [(e.id, self._time(c.at), c.note, c.previous_body, c.previous_body_html, people[c.by])
+                       for e in batch for c in e.corrections]
+        supersessions = [(e.id, target) for e in batch for target in e.supersedes] if links else []
+        return [(_INSERT_ENTRY, entries), (_INSERT_CORRECTION, corrections), (_INSERT_SUPERSESSION, supersessions)]
+
+    async def _drop_import(self, blog_id: int) -> None:
+        """Remove what a failed import wrote: a half-imported blog must not stay behind."""
+        mine = "entry_id IN (SELECT id FROM entries WHERE blog_id = ?)"
+        async with self._write() as db:
+            await db.run("DELETE FROM events WHERE blog_id = ?", blog_id)
+            await db.run(f"DELETE FROM supersessions WHERE {mine}", blog_id)
+            await db.run(f"DELETE FROM corrections WHERE {mine}", blog_id)
+            await db.run("DELETE FROM entries WHERE blog_id = ?", blog_id)
+            await db.run("DELETE FROM blogs WHERE id = ?", blog_id)
+
+    # the event log
+
+    async def events_since(self, slug: str, since: int, limit: int = 500) -> list[Event]:
+        async with self._read() as db:
+            rows = await db.rows(f"{_EVENT_SELECT} WHERE b.slug = ? AND ev.seq > ? ORDER BY ev.seq LIMIT ?",
+                                 slug, since, limit)
+        return [self._event(r) for r in rows]
+
+    async def log_position(self) -> int:
+        async with self._read() as db:
+            return int(await db.value("SELECT COALESCE(MAX(id), 0) FROM events"))
+
+    async def events_after(self, position: int, limit: int = 1000) -> list[Event]:
+        async with self._read() as db:
+            rows = await db.rows(f"{_EVENT_SELECT} WHERE ev.id > ? ORDER BY ev.id LIMIT ?", position, limit)
+        return [self._event(r) for r in rows]
+
+
+def _import_event(entry: Entry) -> tuple[str, int, dict[str, Any]]:
+    """The event an imported entry adds to the log: as it stands now."""
+    return ("entry.retracted" if entry.retraction else "entry.created"), entry.id, entry.to_json()
