@@ -212,7 +212,8 @@ def cmd_export(args: argparse.Namespace) -> int:
                                             site=site)
         if args.json:
             record = await export.export_record(store, args.slug)
-            Path(args.json).write_text(json.dumps(record, ensure_ascii=False, indent=1), encoding="utf-8")
+            text = json.dumps(record, ensure_ascii=False, indent=1)
+            await asyncio.to_thread(Path(args.json).write_text, text, encoding="utf-8")
         return files
 
     try:

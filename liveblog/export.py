@@ -8,6 +8,7 @@ opens from disk or any static host when the live site is blocked.
 
 from __future__ import annotations
 
+import asyncio
 import json
 import re
 import shutil
@@ -18,9 +19,30 @@ from pathlib import Path
 from typing import Any
 
 from . import feeds
-from .model import (BLOG_STATUSES, CLOCK_SKEW, MAX_BODY, MAX_HEADLINE, MAX_ID, MAX_INTRO, MAX_NOTE, MAX_SUMMARY,
-                    MAX_TITLE, Blog, Correction, Entry, Retraction, ValidationError, check_filed_at, check_slug,
-                    check_supersedes, check_supersession, check_text, iso, parse_iso, utc_now)
+from .model import (
+    BLOG_STATUSES,
+    CLOCK_SKEW,
+    MAX_BODY,
+    MAX_HEADLINE,
+    MAX_ID,
+    MAX_INTRO,
+    MAX_NOTE,
+    MAX_SUMMARY,
+    MAX_TITLE,
+    Blog,
+    Correction,
+    Entry,
+    Retraction,
+    ValidationError,
+    check_filed_at,
+    check_slug,
+    check_supersedes,
+    check_supersession,
+    check_text,
+    iso,
+    parse_iso,
+    utc_now,
+)
 from .names import MAX_NAME
 from .render import STATIC, extension_page, render, today_gmt
 from .sanitize import clean_html
@@ -240,23 +262,30 @@ async def write_snapshot(store: Store, slug: str, out: Path, *, media_path: Path
     pinned = next((e for e in entries if e["pinned"]), None)
     blog_json = blog.to_json()
     links = feeds.snapshot_links(site)
-    out.mkdir(parents=True, exist_ok=True)
     html = render("blog.html", today=today_gmt(), blog=blog_json, slug=slug, entries=entries,
                   shown={e["id"] for e in entries}, newest=entries[0] if entries else None, pinned=pinned,
                   key_events=key_events, before=None, next_before=None, canonical=links.home, jsonld=None)
-    written = {
+    written: dict[str, str | bytes] = {
         "index.html": _relative(html, slug),
         feeds.SNAPSHOT_ABOUT: _relative(extension_page(), slug),
         "feed.json": json.dumps(feeds.json_feed(blog_json, entries, links), ensure_ascii=False, indent=1),
+        "feed.atom": feeds.atom_feed(blog_json, entries, links),
     }
-    for name, text in written.items():
-        (out / name).write_text(text, encoding="utf-8")
-    (out / "feed.atom").write_bytes(feeds.atom_feed(blog_json, entries, links))
-    shutil.copyfile(STATIC / "site.css", out / "site.css")
     photos = sorted({m.group(2) for m in feeds.MEDIA_LINK.finditer(html)})  # all the page shows
-    for name in photos:
-        source = media_path / name
-        if source.is_file():
-            (out / "media").mkdir(exist_ok=True)
-            shutil.copyfile(source, out / "media" / name)
-    return sorted([*written, "feed.atom", "site.css", *(f"media/{p}" for p in photos if (media_path / p).is_file())])
+    return await asyncio.to_thread(_write_folder, out, written, media_path, photos)
+
+
+def _write_folder(out: Path, written: dict[str, str | bytes], media_path: Path, photos: list[str]) -> list[str]:
+    """The snapshot's files on disk, off the event loop; the names written, sorted."""
+    out.mkdir(parents=True, exist_ok=True)
+    for name, content in written.items():
+        if isinstance(content, bytes):
+            (out / name).write_bytes(content)
+        else:
+            (out / name).write_text(content, encoding="utf-8")
+    shutil.copyfile(STATIC / "site.css", out / "site.css")
+    copied = [name for name in photos if (media_path / name).is_file()]
+    for name in copied:
+        (out / "media").mkdir(exist_ok=True)
+        shutil.copyfile(media_path / name, out / "media" / name)
+    return sorted([*written, "site.css", *(f"media/{name}" for name in copied)])

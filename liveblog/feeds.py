@@ -255,7 +255,8 @@ def _sub(parent: ET.Element, tag: str, text: str | None = None, **attrs: str) ->
 
 
 def _xml(element: ET.Element) -> bytes:
-    return ET.tostring(element, encoding="utf-8", xml_declaration=False)
+    encoded: bytes = ET.tostring(element, encoding="utf-8", xml_declaration=False)  # typeshed says Any
+    return encoded
 
 
 def _atom_head(blog: dict[str, Any], links: Links, next_before: int | str | None) -> ET.Element:

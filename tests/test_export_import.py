@@ -131,7 +131,7 @@ def test_the_snapshot_is_self_contained_and_public(site, tmp_path):
 
 
 def test_without_a_base_url_the_feeds_have_only_links_that_work_anywhere(site, tmp_path):
-    a, b, c = build_story(site)
+    a, b, _ = build_story(site)
     out = tmp_path / "mirror"
     feed, atom = snapshot(site, out)
     validate(feed)

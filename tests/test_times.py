@@ -1,6 +1,6 @@
 """Times are UTC in JSON and GMT in time_gmt, whatever the server's local time zone."""
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import httpx
 import pytest
@@ -21,7 +21,7 @@ def test_a_server_in_new_york_still_speaks_gmt(spawn, tmp_path):
     headers = {"Authorization": f"Bearer {token}"}
     assert httpx.post(server.url + "/api/blogs", json={"slug": "ny", "title": "NY"}, headers=headers).status_code == 201
     entry = httpx.post(server.url + "/api/blogs/ny/entries", json={"body": "x"}, headers=headers).json()
-    now = datetime.now(timezone.utc)
+    now = datetime.now(UTC)
     published = datetime.fromisoformat(entry["published_at"].replace("Z", "+00:00"))
     assert entry["published_at"].endswith("Z")
     assert abs((now - published).total_seconds()) < 60

@@ -24,7 +24,7 @@ from contextlib import asynccontextmanager, suppress
 from datetime import datetime
 from typing import Any, ClassVar
 
-import asyncpg  # type: ignore[import-untyped]
+import asyncpg  # untyped: pyproject ignores its missing stubs
 
 from ..model import public_json, to_ms
 from .core import Db, SqlStore

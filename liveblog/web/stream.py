@@ -70,6 +70,8 @@ def stream_slug(scope: Scope) -> str | None:
 
 def resume_point(scope: Scope) -> str | None:
     """The header a reconnecting browser sends wins over the ``since`` its URL still carries."""
+    name: bytes
+    value: bytes
     for name, value in scope["headers"]:
         if name == b"last-event-id" and value:
             return value.decode("latin-1")
@@ -133,8 +135,9 @@ async def catch_up(runtime: Runtime, slug: str, since: int, head: int) -> tuple[
     if recent is not None:  # a reconnect storm is answered from memory
         return recent, head
     chunks, last = [], since
-    async for last, frame in replay(runtime.store, runtime.hub, slug, since):
+    async for seq, frame in replay(runtime.store, runtime.hub, slug, since):
         chunks.append(frame)
+        last = seq
     return chunks, last
 
 
