@@ -18,6 +18,7 @@ from collections.abc import Callable
 
 from sse_starlette.event import ServerSentEvent
 
+from .model import public_json
 from .store import Event, Store
 
 log = logging.getLogger("liveblog.hub")
@@ -107,7 +108,7 @@ def event_data(event: Event, html_for: Callable[[dict[str, object]], str]) -> st
     data: dict[str, object] = {"seq": event.seq, **json.loads(event.payload)}
     if event.kind.startswith("entry."):
         data["html"] = html_for(data)
-    return json.dumps(data, separators=(",", ":"), ensure_ascii=False)
+    return public_json(data)
 
 
 def encode(event: Event, html_for: Callable[[dict[str, object]], str]) -> bytes:

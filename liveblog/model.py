@@ -366,10 +366,6 @@ def linked(entries: list[Entry]) -> list[Entry]:
     return found
 
 
-def may_create_blog(user: User) -> bool:
-    return user.is_editor
-
-
 def may_post(user: User, blog: Blog) -> bool:
     return user.role in ROLES
 
