@@ -2,19 +2,17 @@
 
 import asyncio
 import json
-import subprocess
 import sys
 
-
-from liveblog import nginx, pushpin
-
 from conftest import ROOT, missing
+from liveblog import nginx, pushpin
+from processes import run
 
 
 def test_bench_reports_every_event_delivered_once():
-    done = subprocess.run([sys.executable, "-m", "liveblog", "bench", "--readers", "40", "--posts", "3",
-                           "--interval", "0.05", "--processes", "2", "--json"],
-                          capture_output=True, text=True, timeout=180, cwd=ROOT)
+    done = run([sys.executable, "-m", "liveblog", "bench", "--readers", "40", "--posts", "3",
+                "--interval", "0.05", "--processes", "2", "--json"],
+               timeout=180, cwd=ROOT)
     assert done.returncode == 0, done.stdout + done.stderr
     [result] = json.loads(done.stdout.strip().splitlines()[-1])
     assert result["readers_connected"] == 40
@@ -25,9 +23,9 @@ def test_bench_reports_every_event_delivered_once():
 
 def test_a_crowd_comes_back_after_a_restart_and_misses_nothing():
     """--storm restarts the server half-way: every reader resumes with Last-Event-ID, nothing lost or doubled."""
-    done = subprocess.run([sys.executable, "-m", "liveblog", "bench", "--storm", "--readers", "200", "--posts", "6",
-                           "--interval", "0.05", "--processes", "2", "--json"],
-                          capture_output=True, text=True, timeout=240, cwd=ROOT)
+    done = run([sys.executable, "-m", "liveblog", "bench", "--storm", "--readers", "200", "--posts", "6",
+                "--interval", "0.05", "--processes", "2", "--json"],
+               timeout=240, cwd=ROOT)
     assert done.returncode == 0, done.stdout + done.stderr
     [result] = json.loads(done.stdout.strip().splitlines()[-1])
     assert result["readers_connected"] == 200 and result["readers_back_after_restart"] >= 200
@@ -38,9 +36,9 @@ def test_the_fan_out_tiers_are_measured_in_one_run():
     """--tiers starts each tier as an operator would (nginx + nchan, Pushpin) and measures it with nothing lost."""
     if not (nginx.available() and pushpin.available()):
         missing("the tiers need nginx with nchan and Pushpin (.ci/run installs them)")
-    done = subprocess.run([sys.executable, "-m", "liveblog", "bench", "--readers", "30", "--posts", "3",
-                           "--interval", "0.05", "--processes", "1", "--tiers", "nchan,nchan-alone,pushpin", "--json"],
-                          capture_output=True, text=True, timeout=300, cwd=ROOT)
+    done = run([sys.executable, "-m", "liveblog", "bench", "--readers", "30", "--posts", "3",
+                "--interval", "0.05", "--processes", "1", "--tiers", "nchan,nchan-alone,pushpin", "--json"],
+               timeout=300, cwd=ROOT)
     assert done.returncode == 0, done.stdout + done.stderr
     results = json.loads(done.stdout.strip().splitlines()[-1])
     assert [r["target"] for r in results] == ["liveblog via nginx", "nchan-alone", "liveblog via pushpin"]

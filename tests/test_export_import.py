@@ -2,7 +2,6 @@
 
 import json
 import re
-import subprocess
 import sys
 from pathlib import Path
 from urllib.parse import urldefrag
@@ -16,6 +15,7 @@ from conftest import ROOT, liveblog_cmd
 from jsonfeed import validate
 from liveblog import export
 from liveblog.model import ValidationError
+from processes import run
 
 A = "{http://www.w3.org/2005/Atom}"
 MIRROR = "https://mirror.example"
@@ -184,7 +184,7 @@ def test_export_needs_no_web_layer():
     """The CLI's export sits below the web routes: importing it loads nothing from liveblog.web."""
     code = ("import sys, liveblog.export; "
             "assert not [m for m in sys.modules if m.startswith('liveblog.web')], sorted(sys.modules)")
-    done = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=60)
+    done = run([sys.executable, "-c", code], cwd=ROOT, timeout=60)
     assert done.returncode == 0, done.stderr
 
 

@@ -7,7 +7,6 @@ backup) points it to pg_dump."""
 import asyncio
 import json
 import re
-import subprocess
 import sys
 import threading
 import time
@@ -19,6 +18,7 @@ from conftest import ROOT, liveblog_cmd
 from liveblog.store import open_store
 from liveblog.store.postgres import CHANNEL, PostgresStore
 from liveblog.store.sqlite import SQLiteStore
+from processes import run
 from sse import events, read_stream
 
 
@@ -32,8 +32,7 @@ def test_the_database_setting_chooses_the_backend(tmp_path):
 def test_sqlite_needs_no_postgres_driver(tmp_path):
     code = ("import sys; from liveblog.store import open_store; open_store(sys.argv[1]); "
             "assert 'asyncpg' not in sys.modules and 'liveblog.store.postgres' not in sys.modules")
-    done = subprocess.run([sys.executable, "-c", code, str(tmp_path / "a.db")], cwd=ROOT, capture_output=True,
-                          text=True, timeout=60)
+    done = run([sys.executable, "-c", code, str(tmp_path / "a.db")], cwd=ROOT, timeout=60)
     assert done.returncode == 0, done.stderr
 
 
