@@ -57,6 +57,14 @@ def pytest_runtest_setup(item: pytest.Item) -> None:
         pytest.fail(f"a test marked unit uses {', '.join(sorted(used))}: unmark it or drop the fixture", pytrace=False)
 
 
+def pytest_ignore_collect(collection_path: Path, config: pytest.Config) -> bool | None:
+    """Under ``-m unit``, a test module that marks no test unit is not even imported: importing (and rewriting
+    the asserts of) every module took most of the unit tier's time. The mark must be written in the module."""
+    if config.option.markexpr != "unit" or not collection_path.name.startswith("test_") or collection_path.is_dir():
+        return None
+    return "mark.unit" not in collection_path.read_text(encoding="utf-8")
+
+
 def pytest_sessionfinish(session: pytest.Session) -> None:
     fail_on_leftovers(session)  # after every fixture's teardown: whatever is still running was left behind
 

@@ -4,6 +4,8 @@ import asyncio
 import json
 import sys
 
+import pytest
+
 from conftest import ROOT, missing
 from liveblog import nginx, pushpin
 from processes import run
@@ -47,6 +49,7 @@ def test_the_fan_out_tiers_are_measured_in_one_run():
     assert all("tier_cpu_us_per_delivery" in r for r in (results[0], results[2]))
 
 
+@pytest.mark.unit
 def test_a_bench_reader_counts_what_its_stream_repeats_or_reorders_and_resumes_from_its_last_id():
     """The reader's accounting is what every figure rests on: a stream cut mid-frame and repeating itself must
     show up as disorder, not as deliveries, and a dropped reader comes back with Last-Event-ID."""

@@ -7,6 +7,8 @@ import pytest
 
 from liveblog.config import SETTINGS, Settings, load_settings
 
+pytestmark = pytest.mark.unit
+
 README = (Path(__file__).resolve().parent.parent / "README.md").read_text()
 
 

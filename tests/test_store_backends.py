@@ -14,7 +14,8 @@ import time
 import httpx
 import pytest
 
-from conftest import ROOT, liveblog_cmd
+from conftest import ROOT, database, liveblog_cmd
+from liveblog import model
 from liveblog.store import open_store
 from liveblog.store.postgres import CHANNEL, PostgresStore
 from liveblog.store.sqlite import SQLiteStore
@@ -22,6 +23,7 @@ from processes import run
 from sse import events, read_stream
 
 
+@pytest.mark.unit
 def test_the_database_setting_chooses_the_backend(tmp_path):
     assert isinstance(open_store(str(tmp_path / "a.db")), SQLiteStore)
     assert isinstance(open_store(f"sqlite:///{tmp_path}/a.db"), SQLiteStore)
@@ -122,6 +124,27 @@ def test_backup_on_postgres_points_to_its_own_tools(tmp_path, databases):
     assert not (tmp_path / "copy.db").exists()
 
 
+@pytest.mark.unit
+def test_a_unit_test_gets_a_fresh_database_of_the_suites_backend_without_a_server(tmp_path, databases):
+    """What a service's unit test rests on: ``database()`` names a new database (a file, or a schema of this
+    session's PostgreSQL database) of the backend the suite runs on, and a store opens on it with no server."""
+
+    async def people(db: str) -> int:
+        store = open_store(db)
+        await store.open()
+        try:
+            await store.create_user("ana", "editor", "not a hash", model.utc_now())
+            return await store.count_users()
+        finally:
+            await store.close()
+
+    first, second = database(tmp_path / "one.db"), database(tmp_path / "two.db")
+    assert isinstance(open_store(first), PostgresStore if databases.backend == "postgres" else SQLiteStore)
+    assert asyncio.run(people(first)) == 1
+    assert asyncio.run(people(second)) == 1, "each test database starts empty"
+
+
+@pytest.mark.unit
 def test_both_backends_have_the_same_migrations():
     from liveblog.store import postgres, sqlite
 

@@ -3,10 +3,12 @@
 from datetime import datetime, timezone
 
 import httpx
+import pytest
 
 from liveblog.model import date_gmt, iso, parse_iso, time_gmt
 
 
+@pytest.mark.unit
 def test_gmt_formatting_ignores_offsets():
     ny = parse_iso("2026-11-22T12:54:03-05:00")
     assert iso(ny) == "2026-11-22T17:54:03.000Z"
