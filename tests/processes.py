@@ -36,6 +36,7 @@ def end(proc: subprocess.Popen[Any], timeout: float = 10) -> None:
     with suppress(ProcessLookupError):  # the group is empty: everything in it has exited
         os.killpg(proc.pid, signal.SIGKILL)
     proc.wait(timeout)
+    SESSIONS.discard(proc.pid)  # ended: its pid may now be reused, even as another program's session
 
 
 @contextmanager
