@@ -42,7 +42,7 @@ from liveblog import auth, model
 from liveblog.app import create_app
 from liveblog.config import Settings, load_settings
 from liveblog.runtime import Runtime
-from processes import end, fail_on_leftovers, popen, run
+from processes import end, fail_on_leftovers, interrupt_on_termination, popen, run
 
 ROOT = Path(__file__).resolve().parent.parent
 pytest_plugins = ["browser"]  # the `browser`, `page` and `new_page` fixtures (tests/browser.py)
@@ -65,8 +65,13 @@ def pytest_ignore_collect(collection_path: Path, config: pytest.Config) -> bool 
     return "mark.unit" not in collection_path.read_text(encoding="utf-8")
 
 
+def pytest_configure(config: pytest.Config) -> None:
+    interrupt_on_termination()
+
+
+@pytest.hookimpl(trylast=True)  # after the fixtures an interrupted run tears down here: what is left, leaked
 def pytest_sessionfinish(session: pytest.Session) -> None:
-    fail_on_leftovers(session)  # after every fixture's teardown: whatever is still running was left behind
+    fail_on_leftovers(session)
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:

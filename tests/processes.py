@@ -16,7 +16,7 @@ import time
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager, suppress
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 import pytest
 
@@ -57,9 +57,17 @@ def run(args: Sequence[str], *, timeout: float, **kwargs: Any) -> subprocess.Com
     return subprocess.CompletedProcess(args, proc.returncode, out, err)
 
 
-def _table() -> dict[int, tuple[str, int, int]]:
-    """Every live process: pid → (state, parent pid, session id), read from /proc (empty where there is none)."""
-    table: dict[int, tuple[str, int, int]] = {}
+class Stat(NamedTuple):
+    state: str
+    ppid: int
+    pgrp: int
+    sid: int
+    start: int  # clock ticks after boot
+
+
+def _table() -> dict[int, Stat]:
+    """Every process, read from /proc (empty where there is none)."""
+    table: dict[int, Stat] = {}
     proc = Path("/proc")
     for entry in proc.iterdir() if proc.is_dir() else ():
         if not entry.name.isdigit():
@@ -68,28 +76,45 @@ def _table() -> dict[int, tuple[str, int, int]]:
             stat = (entry / "stat").read_text()
         except OSError:
             continue  # it exited while we looked
-        state, ppid, _pgrp, sid = stat[stat.rindex(")") + 2:].split()[:4]  # the name in (...) may hold spaces
-        table[int(entry.name)] = (state, int(ppid), int(sid))
+        fields = stat[stat.rindex(")") + 2:].split()  # the name in (...) may hold spaces
+        table[int(entry.name)] = Stat(fields[0], int(fields[1]), int(fields[2]), int(fields[3]), int(fields[19]))
     return table
 
 
 def leftovers(root: int | None = None, sessions: set[int] = SESSIONS) -> dict[int, str]:
-    """Processes still running below ``root`` (this one by default) or in one of ``sessions``: pid → command."""
+    """Processes still running that ``root`` (this process by default) started: pid → command.
+
+    Below it; or in one of ``sessions``; or orphaned in its own process group (a child started without a
+    session of its own, whose parent died: adopted by init, it keeps the group), which is neither an ancestor
+    nor a sibling of ``root`` and started after it."""
     root = os.getpid() if root is None else root
     table = _table()
 
-    def below(pid: int) -> bool:
-        seen: set[int] = set()
-        while pid in table and pid not in seen:
-            seen.add(pid)
-            pid = table[pid][1]
-            if pid == root:
-                return True
-        return False
+    def chain(pid: int) -> list[int]:
+        """``pid``'s ancestors, nearest first."""
+        found: list[int] = []
+        while pid in table and table[pid].ppid not in found and table[pid].ppid != 0:
+            pid = table[pid].ppid
+            found.append(pid)
+        return found
 
-    found = {pid for pid, (state, _ppid, sid) in table.items()
-             if pid != root and state not in ("Z", "X") and (sid in sessions or below(pid))}
+    me = table.get(root)
+    ancestors = set(chain(root))
+
+    def orphaned_here(pid: int, stat: Stat) -> bool:
+        return (me is not None and stat.pgrp == me.pgrp and pid not in ancestors and stat.ppid != me.ppid
+                and stat.start >= me.start)
+
+    found = {pid for pid, stat in table.items()
+             if pid != root and stat.state not in ("Z", "X")
+             and (stat.sid in sessions or root in chain(pid) or orphaned_here(pid, stat))}
     return {pid: _command(pid) for pid in sorted(found)}
+
+
+def running(pid: int) -> bool:
+    """Whether ``pid`` is a live process (not a zombie waiting for its parent)."""
+    stat = _table().get(pid)
+    return stat is not None and stat.state not in ("Z", "X")
 
 
 def _command(pid: int) -> str:
@@ -97,6 +122,17 @@ def _command(pid: int) -> str:
         return (Path("/proc") / str(pid) / "cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace")
     except OSError:
         return "?"
+
+
+def _interrupt(signum: int, frame: object) -> None:
+    raise KeyboardInterrupt(f"stopped by signal {signum}")
+
+
+def interrupt_on_termination() -> None:
+    """SIGTERM or SIGHUP to the run (a CI timeout, a closed terminal) interrupts it as Ctrl-C does, so every
+    teardown still ends what it started: a process in a session of its own gets none of the run's signals."""
+    for sig in (signal.SIGTERM, signal.SIGHUP):
+        signal.signal(sig, _interrupt)
 
 
 def fail_on_leftovers(session: pytest.Session) -> None:
