@@ -84,9 +84,9 @@ def _table() -> dict[int, Stat]:
 def leftovers(root: int | None = None, sessions: set[int] = SESSIONS) -> dict[int, str]:
     """Processes still running that ``root`` (this process by default) started: pid → command.
 
-    Below it; or in one of ``sessions``; or orphaned in its own process group (a child started without a
-    session of its own, whose parent died: adopted by init, it keeps the group), which is neither an ancestor
-    nor a sibling of ``root`` and started after it."""
+    Below it; or in one of ``sessions``; or orphaned in its own process group: a child started without a
+    session of its own whose parent died keeps the group, adopted by init, and started after ``root``. Only
+    init's: the rest of the group may be a shell pipeline's other commands (``pytest | tail``), not ours."""
     root = os.getpid() if root is None else root
     table = _table()
 
@@ -99,11 +99,9 @@ def leftovers(root: int | None = None, sessions: set[int] = SESSIONS) -> dict[in
         return found
 
     me = table.get(root)
-    ancestors = set(chain(root))
 
     def orphaned_here(pid: int, stat: Stat) -> bool:
-        return (me is not None and stat.pgrp == me.pgrp and pid not in ancestors and stat.ppid != me.ppid
-                and stat.start >= me.start)
+        return me is not None and stat.pgrp == me.pgrp and stat.ppid == 1 and stat.start >= me.start
 
     found = {pid for pid, stat in table.items()
              if pid != root and stat.state not in ("Z", "X")
