@@ -140,8 +140,9 @@ def test_a_unit_test_gets_a_fresh_database_of_the_suites_backend_without_a_serve
 
     first, second = database(tmp_path / "one.db"), database(tmp_path / "two.db")
     assert isinstance(open_store(first), PostgresStore if databases.backend == "postgres" else SQLiteStore)
-    assert asyncio.run(people(first)) == 1
-    assert asyncio.run(people(second)) == 1, "each test database starts empty"
+    # on the suite's own loop thread: after a browser test, Playwright's sync API holds this thread's loop
+    assert databases.run(people(first)) == 1
+    assert databases.run(people(second)) == 1, "each test database starts empty"
 
 
 @pytest.mark.unit
