@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint install clean browser
+.PHONY: run test test-unit lint install clean browser
 
 # Browser tests drive Debian's chromium through Playwright (never a downloaded browser).
 browser:
@@ -39,6 +39,11 @@ lint: $(STAMP)
 test: lint $(STAMP) browser jstest
 	$(BIN)/python -m pytest -q
 	$(BIN)/python -m pytest -q --store=postgres
+
+# The fast tier: the tests marked unit (no server, process or browser), in seconds. It has no Hypothesis
+# test, and Hypothesis's plugin imports all of Hypothesis at the end of every run: it stays out.
+test-unit: $(STAMP)
+	$(BIN)/python -m pytest -q -m unit -p no:hypothesispytest
 
 clean:
 	rm -rf $(VENV) *.egg-info

@@ -107,11 +107,11 @@ def cmd_serve(args: argparse.Namespace) -> int:
     settings = _settings(args)
     for line in _run(settings, lambda store: bootstrap(store, settings, args.demo)):
         print(line, flush=True)
-    # Worker processes build their own app from these variables (see app_from_env).
+    # Worker processes build their own app from these variables, and stop when this process dies (workers.py).
     for setting in SETTINGS:
         os.environ[setting.env] = str(getattr(settings, setting.name))
     uvicorn.run(
-        "liveblog.cli:app_from_env",
+        "liveblog.workers:app_from_env",
         factory=True,
         host=settings.host,
         port=settings.port,
@@ -125,12 +125,6 @@ def cmd_serve(args: argparse.Namespace) -> int:
         access_log=settings.access_log,
     )
     return 0
-
-
-def app_from_env() -> Any:
-    from .app import create_app
-
-    return create_app(load_settings())
 
 
 def cmd_user_add(args: argparse.Namespace) -> int:

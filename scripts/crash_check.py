@@ -25,6 +25,7 @@ import threading
 import time
 import urllib.error
 import urllib.request
+from contextlib import suppress
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -38,9 +39,9 @@ def free_port() -> int:
 
 def start(db: Path, port: int, log: Path) -> subprocess.Popen[bytes]:
     env = {**os.environ, "LIVEBLOG_POSTS_PER_MINUTE": "1000000"}
-    with log.open("ab") as out:
+    with log.open("ab") as out:  # in its own session: the kill below takes the whole server, whatever it started
         process = subprocess.Popen([sys.executable, "-m", "liveblog", "serve", "--db", str(db), "--port", str(port)],
-                                   stdout=out, stderr=subprocess.STDOUT, env=env, cwd=ROOT)
+                                   stdout=out, stderr=subprocess.STDOUT, env=env, cwd=ROOT, start_new_session=True)
     deadline = time.time() + 30
     while time.time() < deadline:
         try:
@@ -48,8 +49,15 @@ def start(db: Path, port: int, log: Path) -> subprocess.Popen[bytes]:
             return process
         except OSError:
             time.sleep(0.05)
-    process.kill()
+    crash(process)
     raise RuntimeError("server did not start:\n" + log.read_text())
+
+
+def crash(server: subprocess.Popen[bytes]) -> None:
+    """SIGKILL to the server's whole process group, as a power cut would; then reap it."""
+    with suppress(ProcessLookupError):  # already gone, with everything it started
+        os.killpg(server.pid, signal.SIGKILL)
+    server.wait(10)
 
 
 def call(method: str, url: str, token: str, body: dict[str, object] | None = None,
@@ -68,8 +76,6 @@ def one_run(number: int, clients: int, folder: Path) -> list[str]:
     db, log, port = folder / f"crash-{number}.db", folder / f"crash-{number}.log", free_port()
     base = f"http://127.0.0.1:{port}"
     server = start(db, port, log)
-    token = re.search(r"API token for scripts:\s+(\S+)", log.read_text()).group(1)  # type: ignore[union-attr]
-    assert call("POST", base + "/api/blogs", token, {"slug": "crash", "title": "Crash"})[0] == 201
     acknowledged: list[int] = []
     lock = threading.Lock()
     stop = threading.Event()
@@ -88,12 +94,15 @@ def one_run(number: int, clients: int, folder: Path) -> list[str]:
             i += 1
 
     threads = [threading.Thread(target=client, args=(n,)) for n in range(clients)]
-    for t in threads:
-        t.start()
-    time.sleep(random.uniform(0.3, 2.0))
-    server.send_signal(signal.SIGKILL)
-    server.wait(10)
-    stop.set()
+    try:
+        token = re.search(r"API token for scripts:\s+(\S+)", log.read_text()).group(1)  # type: ignore[union-attr]
+        assert call("POST", base + "/api/blogs", token, {"slug": "crash", "title": "Crash"})[0] == 201
+        for t in threads:
+            t.start()
+        time.sleep(random.uniform(0.3, 2.0))
+    finally:
+        crash(server)  # the crash under test, and on any failure before it: no server left behind
+        stop.set()
     for t in threads:
         t.join(15)
     problems: list[str] = []
@@ -120,7 +129,10 @@ def one_run(number: int, clients: int, folder: Path) -> list[str]:
             since = chunk["next_since"]  # type: ignore[assignment]
     finally:
         server.send_signal(signal.SIGTERM)
-        server.wait(15)
+        try:
+            server.wait(15)
+        finally:
+            crash(server)  # whatever a clean stop left running
     created = [e["data"]["id"] for e in events if e["event"] == "entry.created"]  # type: ignore[index]
     if not acknowledged:
         problems.append("no post was acknowledged before the kill: nothing was tested")

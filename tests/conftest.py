@@ -3,7 +3,11 @@
 ``server``: one uvicorn on 127.0.0.1 (port 0) for the whole session, in a thread.
 ``site``: gives each test its own temporary database on that server, by swapping
 the app's runtime, plus helpers to make people, tokens and blogs.
-``spawn``: separate ``liveblog serve`` processes, for restarts, workers and time zones.
+``spawn``: separate ``liveblog serve`` processes, for restarts, workers and time zones, each in its own
+session and ended with its whole process group (tests/processes.py, which also fails a run that leaves any
+process behind).
+Tests marked ``unit`` (``pytest -m unit``, ``make test-unit``) start no server, process or browser: only the
+``databases`` fixture (and ``database()``) is set up for them, which is all a store test needs.
 ``--store=postgres`` (or LIVEBLOG_TEST_STORE=postgres) runs all of it on PostgreSQL at
 127.0.0.1:5432 (user postgres, trust auth): one database per session, one schema per test
 database; without a reachable server every test skips, except under CI, where they fail.
@@ -22,11 +26,12 @@ import subprocess
 import sys
 import threading
 import time
+from collections.abc import Callable, Coroutine, Iterator
 from concurrent.futures import Future
-from contextlib import closing, suppress
+from contextlib import closing
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable, Coroutine, Iterator
+from typing import Any
 
 import asyncpg
 import httpx
@@ -38,10 +43,36 @@ from liveblog import auth, model
 from liveblog.app import create_app
 from liveblog.config import Settings, load_settings
 from liveblog.runtime import Runtime
+from processes import end, fail_on_leftovers, interrupt_on_termination, popen, run
 
 ROOT = Path(__file__).resolve().parent.parent
 pytest_plugins = ["browser"]  # the `browser`, `page` and `new_page` fixtures (tests/browser.py)
+SERVERS = {"server", "spawn", "browser"}  # the fixtures that start a server, a process or a browser
 PG_SERVER = "postgresql://postgres@127.0.0.1:5432"
+
+
+def pytest_runtest_setup(item: pytest.Item) -> None:
+    """A unit test that starts a server would quietly make the unit tier slow again: it fails instead."""
+    used = SERVERS.intersection(getattr(item, "fixturenames", ()))
+    if item.get_closest_marker("unit") and used:
+        pytest.fail(f"a test marked unit uses {', '.join(sorted(used))}: unmark it or drop the fixture", pytrace=False)
+
+
+def pytest_ignore_collect(collection_path: Path, config: pytest.Config) -> bool | None:
+    """Under ``-m unit``, a test module that marks no test unit is not even imported: importing (and rewriting
+    the asserts of) every module took most of the unit tier's time. The mark must be written in the module."""
+    if config.option.markexpr != "unit" or not collection_path.name.startswith("test_") or collection_path.is_dir():
+        return None
+    return "mark.unit" not in collection_path.read_text(encoding="utf-8")
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    interrupt_on_termination()
+
+
+@pytest.hookimpl(trylast=True)  # after the fixtures an interrupted run tears down here: what is left, leaked
+def pytest_sessionfinish(session: pytest.Session) -> None:
+    fail_on_leftovers(session)
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -69,11 +100,8 @@ class Databases:
             return
         try:
             server = self.run(asyncpg.connect(f"{PG_SERVER}/postgres", timeout=5))
-        except (OSError, asyncpg.PostgresError, asyncio.TimeoutError) as e:
-            message = f"PostgreSQL is not reachable at {PG_SERVER} ({e}); start it or run without --store=postgres"
-            if os.environ.get("CI"):
-                pytest.fail(message, pytrace=False)
-            pytest.skip(message)
+        except (OSError, asyncpg.PostgresError, TimeoutError) as e:
+            missing(f"PostgreSQL is not reachable at {PG_SERVER} ({e}); start it or run without --store=postgres")
         try:
             self.run(server.execute(f"DROP DATABASE IF EXISTS {self.name} WITH (FORCE)"))
             self.run(server.execute(f"CREATE DATABASE {self.name}"))
@@ -190,7 +218,7 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
     thread = threading.Thread(target=loop.run_forever, daemon=True)
     thread.start()
     AppStatus.should_exit = False
-    served: Future[None] = asyncio.run_coroutine_threadsafe(uv.serve(), loop)  # type: ignore[assignment]
+    served: Future[None] = asyncio.run_coroutine_threadsafe(uv.serve(), loop)
     deadline = time.monotonic() + 15
     while not uv.started:
         if served.done():
@@ -238,7 +266,7 @@ class Site:
             user = await store.create_user(name, role, auth.hash_password(password), now)
             return await auth.issue_token(store, user, auth.API, now)
 
-        token = self.call(make())
+        token: str = self.call(make())
         self.tokens[name] = token
         return token
 
@@ -367,17 +395,16 @@ class Process:
             try:
                 self.proc.wait(timeout)
             except subprocess.TimeoutExpired:
-                self.proc.kill()
-                self.proc.wait(5)
-                raise AssertionError(f"server did not stop within {timeout}s:\n{self.output()}")
+                end(self.proc)
+                raise AssertionError(f"server did not stop within {timeout}s:\n{self.output()}") from None
         return self.proc.returncode
 
 
-def liveblog_cmd(*args: str, db: Path | str, env: dict[str, str] | None = None, timeout: float = 60) -> subprocess.CompletedProcess[str]:
+def liveblog_cmd(*args: str, db: Path | str, env: dict[str, str] | None = None,
+                 timeout: float = 60) -> subprocess.CompletedProcess[str]:
     """Run the ``liveblog`` CLI like a user would."""
     full_env = {**os.environ, **(env or {})}
-    return subprocess.run([sys.executable, "-m", "liveblog", *args, "--db", database(db)], capture_output=True,
-                          text=True, env=full_env, timeout=timeout, cwd=ROOT)
+    return run([sys.executable, "-m", "liveblog", *args, "--db", database(db)], env=full_env, timeout=timeout, cwd=ROOT)
 
 
 @pytest.fixture
@@ -399,11 +426,8 @@ def spawn(tmp_path: Path) -> Iterator[Callable[..., Process]]:
             full_env["LIVEBLOG_MEDIA_DIR"] = str(tmp_path / "media")
         full_env.update(env or {})
         log_file = log.open("w")
-        proc = subprocess.Popen(
-            [sys.executable, "-m", "liveblog", "serve", "--db", database(db), "--port", str(port), *args],
-            stdout=log_file, stderr=subprocess.STDOUT, text=True, env=full_env, cwd=ROOT, start_new_session=True,
-            preexec_fn=limit,
-        )
+        proc = popen([sys.executable, "-m", "liveblog", "serve", "--db", database(db), "--port", str(port), *args],
+                     stdout=log_file, stderr=subprocess.STDOUT, text=True, env=full_env, cwd=ROOT, preexec_fn=limit)
         process = Process(proc, f"http://127.0.0.1:{port}", log, log_file)
         started.append(process)
         wait_serving(proc, process.url, process.output)
@@ -411,7 +435,5 @@ def spawn(tmp_path: Path) -> Iterator[Callable[..., Process]]:
 
     yield start
     for p in started:
-        with suppress(ProcessLookupError):  # the group outlives its leader when workers were left behind
-            os.killpg(p.proc.pid, signal.SIGKILL)
-        p.proc.wait(10)
+        end(p.proc)
         p.log_file.close()

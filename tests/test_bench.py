@@ -2,11 +2,13 @@
 
 import asyncio
 import json
-import subprocess
 import sys
+
+import pytest
 
 from conftest import ROOT, missing
 from liveblog.bench import nginx, pushpin
+from processes import run
 
 
 def test_the_command_line_loads_the_bench_only_to_run_it():
@@ -15,26 +17,25 @@ def test_the_command_line_loads_the_bench_only_to_run_it():
     probe = ("import sys, liveblog.app, liveblog.runtime, liveblog.cli as cli\n"
              "cli.build_parser().parse_args(['bench', '--readers', '5', '--json'])\n"
              "print(sorted(m for m in sys.modules if m.startswith('liveblog.bench')))")
-    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, timeout=60, cwd=ROOT)
+    done = run([sys.executable, "-c", probe], timeout=60, cwd=ROOT)
     assert done.returncode == 0, done.stderr
     assert done.stdout.strip() == "[]"
-    helped = subprocess.run([sys.executable, "-m", "liveblog", "bench", "--help"], capture_output=True, text=True,
-                            timeout=60, cwd=ROOT)
+    helped = run([sys.executable, "-m", "liveblog", "bench", "--help"], timeout=60, cwd=ROOT)
     assert helped.returncode == 0 and "--readers" in helped.stdout and "--storm" in helped.stdout
 
 
 def test_an_unknown_tier_is_refused_before_anything_is_measured():
     """A typo in --tiers used to surface only after the tiers before it had run, minutes later."""
-    done = subprocess.run([sys.executable, "-m", "liveblog", "bench", "--tiers", "origin,nginx", "--readers", "5"],
-                          capture_output=True, text=True, timeout=60, cwd=ROOT)
+    done = run([sys.executable, "-m", "liveblog", "bench", "--tiers", "origin,nginx", "--readers", "5"],
+                          timeout=60, cwd=ROOT)
     assert done.returncode != 0 and "unknown tier 'nginx'" in done.stderr
     assert done.stdout == ""  # no server started, nothing measured
 
 
 def test_bench_reports_every_event_delivered_once():
-    done = subprocess.run([sys.executable, "-m", "liveblog", "bench", "--readers", "40", "--posts", "3",
-                           "--interval", "0.05", "--processes", "2", "--json"],
-                          capture_output=True, text=True, timeout=180, cwd=ROOT)
+    done = run([sys.executable, "-m", "liveblog", "bench", "--readers", "40", "--posts", "3",
+                "--interval", "0.05", "--processes", "2", "--json"],
+               timeout=180, cwd=ROOT)
     assert done.returncode == 0, done.stdout + done.stderr
     [result] = json.loads(done.stdout.strip().splitlines()[-1])
     assert result["readers_connected"] == 40
@@ -45,9 +46,9 @@ def test_bench_reports_every_event_delivered_once():
 
 def test_the_floor_takes_the_same_load_and_loses_nothing():
     """--tiers baseline starts the bare asyncio broadcaster (python -m liveblog.bench.floor) and measures it."""
-    done = subprocess.run([sys.executable, "-m", "liveblog", "bench", "--tiers", "baseline", "--readers", "20",
+    done = run([sys.executable, "-m", "liveblog", "bench", "--tiers", "baseline", "--readers", "20",
                            "--posts", "3", "--interval", "0.05", "--processes", "1", "--json"],
-                          capture_output=True, text=True, timeout=120, cwd=ROOT)
+                          timeout=120, cwd=ROOT)
     assert done.returncode == 0, done.stdout + done.stderr
     [result] = json.loads(done.stdout.strip().splitlines()[-1])
     assert result["target"] == "baseline" and result["readers_connected"] == 20 and result["events_lost"] == 0
@@ -55,9 +56,9 @@ def test_the_floor_takes_the_same_load_and_loses_nothing():
 
 def test_a_crowd_comes_back_after_a_restart_and_misses_nothing():
     """--storm restarts the server half-way: every reader resumes with Last-Event-ID, nothing lost or doubled."""
-    done = subprocess.run([sys.executable, "-m", "liveblog", "bench", "--storm", "--readers", "200", "--posts", "6",
-                           "--interval", "0.05", "--processes", "2", "--json"],
-                          capture_output=True, text=True, timeout=240, cwd=ROOT)
+    done = run([sys.executable, "-m", "liveblog", "bench", "--storm", "--readers", "200", "--posts", "6",
+                "--interval", "0.05", "--processes", "2", "--json"],
+               timeout=240, cwd=ROOT)
     assert done.returncode == 0, done.stdout + done.stderr
     [result] = json.loads(done.stdout.strip().splitlines()[-1])
     assert result["readers_connected"] == 200 and result["readers_back_after_restart"] >= 200
@@ -68,9 +69,9 @@ def test_the_fan_out_tiers_are_measured_in_one_run():
     """--tiers starts each tier as an operator would (nginx + nchan, Pushpin) and measures it with nothing lost."""
     if not (nginx.available() and pushpin.available()):
         missing("the tiers need nginx with nchan and Pushpin (.ci/run installs them)")
-    done = subprocess.run([sys.executable, "-m", "liveblog", "bench", "--readers", "30", "--posts", "3",
-                           "--interval", "0.05", "--processes", "1", "--tiers", "nchan,nchan-alone,pushpin", "--json"],
-                          capture_output=True, text=True, timeout=300, cwd=ROOT)
+    done = run([sys.executable, "-m", "liveblog", "bench", "--readers", "30", "--posts", "3",
+                "--interval", "0.05", "--processes", "1", "--tiers", "nchan,nchan-alone,pushpin", "--json"],
+               timeout=300, cwd=ROOT)
     assert done.returncode == 0, done.stdout + done.stderr
     results = json.loads(done.stdout.strip().splitlines()[-1])
     assert [r["target"] for r in results] == ["liveblog via nginx", "nchan-alone", "liveblog via pushpin"]
@@ -79,6 +80,7 @@ def test_the_fan_out_tiers_are_measured_in_one_run():
     assert all("tier_cpu_us_per_delivery" in r for r in (results[0], results[2]))
 
 
+@pytest.mark.unit
 def test_a_bench_reader_counts_what_its_stream_repeats_or_reorders_and_resumes_from_its_last_id():
     """The reader's accounting is what every figure rests on: a stream cut mid-frame and repeating itself must
     show up as disorder, not as deliveries, and a dropped reader comes back with Last-Event-ID."""

@@ -3,6 +3,7 @@
 import re
 
 import httpx
+import pytest
 
 from conftest import liveblog_cmd
 
@@ -53,6 +54,7 @@ def test_tokens_are_stored_hashed(tmp_path, databases):
     assert passwords[0].startswith("$argon2")
 
 
+@pytest.mark.unit
 def test_help_texts_name_every_command():
     from liveblog.cli import build_parser
 
@@ -68,6 +70,7 @@ def test_serve_with_pushpin_but_no_key_refuses_to_start(tmp_path):
     assert "--grip needs --grip-key" in done.stderr
 
 
+@pytest.mark.unit
 def test_serve_flags_win_over_the_environment(monkeypatch):
     from liveblog.cli import _settings, build_parser
 

@@ -18,6 +18,7 @@ from conftest import ROOT, database, liveblog_cmd
 from jsonfeed import validate
 from liveblog import export
 from liveblog.model import ValidationError, utc_now
+from processes import run, started
 
 A = "{http://www.w3.org/2005/Atom}"
 MIRROR = "https://mirror.example"
@@ -186,7 +187,7 @@ def test_export_needs_no_web_layer():
     """The CLI's export sits below the web routes: importing it loads nothing from liveblog.web."""
     code = ("import sys, liveblog.export; "
             "assert not [m for m in sys.modules if m.startswith('liveblog.web')], sorted(sys.modules)")
-    done = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=60)
+    done = run([sys.executable, "-c", code], cwd=ROOT, timeout=60)
     assert done.returncode == 0, done.stderr
 
 
@@ -437,19 +438,16 @@ def test_live_posts_go_on_while_a_large_import_runs(site_with, tmp_path):
     count = 4000
     path = tmp_path / "archive.json"
     path.write_text(json.dumps(archive(count, first_id=10**6)), encoding="utf-8")  # ids the live posts never reach
-    importing = subprocess.Popen([sys.executable, "-m", "liveblog", "import", str(path), "--db",
-                                  database(site.settings.db)], cwd=ROOT, stdout=subprocess.PIPE,
-                                 stderr=subprocess.PIPE, text=True)
     waits, seen = [], set()
-    try:
+    with started([sys.executable, "-m", "liveblog", "import", str(path), "--db", database(site.settings.db)],
+                 cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True) as importing:
         while importing.poll() is None:
-            started = time.monotonic()
+            began = time.monotonic()
             site.entry("live", f"Live {len(waits)}")
-            waits.append(time.monotonic() - started)
+            waits.append(time.monotonic() - began)
             r = site.client.get("/api/blogs/archive")
             seen.add(r.status_code if r.status_code == 404 else r.json()["last_event_id"])
             time.sleep(0.02)
-    finally:
         _, err = importing.communicate(timeout=120)
     assert importing.returncode == 0, err
     assert len(waits) >= 5 and max(waits) < 5, waits  # posted all along, none held long (before: 10 s timeouts)

@@ -30,6 +30,7 @@ def jwt(claims: dict[str, object], key: str, alg: str = "HS256") -> str:
 SOON = {"iss": "pushpin", "exp": int(time.time()) + 3600}
 
 
+@pytest.mark.unit
 @pytest.mark.parametrize("header,key,trusted", [
     (jwt(SOON, KEY), KEY, True),
     (None, KEY, False),

@@ -21,6 +21,7 @@ import pytest
 from conftest import free_port, missing
 from desk import wait_for
 from liveblog.bench import nginx
+from processes import end
 from sse import Frame, events, read_stream
 
 STREAM = {"Accept": "text/event-stream"}
@@ -61,6 +62,7 @@ def tier(spawn, tmp_path):
     yield start_nginx, start_origin
     for instance in instances:
         instance.stop()
+        end(instance.process)  # its own session: whatever nginx left of its group goes too
 
 
 class Origin:

@@ -15,6 +15,7 @@ import pytest
 
 from conftest import free_port, missing
 from liveblog.bench import pushpin
+from processes import end
 from sse import events, read_stream
 
 KEY = "test-grip-key"
@@ -44,6 +45,8 @@ def tier(spawn, tmp_path):
     yield start_pushpin, start_origin
     for instance in instances:
         instance.stop()
+        end(instance.process)  # each in its own session: whatever Pushpin and zurl left of their groups goes too
+        end(instance.zurl)
 
 
 def post(origin, token: str, body: str) -> int:

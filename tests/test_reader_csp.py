@@ -8,6 +8,8 @@ files linked by content hash are cacheable for a year, and the hash changes with
 
 from __future__ import annotations
 
+import pytest
+
 from liveblog.render import asset_url
 from reader_html import parse
 
@@ -54,6 +56,7 @@ def test_hashed_assets_are_cached_for_a_year(site):
     assert again.status_code == 304
 
 
+@pytest.mark.unit
 def test_the_asset_hash_follows_the_content(tmp_path, monkeypatch):
     from liveblog import render
 

@@ -16,6 +16,7 @@ import threading
 import zlib
 
 import httpx
+import pytest
 
 from liveblog.render import STATIC
 from reader_html import parse
@@ -81,6 +82,7 @@ def test_fifty_updates_cost_under_60_kb_and_first_screen_under_14_kb(site_with):
     assert first_screen < 14 * 1024
 
 
+@pytest.mark.unit
 def test_live_script_is_small_unminified():
     assert (STATIC / "live.js").stat().st_size < 15 * 1024
 

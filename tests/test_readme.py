@@ -15,6 +15,7 @@ from pathlib import Path
 import httpx
 
 from conftest import ROOT, clean_env, database, free_port, wait_serving
+from processes import run, started
 
 
 def curl_session() -> str:
@@ -32,7 +33,7 @@ def test_the_readme_curl_session_runs_as_written(spawn, tmp_path):
     assert "B=http://127.0.0.1:8000\n" in script and 'H="Authorization: Bearer lb_…"' in script
     script = script.replace("B=http://127.0.0.1:8000\n", f"B={server.url}\n")
     script = script.replace('H="Authorization: Bearer lb_…"', f'H="Authorization: Bearer {token}"')
-    done = subprocess.run(["bash", "-euo", "pipefail", "-c", script], capture_output=True, text=True, timeout=60)
+    done = run(["bash", "-euo", "pipefail", "-c", script], timeout=60)
     assert done.returncode == 0, done.stdout + done.stderr
     said = done.stdout + done.stderr
     assert '"error"' not in said, said
@@ -56,11 +57,6 @@ def test_the_procfile_starts_the_server(tmp_path):
     env.update(PORT=str(port), LIVEBLOG_DB=database(tmp_path / "paas.db"),
                PATH=f"{Path(sys.executable).parent}{os.pathsep}{env.get('PATH', '')}")
     log = tmp_path / "paas.log"
-    with log.open("w") as out:
-        proc = subprocess.Popen(["bash", "-c", f"exec {command}"], env=env, cwd=tmp_path, stdout=out,
-                                stderr=subprocess.STDOUT)
-        try:
-            wait_serving(proc, f"http://127.0.0.1:{port}", log.read_text)
-        finally:
-            proc.terminate()
-            proc.wait(15)
+    with log.open("w") as out, started(["bash", "-c", f"exec {command}"], env=env, cwd=tmp_path, stdout=out,
+                                       stderr=subprocess.STDOUT) as proc:
+        wait_serving(proc, f"http://127.0.0.1:{port}", log.read_text)

@@ -8,6 +8,8 @@ import pytest
 
 from liveblog.sanitize import ALLOWED_ATTRIBUTES, ALLOWED_TAGS, render_markdown, to_text
 
+pytestmark = pytest.mark.unit
+
 
 class Inspector(HTMLParser):
     """Collects what a browser would see as elements and attributes (text is inert)."""

@@ -10,6 +10,8 @@ import pytest
 from liveblog.cli import build_parser
 from liveblog.config import SETTINGS, Settings, load_settings, readme_table
 
+pytestmark = pytest.mark.unit
+
 README = (Path(__file__).resolve().parent.parent / "README.md").read_text()
 
 

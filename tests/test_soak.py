@@ -5,15 +5,15 @@ readers leave. The full 10-minute run is `liveblog bench --soak` (figures in the
 """
 
 import json
-import subprocess
 import sys
 
 from conftest import ROOT
+from processes import run
 
 
 def test_soak_for_a_minute():
-    done = subprocess.run([sys.executable, "-m", "liveblog", "bench", "--soak", "--readers", "2000",
-                           "--duration", "60", "--json"], capture_output=True, text=True, timeout=400, cwd=ROOT)
+    done = run([sys.executable, "-m", "liveblog", "bench", "--soak", "--readers", "2000",
+                "--duration", "60", "--json"], timeout=400, cwd=ROOT)
     assert done.returncode == 0, done.stdout + done.stderr
     [result] = json.loads(done.stdout.strip().splitlines()[-1])
     assert result["readers_connected"] == 2000 and result["posts"] >= 150  # 5 writers x 60 s, fewer on a loaded machine

@@ -6,7 +6,6 @@ backup) points it to pg_dump."""
 
 import asyncio
 import json
-import subprocess
 import sys
 import threading
 import time
@@ -14,13 +13,16 @@ import time
 import httpx
 import pytest
 
-from conftest import ROOT, liveblog_cmd
+from conftest import ROOT, database, liveblog_cmd
+from liveblog import model
 from liveblog.store import open_store
 from liveblog.store.postgres import CHANNEL, PostgresStore
 from liveblog.store.sqlite import SQLiteStore
+from processes import run
 from sse import events, read_stream
 
 
+@pytest.mark.unit
 def test_the_database_setting_chooses_the_backend(tmp_path):
     assert isinstance(open_store(str(tmp_path / "a.db")), SQLiteStore)
     assert isinstance(open_store(f"sqlite:///{tmp_path}/a.db"), SQLiteStore)
@@ -31,8 +33,7 @@ def test_the_database_setting_chooses_the_backend(tmp_path):
 def test_sqlite_needs_no_postgres_driver(tmp_path):
     code = ("import sys; from liveblog.store import open_store; open_store(sys.argv[1]); "
             "assert 'asyncpg' not in sys.modules and 'liveblog.store.postgres' not in sys.modules")
-    done = subprocess.run([sys.executable, "-c", code, str(tmp_path / "a.db")], cwd=ROOT, capture_output=True,
-                          text=True, timeout=60)
+    done = run([sys.executable, "-c", code, str(tmp_path / "a.db")], cwd=ROOT, timeout=60)
     assert done.returncode == 0, done.stderr
 
 
@@ -120,4 +121,25 @@ def test_backup_on_postgres_points_to_its_own_tools(tmp_path, databases):
     done = liveblog_cmd("backup", "--out", str(tmp_path / "copy.db"), db=tmp_path / "live.db")
     assert done.returncode == 1 and "pg_dump" in done.stderr and "Traceback" not in done.stderr
     assert not (tmp_path / "copy.db").exists()
+
+
+@pytest.mark.unit
+def test_a_unit_test_gets_a_fresh_database_of_the_suites_backend_without_a_server(tmp_path, databases):
+    """What a service's unit test rests on: ``database()`` names a new database (a file, or a schema of this
+    session's PostgreSQL database) of the backend the suite runs on, and a store opens on it with no server."""
+
+    async def people(db: str) -> int:
+        store = open_store(db)
+        await store.open()
+        try:
+            await store.create_user("ana", "editor", "not a hash", model.utc_now())
+            return await store.count_users()
+        finally:
+            await store.close()
+
+    first, second = database(tmp_path / "one.db"), database(tmp_path / "two.db")
+    assert isinstance(open_store(first), PostgresStore if databases.backend == "postgres" else SQLiteStore)
+    # on the suite's own loop thread: after a browser test, Playwright's sync API holds this thread's loop
+    assert databases.run(people(first)) == 1
+    assert databases.run(people(second)) == 1, "each test database starts empty"
 

@@ -8,6 +8,7 @@ import pytest
 from liveblog.model import ValidationError, date_gmt, iso, parse_iso, time_gmt
 
 
+@pytest.mark.unit
 def test_gmt_formatting_ignores_offsets():
     ny = parse_iso("2026-11-22T12:54:03-05:00")
     assert iso(ny) == "2026-11-22T17:54:03.000Z"

@@ -22,6 +22,7 @@ from test_sanitize import problems, url_problems
 PAYLOADS = [p for p in (Path(__file__).parent / "xss_payloads.txt").read_text().splitlines() if p.strip()]
 
 
+@pytest.mark.unit
 def test_the_corpus_is_large_enough():
     assert len(PAYLOADS) >= 50
 
