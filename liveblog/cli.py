@@ -35,16 +35,17 @@ def _base_url(settings: Settings) -> str:
     return f"http://{host}:{settings.port}"
 
 
-async def taken_names(store: Store) -> list[str]:
-    """Every account's name, imported authors' too: a new name must not read like any of them."""
-    return [user.name for user, _ in await store.list_users()]
+async def taken_names(store: Store) -> set[str]:
+    """What every account's name reads as, imported authors' too (``names.taken_forms``, built once): a new
+    name must not read like any of them (``names.reads_like``)."""
+    return names.taken_forms(user.name for user, _ in await store.list_users())
 
 
 async def first_free_name(store: Store, name: str) -> str:
     """``name``, or ``name-2``, ``name-3``…: an import may have brought in an author called admin (or Admin)."""
     taken = await taken_names(store)
     candidate, n = name, 1
-    while names.clashes([candidate], taken):
+    while names.reads_like(candidate, taken):
         n += 1
         candidate = f"{name}-{n}"
     return candidate
@@ -137,7 +138,7 @@ def cmd_user_add(args: argparse.Namespace) -> int:
         return _fail(f"a user name {exc.message}")
 
     async def work(store: Store) -> bool:
-        if names.clashes([name], await taken_names(store)):
+        if names.reads_like(name, await taken_names(store)):
             return False
         await store.create_user(name, role, auth.hash_password(password), model.utc_now())
         return True

@@ -74,13 +74,24 @@ class HeaderDeadline(HttpToolsProtocol):
 
 
 def raise_descriptor_limit() -> int:
-    """Raises this process's soft limit on open files to the hard one (workers inherit it); returns it."""
+    """Raises this process's soft limit on open files to the hard one (workers inherit it); returns it.
+
+    A hard limit of "unlimited" (``RLIM_INFINITY``) is not one the kernel grants as a soft limit on open
+    files: the ceiling is then ``/proc/sys/fs/nr_open``. Also given as ``preexec_fn`` to processes the bench starts.
+    """
     soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
-    if soft != hard:
+    target = hard
+    if hard == resource.RLIM_INFINITY:
         try:
-            resource.setrlimit(resource.RLIMIT_NOFILE, (hard, hard))
-            soft = hard
-        except (ValueError, OSError):  # a hard limit of "unlimited" the kernel will not grant as a soft one
+            with open("/proc/sys/fs/nr_open") as f:
+                target = int(f.read())
+        except (OSError, ValueError):
+            target = 1 << 20  # Linux's default nr_open
+    if soft != target:
+        try:
+            resource.setrlimit(resource.RLIMIT_NOFILE, (target, hard))
+            soft = target
+        except (ValueError, OSError):  # not granted: keep the soft limit we have
             pass
     return soft
 

@@ -13,12 +13,15 @@ import ctypes.util
 import io
 import math
 import os
-import secrets
 import warnings
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
 from PIL import Image, UnidentifiedImageError
+
+from .media_names import new_name, valid_name
+
+__all__ = ["Busy", "NotAnImage", "Photo", "clean_photo", "clean_photo_in_turn", "new_name", "save", "valid_name"]
 
 MAX_SIDE = 1600
 MAX_PIXELS = 60_000_000  # what a file may claim: a decompression bomb is refused before it fills memory
@@ -33,6 +36,14 @@ UPRIGHT = {2: Image.Transpose.FLIP_LEFT_RIGHT, 3: Image.Transpose.ROTATE_180, 4:
 # One photo is decoded at a time in the whole process, always in the same thread: four uploads at once peaked at
 # 3.1 GB, and decoding in several threads left each thread's malloc arena holding its peak afterwards.
 _DECODER = ThreadPoolExecutor(max_workers=1, thread_name_prefix="photo-decoder")
+# Each upload waiting its turn holds its raw bytes (up to the upload limit, 20 MB): past this many queued or
+# being decoded, a new one is refused (``Busy``) rather than queued.
+MAX_WAITING = 8
+_in_turn = 0  # uploads queued or being decoded; only the event loop's thread changes it
+
+
+class Busy(Exception):
+    """Too many photos are already waiting to be decoded: try again shortly."""
 
 
 class NotAnImage(ValueError):
@@ -47,8 +58,16 @@ class Photo:
 
 
 async def clean_photo_in_turn(raw: bytes) -> Photo:
-    """``clean_photo`` in the process's one decoding thread, after the uploads before it."""
-    return await asyncio.get_running_loop().run_in_executor(_DECODER, _clean_and_release, raw)
+    """``clean_photo`` in the process's one decoding thread, after the uploads before it; ``Busy`` when
+    ``MAX_WAITING`` are already in line."""
+    global _in_turn
+    if _in_turn >= MAX_WAITING:
+        raise Busy(f"{_in_turn} photos are already being processed: try again in a moment")
+    _in_turn += 1
+    try:
+        return await asyncio.get_running_loop().run_in_executor(_DECODER, _clean_and_release, raw)
+    finally:
+        _in_turn -= 1
 
 
 def _clean_and_release(raw: bytes) -> Photo:
@@ -113,15 +132,6 @@ def _libc() -> ctypes.CDLL | None:
 
 
 _LIBC = _libc()
-
-
-def new_name() -> str:
-    return secrets.token_urlsafe(18).replace("-", "a").replace("_", "b") + ".jpg"
-
-
-def valid_name(name: str) -> bool:
-    stem, dot, ext = name.partition(".")
-    return bool(stem) and stem.isalnum() and stem.isascii() and dot == "." and ext == "jpg" and len(name) <= 64
 
 
 def save(directory: str, name: str, data: bytes) -> None:

@@ -274,7 +274,9 @@ def blog_changes(blog: Blog, changes: dict[str, Any]) -> dict[str, Any]:
     return {name: value for name, value in changes.items() if getattr(blog, name) != value}
 
 
-BLOG_FIELDS = frozenset({"title", "summary", "intro", "intro_html", "status"})  # what a blog's editor may change
+# The columns a blog's change may write: what its editor may change, and ``intro_html`` rendered from ``intro``
+# (services.blogs.CHANGEABLE_FIELDS, what a request may send, is this less ``intro_html``).
+BLOG_FIELDS = frozenset({"title", "summary", "intro", "intro_html", "status"})
 
 
 def blog_update(blog: Blog, changes: dict[str, Any], now: datetime) -> dict[str, Any]:

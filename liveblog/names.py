@@ -67,10 +67,20 @@ def _forms(name: str) -> set[str]:
     return {skeleton(name), _tr39(_visible(name))}
 
 
+def taken_forms(local_names: Iterable[str]) -> set[str]:
+    """Every form ``local_names`` read as: built once, then asked of many names with ``reads_like``."""
+    return set().union(*(_forms(name) for name in local_names))
+
+
+def reads_like(name: str, taken: set[str]) -> bool:
+    """Whether ``name`` reads like one of the names ``taken`` (from ``taken_forms``) was built from."""
+    return bool(_forms(name) & taken)
+
+
 def clashes(import_names: Iterable[str], local_names: Iterable[str]) -> list[str]:
     """The names of ``import_names`` that read like one of ``local_names``, sorted: an import must refuse them."""
-    taken = set().union(*(_forms(name) for name in local_names))
-    return sorted(name for name in set(import_names) if _forms(name) & taken)
+    taken = taken_forms(local_names)
+    return sorted(name for name in set(import_names) if reads_like(name, taken))
 
 
 def check_new_name(name: str) -> str:

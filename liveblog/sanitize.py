@@ -14,7 +14,7 @@ import bleach
 import nh3
 from markdown_it import MarkdownIt
 
-from .media import valid_name
+from .media_names import valid_name
 
 ALLOWED_TAGS = frozenset(
     {

@@ -6,17 +6,17 @@ Linux only (``/proc``, ``sched_setaffinity``); every port is a free one on 127.0
 from __future__ import annotations
 
 import os
-import resource
 import socket
 import subprocess
+
+from ..connections import raise_descriptor_limit
 
 
 def raise_fd_limit() -> None:
     """Every file descriptor the hard limit allows: thousands of readers are thousands of sockets.
-    Also given as ``preexec_fn`` to the processes the bench starts."""
-    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
-    if soft < hard:
-        resource.setrlimit(resource.RLIMIT_NOFILE, (hard, hard))
+    Also given as ``preexec_fn`` to the processes the bench starts. The server's own rule
+    (``connections.raise_descriptor_limit``), which also handles an unlimited hard limit."""
+    raise_descriptor_limit()
 
 
 def pin(cpu: int) -> None:

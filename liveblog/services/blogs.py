@@ -16,7 +16,9 @@ from ..store import NotFound, Store
 from .errors import require_editor
 
 NEW_BLOG_FIELDS = {"slug", "title", "summary", "intro"}
-CHANGEABLE_FIELDS = {"title", "summary", "intro", "status"}  # never the slug: every link and feed id holds it
+# What a request may change: the store's fields (never the slug: every link and feed id holds it) less
+# ``intro_html``, which is rendered from ``intro`` here, never sent.
+CHANGEABLE_FIELDS = set(model.BLOG_FIELDS - {"intro_html"})
 
 
 @dataclass(frozen=True)

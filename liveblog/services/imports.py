@@ -28,5 +28,7 @@ def read_export(record: Any) -> CheckedExport:
 
 async def import_blog(store: Store, checked: CheckedExport) -> Blog:
     """The imported blog, ids, times, corrections and withdrawals kept; a slug or entry id already taken here,
-    or an author with a local account, is a ``Conflict`` and nothing is written."""
+    or an author whose name reads like a local account's (``names.clashes``), is a ``Conflict`` and nothing is
+    written. An import that fails part way removes what it wrote: its blog, entries and events, and the author
+    accounts it created."""
     return await store.import_blog(checked.blog, checked.entries, model.utc_now())

@@ -225,9 +225,10 @@ class Store(ABC):
     async def import_blog(self, blog: Blog, entries: list[Entry], now: datetime) -> Blog:
         """Load a blog exported elsewhere, keeping entry ids, times, corrections, supersession and
         withdrawals exactly. Authors become accounts of role IMPORTED (no password, no rights), shared
-        with earlier imports; a name held by a local account is refused (``local_authors``). Written in
-        batches so live posts go on meanwhile; no reader sees the blog before it is whole, and a failure
-        removes what was written. The log gets one event per entry so streams and feeds work at once."""
+        with earlier imports; a name that reads like a local account's (``names.clashes``: case, spaces,
+        look-alike letters) is refused (``local_authors``). Written in batches so live posts go on meanwhile;
+        no reader sees the blog before it is whole, and a failure removes what was written. The log gets one
+        event per entry so streams and feeds work at once."""
 
     # the event log
     @abstractmethod

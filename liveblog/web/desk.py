@@ -212,9 +212,9 @@ async def desk_home(request: Request, status: int = 200, error: str = "", typed:
     """The desk's front page; ``invalid`` names the field the ``error`` is about (marked at the field)."""
     user, csrf = await signed_in(request)
     store = runtime_of(request).store
-    blogs = await store.list_blogs()
-    people = [u for u, _ in await store.list_users()] if user.is_editor else []
-    return page(request, "desk/index.html", status, user=user, csrf=csrf, blogs=blogs, people=people,
+    found = await store.list_blogs()
+    accounts = [u for u, _ in await store.list_users()] if user.is_editor else []
+    return page(request, "desk/index.html", status, user=user, csrf=csrf, blogs=found, people=accounts,
                 error=error, invalid=invalid, typed=typed or {}, notice=request.query_params.get("done", ""),
                 slug_pattern=model.SLUG_PATTERN)
 
@@ -253,13 +253,13 @@ async def compose(request: Request, status: int = 200, error: str = "", typed: d
                   headers: dict[str, str] | None = None, invalid: str = "") -> Response:
     user, csrf = await signed_in(request)
     blog = await blog_or_404(request)
-    entries = await runtime_of(request).store.list_entries(blog.slug, limit=RECENT)
+    recent = await runtime_of(request).store.list_entries(blog.slug, limit=RECENT)
     wanted = parse_id(request.query_params.get("supersedes", ""))
     typed = typed or {"supersedes": [wanted] if wanted else []}
     response = page(request, "desk/blog.html", status, user=user, csrf=csrf, blog=blog.to_json(), error=error,
                     invalid=invalid, typed=typed, key=secrets.token_urlsafe(16), now=model.iso(model.utc_now()),
                     max_upload_bytes=runtime_of(request).settings.max_upload_bytes,
-                    entries=[(e.to_json(), model.may_correct(user, e) and e.retraction is None) for e in entries])
+                    entries=[(e.to_json(), model.may_correct(user, e) and e.retraction is None) for e in recent])
     response.headers.update(headers or {})
     return response
 
@@ -354,6 +354,8 @@ async def upload_media(request: Request) -> Response:
         photo = await media.clean_photo_in_turn(raw)
     except media.NotAnImage as exc:
         raise ValidationError("file", str(exc)) from None
+    except media.Busy as exc:  # too many uploads already waiting for the decoder
+        raise ApiError(503, "too many photos being processed", str(exc), headers={"Retry-After": "5"}) from None
     runtime = runtime_of(request)
     name = media.new_name()
     await run_in_threadpool(media.save, runtime.settings.media_path, name, photo.data)
