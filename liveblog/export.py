@@ -51,9 +51,10 @@ from .store import Store
 FORMAT = "liveblog-export/1"
 MAX_LANGUAGE = 35  # the longest BCP 47 tag worth keeping
 MAX_HTML = 50 * MAX_BODY  # far past what any body renders to, short of what would fill the disk
-# The highest entry id a file may bring: JavaScript (the desk, the reader page) reads ids exactly up to here,
-# and every id above it stays free, so new posts always get one (the stores number them after the highest).
-MAX_IMPORTED_ID = 2**53 - 1
+# The highest entry id a file may bring. The stores number new posts after the highest id, and JavaScript (the
+# desk, the reader page) reads ids exactly only up to 2**53 - 1: this leaves about 8 * 10**15 ids for new posts
+# after any import, all of them ones a browser reads exactly.
+MAX_IMPORTED_ID = 10**15
 EARLIEST = datetime(1970, 1, 1, tzinfo=UTC)  # no blog is older; a time before it in a file is damage
 
 

@@ -149,6 +149,12 @@ _INSERT_ENTRY = """INSERT INTO entries (id, blog_id, author_id, published_at, fi
 _INSERT_CORRECTION = """INSERT INTO corrections (entry_id, at, note, previous_body, previous_body_html, by_id)
     VALUES (?, ?, ?, ?, ?, ?)"""
 _INSERT_SUPERSESSION = "INSERT INTO supersessions (entry_id, supersedes_id) VALUES (?, ?)"
+# The authors a failed import brought in and nothing names any more: they would read as people here
+# (the desk's list, `liveblog user add` refusing look-alikes of a name from an import that never happened).
+_DROP_UNUSED_AUTHORS = """DELETE FROM users WHERE role = ?
+    AND NOT EXISTS (SELECT 1 FROM entries e WHERE e.author_id = users.id OR e.retracted_by = users.id)
+    AND NOT EXISTS (SELECT 1 FROM corrections c WHERE c.by_id = users.id)
+    AND NOT EXISTS (SELECT 1 FROM blogs b WHERE b.created_by = users.id)"""
 _REUSED_KEY = "this Idempotency-Key was already used for a different request"
 
 
@@ -637,12 +643,14 @@ class SqlStore(Store):
                 if await db.value(f"SELECT 1 FROM entries WHERE {among} LIMIT 1", *params):
                     raise Conflict("entry ids of this export are taken here: import into an empty database")
             people = await self._import_people(db, entries, now)
-            blog_id = await db.value(
+            blog_id = await db.value(  # ON CONFLICT: an import of the same slug may have begun meanwhile
                 """INSERT INTO blogs (slug, title, summary, intro, intro_html, status, language, created_at, ended_at)
-                   VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id""",
+                   VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (slug) DO NOTHING RETURNING id""",
                 blog.slug, blog.title, blog.summary, blog.intro, blog.intro_html, IMPORTING, blog.language,
                 self._time(blog.created_at), self._maybe_time(blog.ended_at),
             )
+            if blog_id is None:
+                raise Conflict(f"a blog with the slug {blog.slug!r} already exists")
             if entries:
                 for sql, values in self._import_rows(blog_id, entries[-1:], people, links=False):
                     await db.run_many(sql, values)
@@ -696,6 +704,7 @@ class SqlStore(Store):
             await db.run(f"DELETE FROM corrections WHERE {mine}", blog_id)
             await db.run("DELETE FROM entries WHERE blog_id = ?", blog_id)
             await db.run("DELETE FROM blogs WHERE id = ?", blog_id)
+            await db.run(_DROP_UNUSED_AUTHORS, model.IMPORTED)
 
     # the event log
 

@@ -167,9 +167,10 @@ class PostgresStore(SqlStore):
         return int(await db.value("SELECT nextval(pg_get_serial_sequence('entries', 'id'))"))
 
     async def _reserve_ids(self, db: Db) -> None:
-        await db.value(
-            "SELECT setval(pg_get_serial_sequence('entries', 'id'), GREATEST((SELECT MAX(id) FROM entries), 1))"
-        )
+        """Past the highest id, never back: a post may hold an id it drew from the sequence and not yet have
+        committed it, and setval acts for every session at once."""
+        await db.value("""SELECT setval(seq, GREATEST((SELECT MAX(id) FROM entries), pg_sequence_last_value(seq), 1))
+                          FROM (SELECT pg_get_serial_sequence('entries', 'id')::regclass AS seq) AS s""")
 
     async def _logging(self, db: Db, slug: str, seq: int) -> None:
         await db.run("SELECT pg_advisory_xact_lock(?)", _EVENT_LOCK)

@@ -86,10 +86,9 @@ def int_param(request: Request, name: str, default: int | None, *, low: int = 0,
     raw = request.query_params.get(name)
     if raw is None or raw == "":
         return default
-    try:
-        value = int(raw)
-    except ValueError:
-        raise ValidationError(name, "must be a whole number") from None
+    if not (raw.isascii() and raw.isdigit()):  # int() also takes "+5", "1_0", " 5" and other scripts' digits
+        raise ValidationError(name, "must be a whole number")
+    value = int(raw) if len(raw) <= len(str(high)) else high + 1
     if not low <= value <= high:
         raise ValidationError(name, f"must be between {low} and {high}")
     return value
