@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import asyncio
 import hashlib
+import inspect
 import os
 import resource
 import signal
@@ -186,11 +187,28 @@ def database(db: Path | str) -> str:
     return DATABASES.url(db) if DATABASES is not None else str(db)
 
 
-@pytest.fixture(scope="session")
-def anyio_backend() -> str:
-    """Async tests (``pytest.mark.anyio``: the services' unit tests) run on asyncio, the one loop aiosqlite and
-    asyncpg know."""
-    return "asyncio"
+@pytest.hookimpl(tryfirst=True)
+def pytest_pyfunc_call(pyfuncitem: pytest.Function) -> bool | None:
+    """An ``async def`` test (the services' unit tests) runs on an event loop of its own, in a thread of its own:
+    after a browser test, Playwright's sync API holds the main thread's loop for the rest of the session, and
+    ``asyncio.run`` there (or a plugin's runner) refuses to start."""
+    if not inspect.iscoroutinefunction(pyfuncitem.obj):
+        return None
+    kwargs = {name: pyfuncitem.funcargs[name] for name in pyfuncitem._fixtureinfo.argnames}
+    failure: list[BaseException] = []
+
+    def run() -> None:
+        try:
+            asyncio.run(pyfuncitem.obj(**kwargs))
+        except BaseException as exc:  # handed to the test's own thread, which reports it
+            failure.append(exc)
+
+    thread = threading.Thread(target=run, name=f"test {pyfuncitem.name}")
+    thread.start()
+    thread.join()
+    if failure:
+        raise failure[0]
+    return True
 
 
 @dataclass

@@ -11,7 +11,7 @@ from liveblog.services import Forbidden, blogs
 from liveblog.store import Conflict, NotFound
 from unit_store import Cases, refused_field, world
 
-pytestmark = [pytest.mark.unit, pytest.mark.anyio]
+pytestmark = pytest.mark.unit
 
 
 async def test_an_editor_creates_a_blog_and_a_slug_is_taken_once(tmp_path: Path) -> None:

@@ -14,7 +14,7 @@ from liveblog.services import Forbidden, TooManyPosts, blogs, entries
 from liveblog.store import Conflict, Idempotency, NotFound
 from unit_store import Cases, World, refused_field, world
 
-pytestmark = [pytest.mark.unit, pytest.mark.anyio]
+pytestmark = pytest.mark.unit
 
 
 async def post(w: World, body: str, *, as_: model.User | None = None, key: Idempotency | None = None,

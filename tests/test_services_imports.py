@@ -15,7 +15,7 @@ from liveblog.services import entries, imports
 from liveblog.store import Conflict
 from unit_store import opened_store, world
 
-pytestmark = [pytest.mark.unit, pytest.mark.anyio]
+pytestmark = pytest.mark.unit
 
 
 async def exported(tmp_path: Path) -> dict[str, Any]:

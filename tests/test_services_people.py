@@ -12,7 +12,7 @@ from liveblog.services import Forbidden, people
 from liveblog.store import NotFound
 from unit_store import world
 
-pytestmark = [pytest.mark.unit, pytest.mark.anyio]
+pytestmark = pytest.mark.unit
 
 
 async def test_an_editor_signs_a_person_out_of_every_session(tmp_path: Path) -> None:
