@@ -20,7 +20,7 @@ import urllib.request
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from .system import free_port, pinned, with_children
+from .system import free_ports, pinned, with_children
 
 BINARY = shutil.which("nginx") or next((p for p in ("/usr/sbin/nginx",) if os.path.exists(p)), None)
 MODULE = "/usr/lib/nginx/modules/ngx_nchan_module.so"
@@ -161,8 +161,9 @@ def start(origins: list[str] | None = None, *, redis: str | None = None, folder:
         raise RuntimeError("nginx with nchan is not installed (Debian: apt-get install nginx-light libnginx-mod-nchan)")
     folder = folder or tempfile.mkdtemp(prefix="liveblog-nginx-")
     os.makedirs(folder, exist_ok=True)
-    port = port or free_port()
-    publish_port = free_port() if origins else None
+    chosen, other = free_ports(2)  # two at once: one after the other may be the same port
+    port = port or chosen
+    publish_port = (other if other != port else chosen) if origins else None
     conf = os.path.join(folder, "nginx.conf")
     with open(conf, "w") as f:
         f.write(config(folder, port=port, publish_port=publish_port, origins=origins, redis=redis,

@@ -17,16 +17,16 @@ import urllib.request
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from .system import free_port, pinned, with_children
+from .system import free_ports, pinned, with_children
 
 BINARY = shutil.which("pushpin")
 ZURL = shutil.which("zurl")
 
 
-def config(folder: str, *, http_port: int, publish_port: int, sig_key: str) -> str:
-    """pushpin.conf for one instance. ``message_rate`` is raised from Pushpin's 2,500 deliveries a
-    second, which would take eight seconds to reach 20,000 readers."""
-    push_in, push_sub, command = free_port(), free_port(), free_port()
+def config(folder: str, *, http_port: int, publish_port: int, sig_key: str, internal: list[int]) -> str:
+    """pushpin.conf for one instance; ``internal``: three more free ports for its own services. ``message_rate``
+    is raised from Pushpin's 2,500 deliveries a second, which would take eight seconds to reach 20,000 readers."""
+    push_in, push_sub, command = internal
     return f"""[global]
 include={{libdir}}/internal.conf
 rundir={folder}/run
@@ -121,12 +121,13 @@ def start(origins: list[str], *, sig_key: str, folder: str | None = None,
     folder = folder or tempfile.mkdtemp(prefix="liveblog-pushpin-")
     for sub in ("run", "log"):
         os.makedirs(os.path.join(folder, sub), exist_ok=True)
-    http_port, publish_port = free_port(), free_port()
+    http_port, publish_port, *internal = free_ports(5)
     with open(os.path.join(folder, "routes"), "w") as f:
         f.write("* " + " ".join(origins) + "\n")
     conf = os.path.join(folder, "pushpin.conf")
     with open(conf, "w") as f:
-        f.write(config(folder, http_port=http_port, publish_port=publish_port, sig_key=sig_key))
+        f.write(config(folder, http_port=http_port, publish_port=publish_port, sig_key=sig_key,
+                       internal=internal))
     zurl_conf = os.path.join(folder, "zurl.conf")
     with open(zurl_conf, "w") as f:
         f.write(zurl_config(folder))

@@ -5,6 +5,7 @@ Linux only (``/proc``, ``sched_setaffinity``); every port is a free one on 127.0
 
 from __future__ import annotations
 
+import contextlib
 import os
 import socket
 import subprocess
@@ -30,9 +31,17 @@ def pinned(cpu: int | None) -> list[str]:
 
 
 def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
+    return free_ports(1)[0]
+
+
+def free_ports(count: int) -> list[int]:
+    """``count`` different free loopback ports: each is held until all are chosen, since a port closed at once
+    may be handed out again by the next call (Pushpin then found two of its services on one port)."""
+    with contextlib.ExitStack() as held:
+        sockets = [held.enter_context(socket.socket()) for _ in range(count)]
+        for s in sockets:
+            s.bind(("127.0.0.1", 0))
+        return [int(s.getsockname()[1]) for s in sockets]
 
 
 def with_children(pid: int) -> list[int]:
