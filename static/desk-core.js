@@ -65,6 +65,13 @@ var DeskCore = (function () {
     return status === 403 && /CSRF/.test((answer && answer.error) || "");
   }
   function signedOut(status, answer) { return status === 401 || staleCsrf(status, answer); }
+  /* the labels people see beside the compose box's fields, for the API's field names */
+  var LABELS = { headline: "Headline", body: "Update", supersedes: "Supersedes", caption: "Caption", file: "Photo" };
+  /* the server's refusal, naming the field as the compose box labels it */
+  function refusal(answer) {
+    var d = answer.detail, field = d && typeof d.field === "string" && d.field.split(/[.[]/)[0];
+    return field && LABELS[field] && d.message ? LABELS[field] + ": " + d.message : answer.error;
+  }
   /* what an answer other than success means for a waiting post: held for the person (signed out,
      refused), or tried again later ({wait}: at least the server's Retry-After) */
   function verdict(status, ok, answer, what, retryAfterHeader) {
@@ -73,7 +80,7 @@ var DeskCore = (function () {
       return { hold: "signin", message: "You are signed out. This update waits and is sent once you are back." };
     }
     if (status >= 400 && status < 500 && status !== 408 && status !== 429) {
-      var why = answer ? "Refused: " + what + answer.error + "."
+      var why = answer ? "Refused: " + what + refusal(answer) + "."
         : "The server refused " + (what || "it ") + "(" + status + ").";
       return { hold: "refused", message: why + " Tap Edit to fix it, or Discard." };
     }
@@ -243,6 +250,32 @@ var DeskCore = (function () {
   /* Markdown added to the end of the body, in a paragraph of its own */
   function appended(body, markdown) {
     return body + (body && !/\n$/.test(body) ? "\n\n" : "") + markdown + "\n";
+  }
+
+  /* ---- the update's length: a counter before the limit, and what stops a post that cannot go ---- */
+
+  /* characters as the server counts them (Python's len: code points, not UTF-16 units) */
+  function length(s) { return Array.from(s).length; }
+  function characters(n) { return n + (n === 1 ? " character" : " characters"); }
+  /* the counter beside the text: how many characters are left, or how many over */
+  function counter(n, limit) {
+    var left = limit - n;
+    return { text: left >= 0 ? characters(left) + " left" : characters(-left) + " over the limit", over: left < 0 };
+  }
+  /* how near the limit n is: screen readers hear the counter only when this changes, never per keystroke */
+  function nearness(n, limit) {
+    var left = limit - n;
+    return left < 0 ? 3 : left <= 100 ? 2 : left <= 1000 ? 1 : 0;
+  }
+  function counterNews(before, after, limit) {
+    return nearness(before, limit) === nearness(after, limit) ? null : counter(after, limit).text + ".";
+  }
+  /* why the update cannot be posted as it is, or "" (an empty text may go when a photo goes with it) */
+  function bodyProblem(body, limit, photo) {
+    if (!body.trim() && !photo) return "Write the update first: it has no text.";
+    var n = length(body);
+    if (n > limit) return "The update is " + characters(n - limit) + " over the limit of " + limit + ": shorten it.";
+    return "";
   }
 
   /* ---- text ---- */
@@ -424,6 +457,7 @@ var DeskCore = (function () {
     waitingIn: waitingIn, waitingMarkdown: waitingMarkdown, placed: placed, unnamed: unnamed,
     expired: expired, fitScale: fitScale, drawable: drawable, photoRefused: photoRefused, megabytes: megabytes,
     appended: appended,
+    length: length, counter: counter, counterNews: counterNews, bodyProblem: bodyProblem,
     text: text, hhmm: hhmm, preview: preview
   };
 })();

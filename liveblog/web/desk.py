@@ -273,7 +273,7 @@ async def compose(request: Request, status: int = 200, error: str = "", typed: d
     typed = typed or {"supersedes": [wanted] if wanted else []}
     response = page(request, "desk/blog.html", status, user=user, csrf=csrf, blog=blog.to_json(), error=error,
                     invalid=invalid, typed=typed, key=secrets.token_urlsafe(16), now=model.iso(model.utc_now()),
-                    max_upload_bytes=runtime_of(request).settings.max_upload_bytes,
+                    max_upload_bytes=runtime_of(request).settings.max_upload_bytes, body_limit=model.MAX_BODY,
                     entries=[(e.to_json(), model.may_correct(user, e) and e.retraction is None) for e in recent])
     response.headers.update(headers or {})
     return response
