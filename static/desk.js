@@ -227,8 +227,8 @@
   }
 
   function renderPreview() {  // the server's Markdown, as it will be published
-    var body = fields.body.value.trim();
-    $("preview-box").hidden = !body;
+    var body = fields.body.value;  // untrimmed, as the server renders it: indentation has meaning in Markdown
+    $("preview-box").hidden = !body.trim();
     $("preview").innerHTML = Core.preview(body);
   }
 
