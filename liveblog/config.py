@@ -14,6 +14,16 @@ from typing import Any
 
 
 @dataclass(frozen=True)
+class Identity:
+    """Who publishes the site: the masthead, the feeds' author, JSON-LD's ``publisher`` and the mirror say it."""
+
+    name: str = "Liveblog"
+    logo: str = ""  # an absolute URL
+    about: str = ""  # an absolute URL
+    contact: str = ""  # a mailto: or https: URL
+
+
+@dataclass(frozen=True)
 class Setting:
     name: str
     default: Any
@@ -71,6 +81,14 @@ SETTINGS: tuple[Setting, ...] = (
             "posted to `<url>/<slug>` on every one of them. See docs/deploy.md.", "--nchan", "URL"),
 )
 
+SETTINGS += (
+    Setting("site_name", "Liveblog", "The site's name: the masthead, the feeds' author and the publisher in "
+            "structured data and snapshots."),
+    Setting("site_logo", "", "Absolute URL of the site's logo (the feeds' logo, structured data's publisher logo)."),
+    Setting("site_about", "", "Absolute URL of the page about the site (who runs it)."),
+    Setting("site_contact", "", "How to reach the newsroom: a mailto: or https: URL, shown in the footer."),
+)
+
 BY_NAME = {s.name: s for s in SETTINGS}
 
 
@@ -115,6 +133,14 @@ class Settings:
     grip_url: str = ""
     grip_key: str = ""
     nchan_url: str = ""
+    site_name: str = "Liveblog"
+    site_logo: str = ""
+    site_about: str = ""
+    site_contact: str = ""
+
+    @property
+    def identity(self) -> Identity:
+        return Identity(self.site_name, self.site_logo, self.site_about, self.site_contact)
 
     @property
     def grip_endpoints(self) -> list[str]:

@@ -11,6 +11,7 @@ from starlette.responses import HTMLResponse, Response
 from starlette.routing import Route
 
 from .. import feeds
+from ..config import Identity
 from ..render import extension_page
 from ..runtime import runtime_of
 from ..store import NotFound
@@ -22,18 +23,18 @@ FEED_PAGE = 50
 
 
 def _json(blog: dict[str, Any], entries: list[dict[str, Any]], links: feeds.Links,
-          next_before: int | None) -> Response:
-    body = feeds.json_feed(blog, entries, links, next_before=next_before)
+          next_before: int | None, identity: Identity) -> Response:
+    body = feeds.json_feed(blog, entries, links, next_before=next_before, identity=identity)
     return Response(json.dumps(body, ensure_ascii=False, separators=(",", ":")), media_type="application/feed+json")
 
 
 def _atom(blog: dict[str, Any], entries: list[dict[str, Any]], links: feeds.Links,
-          next_before: int | None) -> Response:
-    return Response(feeds.atom_feed(blog, entries, links, next_before=next_before),
+          next_before: int | None, identity: Identity) -> Response:
+    return Response(feeds.atom_feed(blog, entries, links, next_before=next_before, identity=identity),
                     media_type="application/atom+xml; charset=utf-8")
 
 
-Builder = Callable[[dict[str, Any], list[dict[str, Any]], feeds.Links, "int | None"], Response]
+Builder = Callable[[dict[str, Any], list[dict[str, Any]], feeds.Links, "int | None", Identity], Response]
 
 
 async def serve_feed(request: Request, build: Builder) -> Response:
@@ -52,7 +53,8 @@ async def serve_feed(request: Request, build: Builder) -> Response:
     rows = await runtime.store.list_entries(blog.slug, before=before, limit=FEED_PAGE + 1)
     entries = [e.to_json() for e in rows[:FEED_PAGE]]
     next_before = entries[-1]["id"] if len(rows) > FEED_PAGE else None
-    response = build(blog.to_json(), entries, feeds.live_links(site, blog.slug), next_before)
+    response = build(blog.to_json(), entries, feeds.live_links(site, blog.slug), next_before,
+                     runtime.settings.identity)
     response.headers.update(headers)
     return response
 
