@@ -23,6 +23,9 @@ class Identity:
     contact: str = ""  # a mailto: or https: URL
 
 
+DEFAULT_IDENTITY = Identity()
+
+
 @dataclass(frozen=True)
 class Setting:
     name: str

@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from . import feeds
-from .config import Identity
+from .config import DEFAULT_IDENTITY, Identity
 from .model import (
     BLOG_STATUSES,
     CLOCK_SKEW,
@@ -251,7 +251,7 @@ def _relative(html: str, slug: str) -> str:
 
 
 async def write_snapshot(store: Store, slug: str, out: Path, *, media_path: Path, site: str,
-                         identity: Identity = Identity()) -> list[str]:
+                         identity: Identity = DEFAULT_IDENTITY) -> list[str]:
     """The public static folder. Returns the files written.
 
     ``site`` is where the folder will be served (``--base-url``): the feeds link into the folder there, never

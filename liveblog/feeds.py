@@ -16,7 +16,7 @@ from typing import Any
 from urllib.parse import urlsplit
 from xml.etree import ElementTree as ET
 
-from .config import Identity
+from .config import DEFAULT_IDENTITY, Identity
 from .model import feed_title
 from .sanitize import to_text
 from .text import xml_safe
@@ -241,7 +241,7 @@ def _fit(item: dict[str, Any], room: int) -> tuple[dict[str, Any], int]:
 
 
 def json_feed(blog: dict[str, Any], entries: list[dict[str, Any]], links: Links, *,
-              next_before: int | None = None, identity: Identity = Identity()) -> dict[str, Any]:
+              next_before: int | None = None, identity: Identity = DEFAULT_IDENTITY) -> dict[str, Any]:
     """A feed page, newest first.
 
     A feed with pages stays under FEED_PAGE_BYTES whatever the length of its entries: those beyond move to
@@ -357,7 +357,7 @@ def _atom_entry(entry: dict[str, Any], links: Links, *, cut: bool = False) -> li
 
 
 def atom_feed(blog: dict[str, Any], entries: list[dict[str, Any]], links: Links, *,
-              next_before: int | None = None, identity: Identity = Identity()) -> bytes:
+              next_before: int | None = None, identity: Identity = DEFAULT_IDENTITY) -> bytes:
     """RFC 4287; a withdrawn entry becomes an RFC 6721 ``at:deleted-entry`` tombstone.
 
     Later pages are linked RFC 5005 style (``rel="next"``); a superseding entry links each entry it
