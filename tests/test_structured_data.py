@@ -60,6 +60,8 @@ def test_update_page_has_og_image_and_a_description_that_is_not_its_headline(sit
     doc = parse(site.client.get(f"/blogs/strike/entries/{e['id']}").text)
     assert meta(doc, "og:image") == f"{site.url}{photo['url']}"
     assert meta(doc, "og:description") == "Police cleared the square."
+    img = doc.one("article").one("img")
+    assert (img.get("width"), img.get("height")) == ("40", "30"), "its room is kept before it loads"
 
 
 def test_a_withdrawn_update_has_no_empty_article_body(site):

@@ -141,6 +141,10 @@ class Store(ABC):
     @abstractmethod
     async def media_exists(self, name: str) -> bool: ...
 
+    @abstractmethod
+    async def media_sizes(self, names: list[str]) -> dict[str, tuple[int, int]]:
+        """(width, height) of each stored photo among ``names``."""
+
     # blogs
     @abstractmethod
     async def create_blog(

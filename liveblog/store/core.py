@@ -347,6 +347,15 @@ class SqlStore(Store):
         async with self._read() as db:
             return await db.value("SELECT 1 FROM media WHERE id = ?", name) is not None
 
+    async def media_sizes(self, names: list[str]) -> dict[str, tuple[int, int]]:
+        sizes: dict[str, tuple[int, int]] = {}
+        async with self._read() as db:
+            for name in dict.fromkeys(names):
+                row = await db.row("SELECT width, height FROM media WHERE id = ?", name)
+                if row is not None:
+                    sizes[name] = (int(row["width"]), int(row["height"]))
+        return sizes
+
     # blogs
 
     async def _blog_row(self, db: Db, slug: str) -> Blog | None:
