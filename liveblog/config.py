@@ -90,6 +90,13 @@ SETTINGS += (
     Setting("site_logo", "", "Absolute URL of the site's logo (the feeds' logo, structured data's publisher logo)."),
     Setting("site_about", "", "Absolute URL of the page about the site (who runs it)."),
     Setting("site_contact", "", "How to reach the newsroom: a mailto: or https: URL, shown in the footer."),
+    Setting("websub_allow_private", False, "Let WebSub subscribers' callbacks be loopback or private addresses "
+            "(off: the hub would call into the server's own network for anyone who asks)."),
+    Setting("websub_max_subscribers", 1000, "WebSub subscribers one feed may have (a new one is refused above)."),
+    Setting("websub_lease_seconds", 864000, "Longest WebSub lease, and the lease given when none is asked for; "
+            "a subscriber renews by subscribing again."),
+    Setting("websub_retry_seconds", 5.0, "First wait before a failed WebSub delivery is tried again, doubled for "
+            "each of its 5 tries."),
 )
 
 BY_NAME = {s.name: s for s in SETTINGS}
@@ -140,6 +147,10 @@ class Settings:
     site_logo: str = ""
     site_about: str = ""
     site_contact: str = ""
+    websub_allow_private: bool = False
+    websub_max_subscribers: int = 1000
+    websub_lease_seconds: int = 864000
+    websub_retry_seconds: float = 5.0
 
     @property
     def identity(self) -> Identity:

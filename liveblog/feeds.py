@@ -30,6 +30,8 @@ TOMBSTONES = "http://purl.org/atompub/tombstones/1.0"
 # the described resource"). A fixed URI, so every host and mirror of a feed names the relation the same way.
 SUPERSEDES_REL = "http://purl.org/dc/terms/replaces"
 FEED_PAGE_BYTES = 100_000
+FEED_ENTRIES = 50  # entries a feed page asks the store for; FEED_PAGE_BYTES may take fewer
+HUB_PATH = "/websub"  # the WebSub hub that pushes this site's feeds (liveblog/websub.py)
 LONGEST_BEFORE = "9" * 19  # the largest ``?before=`` the feed routes accept
 TOO_LONG = "This update is too long for the feed."
 DEFAULT_LANGUAGE = "en"
@@ -78,7 +80,7 @@ def live_links(site: str, slug: str) -> Links:
     return Links(home=home, json_feed=f"{home}/feed.json", atom_feed=f"{home}/feed.atom",
                  about=f"{site}{EXTENSION_ABOUT}", entry_prefix=f"{home}/entries/", events=f"{home}/events",
                  json_page_prefix=f"{home}/feed.json?before=", atom_page_prefix=f"{home}/feed.atom?before=",
-                 origin=site)
+                 origin=site, hub=f"{site}{HUB_PATH}")
 
 
 def snapshot_links(base: str) -> Links:
