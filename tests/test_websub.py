@@ -181,7 +181,7 @@ def test_leases_end_and_are_renewed(site_with, subscriber):
     site.blog("strike")
     subscribed(site, subscriber, **{"hub.lease_seconds": "999999999"})
     assert subscriber.verifications[0]["hub.lease_seconds"] == str(site.settings.websub_lease_seconds)
-    site.sql("UPDATE websub_subscriptions SET expires_at = ?", "2020-01-01T00:00:00.000Z")
+    site.sql("UPDATE websub_subscriptions SET expires_at = created_at")  # the lease is over
     site.entry("strike", "Nobody is pushed this.")
     time.sleep(0.5)
     assert subscriber.deliveries == []
