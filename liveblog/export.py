@@ -268,7 +268,7 @@ async def write_snapshot(store: Store, slug: str, out: Path, *, media_path: Path
     html = render("blog.html", today=today_gmt(), blog=blog_json, slug=slug, entries=entries,
                   shown={e["id"] for e in entries}, newest=entries[0] if entries else None, pinned=pinned,
                   key_events=key_events, before=None, next_before=None, canonical=links.home, jsonld=None,
-                  identity=identity)
+                  identity=identity, oembed=False)
     written: dict[str, str | bytes] = {
         "index.html": _relative(html, slug),
         feeds.SNAPSHOT_ABOUT: _relative(extension_page(), slug),
