@@ -12,6 +12,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qs, urlsplit
 from xml.etree import ElementTree as ET
 
+import httpx
 import pytest
 
 A = "{http://www.w3.org/2005/Atom}"
@@ -202,3 +203,25 @@ def test_failed_deliveries_are_retried_with_backoff(site_with, subscriber):
     site.entry("strike", "Tried three times.")
     until(lambda: subscriber.deliveries)
     assert subscriber.attempts == 3 and time.monotonic() - started >= 0.3  # waits of 0.1 s, then 0.2 s
+
+
+def test_with_several_workers_each_change_is_pushed_once(spawn, tmp_path, subscriber):
+    """Every worker follows the log; only the one holding the store's publisher claim delivers."""
+    server = spawn(tmp_path / "workers.db", "--workers", "2", env={"LIVEBLOG_WEBSUB_ALLOW_PRIVATE": "true"})
+    headers = {"Authorization": f"Bearer {server.token()}"}
+    assert httpx.post(server.url + "/api/blogs", json={"slug": "strike", "title": "S"}, headers=headers).status_code \
+        == 201
+    topic = f"{server.url}/blogs/strike/feed.json"
+    subscriber.wants.add(("subscribe", topic))
+    r = httpx.post(server.url + "/websub", data={"hub.mode": "subscribe", "hub.topic": topic,
+                                                 "hub.callback": subscriber.callback})
+    assert r.status_code == 202
+    until(lambda: subscriber.verifications)
+    time.sleep(0.3)  # the row is written just after the challenge is answered
+    for n in range(3):
+        assert httpx.post(server.url + "/api/blogs/strike/entries", json={"body": f"update {n}"},
+                          headers=headers).status_code == 201
+        until(lambda n=n: any(f"update {n}".encode() in body for body, _ in subscriber.deliveries), 10)
+    time.sleep(0.5)
+    assert len(subscriber.deliveries) == 3, "each change once, not once per worker"
+    assert subscriber.deliveries[-1][1]["content-type"] == "application/feed+json"
