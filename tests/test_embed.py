@@ -25,6 +25,9 @@ def test_only_the_embed_may_be_framed(site):
     assert "script-src 'self'" in r.headers["content-security-policy"]
     for src in re.findall(r'(?:src|href)="([^"]+)"', r.text):
         assert src.startswith(("/", "data:", site.url, "#")), f"a third-party request: {src}"
+    again = site.client.get("/blogs/strike/embed", headers={"If-None-Match": r.headers["etag"]})
+    assert again.status_code == 304 and "x-frame-options" not in again.headers
+    assert "frame-ancestors *" in again.headers["content-security-policy"]
     page = site.client.get("/blogs/strike")
     assert page.headers["x-frame-options"] == "DENY"
     assert "frame-ancestors 'none'" in page.headers["content-security-policy"]

@@ -34,13 +34,15 @@ async def embed(request: Request) -> Response:
     runtime = runtime_of(request)
     blog = await blog_or_404(request)
     origin = site_url(request)
-    cache = validators(blog, origin, "embed", today_gmt(), asset_url("live.js"), asset_url("embed-frame.js"))
-    unchanged = not_modified(request, cache)
+    # the CSP on a 304 too: a browser merges a 304's headers into its copy, and DENY would stop the framing
+    headers = {**validators(blog, origin, "embed", today_gmt(), asset_url("live.js"), asset_url("embed-frame.js")),
+               "Content-Security-Policy": EMBED_CSP}
+    unchanged = not_modified(request, headers)
     if unchanged is not None:
         return unchanged
     rows = await runtime.store.list_entries(blog.slug, limit=EMBED_SIZE)
     entries = [e.to_json() for e in rows]
-    return page("embed.html", headers={**cache, "Content-Security-Policy": EMBED_CSP}, blog=blog.to_json(),
+    return page("embed.html", headers=headers, blog=blog.to_json(),
                 slug=blog.slug, entries=entries, newest=entries[0] if entries else None,
                 url=f"{origin}/blogs/{blog.slug}", identity=runtime.settings.identity)
 
