@@ -204,7 +204,7 @@ def cmd_export(args: argparse.Namespace) -> int:
 
     async def work(store: Store) -> list[str]:
         files = await export.write_snapshot(store, args.slug, Path(args.out), media_path=Path(settings.media_path),
-                                            site=site)
+                                            site=site, identity=settings.identity)
         if args.json:
             record = await export.export_record(store, args.slug)
             text = json.dumps(record, ensure_ascii=False, indent=1)

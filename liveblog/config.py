@@ -14,6 +14,19 @@ from typing import Any
 
 
 @dataclass(frozen=True)
+class Identity:
+    """Who publishes the site: the masthead, the feeds' author, JSON-LD's ``publisher`` and the mirror say it."""
+
+    name: str = "Liveblog"
+    logo: str = ""  # an absolute URL
+    about: str = ""  # an absolute URL
+    contact: str = ""  # a mailto: or https: URL
+
+
+DEFAULT_IDENTITY = Identity()
+
+
+@dataclass(frozen=True)
 class Setting:
     name: str
     default: Any
@@ -71,6 +84,21 @@ SETTINGS: tuple[Setting, ...] = (
             "posted to `<url>/<slug>` on every one of them. See docs/deploy.md.", "--nchan", "URL"),
 )
 
+SETTINGS += (
+    Setting("site_name", "Liveblog", "The site's name: the masthead, the feeds' author and the publisher in "
+            "structured data and snapshots."),
+    Setting("site_logo", "", "Absolute URL of the site's logo (the feeds' logo, structured data's publisher logo)."),
+    Setting("site_about", "", "Absolute URL of the page about the site (who runs it)."),
+    Setting("site_contact", "", "How to reach the newsroom: a mailto: or https: URL, shown in the footer."),
+    Setting("websub_allow_private", False, "Let WebSub subscribers' callbacks be loopback or private addresses "
+            "(off: the hub would call into the server's own network for anyone who asks)."),
+    Setting("websub_max_subscribers", 1000, "WebSub subscribers one feed may have (a new one is refused above)."),
+    Setting("websub_lease_seconds", 864000, "Longest WebSub lease, and the lease given when none is asked for; "
+            "a subscriber renews by subscribing again."),
+    Setting("websub_retry_seconds", 5.0, "First wait before a failed WebSub delivery is tried again, doubled for "
+            "each of its 5 tries."),
+)
+
 BY_NAME = {s.name: s for s in SETTINGS}
 
 
@@ -115,6 +143,18 @@ class Settings:
     grip_url: str = ""
     grip_key: str = ""
     nchan_url: str = ""
+    site_name: str = "Liveblog"
+    site_logo: str = ""
+    site_about: str = ""
+    site_contact: str = ""
+    websub_allow_private: bool = False
+    websub_max_subscribers: int = 1000
+    websub_lease_seconds: int = 864000
+    websub_retry_seconds: float = 5.0
+
+    @property
+    def identity(self) -> Identity:
+        return Identity(self.site_name, self.site_logo, self.site_about, self.site_contact)
 
     @property
     def grip_endpoints(self) -> list[str]:

@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from . import feeds
+from .config import DEFAULT_IDENTITY, Identity
 from .model import (
     BLOG_STATUSES,
     CLOCK_SKEW,
@@ -249,7 +250,8 @@ def _relative(html: str, slug: str) -> str:
     return feeds.MEDIA_LINK.sub(r"\1media/\2", html)
 
 
-async def write_snapshot(store: Store, slug: str, out: Path, *, media_path: Path, site: str) -> list[str]:
+async def write_snapshot(store: Store, slug: str, out: Path, *, media_path: Path, site: str,
+                         identity: Identity = DEFAULT_IDENTITY) -> list[str]:
     """The public static folder. Returns the files written.
 
     ``site`` is where the folder will be served (``--base-url``): the feeds link into the folder there, never
@@ -265,12 +267,14 @@ async def write_snapshot(store: Store, slug: str, out: Path, *, media_path: Path
     links = feeds.snapshot_links(site)
     html = render("blog.html", today=today_gmt(), blog=blog_json, slug=slug, entries=entries,
                   shown={e["id"] for e in entries}, newest=entries[0] if entries else None, pinned=pinned,
-                  key_events=key_events, before=None, next_before=None, canonical=links.home, jsonld=None)
+                  key_events=key_events, before=None, next_before=None, canonical=links.home, jsonld=None,
+                  identity=identity, oembed=False)
     written: dict[str, str | bytes] = {
         "index.html": _relative(html, slug),
         feeds.SNAPSHOT_ABOUT: _relative(extension_page(), slug),
-        "feed.json": json.dumps(feeds.json_feed(blog_json, entries, links), ensure_ascii=False, indent=1),
-        "feed.atom": feeds.atom_feed(blog_json, entries, links),
+        "feed.json": json.dumps(feeds.json_feed(blog_json, entries, links, identity=identity), ensure_ascii=False,
+                                indent=1),
+        "feed.atom": feeds.atom_feed(blog_json, entries, links, identity=identity),
     }
     photos = sorted({m.group(2) for m in feeds.MEDIA_LINK.finditer(html)})  # all the page shows
     return await asyncio.to_thread(_write_folder, out, written, media_path, photos)

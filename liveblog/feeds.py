@@ -16,7 +16,8 @@ from typing import Any
 from urllib.parse import urlsplit
 from xml.etree import ElementTree as ET
 
-from .model import entry_title
+from .config import DEFAULT_IDENTITY, Identity
+from .model import feed_title
 from .sanitize import to_text
 from .text import xml_safe
 
@@ -29,11 +30,15 @@ TOMBSTONES = "http://purl.org/atompub/tombstones/1.0"
 # the described resource"). A fixed URI, so every host and mirror of a feed names the relation the same way.
 SUPERSEDES_REL = "http://purl.org/dc/terms/replaces"
 FEED_PAGE_BYTES = 100_000
+FEED_ENTRIES = 50  # entries a feed page asks the store for; FEED_PAGE_BYTES may take fewer
+HUB_PATH = "/websub"  # the WebSub hub that pushes this site's feeds (liveblog/websub.py)
 LONGEST_BEFORE = "9" * 19  # the largest ``?before=`` the feed routes accept
 TOO_LONG = "This update is too long for the feed."
+DEFAULT_LANGUAGE = "en"
 FEED_CORRECTIONS = 5  # corrections an item carries; earlier ones are on the entry's page
 A, T = f"{{{ATOM}}}", f"{{{TOMBSTONES}}}"
 XML_DECLARATION = b'<?xml version="1.0" encoding="utf-8"?>\n'
+XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 
 MEDIA_LINK = re.compile(r'(["(])/media/([A-Za-z0-9_-]+\.(?:jpg|jpeg|png|webp))')
 ROOT_RELATIVE = re.compile(r'(\s(?:href|src)=")/(?!/)')  # in sanitized HTML, whose attributes are double-quoted
@@ -56,6 +61,7 @@ class Links:
     atom_page_prefix: str | None = None
     origin: str | None = None
     media: str = "media/"
+    hub: str | None = None  # the WebSub hub that pushes this feed
 
     def permalink(self, entry_id: int) -> str:
         return f"{self.entry_prefix}{entry_id}"
@@ -74,7 +80,7 @@ def live_links(site: str, slug: str) -> Links:
     return Links(home=home, json_feed=f"{home}/feed.json", atom_feed=f"{home}/feed.atom",
                  about=f"{site}{EXTENSION_ABOUT}", entry_prefix=f"{home}/entries/", events=f"{home}/events",
                  json_page_prefix=f"{home}/feed.json?before=", atom_page_prefix=f"{home}/feed.atom?before=",
-                 origin=site)
+                 origin=site, hub=f"{site}{HUB_PATH}")
 
 
 def snapshot_links(base: str) -> Links:
@@ -110,12 +116,44 @@ def withdrawal_notice(entry: dict[str, Any]) -> str:
     return f"Withdrawn {entry['retracted']['time_gmt']}: {entry['retracted']['note']}"
 
 
+def language_of(blog: dict[str, Any]) -> str:
+    """The one place a feed learns its language: the blog's, else the site's default (blogs made before
+    languages existed have none)."""
+    return blog.get("language") or DEFAULT_LANGUAGE
+
+
+def _notes(entry: dict[str, Any], links: Links) -> str:
+    """What a reader that ignores ``_liveblog`` must still see below an entry's text: its corrections (the
+    latest FEED_CORRECTIONS, the rest on its page) and the updates that supersede it, in both feeds alike."""
+    permalink = links.permalink(entry["id"])
+    corrections, omitted = _inline_corrections(entry)
+    html = ""
+    if omitted:
+        html += (f'\n<p>{omitted} earlier correction{"s" if omitted > 1 else ""}: '
+                 f'<a href="{htmllib.escape(permalink)}">on its page</a>.</p>')
+    html += "".join(
+        f"\n<p><strong>Corrected {htmllib.escape(c['time_gmt'])}:</strong> {htmllib.escape(c['note'])}</p>"
+        for c in corrections
+    )
+    newer = [f'<a href="{htmllib.escape(links.permalink(i))}">the {htmllib.escape(_ref_time(entry, i))} update</a>'
+             for i in entry["superseded_by"]]
+    if newer:
+        html += f"\n<p><strong>Superseded</strong> by {' and '.join(newer)}.</p>"
+    return html
+
+
+def _ref_time(entry: dict[str, Any], other: int) -> str:
+    ref = entry["refs"].get(str(other))
+    return str(ref["time_gmt"]) if ref else "later"
+
+
 def _content(entry: dict[str, Any], links: Links) -> tuple[str, str]:
-    """(html, text): a withdrawn entry's content is its withdrawal notice."""
+    """(html, text): a withdrawn entry's content is its withdrawal notice; any other carries its notes."""
     if entry["retracted"]:
         notice = withdrawal_notice(entry)
         return f"<p>{htmllib.escape(notice)}</p>", notice
-    return links.resolve(entry["body_html"]), to_text(entry["body_html"])
+    html = links.resolve(entry["body_html"]) + _notes(entry, links)
+    return html, to_text(html)
 
 
 def _size(value: Any) -> int:
@@ -160,7 +198,7 @@ def json_feed_item(entry: dict[str, Any], links: Links) -> dict[str, Any]:
     item: dict[str, Any] = _without_none({
         "id": item_id(slug, entry["id"]),
         "url": _absolute(links.permalink(entry["id"])),
-        "title": entry_title(entry),
+        "title": feed_title(entry),
         "content_html": html,
         "content_text": text,
         "date_published": entry["published_at"],
@@ -205,7 +243,7 @@ def _fit(item: dict[str, Any], room: int) -> tuple[dict[str, Any], int]:
 
 
 def json_feed(blog: dict[str, Any], entries: list[dict[str, Any]], links: Links, *,
-              next_before: int | None = None) -> dict[str, Any]:
+              next_before: int | None = None, identity: Identity = DEFAULT_IDENTITY) -> dict[str, Any]:
     """A feed page, newest first.
 
     A feed with pages stays under FEED_PAGE_BYTES whatever the length of its entries: those beyond move to
@@ -218,8 +256,11 @@ def json_feed(blog: dict[str, Any], entries: list[dict[str, Any]], links: Links,
         "home_page_url": _absolute(links.home),
         "feed_url": _absolute(links.json_feed),
         "description": blog["summary"] or blog["title"],
-        "language": blog["language"],
-        "authors": [{"name": name} for name in dict.fromkeys(e["author"] for e in entries)] or [{"name": "Liveblog"}],
+        "icon": identity.logo or None,
+        "language": language_of(blog),
+        "authors": ([{"name": name} for name in dict.fromkeys(e["author"] for e in entries)]
+                    or [{"name": identity.name}]),
+        "hubs": [{"type": "WebSub", "url": links.hub}] if links.hub else None,
         "_liveblog": _without_none({
             "about": _absolute(links.about),
             "status": blog["status"],
@@ -259,8 +300,9 @@ def _xml(element: ET.Element) -> bytes:
     return encoded
 
 
-def _atom_head(blog: dict[str, Any], links: Links, next_before: int | str | None) -> ET.Element:
-    feed = ET.Element(f"{A}feed")
+def _atom_head(blog: dict[str, Any], links: Links, next_before: int | str | None,
+               identity: Identity) -> ET.Element:
+    feed = ET.Element(f"{A}feed", {XML_LANG: language_of(blog)})
     _sub(feed, f"{A}id", f"urn:liveblog:{blog['slug']}")
     _sub(feed, f"{A}title", blog["title"])
     if blog["summary"]:
@@ -271,47 +313,53 @@ def _atom_head(blog: dict[str, Any], links: Links, next_before: int | str | None
     if next_before is not None and links.atom_page_prefix is not None:
         _sub(feed, f"{A}link", rel="next", type="application/atom+xml",
              href=f"{links.atom_page_prefix}{next_before}")
+    if links.hub is not None:
+        _sub(feed, f"{A}link", rel="hub", href=links.hub)
     _sub(feed, f"{A}generator", "Liveblog")
+    if identity.logo:
+        _sub(feed, f"{A}logo", identity.logo)
     author = _sub(feed, f"{A}author")
-    _sub(author, f"{A}name", blog["title"])
+    _sub(author, f"{A}name", identity.name)
+    if identity.about:
+        _sub(author, f"{A}uri", identity.about)
     return feed
 
 
-def _atom_entry(entry: dict[str, Any], links: Links, *, cut: bool = False) -> ET.Element:
-    """An entry, or a tombstone for a withdrawn one; ``cut`` puts a link to its page in place of its body."""
+def _tombstone(entry: dict[str, Any], links: Links) -> ET.Element:
+    """RFC 6721's ``at:deleted-entry``, for the consumers that understand it."""
+    gone = ET.Element(f"{T}deleted-entry", ref=atom_id(entry["blog"], entry["id"]), when=entry["retracted"]["at"])
+    _sub(_sub(gone, f"{T}by"), f"{A}name", entry["retracted"]["by"])
+    _sub(gone, f"{T}comment", withdrawal_notice(entry), type="text")
+    _sub(gone, f"{A}link", rel="alternate", href=links.permalink(entry["id"]))
+    return gone
+
+
+def _atom_entry(entry: dict[str, Any], links: Links, *, cut: bool = False) -> list[ET.Element]:
+    """An entry; ``cut`` puts a link to its page in place of its body.
+
+    A withdrawn entry stays, its content replaced by the withdrawal notice and its ``updated`` moved to the
+    withdrawal, followed by its RFC 6721 tombstone: readers ignore tombstones (newsboat and feedparser do) but
+    replace an entry whose ``updated`` moves, so only this makes the withdrawn text leave them.
+    """
     slug, permalink = entry["blog"], links.permalink(entry["id"])
-    if entry["retracted"]:
-        gone = ET.Element(f"{T}deleted-entry", ref=atom_id(slug, entry["id"]), when=entry["retracted"]["at"])
-        _sub(_sub(gone, f"{T}by"), f"{A}name", entry["retracted"]["by"])
-        _sub(gone, f"{T}comment", withdrawal_notice(entry), type="text")
-        _sub(gone, f"{A}link", rel="alternate", href=permalink)
-        return gone
     item = ET.Element(f"{A}entry")
     _sub(item, f"{A}id", atom_id(slug, entry["id"]))
-    _sub(item, f"{A}title", entry_title(entry))
+    _sub(item, f"{A}title", feed_title(entry))
     _sub(item, f"{A}published", entry["published_at"])
     _sub(item, f"{A}updated", entry["updated_at"])
     _sub(item, f"{A}link", rel="alternate", type="text/html", href=permalink)
     for target in entry["supersedes"]:
         _sub(item, f"{A}link", rel=SUPERSEDES_REL, href=links.permalink(target))
     _sub(_sub(item, f"{A}author"), f"{A}name", entry["author"])
-    if entry["key_event"]:
+    if entry["key_event"] and not entry["retracted"]:
         _sub(item, f"{A}category", term="key-event")
-    corrections, omitted = _inline_corrections(entry)
-    html = _too_long(permalink) if cut else links.resolve(entry["body_html"])
-    if omitted:
-        html += (f'<p>{omitted} earlier correction{"s" if omitted > 1 else ""}: '
-                 f'<a href="{htmllib.escape(permalink)}">on its page</a>.</p>')
-    html += "".join(
-        f"<p><strong>Corrected {htmllib.escape(c['time_gmt'])}:</strong> {htmllib.escape(c['note'])}</p>"
-        for c in corrections
-    )
+    html = _too_long(permalink) if cut else _content(entry, links)[0]
     _sub(item, f"{A}content", html, type="html")
-    return item
+    return [item, _tombstone(entry, links)] if entry["retracted"] else [item]
 
 
 def atom_feed(blog: dict[str, Any], entries: list[dict[str, Any]], links: Links, *,
-              next_before: int | None = None) -> bytes:
+              next_before: int | None = None, identity: Identity = DEFAULT_IDENTITY) -> bytes:
     """RFC 4287; a withdrawn entry becomes an RFC 6721 ``at:deleted-entry`` tombstone.
 
     Later pages are linked RFC 5005 style (``rel="next"``); a superseding entry links each entry it
@@ -321,16 +369,17 @@ def atom_feed(blog: dict[str, Any], entries: list[dict[str, Any]], links: Links,
     """
     elements = [_atom_entry(entry, links) for entry in entries]
     if links.atom_page_prefix is not None:
-        room = FEED_PAGE_BYTES - len(_xml(_atom_head(blog, links, LONGEST_BEFORE))) - len(XML_DECLARATION)
+        room = FEED_PAGE_BYTES - len(_xml(_atom_head(blog, links, LONGEST_BEFORE, identity))) - len(XML_DECLARATION)
         # Each measured on its own, so with its namespace declarations: an upper bound of its size in the page.
-        sizes = [len(_xml(element)) for element in elements]
+        sizes = [sum(len(_xml(e)) for e in element) for element in elements]
         for n, entry in enumerate(entries):
             if sizes[n] > room:
                 elements[n] = _atom_entry(entry, links, cut=True)
-                sizes[n] = len(_xml(elements[n]))
+                sizes[n] = sum(len(_xml(e)) for e in elements[n])
         taken = _fitting(sizes, room)
         if taken < len(elements):
             elements, next_before = elements[:taken], entries[taken - 1]["id"]
-    feed = _atom_head(blog, links, next_before)
-    feed.extend(elements)
+    feed = _atom_head(blog, links, next_before, identity)
+    for element in elements:
+        feed.extend(element)
     return XML_DECLARATION + _xml(feed)

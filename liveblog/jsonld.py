@@ -2,33 +2,60 @@
 
 Built from the same public JSON the page renders, on every render, so it is never
 staler than the page. A corrected update carries schema.org's ``correction`` as
-``CorrectionComment`` items; a withdrawn one is left out, since its text is gone.
+``CorrectionComment`` items; a withdrawn one is left out of the blog, since its text is gone, and its own
+page's posting has no ``articleBody``.
 """
 
 from __future__ import annotations
 
 import json
+import re
+from datetime import timedelta
 from typing import Any
 
 from markupsafe import Markup
 
-from .model import entry_title
+from .config import Identity
+from .model import entry_title, iso, parse_iso
 from .sanitize import to_text
 
 CONTEXT = "https://schema.org"
+COVERAGE_AHEAD = timedelta(hours=4)
+PHOTO = re.compile(r'<img [^>]*src="(/media/[A-Za-z0-9_.-]+)"')
 
 
-def blog_posting(entry: dict[str, Any], url: str) -> dict[str, Any]:
-    """One update as a ``BlogPosting``; ``url`` is its permalink."""
+def first_photo(html: str, origin: str) -> str | None:
+    """The absolute URL of the first photo in an entry's HTML: its ``image``, and its page's ``og:image``."""
+    found = PHOTO.search(html)
+    return f"{origin}{found.group(1)}" if found else None
+
+
+def publisher(identity: Identity) -> dict[str, Any]:
+    org: dict[str, Any] = {"@type": "Organization", "name": identity.name}
+    if identity.about:
+        org["url"] = identity.about
+    if identity.logo:
+        org["logo"] = {"@type": "ImageObject", "url": identity.logo}
+    return org
+
+
+def blog_posting(entry: dict[str, Any], url: str, origin: str) -> dict[str, Any]:
+    """One update as a ``BlogPosting``; ``url`` is its permalink. A withdrawn one has no text to give."""
     posting: dict[str, Any] = {
         "@type": "BlogPosting",
         "@id": url,
         "url": url,
+        "mainEntityOfPage": url,
         "headline": entry_title(entry),
         "datePublished": entry["published_at"],
         "dateModified": entry["updated_at"],
-        "articleBody": to_text(entry["body_html"]),
+        "author": {"@type": "Person", "name": entry["author"]},
     }
+    if not entry["retracted"]:
+        posting["articleBody"] = to_text(entry["body_html"])
+    image = first_photo(entry["body_html"], origin)
+    if image:
+        posting["image"] = image
     if entry["corrections"]:
         posting["correction"] = [
             {"@type": "CorrectionComment", "text": c["note"], "datePublished": c["at"]} for c in entry["corrections"]
@@ -36,34 +63,49 @@ def blog_posting(entry: dict[str, Any], url: str) -> dict[str, Any]:
     return posting
 
 
-def live_blog(blog: dict[str, Any], entries: list[dict[str, Any]], url: str, entry_url: str) -> dict[str, Any]:
+def coverage_end(blog: dict[str, Any]) -> str:
+    """When coverage is expected to end: once ended, when it did; while live, COVERAGE_AHEAD after the latest
+    change, so it moves on with every update (Google's live-blog guidelines want it while live)."""
+    if blog["status"] == "ended" and blog["ended_at"]:
+        return str(blog["ended_at"])
+    latest = parse_iso(blog["last_changed_at"] or blog["last_updated_at"] or blog["created_at"])
+    return iso(latest + COVERAGE_AHEAD) or ""
+
+
+def live_blog(blog: dict[str, Any], entries: list[dict[str, Any]], url: str, entry_url: str, *,
+              origin: str, identity: Identity) -> dict[str, Any]:
     """The blog as a ``LiveBlogPosting``; ``entry_url`` is a format string taking an entry id."""
+    shown = [e for e in entries if e["status"] != "retracted"]
     data: dict[str, Any] = {
         "@context": CONTEXT,
         "@type": "LiveBlogPosting",
         "@id": url,
         "url": url,
+        "mainEntityOfPage": url,
         "headline": blog["title"],
         "description": blog["summary"],
         "inLanguage": blog["language"],
         "datePublished": blog["created_at"],
         "dateModified": blog["last_updated_at"] or blog["created_at"],
         "coverageStartTime": blog["created_at"],
-        "liveBlogUpdate": [
-            blog_posting(e, entry_url.format(e["id"])) for e in entries if e["status"] != "retracted"
-        ],
+        "coverageEndTime": coverage_end(blog),
+        "author": [{"@type": "Person", "name": name} for name in dict.fromkeys(e["author"] for e in shown)]
+        or publisher(identity),
+        "publisher": publisher(identity),
+        "liveBlogUpdate": [blog_posting(e, entry_url.format(e["id"]), origin) for e in shown],
     }
-    if blog["status"] == "ended" and blog["ended_at"]:
-        data["coverageEndTime"] = blog["ended_at"]
+    image = next((first_photo(e["body_html"], origin) for e in shown if PHOTO.search(e["body_html"])),
+                 None) or identity.logo
+    if image:
+        data["image"] = image
     return data
 
 
-def single_update(entry: dict[str, Any], url: str, blog_url: str) -> dict[str, Any]:
+def single_update(entry: dict[str, Any], url: str, blog_url: str, *, origin: str,
+                  identity: Identity) -> dict[str, Any]:
     """A permalink page's own ``BlogPosting``, pointing back to its live blog."""
-    data = {"@context": CONTEXT, **blog_posting(entry, url), "isPartOf": {"@type": "LiveBlogPosting", "@id": blog_url}}
-    if entry["status"] == "retracted":
-        data["articleBody"] = ""
-    return data
+    return {"@context": CONTEXT, **blog_posting(entry, url, origin), "publisher": publisher(identity),
+            "isPartOf": {"@type": "LiveBlogPosting", "@id": blog_url}}
 
 
 def script_json(data: dict[str, Any]) -> Markup:

@@ -175,6 +175,8 @@ class Entry:
         times += [c.at for c in self.corrections]
         if self.retraction:
             times.append(self.retraction.at)
+        # superseded is a change too: a feed reader only looks again at an item whose date moves
+        times += [self.ref_times[i] for i in self.superseded_by if i in self.ref_times]
         return max(times)
 
     @property
@@ -267,6 +269,11 @@ class Blog:
 def entry_title(entry: dict[str, Any]) -> str:
     """What feeds and structured data call an entry (its public JSON): the headline, or the time it was posted."""
     return entry["headline"] or f"Update {entry['time_gmt']}"
+
+
+def feed_title(entry: dict[str, Any]) -> str:
+    """A feed item's title: read in a feed reader days later, an update without a headline names its date."""
+    return entry["headline"] or f"Update {entry['date_gmt']}, {entry['time_gmt']}"
 
 
 def blog_changes(blog: Blog, changes: dict[str, Any]) -> dict[str, Any]:

@@ -58,13 +58,19 @@ def filed_gmt(entry: dict[str, Any]) -> str | None:
     return time_gmt(filed) + ("" if day == date_gmt(published) else f", {day}")
 
 
+def body_preview(entry: dict[str, Any], limit: int) -> str:
+    """The start of an entry's text without its headline: a description that does not repeat its title."""
+    return preview({"body_html": entry.get("body_html", "")}, limit)
+
+
 def preview(entry: dict[str, Any], limit: int = 90) -> str:
     """A one-line label for an entry: its headline, or the start of its text."""
     text = entry.get("headline") or " ".join(to_text(entry.get("body_html", "")).split())
     return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
 
 
-env.globals.update(asset=asset_url, today_gmt=today_gmt, filed_gmt=filed_gmt, preview=preview)
+env.globals.update(asset=asset_url, today_gmt=today_gmt, filed_gmt=filed_gmt, preview=preview,
+                   body_preview=body_preview)
 
 
 def render(template: str, **context: Any) -> str:
@@ -80,5 +86,6 @@ def entry_html(entry: dict[str, Any], blog_slug: str | None = None) -> str:
 def extension_page() -> str:
     """The ``_liveblog`` feed extension's documentation as a page, rendered once: served at
     ``/about/feed-extension`` and copied into each static snapshot."""
-    html = render_markdown(EXTENSION_DOC.read_text(encoding="utf-8"))
+    text = EXTENSION_DOC.read_text(encoding="utf-8")
+    html = render_markdown(text.partition("\n")[2] if text.startswith("# ") else text)  # its title is the h1
     return render("about.html", title="The _liveblog JSON Feed extension", body_html=html)

@@ -18,7 +18,8 @@ from .limits import Gauge, SlidingWindow
 from .nchan import NchanPublisher
 from .publisher import Publisher
 from .render import entry_html
-from .store import Store, open_store
+from .store import Event, Store, open_store
+from .websub import Hub as WebSubHub
 
 
 @dataclass
@@ -31,6 +32,7 @@ class Runtime:
     heap: HeapKeeper
     limits: dict[str, SlidingWindow] = field(default_factory=dict)  # rate limiters, by purpose
     publisher: Publisher | None = None  # with --grip or --nchan: feeds the tier that holds the readers
+    websub: WebSubHub | None = None  # pushes changed feeds to their WebSub subscribers
 
     @classmethod
     async def start(cls, settings: Settings) -> Runtime:
@@ -41,13 +43,24 @@ class Runtime:
             publisher = GripPublisher(store, settings.grip_endpoints)
         elif settings.nchan_endpoints:
             publisher = NchanPublisher(store, settings.nchan_endpoints)
+        websub = WebSubHub(store, settings)
+
+        def outlet(event: Event, data: str, frame: bytes) -> None:
+            """Each event of the log, once, to the push tier's publisher (if any) and to the WebSub hub."""
+            if publisher is not None:
+                publisher.offer(event, data, frame)
+            websub.offer(event, data, frame)
+
         hub = Hub(store, entry_html, queue=settings.subscriber_queue, poll_interval=settings.poll_interval,
-                  heartbeat=settings.heartbeat_seconds, outlet=publisher.offer if publisher else None)
+                  heartbeat=settings.heartbeat_seconds, outlet=outlet)
         runtime = cls(settings=settings, store=store, hub=hub, posts=SlidingWindow(settings.posts_per_minute, 60.0),
-                      streams=Gauge(settings.streams_per_address), heap=HeapKeeper(hub.readers), publisher=publisher)
+                      streams=Gauge(settings.streams_per_address), heap=HeapKeeper(hub.readers), publisher=publisher,
+                      websub=websub)
         try:
             if publisher is not None:
                 await publisher.start()
+            assert runtime.websub is not None
+            await runtime.websub.start()
             await hub.start()
             runtime.heap.start()
         except BaseException:
@@ -61,6 +74,8 @@ class Runtime:
         await self.hub.stop()
         if self.publisher is not None:
             await self.publisher.stop()
+        if self.websub is not None:
+            await self.websub.stop()
         await self.store.close()
 
 

@@ -46,6 +46,7 @@ TABLE = [
     ("GET", "/blogs/strike/feed.json", None, EVERYONE),
     ("GET", "/blogs/strike/feed.atom", None, EVERYONE),
     ("GET", "/about/feed-extension", None, EVERYONE),
+    ("GET", "/blogs/strike/embed", None, EVERYONE),
     ("GET", "/media/{photo}", None, EVERYONE),
     ("GET", "/login", None, EVERYONE),
     ("GET", "/desk/sw.js", None, EVERYONE),
@@ -253,6 +254,7 @@ def test_the_tables_cover_every_route(server):
     """A new route without a row here fails: nobody decides who may use it by accident."""
     rows = [(m, p) for m, p, _, _ in TABLE + DESK_TABLE] + [("POST", "/login")]  # open to all: test_login.py
     rows += [("GET", "/desk/session.json")]  # the session's own token, 401 without one: test_csrf.py
+    rows += [("GET", "/oembed"), ("POST", "/websub")]  # open to all, with the fields they need: test_embed/_websub
     for route in server.app.routes:
         if not isinstance(route, Route):
             continue  # /static: the assets

@@ -55,7 +55,7 @@ def test_items_newest_first_with_stable_ids(site):
     assert [i["id"] for i in items] == [f"strike-{b['id']}", f"strike-{a['id']}"]
     first = items[1]
     assert first["url"] == f"{site.url}/blogs/strike/entries/{a['id']}"
-    assert first["title"] == "Casualties" and items[0]["title"] == f"Update {b['time_gmt']}"
+    assert first["title"] == "Casualties" and items[0]["title"] == f"Update {b['date_gmt']}, {b['time_gmt']}"
     assert first["content_html"] == a["body_html"] and first["content_text"] == "Police say 50 hurt"
     assert first["date_published"] == a["published_at"] and first["tags"] == ["key-event"]
     assert first["authors"] == [{"name": "editor"}]

@@ -30,16 +30,18 @@ def test_live_blog_posting_lists_its_updates(site):
     assert data["url"] == url and data["headline"] == "General strike"
     assert data["description"] == "Unions stop the country."
     assert data["coverageStartTime"] == blog["created_at"]
-    assert "coverageEndTime" not in data
+    assert data["coverageEndTime"] > data["coverageStartTime"]  # while live: a little past the latest change
     updates = data["liveBlogUpdate"]
     assert [u["url"] for u in updates] == [f"{url}/entries/{second['id']}", f"{url}/entries/{first['id']}"]
     assert updates[1] == {
         "@type": "BlogPosting",
         "@id": f"{url}/entries/{first['id']}",
         "url": f"{url}/entries/{first['id']}",
+        "mainEntityOfPage": f"{url}/entries/{first['id']}",
         "headline": "Depots",
         "datePublished": first["published_at"],
         "dateModified": first["updated_at"],
+        "author": {"@type": "Person", "name": "editor"},
         "articleBody": "Depots are closed.",
     }
     assert updates[0]["headline"] == f"Update {second['time_gmt']}"

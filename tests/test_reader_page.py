@@ -10,6 +10,7 @@ pinned entry, the key-events list, entries newest first introduced by their GMT 
 from __future__ import annotations
 
 from datetime import timedelta
+from urllib.parse import quote
 
 from liveblog import model
 from reader_html import parse
@@ -196,6 +197,7 @@ def test_page_links_its_feeds_for_discovery(site):
     assert {(link.get("type"), link.get("href")) for link in links} == {
         ("application/feed+json", "/blogs/strike/feed.json"),
         ("application/atom+xml", "/blogs/strike/feed.atom"),
+        ("application/json+oembed", f"/oembed?url={quote(site.url, safe='/')}/blogs/strike&format=json"),
     }
 
 

@@ -30,7 +30,7 @@ def test_each_entry_has_an_anchor_and_a_permalink_page(site):
     assert doc.one("h1").text == "General strike"
     article = doc.one("article")
     assert article.get("id") == f"entry-{e['id']}"
-    assert article.one("h3").text == "Tear gas at the bridge"
+    assert article.one("h2").text == "Tear gas at the bridge"  # under the h1: no jump to h3
     assert article.one("div", class_="body").text == "Police fired tear gas at the bridge."
     url = f"{site.url}/blogs/strike/entries/{e['id']}"
     assert doc.one("link", rel="canonical").get("href") == url
@@ -38,7 +38,7 @@ def test_each_entry_has_an_anchor_and_a_permalink_page(site):
     assert meta(doc, "og:url") == url
     assert meta(doc, "og:type") == "article"
     assert meta(doc, "og:title") == "Tear gas at the bridge: General strike"
-    assert meta(doc, "og:description") == "Tear gas at the bridge"
+    assert meta(doc, "og:description") == "Police fired tear gas at the bridge."  # not the headline again
     assert meta(doc, "article:published_time") == e["published_at"]
     assert meta(doc, "twitter:card") == "summary"
     assert [a.get("href") for a in doc.all("a") if a.text == "All updates"] == ["/blogs/strike"]

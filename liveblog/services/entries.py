@@ -8,6 +8,7 @@ the input (``entry_input``, ``correction_input``, ``note_input``), then act (``p
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Any
 
@@ -21,6 +22,8 @@ from .errors import Forbidden, TooManyPosts
 ENTRY_FIELDS = {"body", "headline", "key_event", "pinned", "supersedes", "filed_at"}
 CORRECTION_FIELDS = {"body", "note"}
 WITHDRAWAL_FIELDS = {"note"}
+# a photo in sanitized HTML (double-quoted attributes) that names no width yet
+UNSIZED_PHOTO = re.compile(r'<img (?![^>]*\bwidth=)[^>]*?src="/media/([A-Za-z0-9_-]+\.[a-z]+)"[^>]*>')
 
 
 def entry_input(data: dict[str, Any]) -> dict[str, Any]:
@@ -94,7 +97,21 @@ async def publish(store: Store, posts: SlidingWindow, user: User, blog: Blog, fi
     wait = posts.hit(f"user:{user.id}")
     if wait:
         raise TooManyPosts(wait, posts.limit)
+    fields = {**fields, "body_html": await sized_photos(store, fields["body_html"])}
     return await store.create_entry(blog.slug, author=user, now=model.utc_now(), idempotency=key, **fields)
+
+
+async def sized_photos(store: Store, html: str) -> str:
+    """Each photo with its stored width and height, so the page keeps its room before it loads (no layout
+    shift); CSS still scales it to the column."""
+    sizes = await store.media_sizes([m.group(1) for m in UNSIZED_PHOTO.finditer(html)])
+
+    def sized(found: re.Match[str]) -> str:
+        size = sizes.get(found.group(1))
+        whole = found.group(0)
+        return f'{whole[:-1]} width="{size[0]}" height="{size[1]}">' if size else whole
+
+    return UNSIZED_PHOTO.sub(sized, html)
 
 
 async def find_entry(store: Store, slug: str, entry_id: int) -> Entry:
@@ -123,7 +140,8 @@ async def correct(store: Store, user: User, entry: Entry, change: CorrectionInpu
                   key: Idempotency | None = None) -> Entry:
     """The corrected entry; ``if_match`` a revision other than the current one is a ``Conflict`` carrying it."""
     check_may_correct(user, entry)
-    return await store.correct_entry(entry.blog, entry.id, by=user, body=change.body, body_html=change.body_html,
+    body_html = await sized_photos(store, change.body_html)
+    return await store.correct_entry(entry.blog, entry.id, by=user, body=change.body, body_html=body_html,
                                      note=change.note, if_match=if_match, now=model.utc_now(), idempotency=key)
 
 

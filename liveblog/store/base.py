@@ -79,6 +79,17 @@ class Event:
 
 
 @dataclass(frozen=True)
+class Subscription:
+    """A WebSub subscriber of one feed (``topic``, a URL of blog ``blog``'s feed), until ``expires_at``."""
+
+    topic: str
+    blog: str
+    callback: str
+    secret: str
+    expires_at: datetime
+
+
+@dataclass(frozen=True)
 class Token:
     user: User
     kind: str
@@ -140,6 +151,30 @@ class Store(ABC):
 
     @abstractmethod
     async def media_exists(self, name: str) -> bool: ...
+
+    @abstractmethod
+    async def media_sizes(self, names: list[str]) -> dict[str, tuple[int, int]]:
+        """(width, height) of each stored photo among ``names``."""
+
+    # WebSub
+    @abstractmethod
+    async def websub_subscribe(self, sub: Subscription, now: datetime) -> None:
+        """Add the subscription, or renew it (new secret and lease) when (topic, callback) has one."""
+
+    @abstractmethod
+    async def websub_unsubscribe(self, topic: str, callback: str) -> int: ...
+
+    @abstractmethod
+    async def websub_others(self, topic: str, callback: str, now: datetime) -> int:
+        """Live subscriptions of ``topic`` from any other callback: what the bound on subscribers counts."""
+
+    @abstractmethod
+    async def websub_subscribers(self, slug: str, now: datetime) -> list[Subscription]:
+        """The live subscriptions to the feeds of blog ``slug``."""
+
+    @abstractmethod
+    async def websub_expire(self, now: datetime) -> int:
+        """Forget the subscriptions whose lease is over."""
 
     # blogs
     @abstractmethod

@@ -19,7 +19,18 @@ from typing import Any, ClassVar, Protocol
 from .. import model
 from ..model import Blog, Correction, Entry, Retraction, User, public_json, to_ms
 from ..names import clashes
-from .base import Conflict, Event, Idempotency, NotFound, SchemaTooNew, Store, Token, local_authors, named_people
+from .base import (
+    Conflict,
+    Event,
+    Idempotency,
+    NotFound,
+    SchemaTooNew,
+    Store,
+    Subscription,
+    Token,
+    local_authors,
+    named_people,
+)
 
 # Column types by backend: {ID} a generated key, {REF} a reference to one, {TIME} a moment, {FLAG} a yes/no.
 MIGRATIONS: tuple[tuple[str, ...], ...] = (
@@ -119,6 +130,19 @@ MIGRATIONS: tuple[tuple[str, ...], ...] = (
     # A withdrawal scrubs its entry's events: without this index SQLite read the whole log under the write
     # lock to find them (PostgreSQL databases made before it have the index from their first migration).
     ("CREATE INDEX IF NOT EXISTS events_entry ON events(entry_id)",),
+    # WebSub: who is pushed each feed, until when (liveblog/websub.py)
+    (
+        """CREATE TABLE IF NOT EXISTS websub_subscriptions (
+            topic TEXT NOT NULL,
+            blog_slug TEXT NOT NULL,
+            callback TEXT NOT NULL,
+            secret TEXT NOT NULL DEFAULT '',
+            expires_at {TIME} NOT NULL,
+            created_at {TIME} NOT NULL,
+            PRIMARY KEY (topic, callback)
+        )""",
+        "CREATE INDEX IF NOT EXISTS websub_by_blog ON websub_subscriptions(blog_slug, expires_at)",
+    ),
 )
 SCHEMA_VERSION = len(MIGRATIONS)
 
@@ -346,6 +370,48 @@ class SqlStore(Store):
     async def media_exists(self, name: str) -> bool:
         async with self._read() as db:
             return await db.value("SELECT 1 FROM media WHERE id = ?", name) is not None
+
+    async def media_sizes(self, names: list[str]) -> dict[str, tuple[int, int]]:
+        sizes: dict[str, tuple[int, int]] = {}
+        async with self._read() as db:
+            for name in dict.fromkeys(names):
+                row = await db.row("SELECT width, height FROM media WHERE id = ?", name)
+                if row is not None:
+                    sizes[name] = (int(row["width"]), int(row["height"]))
+        return sizes
+
+    # WebSub subscriptions
+
+    async def websub_subscribe(self, sub: Subscription, now: datetime) -> None:
+        async with self._write() as db:
+            await db.run(
+                """INSERT INTO websub_subscriptions (topic, blog_slug, callback, secret, expires_at, created_at)
+                   VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (topic, callback)
+                   DO UPDATE SET secret = excluded.secret, expires_at = excluded.expires_at""",
+                sub.topic, sub.blog, sub.callback, sub.secret, self._time(sub.expires_at), self._time(now),
+            )
+
+    async def websub_unsubscribe(self, topic: str, callback: str) -> int:
+        async with self._write() as db:
+            return await db.run("DELETE FROM websub_subscriptions WHERE topic = ? AND callback = ?", topic, callback)
+
+    async def websub_others(self, topic: str, callback: str, now: datetime) -> int:
+        async with self._read() as db:
+            return int(await db.value(
+                "SELECT count(*) FROM websub_subscriptions WHERE topic = ? AND callback <> ? AND expires_at > ?",
+                topic, callback, self._time(now)))
+
+    async def websub_subscribers(self, slug: str, now: datetime) -> list[Subscription]:
+        async with self._read() as db:
+            rows = await db.rows(
+                """SELECT topic, blog_slug, callback, secret, expires_at FROM websub_subscriptions
+                   WHERE blog_slug = ? AND expires_at > ? ORDER BY topic, callback""", slug, self._time(now))
+        return [Subscription(r["topic"], r["blog_slug"], r["callback"], r["secret"], self._when(r["expires_at"]))
+                for r in rows]
+
+    async def websub_expire(self, now: datetime) -> int:
+        async with self._write() as db:
+            return await db.run("DELETE FROM websub_subscriptions WHERE expires_at <= ?", self._time(now))
 
     # blogs
 

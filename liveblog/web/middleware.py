@@ -156,6 +156,12 @@ def security_headers(https: bool) -> list[tuple[bytes, bytes]]:
     return headers
 
 
+def framable(headers: list[tuple[bytes, bytes]]) -> bool:
+    """A response whose own CSP lets any site frame it (the embed) must not carry X-Frame-Options: DENY,
+    which browsers would apply over it."""
+    return any(k.lower() == b"content-security-policy" and b"frame-ancestors *" in v for k, v in headers)
+
+
 class SecurityHeaders:
     """Adds ``security_headers`` to every response that does not set them itself."""
 
@@ -172,6 +178,8 @@ class SecurityHeaders:
             if message["type"] == "http.response.start":
                 headers = list(message.get("headers", []))
                 present = {k.lower() for k, _ in headers}
+                if framable(headers):
+                    present.add(b"x-frame-options")
                 headers += [(k, v) for k, v in security_headers(https) if k not in present]
                 message = {**message, "headers": headers}
             await send(message)

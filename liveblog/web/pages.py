@@ -35,7 +35,7 @@ def page(template: str, headers: dict[str, str] | None = None, **context: Any) -
 
 async def index(request: Request) -> Response:
     blogs = await runtime_of(request).store.list_blogs()
-    return page("index.html", blogs=[b.to_json() for b in blogs])
+    return page("index.html", blogs=[b.to_json() for b in blogs], identity=runtime_of(request).settings.identity)
 
 
 async def blog_page(request: Request) -> Response:
@@ -64,7 +64,8 @@ async def blog_page(request: Request) -> Response:
     origin = site_url(request)
     url = f"{origin}/blogs/{blog.slug}"
     blog_json = blog.to_json()
-    ld = jsonld.live_blog(blog_json, entries, url, url + "/entries/{}")
+    identity = runtime.settings.identity
+    ld = jsonld.live_blog(blog_json, entries, url, url + "/entries/{}", origin=origin, identity=identity)
     return page(
         "blog.html",
         headers=cache,
@@ -79,6 +80,7 @@ async def blog_page(request: Request) -> Response:
         next_before=entries[-1]["id"] if len(rows) > size else None,
         canonical=url if before is None else f"{url}?before={before}",
         jsonld=jsonld.script_json(ld),
+        identity=identity,
     )
 
 
@@ -89,15 +91,20 @@ async def entry_page(request: Request) -> Response:
     if found is None:
         raise NotFound("entry")
     entry = found.to_json()
-    blog_url = f"{site_url(request)}/blogs/{blog.slug}"
+    origin = site_url(request)
+    identity = runtime_of(request).settings.identity
+    blog_url = f"{origin}/blogs/{blog.slug}"
     url = f"{blog_url}/entries/{entry['id']}"
+    ld = jsonld.single_update(entry, url, blog_url, origin=origin, identity=identity)
     return page(
         "entry.html",
         blog=blog.to_json(),
         slug=blog.slug,
         entry=entry,
         canonical=url,
-        jsonld=jsonld.script_json(jsonld.single_update(entry, url, blog_url)),
+        jsonld=jsonld.script_json(ld),
+        og_image=jsonld.first_photo(entry["body_html"], origin),
+        identity=identity,
     )
 
 

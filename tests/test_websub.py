@@ -1,0 +1,227 @@
+"""WebSub (https://www.w3.org/TR/websub/): the feeds advertise their hub and themselves, and Liveblog is
+that hub. The subscriber here is written from the specification: it confirms an intent by echoing
+``hub.challenge`` for the topic it asked for, and checks ``X-Hub-Signature`` on each delivery."""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import threading
+import time
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from urllib.parse import parse_qs, urlsplit
+from xml.etree import ElementTree as ET
+
+import httpx
+import pytest
+
+A = "{http://www.w3.org/2005/Atom}"
+SECRET = "a subscriber's secret"
+
+
+class Subscriber:
+    """A WebSub subscriber on 127.0.0.1: ``wants`` is the (mode, topic) it confirms; ``failures`` how many
+    deliveries it answers 500 before it takes one."""
+
+    def __init__(self) -> None:
+        self.wants: set[tuple[str, str]] = set()
+        self.verifications: list[dict[str, str]] = []
+        self.deliveries: list[tuple[bytes, dict[str, str]]] = []
+        self.failures = 0
+        self.attempts = 0
+        subscriber = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_GET(self) -> None:
+                query = {k: v[0] for k, v in parse_qs(urlsplit(self.path).query).items()}
+                subscriber.verifications.append(query)
+                if (query.get("hub.mode"), query.get("hub.topic")) in subscriber.wants:
+                    self.answer(200, query["hub.challenge"].encode())
+                else:
+                    self.answer(404, b"")
+
+            def do_POST(self) -> None:
+                body = self.rfile.read(int(self.headers["Content-Length"]))
+                subscriber.attempts += 1
+                if subscriber.failures > 0:
+                    subscriber.failures -= 1
+                    self.answer(500, b"")
+                    return
+                subscriber.deliveries.append((body, {k.lower(): v for k, v in self.headers.items()}))
+                self.answer(202, b"")
+
+            def answer(self, status: int, body: bytes) -> None:
+                self.send_response(status)
+                self.send_header("Content-Length", str(len(body)))
+                self.end_headers()
+                self.wfile.write(body)
+
+            def log_message(self, *args: object) -> None:
+                pass
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.callback = f"http://127.0.0.1:{self.server.server_address[1]}/push?feed=strike"
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+
+    def close(self) -> None:
+        self.server.shutdown()
+        self.server.server_close()
+
+
+@pytest.fixture
+def subscriber():
+    s = Subscriber()
+    yield s
+    s.close()
+
+
+def until(condition, seconds: float = 5.0) -> None:
+    deadline = time.monotonic() + seconds
+    while not condition():
+        assert time.monotonic() < deadline, "not within the time"
+        time.sleep(0.02)
+
+
+def ask(site, subscriber, mode="subscribe", topic=None, **extra):
+    topic = topic or f"{site.url}/blogs/strike/feed.atom"
+    subscriber.wants.add((mode, topic))
+    return site.client.post("/websub", data={"hub.mode": mode, "hub.topic": topic, "hub.callback": subscriber.callback,
+                                             **extra})
+
+
+def subscribed(site, subscriber, **extra):
+    r = ask(site, subscriber, **{"hub.secret": SECRET, **extra})
+    assert r.status_code == 202, r.text
+    until(lambda: site.sql("SELECT count(*) FROM websub_subscriptions") == [(1,)])
+
+
+def test_feeds_advertise_their_hub_and_themselves(site):
+    site.blog("strike")
+    for path in ("/blogs/strike/feed.atom", "/blogs/strike/feed.json"):
+        r = site.client.get(path)
+        assert r.headers["link"] == f'<{site.url}/websub>; rel="hub", <{site.url}{path}>; rel="self"'
+    root = ET.fromstring(site.client.get("/blogs/strike/feed.atom").content)
+    links = {link.get("rel"): link.get("href") for link in root.findall(A + "link")}
+    assert links["hub"] == f"{site.url}/websub" and links["self"] == f"{site.url}/blogs/strike/feed.atom"
+    assert site.client.get("/blogs/strike/feed.json").json()["hubs"] == [{"type": "WebSub",
+                                                                           "url": f"{site.url}/websub"}]
+
+
+def test_a_subscriber_is_verified_then_pushed_each_change_signed(site_with, subscriber):
+    site = site_with(websub_allow_private=True)
+    site.blog("strike")
+    subscribed(site, subscriber, **{"hub.lease_seconds": "3600"})
+    check = subscriber.verifications[0]
+    assert check["hub.mode"] == "subscribe" and check["hub.lease_seconds"] == "3600" and check["feed"] == "strike"
+    e = site.entry("strike", "Police have closed the bridge.")
+    until(lambda: subscriber.deliveries)
+    body, headers = subscriber.deliveries[0]
+    assert b"Police have closed the bridge." in body and headers["content-type"].startswith("application/atom+xml")
+    want = "sha256=" + hmac.new(SECRET.encode(), body, hashlib.sha256).hexdigest()
+    assert headers["x-hub-signature"] == want
+    assert headers["link"] == f'<{site.url}/websub>; rel="hub", <{site.url}/blogs/strike/feed.atom>; rel="self"'
+    assert body == site.client.get("/blogs/strike/feed.atom").content, "the feed as a GET gives it"
+    r = ask(site, subscriber, "unsubscribe")
+    assert r.status_code == 202
+    until(lambda: site.sql("SELECT count(*) FROM websub_subscriptions") == [(0,)])
+    site.entry("strike", "A second update.")
+    time.sleep(0.5)
+    assert len(subscriber.deliveries) == 1 and e["id"]
+
+
+def test_an_unconfirmed_intent_subscribes_nobody(site_with, subscriber):
+    site = site_with(websub_allow_private=True)
+    site.blog("strike")
+    r = site.client.post("/websub", data={"hub.mode": "subscribe", "hub.callback": subscriber.callback,
+                                          "hub.topic": f"{site.url}/blogs/strike/feed.atom"})
+    assert r.status_code == 202
+    until(lambda: subscriber.verifications)
+    time.sleep(0.2)
+    assert site.sql("SELECT count(*) FROM websub_subscriptions") == [(0,)]
+
+
+def test_private_callbacks_are_refused_by_default(site, subscriber):
+    site.blog("strike")
+    r = ask(site, subscriber)
+    assert r.status_code == 422
+    assert r.json()["detail"] == {"field": "hub.callback", "message": "must not be a loopback or private address"}
+    time.sleep(0.2)
+    assert subscriber.verifications == []
+
+
+def test_bad_requests_name_the_field(site_with, subscriber):
+    site = site_with(websub_allow_private=True)
+    site.blog("strike")
+    cases = {"hub.mode": {"hub.mode": "publish"}, "hub.topic": {"hub.topic": "https://elsewhere.example/feed"},
+             "hub.callback": {"hub.callback": "ftp://x"}, "hub.lease_seconds": {"hub.lease_seconds": "-1"},
+             "hub.secret": {"hub.secret": "x" * 200}}
+    for field, change in cases.items():
+        data = {"hub.mode": "subscribe", "hub.topic": f"{site.url}/blogs/strike/feed.atom",
+                "hub.callback": subscriber.callback, **change}
+        r = site.client.post("/websub", data=data)
+        assert r.status_code == 422 and r.json()["detail"]["field"] == field, (field, r.text)
+    unknown = ask(site, subscriber, topic=f"{site.url}/blogs/nope/feed.atom")
+    assert unknown.status_code == 404 and unknown.json() == {"error": "blog not found", "detail": None}
+
+
+def test_subscribers_per_feed_are_bounded(site_with, subscriber):
+    site = site_with(websub_allow_private=True, websub_max_subscribers=1)
+    site.blog("strike")
+    subscribed(site, subscriber)
+    other = Subscriber()
+    try:
+        r = ask(site, other)
+        assert r.status_code == 429 and r.json()["detail"] == {"limit": 1}
+        assert ask(site, subscriber).status_code == 202, "a renewal is not a new subscriber"
+    finally:
+        other.close()
+
+
+def test_leases_end_and_are_renewed(site_with, subscriber):
+    site = site_with(websub_allow_private=True)
+    site.blog("strike")
+    subscribed(site, subscriber, **{"hub.lease_seconds": "999999999"})
+    assert subscriber.verifications[0]["hub.lease_seconds"] == str(site.settings.websub_lease_seconds)
+    site.sql("UPDATE websub_subscriptions SET expires_at = created_at")  # the lease is over
+    site.entry("strike", "Nobody is pushed this.")
+    time.sleep(0.5)
+    assert subscriber.deliveries == []
+    [(before,)] = site.sql("SELECT expires_at FROM websub_subscriptions")
+    assert ask(site, subscriber).status_code == 202
+    until(lambda: site.sql("SELECT expires_at FROM websub_subscriptions") != [(before,)])
+    site.entry("strike", "The renewed subscriber gets this.")
+    until(lambda: subscriber.deliveries)
+    assert b"The renewed subscriber gets this." in subscriber.deliveries[0][0]
+
+
+def test_failed_deliveries_are_retried_with_backoff(site_with, subscriber):
+    site = site_with(websub_allow_private=True, websub_retry_seconds=0.1)
+    site.blog("strike")
+    subscribed(site, subscriber)
+    subscriber.failures = 2
+    started = time.monotonic()
+    site.entry("strike", "Tried three times.")
+    until(lambda: subscriber.deliveries)
+    assert subscriber.attempts == 3 and time.monotonic() - started >= 0.3  # waits of 0.1 s, then 0.2 s
+
+
+def test_with_several_workers_each_change_is_pushed_once(spawn, tmp_path, subscriber):
+    """Every worker follows the log; only the one holding the store's publisher claim delivers."""
+    server = spawn(tmp_path / "workers.db", "--workers", "2", env={"LIVEBLOG_WEBSUB_ALLOW_PRIVATE": "true"})
+    headers = {"Authorization": f"Bearer {server.token()}"}
+    assert httpx.post(server.url + "/api/blogs", json={"slug": "strike", "title": "S"}, headers=headers).status_code \
+        == 201
+    topic = f"{server.url}/blogs/strike/feed.json"
+    subscriber.wants.add(("subscribe", topic))
+    r = httpx.post(server.url + "/websub", data={"hub.mode": "subscribe", "hub.topic": topic,
+                                                 "hub.callback": subscriber.callback})
+    assert r.status_code == 202
+    until(lambda: subscriber.verifications)
+    time.sleep(0.3)  # the row is written just after the challenge is answered
+    for n in range(3):
+        assert httpx.post(server.url + "/api/blogs/strike/entries", json={"body": f"update {n}"},
+                          headers=headers).status_code == 201
+        until(lambda n=n: any(f"update {n}".encode() in body for body, _ in subscriber.deliveries), 10)
+    time.sleep(0.5)
+    assert len(subscriber.deliveries) == 3, "each change once, not once per worker"
+    assert subscriber.deliveries[-1][1]["content-type"] == "application/feed+json"
