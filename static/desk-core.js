@@ -65,23 +65,24 @@ var DeskCore = (function () {
     return status === 403 && /CSRF/.test((answer && answer.error) || "");
   }
   function signedOut(status, answer) { return status === 401 || staleCsrf(status, answer); }
-  /* the labels people see beside the compose box's fields, for the API's field names */
-  var LABELS = { headline: "Headline", body: "Update", supersedes: "Supersedes" };
+  /* the labels people see beside the compose box's fields (its photo box's too), for the API's field names */
+  var LABELS = { headline: "Headline", body: "Update", supersedes: "Supersedes", file: "Photo", caption: "Caption" };
   /* the server's refusal, naming the field as the compose box labels it */
   function refusal(answer) {
     var d = answer.detail, field = d && typeof d.field === "string" && d.field.split(/[.[]/)[0];
     return field && LABELS[field] && d.message ? LABELS[field] + ": " + d.message : answer.error;
   }
   /* what an answer other than success means for a waiting post: held for the person (signed out,
-     refused), or tried again later ({wait}: at least the server's Retry-After) */
+     refused), or tried again later ({wait}: at least the server's Retry-After); what: the thing refused, when
+     it is not the update itself ("a waiting photo") */
   function verdict(status, ok, answer, what, retryAfterHeader) {
     if (ok) return { wait: 0 };  // a success that is not the server's: a Wi-Fi sign-in page
     if (signedOut(status, answer)) {
       return { hold: "signin", message: "You are signed out. This update waits and is sent once you are back." };
     }
     if (status >= 400 && status < 500 && status !== 408 && status !== 429) {
-      var why = answer ? "Refused: " + what + refusal(answer) + "."
-        : "The server refused " + (what || "it ") + "(" + status + ").";
+      var why = answer ? "Refused: " + (what ? what + ": " : "") + refusal(answer) + "."
+        : "The server refused " + (what || "it") + " (" + status + ").";
       return { hold: "refused", message: why + " Tap Edit to fix it, or Discard." };
     }
     return { wait: retryAfter(retryAfterHeader) };
@@ -446,7 +447,7 @@ var DeskCore = (function () {
     names: names, lockName: lockName, randomKey: randomKey,
     learn: learn, offsetOf: offsetOf, serverNow: serverNow, stamp: stamp,
     backoff: backoff, retryAfter: retryAfter,
-    isServerJson: isServerJson, staleCsrf: staleCsrf, verdict: verdict, afterSend: afterSend,
+    isServerJson: isServerJson, staleCsrf: staleCsrf, refusal: refusal, verdict: verdict, afterSend: afterSend,
     sendable: sendable, asNew: asNew, identity: identity, hold: hold, heldAsNew: heldAsNew,
     publishedFirst: publishedFirst, GONE: GONE, waitsForSignIn: waitsForSignIn, releaseSignedOut: releaseSignedOut,
     resubmit: resubmit, restamp: restamp, payload: payload, recordSent: recordSent, earlierVersions: earlierVersions,
