@@ -304,6 +304,8 @@ var DeskCore = (function () {
   var QUOTE = /^ {0,3}> ?(.*)$/;
   var ITEM = /^( {0,3})([-*+]|(\d{1,9})([.)]))( {1,4})(\S.*)$/;
   var BLANK = /^[ \t]*$/;
+  var FENCE = /^( {0,3})(`{3,}(?=[^`]*$)|~{3,})/;  // a backtick fence's info string has no backtick
+  var INDENTED = /^ {4}/;
   var SHOWN_HEADINGS = { 2: true, 3: true, 4: true };  // nh3 keeps h2-h4; of the others only the text stays
   var WAITING_IMAGE = new RegExp("!\\[([^\\]]*)\\]\\(" + WAITING + "[A-Za-z0-9-]+\\)", "g");
   var REL = ' rel="nofollow noopener"';
@@ -369,11 +371,32 @@ var DeskCore = (function () {
   }
   /* a line that starts a block of its own, which ends a paragraph's lazy continuation */
   function startsBlock(line) {
-    return BLANK.test(line) || HR.test(line) || HEADING.test(line) || QUOTE.test(line) || ITEM.test(line);
+    return BLANK.test(line) || HR.test(line) || HEADING.test(line) || QUOTE.test(line) || ITEM.test(line)
+      || FENCE.test(line);
   }
 
-  /* a list starting at lines[i]: its items' lines (without their indentation), whether it is loose,
-     and the line after it */
+  /* a fenced code block at lines[i], to its closing fence or the end of its container; each line ends in a
+     line feed but the document's last when it has none (final) */
+  function fencedAt(lines, i, final) {
+    var open = FENCE.exec(lines[i]), indent = open[1].length, mark = open[2];
+    var close = new RegExp("^ {0,3}" + mark[0] + "{" + mark.length + ",}[ \\t]*$"), body = [], closed = false;
+    for (i++; i < lines.length; i++) {
+      if (close.test(lines[i])) { closed = true; i++; break; }
+      body.push(lines[i].replace(new RegExp("^ {0," + indent + "}"), ""));
+    }
+    var code = body.map(function (line, n) { return n < body.length - 1 || closed || !final ? line + "\n" : line; });
+    return { html: "<pre><code>" + escText(code.join("")) + "</code></pre>", next: i };
+  }
+  /* an indented code block at lines[i]: its lines less four spaces, blank lines inside it kept */
+  function indentedAt(lines, i) {
+    var body = [];
+    while (i < lines.length && (INDENTED.test(lines[i]) || BLANK.test(lines[i]))) body.push(lines[i++].slice(4));
+    while (body.length && BLANK.test(body[body.length - 1] || "")) { body.pop(); i--; }
+    return { html: "<pre><code>" + escText(body.join("\n") + "\n") + "</code></pre>", next: i };
+  }
+
+  /* a list starting at lines[i]: its items' lines (without their indentation), whether it is loose, the
+     line after it, and whether its last item's last line is the last of these lines (ends) */
   function listAt(lines, i) {
     var first = ITEM.exec(lines[i]), ordered = !!first[3], marker = first[4] || first[2];
     var items = [], loose = false, gap = false;
@@ -390,23 +413,27 @@ var DeskCore = (function () {
         if (!gap && !startsBlock(line)) { body.push(line); continue; }  // a lazy continuation line
         break;
       }
+      var ends = i === lines.length && body[body.length - 1] !== "";
       while (body[body.length - 1] === "") body.pop();
       items.push(body);
     }
-    return { ordered: ordered, start: ordered ? Number(first[3]) : 1, items: items, loose: loose, next: i };
+    return { ordered: ordered, start: ordered ? Number(first[3]) : 1, items: items, loose: loose, next: i,
+             ends: ends };
   }
-  function listHtml(list) {
+  function listHtml(list, final) {
     var tag = list.ordered ? "ol" : "ul";
     var open = "<" + tag + (list.ordered && list.start !== 1 ? ' start="' + list.start + '"' : "") + ">";
-    var items = list.items.map(function (lines) {
-      var inner = blocks(lines, !list.loose);
+    var items = list.items.map(function (lines, n) {
+      var inner = blocks(lines, !list.loose, final && list.ends && n === list.items.length - 1);
       if (list.loose) return "<li>\n" + inner + "\n</li>";
-      return "<li>" + inner + (/(<\/(ul|ol|blockquote|h\d)>|<hr>)$/.test(inner) ? "\n" : "") + "</li>";
+      return "<li>" + (/^<(ul|ol|blockquote|h\d|hr|pre)\b/.test(inner) ? "\n" : "") + inner
+        + (/(<\/(ul|ol|blockquote|h\d|pre)>|<hr>)$/.test(inner) ? "\n" : "") + "</li>";
     });
     return open + "\n" + items.join("\n") + "\n</" + tag + ">";
   }
-  /* the blocks of these lines as HTML, one per line; tight: a list item's, whose paragraphs have no <p> */
-  function blocks(lines, tight) {
+  /* the blocks of these lines as HTML, one per line; tight: a list item's, whose paragraphs have no <p>;
+     final: the last of these lines is the document's, with no line feed after it */
+  function blocks(lines, tight, final) {
     var out = [], para = null, i = 0, m;
     function close() {
       if (para) out.push(tight ? paragraph(para) : "<p>" + paragraph(para) + "</p>");
@@ -426,13 +453,15 @@ var DeskCore = (function () {
         while (i < lines.length && ((m = QUOTE.exec(lines[i])) || (quoted.length && !startsBlock(lines[i])))) {
           quoted.push(m ? m[1] : lines[i]); i++;
         }
-        out.push("<blockquote>\n" + blocks(quoted, false) + "\n</blockquote>");
+        out.push("<blockquote>\n" + blocks(quoted, false, final && i === lines.length) + "\n</blockquote>");
         continue;
       }
+      if (FENCE.test(line)) { close(); m = fencedAt(lines, i, final); out.push(m.html); i = m.next; continue; }
+      if (!para && INDENTED.test(line)) { m = indentedAt(lines, i); out.push(m.html); i = m.next; continue; }
       if ((m = ITEM.exec(line)) && (!para || !m[3] || m[3] === "1")) {  // only a list from 1 interrupts a paragraph
         close();
         var list = listAt(lines, i);
-        out.push(listHtml(list)); i = list.next; continue;
+        out.push(listHtml(list, final)); i = list.next; continue;
       }
       (para = para || []).push(line);
       i++;
@@ -441,7 +470,11 @@ var DeskCore = (function () {
     return out.join("\n");
   }
   /* the live preview of a body, as the server will publish it */
-  function preview(body) { return blocks(body.replace(/\r\n?/g, "\n").split("\n"), false); }
+  function preview(body) {
+    var lines = body.replace(/\r\n?/g, "\n").split("\n"), final = lines[lines.length - 1] !== "";
+    if (!final) lines.pop();
+    return blocks(lines, false, final);
+  }
 
   return {
     names: names, lockName: lockName, randomKey: randomKey,
