@@ -313,12 +313,48 @@ var DeskCore = (function () {
   /* text as the server writes it: <, > and & escaped (quotes too in an attribute) */
   function escText(s) { return s.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;"); }
   function attr(s) { return s.replace(/"/g, "&quot;"); }
-  /* a bare address as linkify sees it: without the punctuation that ends a sentence around it */
-  function bareLink(url) {
-    var end = url.match(/[.,;:!?)]+$/), tail = end ? end[0] : "";
-    url = url.slice(0, url.length - tail.length);
-    var href = /^www\./.test(url) ? "http://" + url : url;
-    return '<a href="' + attr(href) + '"' + REL + ">" + url + "</a>" + tail;
+  /* bleach's linkify (URL_RE): an address with one of its protocols, or none, and a domain under one of its
+     top-level domains. It reads the text as the server writes it, where a quote is &quot; and so may be part
+     of a path; the placeholder \u0000 of a code span or link set aside never is. */
+  var PROTOCOLS = "afs aim callto data ed2k feed ftp gopher http https irc mailto news nntp rsync rtsp sftp ssh tag telnet urn webcal xmpp";
+  var TLDS = (
+    "ac ad ae aero af ag ai al am an ao aq ar arpa as asia at au aw ax az ba bb bd be bf bg bh bi biz bj " +
+    "bm bn bo br bs bt bv bw by bz ca cat cc cd cf cg ch ci ck cl cm cn co com coop cr cu cv cx cy cz de " +
+    "dj dk dm do dz ec edu ee eg er es et eu fi fj fk fm fo fr ga gb gd ge gf gg gh gi gl gm gn gov gp gq " +
+    "gr gs gt gu gw gy hk hm hn hr ht hu id ie il im in info int io iq ir is it je jm jo jobs jp ke kg kh " +
+    "ki km kn kp kr kw ky kz la lb lc li lk lr ls lt lu lv ly ma mc md me mg mh mil mk ml mm mn mo mobi " +
+    "mp mq mr ms mt mu museum mv mw mx my mz na name nc ne net nf ng ni nl no np nr nu nz om org pa pe pf " +
+    "pg ph pk pl pm pn post pr pro ps pt pw py qa re ro rs ru rw sa sb sc sd se sg sh si sj sk sl sm sn " +
+    "so sr ss st su sv sx sy sz tc td tel tf tg th tj tk tl tm tn to tp tr travel tt tv tw tz ua ug uk us " +
+    "uy uz va vc ve vg vi vn vu wf ws xn xxx ye yt yu za zm zw").split(" ");
+  var BARE_URL = new RegExp("\\(*\\b(?:(?:" + PROTOCOLS.split(" ").join("|") + "):/{0,3}(?:(?:\\w+:)?\\w+@)?)?"
+    + "(?:[\\w-]+\\.)+(?:" + TLDS.join("|") + ")(?::[0-9]+)?(?!\\.\\w)\\b(?:[/?][^\\s{}|\\\\^`<>\\u0000]*)?", "gi");
+  var LINKED_SCHEMES = /^(https?|mailto):/i;  // nh3 drops an href of any other scheme, and keeps the link's text
+  /* the brackets and the full stop or comma around an address that are not part of it (strip_non_url_bits) */
+  function unwrapped(url) {
+    var before = "", after = "";
+    for (;;) {
+      if (url[0] === "(") {
+        before += "("; url = url.slice(1);
+        if (url.slice(-1) === ")") { after = ")" + after; url = url.slice(0, -1); }
+      } else if ((url.slice(-1) === ")" && url.indexOf("(") < 0) || /[.,]$/.test(url)) {
+        after = url.slice(-1) + after; url = url.slice(0, -1);
+      } else return { url: url, before: before, after: after };
+    }
+  }
+  /* each bare address in s (escaped text) as a link, passed to keep */
+  function bareLinks(s, keep) {
+    var out = "", from = 0, m;
+    BARE_URL.lastIndex = 0;
+    while ((m = BARE_URL.exec(s))) {
+      var start = m.index + m[0].match(/^\(*/)[0].length;
+      if (start > 0 && /[@.]/.test(s[start - 1])) { BARE_URL.lastIndex = m.index + 1; continue; }  // (?<![@.])
+      var u = unwrapped(m[0]), href = /^[\w-]+:\/{0,3}/.test(u.url) ? u.url : "http://" + u.url;
+      var link = "<a" + (LINKED_SCHEMES.test(href) ? ' href="' + attr(href) + '"' : "") + REL + ">" + u.url + "</a>";
+      out += s.slice(from, m.index) + u.before + keep(link) + u.after;
+      from = m.index + m[0].length;
+    }
+    return out + s.slice(from);
   }
   function emphasis(s) {
     var text = "(\\S(?:[\\s\\S]*?\\S)?)", word = "[A-Za-z0-9_]";
@@ -351,9 +387,8 @@ var DeskCore = (function () {
       })
       .replace(/\[([^\]]+)\]\(((?:https?:\/\/|\/)[^\s)]*)\)/g, function (_, label, href) {
         return keep('<a href="' + attr(href) + '"' + REL + ">" + emphasis(label) + "</a>");
-      })
-      .replace(/\b(?:https?:\/\/|www\.)[^\s<]+/g, function (url) { return keep(bareLink(url)); });
-    return emphasis(s).replace(/\u0000(\d+)\u0000/g, function (_, n) { return kept[Number(n)]; });
+      });
+    return emphasis(bareLinks(s, keep)).replace(/\u0000(\d+)\u0000/g, function (_, n) { return kept[Number(n)]; });
   }
   /* a paragraph's lines: a line ending in two spaces or a backslash breaks, any other is a soft break */
   function paragraph(lines) {
