@@ -367,15 +367,17 @@ var DeskCore = (function () {
       .replace(marks("(^|[^A-Za-z0-9_])_", "_(?!" + word + ")"), "$1<em>$2</em>");
   }
   /* one paragraph's text: code, escapes, photos and links are set aside first, so that no emphasis
-     touches them, then put back */
+     touches them, then put back: escaped characters before bare addresses are linked in the text between
+     the emphasis marks (as linkify reads the server's text), the rest after */
   function inline(s) {
-    var kept = [];
+    var kept = [], escaped = [];
     function keep(html) { kept.push(html); return "\u0000" + (kept.length - 1) + "\u0000"; }
-    s = escText(s.replace(/\u0000/g, ""))
-      .replace(/(`+)([^`]|[^`][\s\S]*?[^`])\1(?!`)/g, function (_, ticks, code) {
-        return keep("<code>" + code.replace(/\n/g, " ").replace(/^ (.*\S.*) $/, "$1") + "</code>");
+    function escape(_, c) { escaped.push(c); return "\u0002" + (escaped.length - 1) + "\u0002"; }
+    s = escText(s.replace(/[\u0000\u0002]/g, ""))
+      .replace(/(^|[^`])(`+)(?!`)([^`]|[^`][\s\S]*?[^`])\2(?!`)/g, function (_, before, ticks, code) {
+        return before + keep("<code>" + code.replace(/\n/g, " ").replace(/^ (.*\S.*) $/, "$1") + "</code>");
       })
-      .replace(/\\([!-\/:-@\[-`{-~])/g, function (_, c) { return keep(c); })
+      .replace(/\\([!-\/:-@\[-`{-~])/g, escape)
       .replace(/!\[([^\]]*)\]\((\/media\/[A-Za-z0-9]+\.jpg)\)/g, function (_, alt, src) {
         return keep('<img src="' + src + '" alt="' + attr(alt) + '">');
       })
@@ -388,7 +390,9 @@ var DeskCore = (function () {
       .replace(/\[([^\]]+)\]\(((?:https?:\/\/|\/)[^\s)]*)\)/g, function (_, label, href) {
         return keep('<a href="' + attr(href) + '"' + REL + ">" + emphasis(label) + "</a>");
       });
-    return emphasis(bareLinks(s, keep)).replace(/\u0000(\d+)\u0000/g, function (_, n) { return kept[Number(n)]; });
+    s = emphasis(s).replace(/\u0002(\d+)\u0002/g, function (_, n) { return escaped[Number(n)]; });
+    return s.split(/(<\/?(?:em|strong)>)/).map(function (part, n) { return n % 2 ? part : bareLinks(part, keep); })
+      .join("").replace(/\u0000(\d+)\u0000/g, function (_, n) { return kept[Number(n)]; });
   }
   /* a paragraph's lines: a line ending in two spaces or a backslash breaks, any other is a soft break */
   function paragraph(lines) {
