@@ -356,6 +356,131 @@ var DeskCore = (function () {
     }
     return out + s.slice(from);
   }
+  /* ---- raw HTML in the text, as bleach (which shows a tag it does not know as typed) and then nh3's
+     allow-list (liveblog/sanitize.py) leave it: an allowed tag keeps its allowed attributes, in the order
+     typed, double-quoted, the first of a name only, addresses checked; any other known tag goes and its
+     text stays, but a script's or style's. Tags are taken as they nest when typed; the HTML parser's
+     repair of tags that overlap or are never closed is only roughly followed. ---- */
+  var KNOWN_TAGS = tagSet(
+    "a abbr address area article aside audio b base bdi bdo blockquote body br button canvas caption cite " +
+    "code col colgroup data datalist dd del details dfn dialog div dl dt em embed fieldset figcaption " +
+    "figure footer form h1 h2 h3 h4 h5 h6 head header hgroup hr html i iframe img input ins kbd keygen " +
+    "label legend li link map mark menu meta meter nav noscript object ol optgroup option output p param " +
+    "picture pre progress q rp rt ruby s samp script section select slot small source span strong style " +
+    "sub summary sup table tbody td template textarea tfoot th thead time title tr track u ul var video " +
+    "wbr");
+  var ALLOWED_TAGS = tagSet("a abbr b blockquote br code del em figcaption figure h2 h3 h4 hr i img ins li ol p " +
+    "pre q s strong sub sup ul");
+  var ALLOWED_ATTRIBUTES = { a: " href title ", abbr: " title ", img: " src alt title width height ",
+                             ol: " start ", q: " cite " };
+  var VOID_TAGS = tagSet("br hr img"), TEXT_DROPPED = tagSet("script style"), UNLINKED = tagSet("a code pre");
+  var ATTRIBUTE = "\\s+([a-zA-Z_:][a-zA-Z0-9:._-]*)(?:\\s*=\\s*(?:([^\"'=<>`\\u0000-\\u0020]+)|'([^']*)'|\"([^\"]*)\"))?";
+  var OPEN_TAG = "<([A-Za-z][A-Za-z0-9-]*)((?:" + ATTRIBUTE + ")*)\\s*\\/?>";
+  var CLOSE_TAG = "<\\/([A-Za-z][A-Za-z0-9-]*)\\s*>";
+  var RAW_TAG = new RegExp("(\\\\?)(?:" + OPEN_TAG + "|" + CLOSE_TAG + "|<!-->|<!--->|<!--[\\s\\S]*?-->)", "g");
+  var HTML_BLOCK_TAGS = "address|article|aside|base|basefont|blockquote|body|caption|center|col|colgroup|dd|" +
+    "details|dialog|dir|div|dl|dt|fieldset|figcaption|figure|footer|form|frame|frameset|h[1-6]|head|header|hr|" +
+    "html|iframe|legend|li|link|main|menu|menuitem|nav|noframes|ol|optgroup|option|p|param|search|section|" +
+    "summary|table|tbody|td|tfoot|th|thead|title|tr|track|ul";
+  var HTML_BLOCKS = [  // CommonMark's kinds of HTML block: how one starts, how it ends (null: at a blank line)
+    [/^ {0,3}<(script|pre|style|textarea)(?=[\s>]|$)/i, /<\/(script|pre|style|textarea)>/i],
+    [/^ {0,3}<!--/, /-->/],
+    [new RegExp("^ {0,3}<\\/?(" + HTML_BLOCK_TAGS + ")(?=[\\s>]|\\/>|$)", "i"), null],
+    [new RegExp("^ {0,3}(?:" + OPEN_TAG + "|" + CLOSE_TAG + ")[ \\t]*$"), null]  // cannot interrupt a paragraph
+  ];
+  function tagSet(names) {
+    var set = {};
+    names.split(" ").forEach(function (name) { set[name] = true; });
+    return set;
+  }
+  /* the few entities an attribute or an HTML block's text is likely to hold, as the characters they stand for */
+  function decoded(s) {
+    return s.replace(/&(#[0-9]{1,7}|#[xX][0-9a-fA-F]{1,6}|amp|lt|gt|quot|apos|nbsp);/g, function (all, e) {
+      var named = { amp: "&", lt: "<", gt: ">", quot: "\"", apos: "'", nbsp: "\u00a0" }[e];
+      if (named) return named;
+      var code = e[1] === "x" || e[1] === "X" ? parseInt(e.slice(2), 16) : parseInt(e.slice(1), 10);
+      return code > 0 && code <= 0x10ffff ? String.fromCodePoint(code) : "\ufffd";
+    });
+  }
+  function attrValue(s) { return escText(s).replace(/"/g, "&quot;").replace(/\u00a0/g, "&nbsp;"); }
+  /* sanitize.py's url_allowed: relative, or http(s) or mailto, read as a browser reads it */
+  function urlAllowed(url) {
+    var scheme = /^([A-Za-z][A-Za-z0-9+.-]*):/.exec(url.replace(/^[\u0000 ]+|[\u0000 ]+$/g, "")
+      .replace(/[\t\n\r]/g, ""));
+    return !scheme || /^(https?|mailto)$/i.test(scheme[1]);
+  }
+  function attributeKept(tag, name, value) {
+    var allowed = (ALLOWED_ATTRIBUTES[tag] || "").indexOf(" " + name + " ") >= 0 || name === "title" || name === "lang";
+    if (!allowed) return false;
+    if (tag === "img" && name === "src") return /^\/media\/[A-Za-z0-9]+\.jpg$/.test(value) && value.length <= 71;
+    return !(name === "href" || name === "src" || name === "cite") || urlAllowed(value);
+  }
+  /* an allowed tag as nh3 writes it */
+  function openTag(tag, attributes) {
+    var out = "<" + tag, seen = {}, m, pattern = new RegExp(ATTRIBUTE, "g");
+    while ((m = pattern.exec(attributes))) {
+      var name = m[1].toLowerCase(), value = decoded(m[2] || m[3] || m[4] || "");
+      if (seen[name]) continue;
+      seen[name] = true;
+      if (attributeKept(tag, name, value)) out += " " + name + '="' + attrValue(value) + '"';
+    }
+    return out + (tag === "a" ? REL : "") + ">";
+  }
+  /* the tags of a text set aside, as {tag, close, attributes} in tags, each replaced by \u0003n\u0003;
+     one bleach does not know stays, to be escaped as text, and a comment goes */
+  function takeTags(s, tags) {
+    return s.replace(RAW_TAG, function (all, backslash, open, attributes, _n, _u, _s, _d, close) {
+      var tag = (open || close || "").toLowerCase();
+      if (backslash || (tag && !KNOWN_TAGS[tag])) return all;  // \<b> is not a tag
+      if (!tag) return "";  // a comment
+      tags.push({ tag: tag, close: !!close, attributes: attributes || "" });
+      return "\u0003" + (tags.length - 1) + "\u0003";
+    });
+  }
+  /* text (HTML, escaped) with the tags set aside by takeTags in it: the tags cleaned, the text between them
+     passed to link (but inside a, code and pre), tags left open closed at the end */
+  function cleanTags(s, tags, link) {
+    var open = [], dropping = null, unlinked = 0;
+    var out = s.split(/\u0003(\d+)\u0003/).map(function (part, n) {
+      if (n % 2 === 0) return dropping ? "" : unlinked ? part : link(part);
+      var t = tags[Number(part)];
+      if (dropping) { if (t.close && t.tag === dropping) dropping = null; return ""; }
+      if (!t.close && TEXT_DROPPED[t.tag]) { dropping = t.tag; return ""; }
+      if (!ALLOWED_TAGS[t.tag]) return "";
+      if (!t.close) {
+        if (!VOID_TAGS[t.tag]) { open.push(t.tag); if (UNLINKED[t.tag]) unlinked++; }
+        return openTag(t.tag, t.attributes);
+      }
+      if (open.indexOf(t.tag) < 0) return "";
+      var closed = "";
+      while (open.length) {
+        var last = open.pop();
+        if (UNLINKED[last]) unlinked--;
+        closed += "</" + last + ">";
+        if (last === t.tag) break;
+      }
+      return closed;
+    }).join("");
+    return out + open.reverse().map(function (tag) { return "</" + tag + ">"; }).join("");
+  }
+  /* an HTML block at lines[i] (not Markdown: its text is HTML as typed), or null */
+  function htmlBlockAt(lines, i, inParagraph) {
+    for (var k = 0; k < HTML_BLOCKS.length; k++) {
+      var m = HTML_BLOCKS[k][0].exec(lines[i]), end = HTML_BLOCKS[k][1];
+      if (!m || (k === 3 && (inParagraph || /^(script|style|pre|textarea)$/i.test(m[1] || "")))) continue;
+      var from = i;
+      if (end) {
+        while (i < lines.length && !end.test(lines[i])) i++;
+        i = Math.min(i + 1, lines.length);
+      } else {
+        while (i < lines.length && !BLANK.test(lines[i])) i++;
+      }
+      var tags = [], text = takeTags(lines.slice(from, i).join("\n").replace(/\u0003/g, ""), tags);
+      return { html: cleanTags(escText(decoded(text)), tags, function (part) { return bareLinks(part, String); }),
+               next: i };
+    }
+    return null;
+  }
   function emphasis(s) {
     var text = "(\\S(?:[\\s\\S]*?\\S)?)", word = "[A-Za-z0-9_]";
     function marks(open, close) { return new RegExp(open + text + close, "g"); }
@@ -370,13 +495,14 @@ var DeskCore = (function () {
      touches them, then put back: escaped characters before bare addresses are linked in the text between
      the emphasis marks (as linkify reads the server's text), the rest after */
   function inline(s) {
-    var kept = [], escaped = [];
+    var kept = [], escaped = [], tags = [];
     function keep(html) { kept.push(html); return "\u0000" + (kept.length - 1) + "\u0000"; }
     function escape(_, c) { escaped.push(c); return "\u0002" + (escaped.length - 1) + "\u0002"; }
-    s = escText(s.replace(/[\u0000\u0002]/g, ""))
+    s = s.replace(/[\u0000\u0002\u0003]/g, "")
       .replace(/(^|[^`])(`+)(?!`)([^`]|[^`][\s\S]*?[^`])\2(?!`)/g, function (_, before, ticks, code) {
-        return before + keep("<code>" + code.replace(/\n/g, " ").replace(/^ (.*\S.*) $/, "$1") + "</code>");
-      })
+        return before + keep("<code>" + escText(code).replace(/\n/g, " ").replace(/^ (.*\S.*) $/, "$1") + "</code>");
+      });
+    s = escText(takeTags(s, tags))
       .replace(/\\([!-\/:-@\[-`{-~])/g, escape)
       .replace(/!\[([^\]]*)\]\((\/media\/[A-Za-z0-9]+\.jpg)\)/g, function (_, alt, src) {
         return keep('<img src="' + src + '" alt="' + attr(alt) + '">');
@@ -391,8 +517,12 @@ var DeskCore = (function () {
         return keep('<a href="' + attr(href) + '"' + REL + ">" + emphasis(label) + "</a>");
       });
     s = emphasis(s).replace(/\u0002(\d+)\u0002/g, function (_, n) { return escaped[Number(n)]; });
-    return s.split(/(<\/?(?:em|strong)>)/).map(function (part, n) { return n % 2 ? part : bareLinks(part, keep); })
-      .join("").replace(/\u0000(\d+)\u0000/g, function (_, n) { return kept[Number(n)]; });
+    s = cleanTags(s, tags, function (text) {
+      return text.split(/(<\/?(?:em|strong)>)/).map(function (part, n) { return n % 2 ? part : bareLinks(part, keep); })
+        .join("");
+    });
+    return s.replace(/\u0000(\d+)\u0000/g, function (_, n) { return kept[Number(n)]; })
+      .replace(/\u0003\d+\u0003/g, "");  // a tag in a link's words: not shown
   }
   /* a paragraph's lines: a line ending in two spaces or a backslash breaks, any other is a soft break */
   function paragraph(lines) {
@@ -411,7 +541,7 @@ var DeskCore = (function () {
   /* a line that starts a block of its own, which ends a paragraph's lazy continuation */
   function startsBlock(line) {
     return BLANK.test(line) || HR.test(line) || HEADING.test(line) || QUOTE.test(line) || ITEM.test(line)
-      || FENCE.test(line);
+      || FENCE.test(line) || HTML_BLOCKS.slice(0, 3).some(function (kind) { return kind[0].test(line); });
   }
 
   /* a fenced code block at lines[i], to its closing fence or the end of its container; each line ends in a
@@ -497,6 +627,7 @@ var DeskCore = (function () {
       }
       if (FENCE.test(line)) { close(); m = fencedAt(lines, i, final); out.push(m.html); i = m.next; continue; }
       if (!para && INDENTED.test(line)) { m = indentedAt(lines, i); out.push(m.html); i = m.next; continue; }
+      if ((m = htmlBlockAt(lines, i, !!para))) { close(); out.push(m.html); i = m.next; continue; }
       if ((m = ITEM.exec(line)) && (!para || !m[3] || m[3] === "1")) {  // only a list from 1 interrupts a paragraph
         close();
         var list = listAt(lines, i);
@@ -512,7 +643,7 @@ var DeskCore = (function () {
   function preview(body) {
     var lines = body.replace(/\r\n?/g, "\n").split("\n"), final = lines[lines.length - 1] !== "";
     if (!final) lines.pop();
-    return blocks(lines, false, final);
+    return blocks(lines, false, final).trim();  // as the server strips what it renders
   }
 
   return {

@@ -16,6 +16,7 @@ from pathlib import Path
 import pytest
 
 from liveblog.sanitize import render_markdown
+from test_sanitize import HOSTILE, problems
 
 CASES_FILE = Path(__file__).parent / "js" / "markdown-cases.json"
 CORE = Path(__file__).parent.parent / "static" / "desk-core.js"
@@ -29,15 +30,29 @@ def test_the_server_renders_each_case_as_the_preview_is_held_to():
         assert render_markdown(case["markdown"]) == case["html"], case["markdown"]
 
 
-@pytest.mark.unit
-def test_the_preview_in_node_is_the_servers_html():
+def previews(inputs: list[str]) -> list[str]:
+    """desk-core.js's preview of each input, run in Node."""
     node = shutil.which("node")
     if node is None:
         pytest.skip("no node on this machine (make jstest installs Debian's)")
     script = ("const Core = require(process.argv[1]); let s = '';"
               "process.stdin.on('data', d => { s += d; });"
               "process.stdin.on('end', () => process.stdout.write(JSON.stringify(JSON.parse(s).map(Core.preview))));")
-    inputs = [c["markdown"] for c in CASES] + ["- a\n- b", "Ports shut:\n\n1. Haifa\n2. Ashdod"]
     run = subprocess.run([node, "-e", script, str(CORE)], input=json.dumps(inputs), capture_output=True, text=True,
                          timeout=30, check=True)
-    assert json.loads(run.stdout) == [render_markdown(m) for m in inputs]
+    result: list[str] = json.loads(run.stdout)
+    return result
+
+
+@pytest.mark.unit
+def test_the_preview_in_node_is_the_servers_html():
+    inputs = [c["markdown"] for c in CASES] + ["- a\n- b", "Ports shut:\n\n1. Haifa\n2. Ashdod"]
+    assert previews(inputs) == [render_markdown(m) for m in inputs]
+
+
+@pytest.mark.unit
+def test_the_preview_of_hostile_html_is_as_inert_as_the_server_makes_it():
+    """The preview now shows the raw HTML the server keeps, put in the desk page as HTML: it must keep no more."""
+    for payload, html in zip(HOSTILE, previews(HOSTILE), strict=True):
+        assert problems(html) == [], (payload, html)
+        assert "<script" not in html.lower() and "<style" not in html.lower()

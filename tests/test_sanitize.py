@@ -128,8 +128,8 @@ def test_urls_in_code_are_not_linked():
      "<pre><code>if a &lt; b &amp;&amp; c:\n    go('https://example.org')\n</code></pre>"),
     ("```\n<p>&amp; example.org\n```", "<pre><code>&lt;p&gt;&amp;amp; example.org\n</code></pre>"),
     ("`a<b` then a<b & https://example.org",
-     '<p><code>a&lt;b</code> then a&lt;b &amp; <a href="https://example.org" rel="nofollow noopener">'
-     "https://example.org</a></p>"),
+     ('<p><code>a&lt;b</code> then a&lt;b &amp; <a href="https://example.org" rel="nofollow noopener">'
+      "https://example.org</a></p>")),
 ])
 def test_code_shows_what_was_typed_escaped_once_and_unlinked(markdown, html):
     """bleach's linkify escaped the entities inside skip_tags a second time: `a<b` was published as "a&lt;b"."""
