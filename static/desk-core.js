@@ -293,10 +293,12 @@ var DeskCore = (function () {
 
   /* ---- the live preview: the Markdown the server publishes (CommonMark, then bleach's linkify and nh3's
      allow-list, liveblog/sanitize.py), for what correspondents write: paragraphs and line breaks, lists (nested,
-     tight or loose), headings, quotes, rules, bold, italics, code, links, this site's photos. The output is
-     the server's, byte for byte, for the cases in tests/js/markdown-cases.json, which a Python test renders
-     on the server too. Unlike the server it shows raw HTML as typed (it is put in the page, with no sanitizer),
-     leaves a bare domain without https:// or www. unlinked, and has no code blocks. ---- */
+     tight or loose), headings, quotes, rules, bold, italics, code spans and blocks, links, bare addresses,
+     this site's photos, raw HTML (through the same allow-list: it is put in the page). The output is the
+     server's, byte for byte, for the cases in tests/js/markdown-cases.json, which a Python test renders on the
+     server too. Known to differ: entities named but not in ENTITIES, bare addresses with letters beyond
+     ASCII, tabs as indentation, and raw HTML whose tags overlap, are left open, or that an HTML parser reads
+     in its own way (tables, noscript, math). ---- */
 
   var HR = /^ {0,3}([-*_])(?:[ \t]*\1){2,}[ \t]*$/;
   var HEADING = /^ {0,3}(#{1,6})(?:[ \t]+(.*?))?(?:[ \t]+#+)?[ \t]*$/;
@@ -393,11 +395,14 @@ var DeskCore = (function () {
     names.split(" ").forEach(function (name) { set[name] = true; });
     return set;
   }
-  /* the few entities an attribute or an HTML block's text is likely to hold, as the characters they stand for */
+  /* the entities people type, as the characters they stand for (numeric ones, and a few by name) */
+  var ENTITIES = { amp: "&", lt: "<", gt: ">", quot: "\"", apos: "'", nbsp: "\u00a0", copy: "\u00a9", reg: "\u00ae",
+                   trade: "\u2122", hellip: "\u2026", mdash: "\u2014", ndash: "\u2013", euro: "\u20ac",
+                   pound: "\u00a3", deg: "\u00b0", times: "\u00d7", laquo: "\u00ab", raquo: "\u00bb",
+                   lsquo: "\u2018", rsquo: "\u2019", ldquo: "\u201c", rdquo: "\u201d" };
   function decoded(s) {
-    return s.replace(/&(#[0-9]{1,7}|#[xX][0-9a-fA-F]{1,6}|amp|lt|gt|quot|apos|nbsp);/g, function (all, e) {
-      var named = { amp: "&", lt: "<", gt: ">", quot: "\"", apos: "'", nbsp: "\u00a0" }[e];
-      if (named) return named;
+    return s.replace(/&(#[0-9]{1,7}|#[xX][0-9a-fA-F]{1,6}|[a-z]+);/g, function (all, e) {
+      if (e[0] !== "#") return ENTITIES.hasOwnProperty(e) ? ENTITIES[e] : all;
       var code = e[1] === "x" || e[1] === "X" ? parseInt(e.slice(2), 16) : parseInt(e.slice(1), 10);
       return code > 0 && code <= 0x10ffff ? String.fromCodePoint(code) : "\ufffd";
     });
@@ -476,7 +481,7 @@ var DeskCore = (function () {
         while (i < lines.length && !BLANK.test(lines[i])) i++;
       }
       var tags = [], text = takeTags(lines.slice(from, i).join("\n").replace(/\u0003/g, ""), tags);
-      return { html: cleanTags(escText(decoded(text)), tags, function (part) { return bareLinks(part, String); }),
+      return { html: cleanTags(escText(decoded(text)).replace(/\u00a0/g, "&nbsp;"), tags, function (part) { return bareLinks(part, String); }),
                next: i };
     }
     return null;
@@ -502,7 +507,7 @@ var DeskCore = (function () {
       .replace(/(^|[^`])(`+)(?!`)([^`]|[^`][\s\S]*?[^`])\2(?!`)/g, function (_, before, ticks, code) {
         return before + keep("<code>" + escText(code).replace(/\n/g, " ").replace(/^ (.*\S.*) $/, "$1") + "</code>");
       });
-    s = escText(takeTags(s, tags))
+    s = escText(decoded(takeTags(s, tags))).replace(/\u00a0/g, "&nbsp;")
       .replace(/\\([!-\/:-@\[-`{-~])/g, escape)
       .replace(/!\[([^\]]*)\]\((\/media\/[A-Za-z0-9]+\.jpg)\)/g, function (_, alt, src) {
         return keep('<img src="' + src + '" alt="' + attr(alt) + '">');
