@@ -318,7 +318,8 @@ var DeskCore = (function () {
   /* bleach's linkify (URL_RE): an address with one of its protocols, or none, and a domain under one of its
      top-level domains. It reads the text as the server writes it, where a quote is &quot; and so may be part
      of a path; the placeholder \u0000 of a code span or link set aside never is. */
-  var PROTOCOLS = "afs aim callto data ed2k feed ftp gopher http https irc mailto news nntp rsync rtsp sftp ssh tag telnet urn webcal xmpp";
+  var PROTOCOLS = "afs aim callto data ed2k feed ftp gopher http https irc mailto news nntp rsync rtsp sftp ssh " +
+    "tag telnet urn webcal xmpp";
   var TLDS = (
     "ac ad ae aero af ag ai al am an ao aq ar arpa as asia at au aw ax az ba bb bd be bf bg bh bi biz bj " +
     "bm bn bo br bs bt bv bw by bz ca cat cc cd cf cg ch ci ck cl cm cn co com coop cr cu cv cx cy cz de " +
@@ -376,7 +377,8 @@ var DeskCore = (function () {
   var ALLOWED_ATTRIBUTES = { a: " href title ", abbr: " title ", img: " src alt title width height ",
                              ol: " start ", q: " cite " };
   var VOID_TAGS = tagSet("br hr img"), TEXT_DROPPED = tagSet("script style"), UNLINKED = tagSet("a code pre");
-  var ATTRIBUTE = "\\s+([a-zA-Z_:][a-zA-Z0-9:._-]*)(?:\\s*=\\s*(?:([^\"'=<>`\\u0000-\\u0020]+)|'([^']*)'|\"([^\"]*)\"))?";
+  var ATTRIBUTE = "\\s+([a-zA-Z_:][a-zA-Z0-9:._-]*)" +
+    "(?:\\s*=\\s*(?:([^\"'=<>`\\u0000-\\u0020]+)|'([^']*)'|\"([^\"]*)\"))?";
   var OPEN_TAG = "<([A-Za-z][A-Za-z0-9-]*)((?:" + ATTRIBUTE + ")*)\\s*\\/?>";
   var CLOSE_TAG = "<\\/([A-Za-z][A-Za-z0-9-]*)\\s*>";
   var RAW_TAG = new RegExp("(\\\\?)(?:" + OPEN_TAG + "|" + CLOSE_TAG + "|<!-->|<!--->|<!--[\\s\\S]*?-->)", "g");
@@ -481,8 +483,10 @@ var DeskCore = (function () {
         while (i < lines.length && !BLANK.test(lines[i])) i++;
       }
       var tags = [], text = takeTags(lines.slice(from, i).join("\n").replace(/\u0003/g, ""), tags);
-      return { html: cleanTags(escText(decoded(text)).replace(/\u00a0/g, "&nbsp;"), tags, function (part) { return bareLinks(part, String); }),
-               next: i };
+      var html = cleanTags(escText(decoded(text)).replace(/\u00a0/g, "&nbsp;"), tags, function (part) {
+        return bareLinks(part, String);
+      });
+      return { html: html, next: i };
     }
     return null;
   }
