@@ -3,7 +3,7 @@ preview and a list on the page).
 
 Pins: for every case in tests/js/markdown-cases.json the server's renderer gives exactly the HTML the file holds
 (tests/js/text.test.js holds desk-core.js's preview to the same file), and desk-core.js itself, run in Node, gives
-the server's HTML for each case.
+the server's HTML for each case; in Chromium, code, bare addresses and raw HTML look as they are published.
 """
 
 from __future__ import annotations
@@ -15,6 +15,7 @@ from pathlib import Path
 
 import pytest
 
+from desk import open_desk, published, wait_for
 from liveblog.sanitize import render_markdown
 from test_sanitize import HOSTILE, problems
 
@@ -56,3 +57,19 @@ def test_the_preview_of_hostile_html_is_as_inert_as_the_server_makes_it():
     for payload, html in zip(HOSTILE, previews(HOSTILE), strict=True):
         assert problems(html) == [], (payload, html)
         assert "<script" not in html.lower() and "<style" not in html.lower()
+
+
+def test_code_bare_addresses_and_raw_html_are_previewed_as_published(site, page):
+    """The preview's former gaps (raw HTML as typed, `example.org` unlinked, no code blocks) and the server's
+    (`a<b` in code published as "a&lt;b"), in the page a correspondent sees."""
+    open_desk(page, site)
+    body = ("Use `a<b && \"c\"` at example.org, <b>now</b> <span>or</span> <q cite=\"https://example.org/q\">soon</q>\n\n"
+            "```\nif a < b:\n    go(\"https://example.org\")\n```")
+    page.fill("#body", body)
+    page.wait_for_function("() => document.querySelector('#preview pre code') !== null")
+    shown = page.inner_html("#preview")
+    assert "<code>a&lt;b &amp;&amp; \"c\"</code>" in shown and '<a href="http://example.org"' in shown
+    assert "<b>now</b> or <q" in shown and "go(\"https://example.org\")" in shown
+    page.click("#send")
+    wait_for(page, lambda: len(published(site)) == 1)
+    assert shown == published(site)[0]["body_html"]
