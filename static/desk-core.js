@@ -296,9 +296,9 @@ var DeskCore = (function () {
      tight or loose), headings, quotes, rules, bold, italics, code spans and blocks, links, bare addresses,
      this site's photos, raw HTML (through the same allow-list: it is put in the page). The output is the
      server's, byte for byte, for the cases in tests/js/markdown-cases.json, which a Python test renders on the
-     server too. Known to differ: entities named but not in ENTITIES, bare addresses with letters beyond
-     ASCII, tabs as indentation, and raw HTML whose tags overlap, are left open, or that an HTML parser reads
-     in its own way (tables, noscript, math). ---- */
+     server too. Known to differ: entities named but not in ENTITIES, tabs as indentation, and raw HTML
+     whose tags overlap, are left open, or that an HTML parser reads in its own way (tables, noscript,
+     math). ---- */
 
   var HR = /^ {0,3}([-*_])(?:[ \t]*\1){2,}[ \t]*$/;
   var HEADING = /^ {0,3}(#{1,6})(?:[ \t]+(.*?))?(?:[ \t]+#+)?[ \t]*$/;
@@ -330,8 +330,11 @@ var DeskCore = (function () {
     "pg ph pk pl pm pn post pr pro ps pt pw py qa re ro rs ru rw sa sb sc sd se sg sh si sj sk sl sm sn " +
     "so sr ss st su sv sx sy sz tc td tel tf tg th tj tk tl tm tn to tp tr travel tt tv tw tz ua ug uk us " +
     "uy uz va vc ve vg vi vn vu wf ws xn xxx ye yt yu za zm zw").split(" ");
-  var BARE_URL = new RegExp("\\(*\\b(?:(?:" + PROTOCOLS.split(" ").join("|") + "):/{0,3}(?:(?:\\w+:)?\\w+@)?)?"
-    + "(?:[\\w-]+\\.)+(?:" + TLDS.join("|") + ")(?::[0-9]+)?(?!\\.\\w)\\b(?:[/?][^\\s{}|\\\\^`<>\\u0000]*)?", "gi");
+  var W = "[\\p{L}\\p{N}_]", WORD = new RegExp(W, "u");  // Python's \w, which knows letters beyond ASCII
+  var BARE_URL = new RegExp("\\(*(?:(?:" + PROTOCOLS.split(" ").join("|") + "):/{0,3}(?:(?:" + W + "+:)?" + W + "+@)?)?"
+    + "(?:(?:" + W + "|-)+\\.)+(?:" + TLDS.join("|") + ")(?::[0-9]+)?(?!\\." + W + ")(?!" + W + ")"
+    + "(?:[/?][^\\s{}|\\\\^`<>\\u0000]*)?", "giu");
+  var HAS_PROTOCOL = new RegExp("^(?:" + W + "|-)+:/{0,3}", "u");
   var LINKED_SCHEMES = /^(https?|mailto):/i;  // nh3 drops an href of any other scheme, and keeps the link's text
   /* the brackets and the full stop or comma around an address that are not part of it (strip_non_url_bits) */
   function unwrapped(url) {
@@ -351,8 +354,12 @@ var DeskCore = (function () {
     BARE_URL.lastIndex = 0;
     while ((m = BARE_URL.exec(s))) {
       var start = m.index + m[0].match(/^\(*/)[0].length;
-      if (start > 0 && /[@.]/.test(s[start - 1])) { BARE_URL.lastIndex = m.index + 1; continue; }  // (?<![@.])
-      var u = unwrapped(m[0]), href = /^[\w-]+:\/{0,3}/.test(u.url) ? u.url : "http://" + u.url;
+      var before = s.slice(0, start).slice(-1);  // \b(?<![@.]) in Python, without a lookbehind here
+      if (WORD.test(before) === WORD.test(s[start]) || /[@.]/.test(before)) {
+        BARE_URL.lastIndex = m.index + 1;
+        continue;
+      }
+      var u = unwrapped(m[0]), href = HAS_PROTOCOL.test(u.url) ? u.url : "http://" + u.url;
       var link = "<a" + (LINKED_SCHEMES.test(href) ? ' href="' + attr(href) + '"' : "") + REL + ">" + u.url + "</a>";
       out += s.slice(from, m.index) + u.before + keep(link) + u.after;
       from = m.index + m[0].length;
