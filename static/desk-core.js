@@ -404,6 +404,12 @@ var DeskCore = (function () {
     names.split(" ").forEach(function (name) { set[name] = true; });
     return set;
   }
+  /* a link's address percent-encoded as markdown-it does (mdurl.encode): a % that starts no escape too */
+  function encodedUrl(url) {
+    return url.replace(/[^A-Za-z0-9;\/?:@&=+$,\-_.!~*'()#%]|%(?![0-9a-fA-F]{2})/gu, function (c) {
+      try { return encodeURIComponent(c); } catch (e) { return "%EF%BF%BD"; }  // a lone surrogate
+    });
+  }
   /* the entities people type, as the characters they stand for (numeric ones, and a few by name) */
   var ENTITIES = { amp: "&", lt: "<", gt: ">", quot: "\"", apos: "'", nbsp: "\u00a0", copy: "\u00a9", reg: "\u00ae",
                    trade: "\u2122", hellip: "\u2026", mdash: "\u2014", ndash: "\u2013", euro: "\u20ac",
@@ -514,6 +520,7 @@ var DeskCore = (function () {
     var kept = [], escaped = [], tags = [];
     function keep(html) { kept.push(html); return "\u0000" + (kept.length - 1) + "\u0000"; }
     function escape(_, c) { escaped.push(c); return "\u0002" + (escaped.length - 1) + "\u0002"; }
+    function unescaped(t) { return t.replace(/\u0002(\d+)\u0002/g, function (_, n) { return escaped[Number(n)]; }); }
     s = s.replace(/[\u0000\u0002\u0003]/g, "")
       .replace(/(^|[^`])(`+)(?!`)([^`]|[^`][\s\S]*?[^`])\2(?!`)/g, function (_, before, ticks, code) {
         return before + keep("<code>" + escText(code).replace(/\n/g, " ").replace(/^ (.*\S.*) $/, "$1") + "</code>");
@@ -521,18 +528,19 @@ var DeskCore = (function () {
     s = escText(decoded(takeTags(s, tags))).replace(/\u00a0/g, "&nbsp;")
       .replace(/\\([!-\/:-@\[-`{-~])/g, escape)
       .replace(/!\[([^\]]*)\]\((\/media\/[A-Za-z0-9]+\.jpg)\)/g, function (_, alt, src) {
-        return keep('<img src="' + src + '" alt="' + attr(alt) + '">');
+        return keep('<img src="' + src + '" alt="' + attr(unescaped(alt)) + '">');
       })
       .replace(WAITING_IMAGE, function (_, alt) {
-        return keep('<em class="waiting-photo">[photo waiting to be sent: ' + alt + "]</em>");
+        return keep('<em class="waiting-photo">[photo waiting to be sent: ' + unescaped(alt) + "]</em>");
       })
       .replace(/!\[([^\]]*)\]\([^\s)]*\)/g, function (_, alt) {  // a picture from elsewhere: nh3 drops its src
-        return keep('<img alt="' + attr(alt) + '">');
+        return keep('<img alt="' + attr(unescaped(alt)) + '">');
       })
       .replace(/\[([^\]]+)\]\(((?:https?:\/\/|\/)[^\s)]*)\)/g, function (_, label, href) {
-        return keep('<a href="' + attr(href) + '"' + REL + ">" + emphasis(label) + "</a>");
+        return keep('<a href="' + attr(escText(encodedUrl(decoded(unescaped(href))))) + '"' + REL + ">"
+          + unescaped(emphasis(label)) + "</a>");
       });
-    s = emphasis(s).replace(/\u0002(\d+)\u0002/g, function (_, n) { return escaped[Number(n)]; });
+    s = unescaped(emphasis(s));
     s = cleanTags(s, tags, function (text) {
       return text.split(/(<\/?(?:em|strong)>)/).map(function (part, n) { return n % 2 ? part : bareLinks(part, keep); })
         .join("");
