@@ -9,9 +9,12 @@ from __future__ import annotations
 
 import html as htmllib
 import re
+from collections.abc import Iterator
+from typing import Any
 
-import bleach
 import nh3
+from bleach import html5lib_shim
+from bleach.linkifier import LinkifyFilter
 from markdown_it import MarkdownIt
 
 from .media_names import valid_name
@@ -71,8 +74,31 @@ def clean_html(html: str) -> str:
     )
 
 
+class _CodeKeepsItsEntities(LinkifyFilter):
+    """bleach 6.4 (its last release) passes the text inside ``skip_tags`` on with its entities still in it,
+    unlike all other text, and its serializer then escapes their ``&`` again: `` `a<b` `` was published as
+    "a&lt;b". Here every text goes through the same step; text that has been through it comes out unchanged."""
+
+    def __iter__(self) -> Iterator[dict[str, Any]]:
+        for token in super().__iter__():
+            if token["type"] == "Characters":
+                yield from self.extract_entities(token)
+            else:
+                yield token
+
+
 def linkify(html: str) -> str:
-    return bleach.linkify(html, callbacks=[], skip_tags=["pre", "code"], parse_email=False)
+    """Bare addresses as links, except in code (which shows what was typed) and in links already there. This
+    is bleach's ``Linker.linkify`` with the filter above; a parser per call, as ``bleach.linkify`` makes."""
+    parser = html5lib_shim.BleachHTMLParser(tags=html5lib_shim.HTML_TAGS, strip=False, consume_entities=False,
+                                            namespaceHTMLElements=False)
+    walker = html5lib_shim.getTreeWalker("etree")  # type: ignore[attr-defined]  # in the shim, not in its stubs
+    serializer = html5lib_shim.BleachHTMLSerializer(quote_attr_values="always", omit_optional_tags=False,
+                                                    resolve_entities=False, sanitize=False,
+                                                    alphabetical_attributes=False)
+    tokens = _CodeKeepsItsEntities(source=walker(parser.parseFragment(html)), callbacks=[],
+                                   skip_tags={"pre", "code"}, parse_email=False)
+    return str(serializer.render(tokens))
 
 
 def render_markdown(text: str) -> str:

@@ -65,23 +65,24 @@ var DeskCore = (function () {
     return status === 403 && /CSRF/.test((answer && answer.error) || "");
   }
   function signedOut(status, answer) { return status === 401 || staleCsrf(status, answer); }
-  /* the labels people see beside the compose box's fields, for the API's field names */
-  var LABELS = { headline: "Headline", body: "Update", supersedes: "Supersedes" };
+  /* the labels people see beside the compose box's fields (its photo box's too), for the API's field names */
+  var LABELS = { headline: "Headline", body: "Update", supersedes: "Supersedes", file: "Photo", caption: "Caption" };
   /* the server's refusal, naming the field as the compose box labels it */
   function refusal(answer) {
     var d = answer.detail, field = d && typeof d.field === "string" && d.field.split(/[.[]/)[0];
     return field && LABELS[field] && d.message ? LABELS[field] + ": " + d.message : answer.error;
   }
   /* what an answer other than success means for a waiting post: held for the person (signed out,
-     refused), or tried again later ({wait}: at least the server's Retry-After) */
+     refused), or tried again later ({wait}: at least the server's Retry-After); what: the thing refused, when
+     it is not the update itself ("a waiting photo") */
   function verdict(status, ok, answer, what, retryAfterHeader) {
     if (ok) return { wait: 0 };  // a success that is not the server's: a Wi-Fi sign-in page
     if (signedOut(status, answer)) {
       return { hold: "signin", message: "You are signed out. This update waits and is sent once you are back." };
     }
     if (status >= 400 && status < 500 && status !== 408 && status !== 429) {
-      var why = answer ? "Refused: " + what + refusal(answer) + "."
-        : "The server refused " + (what || "it ") + "(" + status + ").";
+      var why = answer ? "Refused: " + (what ? what + ": " : "") + refusal(answer) + "."
+        : "The server refused " + (what || "it") + " (" + status + ").";
       return { hold: "refused", message: why + " Tap Edit to fix it, or Discard." };
     }
     return { wait: retryAfter(retryAfterHeader) };
@@ -292,10 +293,12 @@ var DeskCore = (function () {
 
   /* ---- the live preview: the Markdown the server publishes (CommonMark, then bleach's linkify and nh3's
      allow-list, liveblog/sanitize.py), for what correspondents write: paragraphs and line breaks, lists (nested,
-     tight or loose), headings, quotes, rules, bold, italics, code, links, this site's photos. The output is
-     the server's, byte for byte, for the cases in tests/js/markdown-cases.json, which a Python test renders
-     on the server too. Unlike the server it shows raw HTML as typed (it is put in the page, with no sanitizer),
-     leaves a bare domain without https:// or www. unlinked, and has no code blocks. ---- */
+     tight or loose), headings, quotes, rules, bold, italics, code spans and blocks, links, bare addresses,
+     this site's photos, raw HTML (through the same allow-list: it is put in the page). The output is the
+     server's, byte for byte, for the cases in tests/js/markdown-cases.json, which a Python test renders on the
+     server too. Known to differ: entities named but not in ENTITIES, tabs as indentation, and raw HTML
+     whose tags overlap, are left open, or that an HTML parser reads in its own way (tables, noscript,
+     math). ---- */
 
   var HR = /^ {0,3}([-*_])(?:[ \t]*\1){2,}[ \t]*$/;
   var HEADING = /^ {0,3}(#{1,6})(?:[ \t]+(.*?))?(?:[ \t]+#+)?[ \t]*$/;
@@ -303,6 +306,8 @@ var DeskCore = (function () {
   var QUOTE = /^ {0,3}> ?(.*)$/;
   var ITEM = /^( {0,3})([-*+]|(\d{1,9})([.)]))( {1,4})(\S.*)$/;
   var BLANK = /^[ \t]*$/;
+  var FENCE = /^( {0,3})(`{3,}(?=[^`]*$)|~{3,})/;  // a backtick fence's info string has no backtick
+  var INDENTED = /^ {4}/;
   var SHOWN_HEADINGS = { 2: true, 3: true, 4: true };  // nh3 keeps h2-h4; of the others only the text stays
   var WAITING_IMAGE = new RegExp("!\\[([^\\]]*)\\]\\(" + WAITING + "[A-Za-z0-9-]+\\)", "g");
   var REL = ' rel="nofollow noopener"';
@@ -310,12 +315,193 @@ var DeskCore = (function () {
   /* text as the server writes it: <, > and & escaped (quotes too in an attribute) */
   function escText(s) { return s.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;"); }
   function attr(s) { return s.replace(/"/g, "&quot;"); }
-  /* a bare address as linkify sees it: without the punctuation that ends a sentence around it */
-  function bareLink(url) {
-    var end = url.match(/[.,;:!?)]+$/), tail = end ? end[0] : "";
-    url = url.slice(0, url.length - tail.length);
-    var href = /^www\./.test(url) ? "http://" + url : url;
-    return '<a href="' + attr(href) + '"' + REL + ">" + url + "</a>" + tail;
+  /* bleach's linkify (URL_RE): an address with one of its protocols, or none, and a domain under one of its
+     top-level domains. It reads the text as the server writes it, where a quote is &quot; and so may be part
+     of a path; the placeholder \u0000 of a code span or link set aside never is. */
+  var PROTOCOLS = "afs aim callto data ed2k feed ftp gopher http https irc mailto news nntp rsync rtsp sftp ssh " +
+    "tag telnet urn webcal xmpp";
+  var TLDS = (
+    "ac ad ae aero af ag ai al am an ao aq ar arpa as asia at au aw ax az ba bb bd be bf bg bh bi biz bj " +
+    "bm bn bo br bs bt bv bw by bz ca cat cc cd cf cg ch ci ck cl cm cn co com coop cr cu cv cx cy cz de " +
+    "dj dk dm do dz ec edu ee eg er es et eu fi fj fk fm fo fr ga gb gd ge gf gg gh gi gl gm gn gov gp gq " +
+    "gr gs gt gu gw gy hk hm hn hr ht hu id ie il im in info int io iq ir is it je jm jo jobs jp ke kg kh " +
+    "ki km kn kp kr kw ky kz la lb lc li lk lr ls lt lu lv ly ma mc md me mg mh mil mk ml mm mn mo mobi " +
+    "mp mq mr ms mt mu museum mv mw mx my mz na name nc ne net nf ng ni nl no np nr nu nz om org pa pe pf " +
+    "pg ph pk pl pm pn post pr pro ps pt pw py qa re ro rs ru rw sa sb sc sd se sg sh si sj sk sl sm sn " +
+    "so sr ss st su sv sx sy sz tc td tel tf tg th tj tk tl tm tn to tp tr travel tt tv tw tz ua ug uk us " +
+    "uy uz va vc ve vg vi vn vu wf ws xn xxx ye yt yu za zm zw").split(" ");
+  var W = "[\\p{L}\\p{N}_]", WORD = new RegExp(W, "u");  // Python's \w, which knows letters beyond ASCII
+  var BARE_URL = new RegExp("\\(*(?:(?:" + PROTOCOLS.split(" ").join("|") + "):/{0,3}(?:(?:" + W + "+:)?" + W + "+@)?)?"
+    + "(?:(?:" + W + "|-)+\\.)+(?:" + TLDS.join("|") + ")(?::[0-9]+)?(?!\\." + W + ")(?!" + W + ")"
+    + "(?:[/?][^\\s{}|\\\\^`<>\\u0000]*)?", "giu");
+  var HAS_PROTOCOL = new RegExp("^(?:" + W + "|-)+:/{0,3}", "u");
+  var LINKED_SCHEMES = /^(https?|mailto):/i;  // nh3 drops an href of any other scheme, and keeps the link's text
+  /* the brackets and the full stop or comma around an address that are not part of it (strip_non_url_bits) */
+  function unwrapped(url) {
+    var before = "", after = "";
+    for (;;) {
+      if (url[0] === "(") {
+        before += "("; url = url.slice(1);
+        if (url.slice(-1) === ")") { after = ")" + after; url = url.slice(0, -1); }
+      } else if ((url.slice(-1) === ")" && url.indexOf("(") < 0) || /[.,]$/.test(url)) {
+        after = url.slice(-1) + after; url = url.slice(0, -1);
+      } else return { url: url, before: before, after: after };
+    }
+  }
+  /* each bare address in s (escaped text) as a link, passed to keep */
+  function bareLinks(s, keep) {
+    var out = "", from = 0, m;
+    BARE_URL.lastIndex = 0;
+    while ((m = BARE_URL.exec(s))) {
+      var start = m.index + m[0].match(/^\(*/)[0].length;
+      var before = s.slice(0, start).slice(-1);  // \b(?<![@.]) in Python, without a lookbehind here
+      if (WORD.test(before) === WORD.test(s[start]) || /[@.]/.test(before)) {
+        BARE_URL.lastIndex = m.index + 1;
+        continue;
+      }
+      var u = unwrapped(m[0]), href = HAS_PROTOCOL.test(u.url) ? u.url : "http://" + u.url;
+      var link = "<a" + (LINKED_SCHEMES.test(href) ? ' href="' + attr(href) + '"' : "") + REL + ">" + u.url + "</a>";
+      out += s.slice(from, m.index) + u.before + keep(link) + u.after;
+      from = m.index + m[0].length;
+    }
+    return out + s.slice(from);
+  }
+  /* ---- raw HTML in the text, as bleach (which shows a tag it does not know as typed) and then nh3's
+     allow-list (liveblog/sanitize.py) leave it: an allowed tag keeps its allowed attributes, in the order
+     typed, double-quoted, the first of a name only, addresses checked; any other known tag goes and its
+     text stays, but a script's or style's. Tags are taken as they nest when typed; the HTML parser's
+     repair of tags that overlap or are never closed is only roughly followed. ---- */
+  var KNOWN_TAGS = tagSet(
+    "a abbr address area article aside audio b base bdi bdo blockquote body br button canvas caption cite " +
+    "code col colgroup data datalist dd del details dfn dialog div dl dt em embed fieldset figcaption " +
+    "figure footer form h1 h2 h3 h4 h5 h6 head header hgroup hr html i iframe img input ins kbd keygen " +
+    "label legend li link map mark menu meta meter nav noscript object ol optgroup option output p param " +
+    "picture pre progress q rp rt ruby s samp script section select slot small source span strong style " +
+    "sub summary sup table tbody td template textarea tfoot th thead time title tr track u ul var video " +
+    "wbr");
+  var ALLOWED_TAGS = tagSet("a abbr b blockquote br code del em figcaption figure h2 h3 h4 hr i img ins li ol p " +
+    "pre q s strong sub sup ul");
+  var ALLOWED_ATTRIBUTES = { a: " href title ", abbr: " title ", img: " src alt title width height ",
+                             ol: " start ", q: " cite " };
+  var VOID_TAGS = tagSet("br hr img"), TEXT_DROPPED = tagSet("script style"), UNLINKED = tagSet("a code pre");
+  var ATTRIBUTE = "\\s+([a-zA-Z_:][a-zA-Z0-9:._-]*)" +
+    "(?:\\s*=\\s*(?:([^\"'=<>`\\u0000-\\u0020]+)|'([^']*)'|\"([^\"]*)\"))?";
+  var OPEN_TAG = "<([A-Za-z][A-Za-z0-9-]*)((?:" + ATTRIBUTE + ")*)\\s*\\/?>";
+  var CLOSE_TAG = "<\\/([A-Za-z][A-Za-z0-9-]*)\\s*>";
+  var RAW_TAG = new RegExp("(\\\\?)(?:" + OPEN_TAG + "|" + CLOSE_TAG + "|<!-->|<!--->|<!--[\\s\\S]*?-->)", "g");
+  var HTML_BLOCK_TAGS = "address|article|aside|base|basefont|blockquote|body|caption|center|col|colgroup|dd|" +
+    "details|dialog|dir|div|dl|dt|fieldset|figcaption|figure|footer|form|frame|frameset|h[1-6]|head|header|hr|" +
+    "html|iframe|legend|li|link|main|menu|menuitem|nav|noframes|ol|optgroup|option|p|param|search|section|" +
+    "summary|table|tbody|td|tfoot|th|thead|title|tr|track|ul";
+  var HTML_BLOCKS = [  // CommonMark's kinds of HTML block: how one starts, how it ends (null: at a blank line)
+    [/^ {0,3}<(script|pre|style|textarea)(?=[\s>]|$)/i, /<\/(script|pre|style|textarea)>/i],
+    [/^ {0,3}<!--/, /-->/],
+    [new RegExp("^ {0,3}<\\/?(" + HTML_BLOCK_TAGS + ")(?=[\\s>]|\\/>|$)", "i"), null],
+    [new RegExp("^ {0,3}(?:" + OPEN_TAG + "|" + CLOSE_TAG + ")[ \\t]*$"), null]  // cannot interrupt a paragraph
+  ];
+  function tagSet(names) {
+    var set = {};
+    names.split(" ").forEach(function (name) { set[name] = true; });
+    return set;
+  }
+  /* a link's address percent-encoded as markdown-it does (mdurl.encode): a % that starts no escape too */
+  function encodedUrl(url) {
+    return url.replace(/[^A-Za-z0-9;\/?:@&=+$,\-_.!~*'()#%]|%(?![0-9a-fA-F]{2})/gu, function (c) {
+      try { return encodeURIComponent(c); } catch (e) { return "%EF%BF%BD"; }  // a lone surrogate
+    });
+  }
+  /* the entities people type, as the characters they stand for (numeric ones, and a few by name) */
+  var ENTITIES = { amp: "&", lt: "<", gt: ">", quot: "\"", apos: "'", nbsp: "\u00a0", copy: "\u00a9", reg: "\u00ae",
+                   trade: "\u2122", hellip: "\u2026", mdash: "\u2014", ndash: "\u2013", euro: "\u20ac",
+                   pound: "\u00a3", deg: "\u00b0", times: "\u00d7", laquo: "\u00ab", raquo: "\u00bb",
+                   lsquo: "\u2018", rsquo: "\u2019", ldquo: "\u201c", rdquo: "\u201d" };
+  function decoded(s) {
+    return s.replace(/&(#[0-9]{1,7}|#[xX][0-9a-fA-F]{1,6}|[a-z]+);/g, function (all, e) {
+      if (e[0] !== "#") return ENTITIES.hasOwnProperty(e) ? ENTITIES[e] : all;
+      var code = e[1] === "x" || e[1] === "X" ? parseInt(e.slice(2), 16) : parseInt(e.slice(1), 10);
+      return code > 0 && code <= 0x10ffff ? String.fromCodePoint(code) : "\ufffd";
+    });
+  }
+  function attrValue(s) { return escText(s).replace(/"/g, "&quot;").replace(/\u00a0/g, "&nbsp;"); }
+  /* sanitize.py's url_allowed: relative, or http(s) or mailto, read as a browser reads it */
+  function urlAllowed(url) {
+    var scheme = /^([A-Za-z][A-Za-z0-9+.-]*):/.exec(url.replace(/^[\u0000 ]+|[\u0000 ]+$/g, "")
+      .replace(/[\t\n\r]/g, ""));
+    return !scheme || /^(https?|mailto)$/i.test(scheme[1]);
+  }
+  function attributeKept(tag, name, value) {
+    var allowed = (ALLOWED_ATTRIBUTES[tag] || "").indexOf(" " + name + " ") >= 0 || name === "title" || name === "lang";
+    if (!allowed) return false;
+    if (tag === "img" && name === "src") return /^\/media\/[A-Za-z0-9]+\.jpg$/.test(value) && value.length <= 71;
+    return !(name === "href" || name === "src" || name === "cite") || urlAllowed(value);
+  }
+  /* an allowed tag as nh3 writes it */
+  function openTag(tag, attributes) {
+    var out = "<" + tag, seen = {}, m, pattern = new RegExp(ATTRIBUTE, "g");
+    while ((m = pattern.exec(attributes))) {
+      var name = m[1].toLowerCase(), value = decoded(m[2] || m[3] || m[4] || "");
+      if (seen[name]) continue;
+      seen[name] = true;
+      if (attributeKept(tag, name, value)) out += " " + name + '="' + attrValue(value) + '"';
+    }
+    return out + (tag === "a" ? REL : "") + ">";
+  }
+  /* the tags of a text set aside, as {tag, close, attributes} in tags, each replaced by \u0003n\u0003;
+     one bleach does not know stays, to be escaped as text, and a comment goes */
+  function takeTags(s, tags) {
+    return s.replace(RAW_TAG, function (all, backslash, open, attributes, _n, _u, _s, _d, close) {
+      var tag = (open || close || "").toLowerCase();
+      if (backslash || (tag && !KNOWN_TAGS[tag])) return all;  // \<b> is not a tag
+      if (!tag) return "";  // a comment
+      tags.push({ tag: tag, close: !!close, attributes: attributes || "" });
+      return "\u0003" + (tags.length - 1) + "\u0003";
+    });
+  }
+  /* text (HTML, escaped) with the tags set aside by takeTags in it: the tags cleaned, the text between them
+     passed to link (but inside a, code and pre), tags left open closed at the end */
+  function cleanTags(s, tags, link) {
+    var open = [], dropping = null, unlinked = 0;
+    var out = s.split(/\u0003(\d+)\u0003/).map(function (part, n) {
+      if (n % 2 === 0) return dropping ? "" : unlinked ? part : link(part);
+      var t = tags[Number(part)];
+      if (dropping) { if (t.close && t.tag === dropping) dropping = null; return ""; }
+      if (!t.close && TEXT_DROPPED[t.tag]) { dropping = t.tag; return ""; }
+      if (!ALLOWED_TAGS[t.tag]) return "";
+      if (!t.close) {
+        if (!VOID_TAGS[t.tag]) { open.push(t.tag); if (UNLINKED[t.tag]) unlinked++; }
+        return openTag(t.tag, t.attributes);
+      }
+      if (open.indexOf(t.tag) < 0) return "";
+      var closed = "";
+      while (open.length) {
+        var last = open.pop();
+        if (UNLINKED[last]) unlinked--;
+        closed += "</" + last + ">";
+        if (last === t.tag) break;
+      }
+      return closed;
+    }).join("");
+    return out + open.reverse().map(function (tag) { return "</" + tag + ">"; }).join("");
+  }
+  /* an HTML block at lines[i] (not Markdown: its text is HTML as typed), or null */
+  function htmlBlockAt(lines, i, inParagraph) {
+    for (var k = 0; k < HTML_BLOCKS.length; k++) {
+      var m = HTML_BLOCKS[k][0].exec(lines[i]), end = HTML_BLOCKS[k][1];
+      if (!m || (k === 3 && (inParagraph || /^(script|style|pre|textarea)$/i.test(m[1] || "")))) continue;
+      var from = i;
+      if (end) {
+        while (i < lines.length && !end.test(lines[i])) i++;
+        i = Math.min(i + 1, lines.length);
+      } else {
+        while (i < lines.length && !BLANK.test(lines[i])) i++;
+      }
+      var tags = [], text = takeTags(lines.slice(from, i).join("\n").replace(/\u0003/g, ""), tags);
+      var html = cleanTags(escText(decoded(text)).replace(/\u00a0/g, "&nbsp;"), tags, function (part) {
+        return bareLinks(part, String);
+      });
+      return { html: html, next: i };
+    }
+    return null;
   }
   function emphasis(s) {
     var text = "(\\S(?:[\\s\\S]*?\\S)?)", word = "[A-Za-z0-9_]";
@@ -328,29 +514,39 @@ var DeskCore = (function () {
       .replace(marks("(^|[^A-Za-z0-9_])_", "_(?!" + word + ")"), "$1<em>$2</em>");
   }
   /* one paragraph's text: code, escapes, photos and links are set aside first, so that no emphasis
-     touches them, then put back */
+     touches them, then put back: escaped characters before bare addresses are linked in the text between
+     the emphasis marks (as linkify reads the server's text), the rest after */
   function inline(s) {
-    var kept = [];
+    var kept = [], escaped = [], tags = [];
     function keep(html) { kept.push(html); return "\u0000" + (kept.length - 1) + "\u0000"; }
-    s = escText(s.replace(/\u0000/g, ""))
-      .replace(/(`+)([^`]|[^`][\s\S]*?[^`])\1(?!`)/g, function (_, ticks, code) {
-        return keep("<code>" + code.replace(/\n/g, " ").replace(/^ (.*\S.*) $/, "$1") + "</code>");
-      })
-      .replace(/\\([!-\/:-@\[-`{-~])/g, function (_, c) { return keep(c); })
+    function escape(_, c) { escaped.push(c); return "\u0002" + (escaped.length - 1) + "\u0002"; }
+    function unescaped(t) { return t.replace(/\u0002(\d+)\u0002/g, function (_, n) { return escaped[Number(n)]; }); }
+    s = s.replace(/[\u0000\u0002\u0003]/g, "")
+      .replace(/(^|[^`])(`+)(?!`)([^`]|[^`][\s\S]*?[^`])\2(?!`)/g, function (_, before, ticks, code) {
+        return before + keep("<code>" + escText(code).replace(/\n/g, " ").replace(/^ (.*\S.*) $/, "$1") + "</code>");
+      });
+    s = escText(decoded(takeTags(s, tags))).replace(/\u00a0/g, "&nbsp;")
+      .replace(/\\([!-\/:-@\[-`{-~])/g, escape)
       .replace(/!\[([^\]]*)\]\((\/media\/[A-Za-z0-9]+\.jpg)\)/g, function (_, alt, src) {
-        return keep('<img src="' + src + '" alt="' + attr(alt) + '">');
+        return keep('<img src="' + src + '" alt="' + attr(unescaped(alt)) + '">');
       })
       .replace(WAITING_IMAGE, function (_, alt) {
-        return keep('<em class="waiting-photo">[photo waiting to be sent: ' + alt + "]</em>");
+        return keep('<em class="waiting-photo">[photo waiting to be sent: ' + unescaped(alt) + "]</em>");
       })
       .replace(/!\[([^\]]*)\]\([^\s)]*\)/g, function (_, alt) {  // a picture from elsewhere: nh3 drops its src
-        return keep('<img alt="' + attr(alt) + '">');
+        return keep('<img alt="' + attr(unescaped(alt)) + '">');
       })
       .replace(/\[([^\]]+)\]\(((?:https?:\/\/|\/)[^\s)]*)\)/g, function (_, label, href) {
-        return keep('<a href="' + attr(href) + '"' + REL + ">" + emphasis(label) + "</a>");
-      })
-      .replace(/\b(?:https?:\/\/|www\.)[^\s<]+/g, function (url) { return keep(bareLink(url)); });
-    return emphasis(s).replace(/\u0000(\d+)\u0000/g, function (_, n) { return kept[Number(n)]; });
+        return keep('<a href="' + attr(escText(encodedUrl(decoded(unescaped(href))))) + '"' + REL + ">"
+          + unescaped(emphasis(label)) + "</a>");
+      });
+    s = unescaped(emphasis(s));
+    s = cleanTags(s, tags, function (text) {
+      return text.split(/(<\/?(?:em|strong)>)/).map(function (part, n) { return n % 2 ? part : bareLinks(part, keep); })
+        .join("");
+    });
+    return s.replace(/\u0000(\d+)\u0000/g, function (_, n) { return kept[Number(n)]; })
+      .replace(/\u0003\d+\u0003/g, "");  // a tag in a link's words: not shown
   }
   /* a paragraph's lines: a line ending in two spaces or a backslash breaks, any other is a soft break */
   function paragraph(lines) {
@@ -368,11 +564,32 @@ var DeskCore = (function () {
   }
   /* a line that starts a block of its own, which ends a paragraph's lazy continuation */
   function startsBlock(line) {
-    return BLANK.test(line) || HR.test(line) || HEADING.test(line) || QUOTE.test(line) || ITEM.test(line);
+    return BLANK.test(line) || HR.test(line) || HEADING.test(line) || QUOTE.test(line) || ITEM.test(line)
+      || FENCE.test(line) || HTML_BLOCKS.slice(0, 3).some(function (kind) { return kind[0].test(line); });
   }
 
-  /* a list starting at lines[i]: its items' lines (without their indentation), whether it is loose,
-     and the line after it */
+  /* a fenced code block at lines[i], to its closing fence or the end of its container; each line ends in a
+     line feed but the document's last when it has none (final) */
+  function fencedAt(lines, i, final) {
+    var open = FENCE.exec(lines[i]), indent = open[1].length, mark = open[2];
+    var close = new RegExp("^ {0,3}" + mark[0] + "{" + mark.length + ",}[ \\t]*$"), body = [], closed = false;
+    for (i++; i < lines.length; i++) {
+      if (close.test(lines[i])) { closed = true; i++; break; }
+      body.push(lines[i].replace(new RegExp("^ {0," + indent + "}"), ""));
+    }
+    var code = body.map(function (line, n) { return n < body.length - 1 || closed || !final ? line + "\n" : line; });
+    return { html: "<pre><code>" + escText(code.join("")) + "</code></pre>", next: i };
+  }
+  /* an indented code block at lines[i]: its lines less four spaces, blank lines inside it kept */
+  function indentedAt(lines, i) {
+    var body = [];
+    while (i < lines.length && (INDENTED.test(lines[i]) || BLANK.test(lines[i]))) body.push(lines[i++].slice(4));
+    while (body.length && BLANK.test(body[body.length - 1] || "")) { body.pop(); i--; }
+    return { html: "<pre><code>" + escText(body.join("\n") + "\n") + "</code></pre>", next: i };
+  }
+
+  /* a list starting at lines[i]: its items' lines (without their indentation), whether it is loose, the
+     line after it, and whether its last item's last line is the last of these lines (ends) */
   function listAt(lines, i) {
     var first = ITEM.exec(lines[i]), ordered = !!first[3], marker = first[4] || first[2];
     var items = [], loose = false, gap = false;
@@ -389,23 +606,27 @@ var DeskCore = (function () {
         if (!gap && !startsBlock(line)) { body.push(line); continue; }  // a lazy continuation line
         break;
       }
+      var ends = i === lines.length && body[body.length - 1] !== "";
       while (body[body.length - 1] === "") body.pop();
       items.push(body);
     }
-    return { ordered: ordered, start: ordered ? Number(first[3]) : 1, items: items, loose: loose, next: i };
+    return { ordered: ordered, start: ordered ? Number(first[3]) : 1, items: items, loose: loose, next: i,
+             ends: ends };
   }
-  function listHtml(list) {
+  function listHtml(list, final) {
     var tag = list.ordered ? "ol" : "ul";
     var open = "<" + tag + (list.ordered && list.start !== 1 ? ' start="' + list.start + '"' : "") + ">";
-    var items = list.items.map(function (lines) {
-      var inner = blocks(lines, !list.loose);
+    var items = list.items.map(function (lines, n) {
+      var inner = blocks(lines, !list.loose, final && list.ends && n === list.items.length - 1);
       if (list.loose) return "<li>\n" + inner + "\n</li>";
-      return "<li>" + inner + (/(<\/(ul|ol|blockquote|h\d)>|<hr>)$/.test(inner) ? "\n" : "") + "</li>";
+      return "<li>" + (/^<(ul|ol|blockquote|h\d|hr|pre)\b/.test(inner) ? "\n" : "") + inner
+        + (/(<\/(ul|ol|blockquote|h\d|pre)>|<hr>)$/.test(inner) ? "\n" : "") + "</li>";
     });
     return open + "\n" + items.join("\n") + "\n</" + tag + ">";
   }
-  /* the blocks of these lines as HTML, one per line; tight: a list item's, whose paragraphs have no <p> */
-  function blocks(lines, tight) {
+  /* the blocks of these lines as HTML, one per line; tight: a list item's, whose paragraphs have no <p>;
+     final: the last of these lines is the document's, with no line feed after it */
+  function blocks(lines, tight, final) {
     var out = [], para = null, i = 0, m;
     function close() {
       if (para) out.push(tight ? paragraph(para) : "<p>" + paragraph(para) + "</p>");
@@ -425,13 +646,16 @@ var DeskCore = (function () {
         while (i < lines.length && ((m = QUOTE.exec(lines[i])) || (quoted.length && !startsBlock(lines[i])))) {
           quoted.push(m ? m[1] : lines[i]); i++;
         }
-        out.push("<blockquote>\n" + blocks(quoted, false) + "\n</blockquote>");
+        out.push("<blockquote>\n" + blocks(quoted, false, final && i === lines.length) + "\n</blockquote>");
         continue;
       }
+      if (FENCE.test(line)) { close(); m = fencedAt(lines, i, final); out.push(m.html); i = m.next; continue; }
+      if (!para && INDENTED.test(line)) { m = indentedAt(lines, i); out.push(m.html); i = m.next; continue; }
+      if ((m = htmlBlockAt(lines, i, !!para))) { close(); out.push(m.html); i = m.next; continue; }
       if ((m = ITEM.exec(line)) && (!para || !m[3] || m[3] === "1")) {  // only a list from 1 interrupts a paragraph
         close();
         var list = listAt(lines, i);
-        out.push(listHtml(list)); i = list.next; continue;
+        out.push(listHtml(list, final)); i = list.next; continue;
       }
       (para = para || []).push(line);
       i++;
@@ -440,13 +664,17 @@ var DeskCore = (function () {
     return out.join("\n");
   }
   /* the live preview of a body, as the server will publish it */
-  function preview(body) { return blocks(body.replace(/\r\n?/g, "\n").split("\n"), false); }
+  function preview(body) {
+    var lines = body.replace(/\r\n?/g, "\n").split("\n"), final = lines[lines.length - 1] !== "";
+    if (!final) lines.pop();
+    return blocks(lines, false, final).trim();  // as the server strips what it renders
+  }
 
   return {
     names: names, lockName: lockName, randomKey: randomKey,
     learn: learn, offsetOf: offsetOf, serverNow: serverNow, stamp: stamp,
     backoff: backoff, retryAfter: retryAfter,
-    isServerJson: isServerJson, staleCsrf: staleCsrf, verdict: verdict, afterSend: afterSend,
+    isServerJson: isServerJson, staleCsrf: staleCsrf, refusal: refusal, verdict: verdict, afterSend: afterSend,
     sendable: sendable, asNew: asNew, identity: identity, hold: hold, heldAsNew: heldAsNew,
     publishedFirst: publishedFirst, GONE: GONE, waitsForSignIn: waitsForSignIn, releaseSignedOut: releaseSignedOut,
     resubmit: resubmit, restamp: restamp, payload: payload, recordSent: recordSent, earlierVersions: earlierVersions,

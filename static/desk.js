@@ -429,7 +429,7 @@
     var r;
     try { r = await upload(photo.blob, photo.name, photo.caption); } catch (e) { return backoff(); }
     var answer = await jsonOf(r);
-    if (!(r.ok && answer && answer.url)) return trouble(item, r, answer, "a waiting photo: ");
+    if (!(r.ok && answer && answer.url)) return trouble(item, r, answer, "a waiting photo");
     change(item.key, function (i) { i.data.body = Core.placed(i.data.body, id, answer.url); });
     forget([id]);
     return true;
@@ -594,7 +594,7 @@
           place(j.markdown, "Photo added (location and camera details removed).");
           return true;
         }
-        if (Core.photoRefused(r.status, j)) { status.textContent = "Refused: " + j.error; return false; }
+        if (Core.photoRefused(r.status, j)) { status.textContent = "Refused: " + Core.refusal(j); return false; }
       } catch (e) { /* no connection after all: it waits on the phone */ }
     }
     if (shrunk === file) {  // a photo kept on the phone should not say where it was taken, should the phone be taken

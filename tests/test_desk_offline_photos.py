@@ -118,7 +118,9 @@ def test_a_waiting_photo_the_server_refuses_holds_its_update_and_is_forgotten_wh
     waiting(page, 1)
     page.context.set_offline(False)
     page.wait_for_function("() => /Refused: a waiting photo/.test(document.getElementById('outbox-items').innerText)")
-    assert "Tap Edit to fix it, or Discard." in page.inner_text(ITEMS)
+    refusal = ("Refused: a waiting photo: Photo: the file is not an image this server can read. "
+               "Tap Edit to fix it, or Discard.")  # the photo box's label, not the upload's field name "file"
+    assert refusal in page.inner_text(ITEMS)
     page.wait_for_timeout(500)
     assert published(site) == [] and site.sql("SELECT count(*) FROM media")[0][0] == 0
     assert page.evaluate(STORED) == 1

@@ -117,6 +117,26 @@ def test_urls_in_code_are_not_linked():
     assert "<a" not in render_markdown("`https://example.org`")
 
 
+@pytest.mark.parametrize(("markdown", "html"), [
+    ("`a<b`", "<p><code>a&lt;b</code></p>"),
+    ("`a & b > c`", "<p><code>a &amp; b &gt; c</code></p>"),
+    ("`&amp;` and `&copy;`", "<p><code>&amp;amp;</code> and <code>&amp;copy;</code></p>"),
+    ("`\"q\" it's`", "<p><code>\"q\" it's</code></p>"),
+    ("`<b>x</b>`", "<p><code>&lt;b&gt;x&lt;/b&gt;</code></p>"),
+    ("`see https://example.org/?a=1&b=2`", "<p><code>see https://example.org/?a=1&amp;b=2</code></p>"),
+    ("    if a < b && c:\n        go('https://example.org')",
+     "<pre><code>if a &lt; b &amp;&amp; c:\n    go('https://example.org')\n</code></pre>"),
+    ("```\n<p>&amp; example.org\n```", "<pre><code>&lt;p&gt;&amp;amp; example.org\n</code></pre>"),
+    ("`a<b` then a<b & https://example.org",
+     ('<p><code>a&lt;b</code> then a&lt;b &amp; <a href="https://example.org" rel="nofollow noopener">'
+      "https://example.org</a></p>")),
+])
+def test_code_shows_what_was_typed_escaped_once_and_unlinked(markdown, html):
+    """bleach's linkify escaped the entities inside skip_tags a second time: `a<b` was published as "a&lt;b"."""
+    assert render_markdown(markdown) == html
+    assert to_text(html).count("&") == markdown.count("&")
+
+
 def test_photos_from_our_media_folder_are_kept():
     assert render_markdown("![Crowd at the gate](/media/abc.jpg)") == (
         '<p><img src="/media/abc.jpg" alt="Crowd at the gate"></p>')

@@ -53,3 +53,15 @@ test("a refusal names the field by its label, not the API's name", () => {
   assert.match(Core.verdict(422, false, other, "", null).message, /^Refused: Supersedes: entry 9 does not exist\./);
   assert.match(Core.verdict(409, false, { error: "conflict" }, "", null).message, /^Refused: conflict\./);
 });
+
+test("a refused photo is named by the photo box's labels, not the upload's field names", () => {
+  const photo = { error: "file: the file is not an image this server can read",
+                  detail: { field: "file", message: "the file is not an image this server can read" } };
+  assert.equal(Core.verdict(422, false, photo, "a waiting photo", null).message,
+               "Refused: a waiting photo: Photo: the file is not an image this server can read. "
+               + "Tap Edit to fix it, or Discard.");
+  assert.equal(Core.refusal(photo), "Photo: the file is not an image this server can read");
+  const caption = { error: "caption: must be at most 300 characters",
+                    detail: { field: "caption", message: "must be at most 300 characters" } };
+  assert.equal(Core.refusal(caption), "Caption: must be at most 300 characters");
+});

@@ -69,13 +69,13 @@ test("signed out (401, or a CSRF token the server no longer knows) holds the pos
 test("a refusal (4xx but 408 and 429) is held for the person, with the server's reason", () => {
   assert.deepEqual(Core.verdict(422, false, { error: "body is empty" }, "", null),
                    { hold: "refused", message: "Refused: body is empty. Tap Edit to fix it, or Discard." });
-  assert.deepEqual(Core.verdict(413, false, { error: "too large" }, "a waiting photo: ", null), {
+  assert.deepEqual(Core.verdict(413, false, { error: "too large" }, "a waiting photo", null), {
     hold: "refused", message: "Refused: a waiting photo: too large. Tap Edit to fix it, or Discard." });
   assert.equal(Core.verdict(403, false, { error: "not your blog" }, "", null).hold, "refused");
   assert.equal(Core.verdict(400, false, null, "", null).message,
                "The server refused it (400). Tap Edit to fix it, or Discard.");
-  assert.equal(Core.verdict(404, false, null, "a waiting photo: ", null).message,
-               "The server refused a waiting photo: (404). Tap Edit to fix it, or Discard.");
+  assert.equal(Core.verdict(404, false, null, "a waiting photo", null).message,
+               "The server refused a waiting photo (404). Tap Edit to fix it, or Discard.");
 });
 
 test("a timeout, a rate limit or a server error is retried, at least after Retry-After", () => {

@@ -22,9 +22,12 @@ test("a time is shown as its hour and minute in GMT", () => {
   assert.equal(Core.hhmm("2026-03-01T09:05:59.000Z"), "09:05 GMT");
 });
 
-test("the preview escapes HTML before any Markdown, and loads no picture from elsewhere", () => {
-  assert.equal(Core.preview('<script>alert("x")</script> & co'),
-               '<p>&lt;script&gt;alert("x")&lt;/script&gt; &amp; co</p>');
+test("the preview keeps of raw HTML what the server keeps: no script, no handler, no picture from elsewhere", () => {
+  assert.equal(Core.preview('<script>alert("x")</script> & co'), "&amp; co");
+  assert.equal(Core.preview('x <img src=x onerror=alert(1)> <a href="javascript:alert(1)" onclick="y">l</a>'),
+               '<p>x <img> <a rel="nofollow noopener">l</a></p>');
+  assert.equal(Core.preview("a <unknown>x</unknown> <span class=y>z</span>"),
+               "<p>a &lt;unknown&gt;x&lt;/unknown&gt; z</p>");
   assert.equal(Core.preview("[a](javascript:alert(1))"), "<p>[a](javascript:alert(1))</p>");
   assert.equal(Core.preview("![b](https://elsewhere.example/x.jpg)"), '<p><img alt="b"></p>');
   assert.equal(Core.preview('![x" onerror="y](/media/abc.jpg)'),
