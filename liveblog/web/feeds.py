@@ -13,6 +13,7 @@ from starlette.routing import Route
 from .. import feeds
 from ..render import extension_page
 from ..runtime import runtime_of
+from ..services import ledger
 from ..store import NotFound
 from .api import before_of
 from .caching import FEED_CACHE_CONTROL, not_modified, validators
@@ -22,18 +23,19 @@ FEED_PAGE = 50
 
 
 def _json(blog: dict[str, Any], entries: list[dict[str, Any]], links: feeds.Links,
-          next_before: int | None) -> Response:
-    body = feeds.json_feed(blog, entries, links, next_before=next_before)
+          next_before: int | None, head: dict[str, Any] | None) -> Response:
+    body = feeds.json_feed(blog, entries, links, next_before=next_before, head=head)
     return Response(json.dumps(body, ensure_ascii=False, separators=(",", ":")), media_type="application/feed+json")
 
 
 def _atom(blog: dict[str, Any], entries: list[dict[str, Any]], links: feeds.Links,
-          next_before: int | None) -> Response:
+          next_before: int | None, head: dict[str, Any] | None) -> Response:
     return Response(feeds.atom_feed(blog, entries, links, next_before=next_before),
                     media_type="application/atom+xml; charset=utf-8")
 
 
-Builder = Callable[[dict[str, Any], list[dict[str, Any]], feeds.Links, "int | None"], Response]
+Builder = Callable[[dict[str, Any], list[dict[str, Any]], feeds.Links, "int | None", "dict[str, Any] | None"],
+                   Response]
 
 
 async def serve_feed(request: Request, build: Builder) -> Response:
@@ -52,7 +54,8 @@ async def serve_feed(request: Request, build: Builder) -> Response:
     rows = await runtime.store.list_entries(blog.slug, before=before, limit=FEED_PAGE + 1)
     entries = [e.to_json() for e in rows[:FEED_PAGE]]
     next_before = entries[-1]["id"] if len(rows) > FEED_PAGE else None
-    response = build(blog.to_json(), entries, feeds.live_links(site, blog.slug), next_before)
+    head = await ledger.signed_head(runtime.store, runtime.key, blog.slug, blog.last_event_id)
+    response = build(blog.to_json(), entries, feeds.live_links(site, blog.slug), next_before, head)
     response.headers.update(headers)
     return response
 
