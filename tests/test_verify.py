@@ -5,7 +5,7 @@ the verifier reads through. One change at a time, each must be found.
 """
 
 import json
-import os
+import shutil
 from collections.abc import Callable
 from pathlib import Path
 
@@ -69,3 +69,186 @@ def cli_main(*args: str) -> int:
     from liveblog import cli
 
     return cli.main(list(args))
+
+
+def make_story(site, tmp_path):
+    """The story, its mirror, and what each tamper needs to know about it."""
+    a, b, c = build_story(site)
+    mirror = export_mirror(site, tmp_path / "mirror")
+    published_b = site.client.get(f"/api/blogs/strike/entries/{b}").json()["published_at"]
+    return {"site": site, "mirror": mirror, "a": a, "b": b, "c": c, "time_b": published_b}
+
+
+def _log_lines(text: str) -> list[dict]:
+    return [json.loads(line) for line in text.splitlines()]
+
+
+def _swap(records: list, n: int) -> list:
+    records = list(records)
+    records[n], records[n + 1] = records[n + 1], records[n]
+    return records
+
+
+def _withdrawn_back(records: list, c: int) -> list:
+    """The withdrawn entry's first event with its text put back (its salt is gone: nothing can vouch for it)."""
+    for record in records:
+        payload = record.get("payload") or record.get("data")
+        if payload.get("id") == c and payload.get("status") == "retracted":
+            payload["body"] = "The name of a witness"
+            payload["body_html"] = "<p>The name of a witness</p>"
+            return records
+    raise AssertionError("no event of the withdrawn entry")
+
+
+def _other_head(head: dict) -> dict:
+    return SiteKey(signing.Ed25519PrivateKey.generate()).sign_head(head["blog"], head["seq"], head["hash"],
+                                                                   head["time"])
+
+
+def tamper_mirror(folder: Path, name: str, change: Callable[[str], str]) -> None:
+    path = folder / name
+    changed = change(path.read_text(encoding="utf-8"))
+    assert changed != path.read_text(encoding="utf-8"), "the tamper changed nothing"
+    path.write_text(changed, encoding="utf-8")
+
+
+def replace(old: str, new: str) -> Callable[[str], str]:
+    return lambda text: text.replace(old, new)
+
+
+def jsonl(change: Callable[[list], list]) -> Callable[[str], str]:
+    return lambda text: "".join(json.dumps(r) + "\n" for r in change(_log_lines(text)))
+
+
+def in_feed(change: Callable[[dict], dict]) -> Callable[[str], str]:
+    return lambda text: json.dumps(change(json.loads(text)))
+
+
+def _feed_head(feed: dict) -> dict:
+    feed["_liveblog"]["head"] = _other_head(feed["_liveblog"]["head"])
+    return feed
+
+
+MIRROR_TAMPERS = {
+    "a word of a body on the page": ("index.html", lambda s: replace("Police say 60", "Police say 10"),
+                                     "entry {a}: the page differs from the signed log (body)"),
+    "a word of a body in the feed": ("feed.json", lambda s: replace("Police say 60", "Police say 10"),
+                                     "entry {a}: the JSON Feed differs from the signed log (text, html)"),
+    "a word of a body in the log": ("log.jsonl", lambda s: replace("Police say 60", "Police say 10"),
+                                    "(entry {a}): the payload does not match its digest"),
+    "a headline": ("index.html", lambda s: replace("Toll rises", "Toll falls"),
+                   "entry {b}: the page differs from the signed log (headline)"),
+    "a time": ("index.html", lambda s: replace(f'datetime="{s["time_b"]}"', 'datetime="2020-01-01T00:00:00.000Z"'),
+               "entry {b}: the page differs from the signed log (time)"),
+    "a correction's earlier text": ("index.html", lambda s: replace("Police say 50", "Police say 5"),
+                                    "entry {a}: the page differs from the signed log (earlier text)"),
+    "a correction's note": ("index.html", lambda s: replace("Updated figure", "Routine update"),
+                            "entry {a}: the page differs from the signed log (correction note)"),
+    "a withdrawal's note": ("feed.json", lambda s: replace("Protecting a source", "Legal advice"),
+                            "entry {c}: the JSON Feed differs from the signed log"),
+    "two events swapped": ("log.jsonl", lambda s: jsonl(lambda r: _swap(r, 2)),
+                           "event 4: found where event 3 belongs"),
+    "an event dropped": ("log.jsonl", lambda s: jsonl(lambda r: r[:2] + r[3:]),
+                         "event 4: found where event 3 belongs"),
+    "a withdrawn text put back": ("log.jsonl", lambda s: jsonl(lambda r: _withdrawn_back(r, s["c"])),
+                                  "(entry {c}): a withdrawn entry's text differs from its withdrawal"),
+    "a withdrawn text put back on the page": (
+        "index.html", lambda s: replace('<p class="tombstone"><strong>Withdrawn',
+                                        '<div class="body">The name of a witness</div><p class="tombstone"><strong>Withdrawn'),
+        "entry {c}: the page differs from the signed log (body)"),
+    "the head signed by another key": ("head.json", lambda s: in_feed(_other_head),
+                                       "head: signed by"),
+}
+
+
+def test_a_tampered_mirror_fails_naming_what_changed(site, tmp_path):
+    """One change at a time, each to a fresh copy of one mirror."""
+    story = make_story(site, tmp_path)
+    for name, (file, change, expected) in MIRROR_TAMPERS.items():
+        copy = shutil.copytree(story["mirror"], tmp_path / name.replace(" ", "-").replace("'", ""))
+        tamper_mirror(copy, file, change(story))
+        problems = verify.check(verify.read_dir(copy))
+        assert any(expected.format(**story) in p for p in problems), (name, problems)
+
+
+def test_a_mirror_wholly_resigned_by_another_key_fails_against_the_fingerprint(site, tmp_path):
+    """Head, feed and key.json all replaced: only the fingerprint published elsewhere tells."""
+    story = make_story(site, tmp_path)
+    mirror, other = story["mirror"], SiteKey(signing.Ed25519PrivateKey.generate())
+    head = json.loads((mirror / "head.json").read_text())
+    forged = other.sign_head(head["blog"], head["seq"], head["hash"], head["time"])
+    (mirror / "head.json").write_text(json.dumps(forged))
+    tamper_mirror(mirror, "feed.json", in_feed(lambda f: {**f, "_liveblog": {**f["_liveblog"], "head": forged}}))
+    (mirror / "key.json").write_text(json.dumps(other.published()))
+    assert verify.check(verify.read_dir(mirror)) == []  # consistent in itself: nothing else can tell
+    fingerprint = site.runtime.key.fingerprint
+    problems = verify.check(verify.read_dir(mirror), fingerprint=fingerprint)
+    assert problems == [f"head: signed by {other.fingerprint}, not by the key {fingerprint}"]
+    assert cli_main("verify", str(mirror), "--key", fingerprint) == 1
+
+
+def in_events(change: Callable[[list], list]) -> Callable[[str], str]:
+    return lambda text: json.dumps({**json.loads(text), "events": change(json.loads(text)["events"])})
+
+
+def _feed_time(b: int, feed: dict) -> dict:
+    for item in feed["items"]:
+        if item["id"].endswith(f"-{b}"):
+            item["date_published"] = "2020-01-01T00:00:00.000Z"
+    return feed
+
+
+WIRE_TAMPERS = {  # name: (the answer changed, the change, what verify must say)
+    "a word of a body in the log": ("/events", lambda s: replace("Police say 60", "Police say 10"),
+                                    "(entry {a}): the payload does not match its digest"),
+    "a word of a body on the page": ("/blogs/strike", lambda s: replace("Police say 60", "Police say 10"),
+                                     "entry {a}: the page differs from the signed log (body)"),
+    "a headline in the feed": ("feed.json", lambda s: replace("Toll rises", "Toll falls"),
+                               "entry {b}: the JSON Feed differs from the signed log (title)"),
+    "a time in the feed": ("feed.json", lambda s: in_feed(lambda f: _feed_time(s["b"], f)),
+                           "entry {b}: the JSON Feed differs from the signed log (published)"),
+    "a correction's earlier text": ("/blogs/strike", lambda s: replace("Police say 50", "Police say 5"),
+                                    "entry {a}: the page differs from the signed log (earlier text)"),
+    "a correction's note in the feed": ("feed.json", lambda s: replace("Updated figure", "Routine update"),
+                                        "entry {a}: the JSON Feed differs from the signed log (corrections)"),
+    "two events swapped": ("/events", lambda s: in_events(lambda r: _swap(r, 1)),
+                           "event 3: found where event 2 belongs"),
+    "an event dropped": ("/events", lambda s: in_events(lambda r: r[:1] + r[2:]),
+                         "event 3: found where event 2 belongs"),
+    "a withdrawn text put back": ("/events", lambda s: in_events(lambda r: _withdrawn_back(r, s["c"])),
+                                  "(entry {c}): a withdrawn entry's text differs from its withdrawal"),
+    "the head signed by another key": ("feed.json", lambda s: in_feed(_feed_head),
+                                       "not by the site's published key"),
+}
+
+
+def test_answers_tampered_on_the_wire_fail_naming_what_changed(site, tmp_path):
+    story = make_story(site, tmp_path)
+    for name, (where, change, expected) in WIRE_TAMPERS.items():
+        edit = change(story)
+
+        def on_the_wire(url: str, body: str, where: str = where, edit: Callable[[str], str] = edit) -> str:
+            if not url.split("?")[0].endswith(where):
+                return body
+            changed = edit(body)
+            assert changed != body, "the tamper changed nothing"
+            return changed
+
+        problems = verify.check(through(site, on_the_wire))
+        assert any(expected.format(**story) in p for p in problems), (name, problems)
+
+
+def test_a_rewritten_log_fails_since_a_saved_head(site, tmp_path):
+    """--since: a head saved earlier must still be in the log; a blog rebuilt with the same story is not."""
+    build_story(site)
+    fingerprint = site.runtime.key.fingerprint
+    saved = tmp_path / "head.json"
+    assert cli_main("verify", f"{site.url}/blogs/strike", "--save-head", str(saved)) == 0
+    site.entry("strike", "Later news")
+    assert cli_main("verify", f"{site.url}/blogs/strike", "--key", fingerprint, "--since", str(saved)) == 0
+    head = json.loads(saved.read_text())
+    rewritten = {**head, "hash": "1" * 64}
+    (tmp_path / "other.json").write_text(json.dumps(site.runtime.key.sign_head(**{k: rewritten[k] for k in
+                                                                                 ("blog", "seq", "hash", "time")})))
+    problems = verify.check(through(site), since=json.loads((tmp_path / "other.json").read_text()))
+    assert problems == [f"--since: the log was rewritten: event {head['seq']} is not the one signed earlier"]
