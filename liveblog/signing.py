@@ -9,6 +9,7 @@ text cannot be guessed back from it. ``static/verify.js`` mirrors ``canonical``,
 
 from __future__ import annotations
 
+import base64
 import hashlib
 import json
 import os
@@ -21,7 +22,7 @@ from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
 
-GENESIS = "0" * 64  # the hash before a blog's first event
+GENESIS = "A" * 43  # the hash before a blog's first event (32 zero bytes)
 EVENT_DOMAIN = "liveblog-event/1"
 HEAD_DOMAIN = "liveblog-head/1"
 ROTATION_DOMAIN = "liveblog-rotation/1"
@@ -33,11 +34,12 @@ def canonical(value: Any) -> bytes:
 
 
 def _sha256(data: bytes) -> str:
-    return hashlib.sha256(data).hexdigest()
+    """Base64url without padding: 43 characters, so the hash each streamed event carries stays small."""
+    return base64.urlsafe_b64encode(hashlib.sha256(data).digest()).rstrip(b"=").decode()
 
 
 def new_salt() -> str:
-    return secrets.token_hex(16)
+    return secrets.token_urlsafe(16)
 
 
 def payload_digest(salt: str, payload: dict[str, Any]) -> str:
@@ -56,7 +58,7 @@ def head_bytes(blog: str, seq: int, hash: str, time: str) -> bytes:
 
 def fingerprint(public_hex: str) -> str:
     """What people compare by eye: the first 20 bytes of the public key's SHA-256, in groups of four."""
-    digest = _sha256(bytes.fromhex(public_hex))[:40].upper()
+    digest = hashlib.sha256(bytes.fromhex(public_hex)).hexdigest()[:40].upper()
     return " ".join(digest[n:n + 4] for n in range(0, 40, 4))
 
 

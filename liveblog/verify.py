@@ -61,7 +61,8 @@ def read_dir(folder: Path) -> Published:
 def _api_event(event: dict[str, Any]) -> dict[str, Any]:
     """An event of ``/api/blogs/{slug}/events`` as a log record."""
     data = dict(event["data"])
-    chain = data.pop("chain", None) or {}
+    chain = event.get("chain") or {}
+    data.pop("chain", None)
     data.pop("seq", None)
     data.pop("html", None)
     return {"seq": event["id"], "kind": event["event"], "at": iso(parse_iso(event["at"])),

@@ -9,9 +9,6 @@ import shutil
 from collections.abc import Callable
 from pathlib import Path
 
-import httpx
-import pytest
-
 from conftest import liveblog_cmd
 from liveblog import signing, verify
 from liveblog.signing import SiteKey
@@ -37,11 +34,6 @@ def export_mirror(site, out: Path) -> Path:
                         env={"LIVEBLOG_KEY_FILE": site.settings.key_path})
     assert done.returncode == 0, done.stderr
     return out
-
-
-def run_verify(*args: str) -> tuple[int, list[str]]:
-    done = liveblog_cmd("verify", *args, db="unused.db")
-    return done.returncode, done.stdout.splitlines()
 
 
 def through(site, change: Callable[[str, str], str] | None = None) -> verify.Published:
@@ -153,8 +145,8 @@ MIRROR_TAMPERS = {
     "a withdrawn text put back": ("log.jsonl", lambda s: jsonl(lambda r: _withdrawn_back(r, s["c"])),
                                   "(entry {c}): a withdrawn entry's text differs from its withdrawal"),
     "a withdrawn text put back on the page": (
-        "index.html", lambda s: replace('<p class="tombstone"><strong>Withdrawn',
-                                        '<div class="body">The name of a witness</div><p class="tombstone"><strong>Withdrawn'),
+        "index.html", lambda s: replace('<p class="tombstone">',
+                                        '<div class="body">The name of a witness</div><p class="tombstone">'),
         "entry {c}: the page differs from the signed log (body)"),
     "the head signed by another key": ("head.json", lambda s: in_feed(_other_head),
                                        "head: signed by"),
@@ -247,7 +239,7 @@ def test_a_rewritten_log_fails_since_a_saved_head(site, tmp_path):
     site.entry("strike", "Later news")
     assert cli_main("verify", f"{site.url}/blogs/strike", "--key", fingerprint, "--since", str(saved)) == 0
     head = json.loads(saved.read_text())
-    rewritten = {**head, "hash": "1" * 64}
+    rewritten = {**head, "hash": "B" * 43}
     (tmp_path / "other.json").write_text(json.dumps(site.runtime.key.sign_head(**{k: rewritten[k] for k in
                                                                                  ("blog", "seq", "hash", "time")})))
     problems = verify.check(through(site), since=json.loads((tmp_path / "other.json").read_text()))
