@@ -24,7 +24,8 @@ def test_the_live_page_and_its_mirror_say_signed_by_the_fingerprint(site, page, 
 
 
 def _embedded(html: str, change) -> str:
-    start = html.index('<script type="application/json" id="chain">') + len('<script type="application/json" id="chain">')
+    tag = '<script type="application/json" id="chain">'
+    start = html.index(tag) + len(tag)
     end = html.index("</script>", start)
     data = json.loads(html[start:end].replace("<\\/", "</"))
     return html[:start] + json.dumps(change(data)).replace("</", "<\\/") + html[end:]
