@@ -244,3 +244,37 @@ def test_a_rewritten_log_fails_since_a_saved_head(site, tmp_path):
                                                                                  ("blog", "seq", "hash", "time")})))
     problems = verify.check(through(site), since=json.loads((tmp_path / "other.json").read_text()))
     assert problems == [f"--since: the log was rewritten: event {head['seq']} is not the one signed earlier"]
+
+
+def test_the_key_is_private_to_its_file_and_a_rotation_keeps_old_heads_verifiable(tmp_path, capsys):
+    """Mode 0600 from the start; `key rotate` signs the new key with the old, so a head signed before the
+    rotation still checks against the new fingerprint, and one signed by an unrelated key does not."""
+    path = tmp_path / "liveblog-key.json"
+    old = signing.site_key(path)
+    assert path.stat().st_mode & 0o777 == 0o600
+    head = old.sign_head("strike", 3, signing.GENESIS, "2026-01-01T00:00:00.000Z")
+    assert cli_main("key", "rotate", "--db", str(tmp_path / "x.db")) == 0
+    new = signing.load_key(path)
+    assert new.public_hex != old.public_hex and path.stat().st_mode & 0o777 == 0o600
+    assert f"New fingerprint: {new.fingerprint}" in capsys.readouterr().out
+    [statement] = new.published()["rotations"]
+    assert signing.rotation_holds(statement) and statement["old"] == old.public_hex
+    assert verify.trusted(head["key"], new.fingerprint, new.rotations)
+    assert not verify.trusted(head["key"], new.fingerprint, [])
+    stranger = SiteKey(signing.Ed25519PrivateKey.generate())
+    assert not verify.trusted(stranger.public_hex, new.fingerprint, new.rotations)
+    assert cli_main("key", "show", "--db", str(tmp_path / "x.db")) == 0
+    assert new.fingerprint in capsys.readouterr().out
+
+
+def test_the_private_key_is_in_no_export_and_the_well_known_key_is_the_pages(site, tmp_path):
+    build_story(site)
+    published = site.client.get("/.well-known/liveblog-key.json").json()
+    assert published["public_key"] == site.runtime.key.public_hex
+    assert published["fingerprint"] in site.client.get("/blogs/strike").text
+    private = site.runtime.key.private.private_bytes_raw().hex()
+    done = liveblog_cmd("export", "strike", "--out", str(tmp_path / "m"), "--json", str(tmp_path / "e.json"),
+                        db=site.settings.db, env={"LIVEBLOG_KEY_FILE": site.settings.key_path})
+    assert done.returncode == 0, done.stderr
+    for path in [tmp_path / "e.json", *(tmp_path / "m").rglob("*")]:
+        assert private not in path.read_text(errors="replace"), path
