@@ -278,3 +278,38 @@ def test_the_private_key_is_in_no_export_and_the_well_known_key_is_the_pages(sit
     assert done.returncode == 0, done.stderr
     for path in [tmp_path / "e.json", *(tmp_path / "m").rglob("*")]:
         assert private not in path.read_text(errors="replace"), path
+
+
+def test_events_from_before_the_chain_are_chained_when_the_store_opens(tmp_path, databases):
+    """A database whose log was written before signing: the next start chains it, and it verifies."""
+    from liveblog import model
+    from liveblog.services import ledger
+    from liveblog.store import open_store
+
+    url = databases.url(tmp_path / "old.db")
+
+    async def write() -> None:
+        store = open_store(url)
+        await store.open()
+        now = model.utc_now()
+        editor = await store.create_user("ed", "editor", "!", now)
+        await store.create_blog(slug="old", title="Old", summary="", intro="", intro_html="", by=editor, now=now)
+        for n in range(3):
+            await store.create_entry("old", author=editor, headline="", body=f"Report {n}",
+                                     body_html=f"<p>Report {n}</p>", key_event=False, pinned=False, supersedes=(),
+                                     filed_at=None, now=now)
+        await store.close()
+
+    async def read() -> verify.Published:
+        store = open_store(url)
+        await store.open()
+        log = await ledger.whole_log(store, "old")
+        head = await ledger.signed_head(store, SiteKey(signing.Ed25519PrivateKey.generate()), "old", log[-1]["seq"])
+        await store.close()
+        return verify.Published(head, log)
+
+    databases.run(write())
+    databases.sql(url, "UPDATE events SET salt = NULL, digest = NULL, hash = NULL")
+    published = databases.run(read())
+    assert len(published.log) == 4 and all(r["hash"] and r["salt"] for r in published.log)
+    assert verify.check(published) == []

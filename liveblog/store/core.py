@@ -9,6 +9,7 @@ stored, a list parameter, entry ids, row locks, ordering the log and NOTIFY, whe
 from __future__ import annotations
 
 import asyncio
+import json
 from abc import abstractmethod
 from collections.abc import Sequence
 from contextlib import AbstractAsyncContextManager
@@ -273,6 +274,23 @@ class SqlStore(Store):
                 for statement in MIGRATIONS[number]:
                     await db.run(statement.format(**self.TYPES))
                 await self._schema_done(db, number + 1)
+            await self._chain_unchained(db)
+
+    async def _chain_unchained(self, db: Db) -> None:
+        """Events written before the hash chain existed get their salt, digest and hash, in each blog's order.
+        They are always a blog's first events: every event since is chained when written."""
+        rows = await db.rows("""SELECT ev.id, ev.blog_id, b.slug, ev.seq, ev.kind, ev.entry_id, ev.payload,
+                                ev.created_at FROM events ev JOIN blogs b ON b.id = ev.blog_id
+                                WHERE ev.hash IS NULL ORDER BY ev.blog_id, ev.seq""")
+        chained: dict[int, str] = {}
+        for r in rows:
+            salt = signing.new_salt()
+            digest = signing.payload_digest(salt, json.loads(r["payload"]))
+            chained[r["blog_id"]] = signing.event_hash(chained.get(r["blog_id"], signing.GENESIS), r["slug"], r["seq"],
+                                                       r["kind"], r["entry_id"], iso(self._when(r["created_at"])) or "",
+                                                       digest)
+            await db.run("UPDATE events SET salt = ?, digest = ?, hash = ? WHERE id = ?", salt, digest,
+                         chained[r["blog_id"]], r["id"])
 
     # people and credentials
 
