@@ -88,6 +88,9 @@ def main() -> int:
         servers = {"before": Served(args.before.resolve(), Path(tmp) / "before"),
                    "after": Served(HERE, Path(tmp) / "after")}
         try:
+            for served in servers.values():  # warm-up, not counted: imports, caches, the first pages of the file
+                for n in range(20):
+                    served.post(-n)
             times: dict[str, list[float]] = {name: [] for name in servers}
             for n in range(args.posts):
                 for name, served in (servers.items() if n % 2 else reversed(servers.items())):
