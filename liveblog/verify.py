@@ -64,10 +64,11 @@ def _api_event(event: dict[str, Any]) -> dict[str, Any]:
     chain = event.get("chain") or {}
     data.pop("chain", None)
     data.pop("seq", None)
-    data.pop("html", None)
-    return {"seq": event["id"], "kind": event["event"], "at": iso(parse_iso(event["at"])),
-            "entry_id": data.get("id") if event["event"].startswith("entry.") else None, "payload": data,
-            "salt": chain.get("salt"), "digest": chain.get("digest"), "hash": chain.get("hash")}
+    html = data.pop("html", None)
+    record = {"seq": event["id"], "kind": event["event"], "at": iso(parse_iso(event["at"])),
+              "entry_id": data.get("id") if event["event"].startswith("entry.") else None, "payload": data,
+              "salt": chain.get("salt"), "digest": chain.get("digest"), "hash": chain.get("hash")}
+    return {**record, "html": html} if html is not None else record
 
 
 def read_site(url: str, fetch: Fetch) -> Published:
@@ -274,6 +275,10 @@ def check(pub: Published, *, fingerprint: str | None = None, since: dict[str, An
     problems += chain_problems
     if since is not None:
         problems += check_since(pub, since)
+    for record in pub.log:  # the stream's rendering of each entry event, which the live page inserts
+        if record.get("html") is not None and record.get("entry_id") is not None:
+            problems += check_page(record["html"], {record["entry_id"]: record["payload"]},
+                                   f"event {record['seq']}'s html")
     if pub.page is not None:
         problems += check_page(pub.page, entries, "the page")
     if pub.feed is not None:

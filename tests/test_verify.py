@@ -201,6 +201,9 @@ WIRE_TAMPERS = {  # name: (the answer changed, the change, what verify must say)
                            "entry {b}: the JSON Feed differs from the signed log (published)"),
     "a correction's earlier text": ("/blogs/strike", lambda s: replace("Police say 50", "Police say 5"),
                                     "entry {a}: the page differs from the signed log (earlier text)"),
+    "a word of a body in a streamed event's html": (
+        "/events", lambda s: replace('body\\"><p>Hospitals count 70', 'body\\"><p>Hospitals count 7'),
+        "'s html differs from the signed log (body)"),
     "a correction's note in the feed": ("feed.json", lambda s: replace("Updated figure", "Routine update"),
                                         "entry {a}: the JSON Feed differs from the signed log (corrections)"),
     "two events swapped": ("/events", lambda s: in_events(lambda r: _swap(r, 1)),
