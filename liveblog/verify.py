@@ -15,9 +15,10 @@ from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any, ClassVar
 from urllib.parse import urlsplit
+from xml.etree import ElementTree as ET
 
 from . import signing
-from .feeds import TOO_LONG, withdrawal_notice
+from .feeds import TOO_LONG, atom_feed, snapshot_links, withdrawal_notice
 from .model import entry_title, iso, parse_iso
 from .sanitize import to_text
 
@@ -34,6 +35,7 @@ class Published:
     feed: dict[str, Any] | None = None
     page: str | None = None
     problems: list[str] = field(default_factory=list)
+    atom: bytes | None = None
 
 
 def _norm(text: str) -> str:
@@ -55,7 +57,8 @@ def read_dir(folder: Path) -> Published:
     head, key, feed = (json.loads(t) if t else None for t in (text("head.json"), text("key.json"), text("feed.json")))
     if feed is not None and feed.get("_liveblog", {}).get("head") != head:
         problems.append("feed.json: its signed head is not head.json's")
-    return Published(head, log, key, feed, text("index.html"), problems)
+    atom = text("feed.atom")
+    return Published(head, log, key, feed, text("index.html"), problems, atom.encode() if atom else None)
 
 
 def _api_event(event: dict[str, Any]) -> dict[str, Any]:
@@ -78,6 +81,7 @@ def read_site(url: str, fetch: Fetch) -> Published:
     slug = parts.path.rstrip("/").rsplit("/", 1)[-1]
     page = fetch(url)
     feed = json.loads(fetch(f"{origin}/blogs/{slug}/feed.json"))
+    atom = fetch(f"{origin}/blogs/{slug}/feed.atom").encode()
     key = json.loads(fetch(f"{origin}/.well-known/liveblog-key.json"))
     log: list[dict[str, Any]] = []
     since: int | None = 0
@@ -85,7 +89,7 @@ def read_site(url: str, fetch: Fetch) -> Published:
         answer = json.loads(fetch(f"{origin}/api/blogs/{slug}/events?since={since}&limit=500"))
         log += [_api_event(e) for e in answer["events"]]
         since = answer["next_since"]
-    return Published(feed.get("_liveblog", {}).get("head"), log, key, feed, page)
+    return Published(feed.get("_liveblog", {}).get("head"), log, key, feed, page, atom=atom)
 
 
 def trusted(head_key: str, fingerprint: str, rotations: list[dict[str, Any]]) -> bool:
@@ -268,6 +272,50 @@ def check_feed(feed: dict[str, Any], entries: dict[int, dict[str, Any]], where: 
     return problems
 
 
+ATOM = "{http://www.w3.org/2005/Atom}"
+TOMB = "{http://purl.org/atompub/tombstones/1.0}"
+_STUB = {"slug": "", "title": "", "summary": "", "last_changed_at": "", "created_at": ""}
+
+
+def _atom_view(element: ET.Element) -> tuple[str, dict[str, str]]:
+    """(its id, the words and times it shows) of an Atom entry or tombstone."""
+    if element.tag == f"{TOMB}deleted-entry":
+        return element.get("ref", ""), {"when": element.get("when", ""),
+                                        "comment": _norm(element.findtext(f"{TOMB}comment") or "")}
+    content = element.findtext(f"{ATOM}content") or ""
+    view = {"title": _norm(element.findtext(f"{ATOM}title") or ""),
+            "published": element.findtext(f"{ATOM}published") or ""}
+    if TOO_LONG not in content:
+        view["content"] = _norm(to_text(content))
+    return element.findtext(f"{ATOM}id") or "", view
+
+
+def _atom_elements(raw: bytes) -> list[ET.Element]:
+    return [e for e in ET.fromstring(raw) if e.tag in (f"{ATOM}entry", f"{TOMB}deleted-entry")]
+
+
+def check_atom(raw: bytes, entries: dict[int, dict[str, Any]], where: str) -> list[str]:
+    """Each Atom entry against the same entry rendered from the log (``feeds.atom_feed``): the words, not links."""
+    try:
+        found = _atom_elements(raw)
+    except ET.ParseError as exc:
+        return [f"{where}: not XML ({exc})"]
+    problems = []
+    for element in found:
+        ref, view = _atom_view(element)
+        entry_id = int(ref.rsplit("-", 1)[-1]) if ref.rsplit("-", 1)[-1].isdigit() else 0
+        payload = entries.get(entry_id)
+        if payload is None:
+            problems.append(f"entry {entry_id}: {where} shows it but the signed log does not have it")
+            continue
+        [rendered] = _atom_elements(atom_feed(_STUB, [payload], snapshot_links("")))
+        expected = _atom_view(rendered)[1]
+        wrong = [name for name, value in view.items() if value != expected.get(name)]
+        if wrong:
+            problems.append(f"entry {entry_id}: {where} differs from the signed log ({', '.join(wrong)})")
+    return problems
+
+
 def check(pub: Published, *, fingerprint: str | None = None, since: dict[str, Any] | None = None) -> list[str]:
     """Every problem found, one line each; none when the site or mirror shows what its key signed."""
     problems = [*pub.problems, *check_head(pub, fingerprint)]
@@ -283,6 +331,8 @@ def check(pub: Published, *, fingerprint: str | None = None, since: dict[str, An
         problems += check_page(pub.page, entries, "the page")
     if pub.feed is not None:
         problems += check_feed(pub.feed, entries, "the JSON Feed")
+    if pub.atom is not None:
+        problems += check_atom(pub.atom, entries, "the Atom feed")
     return problems
 
 
