@@ -310,7 +310,10 @@ def cmd_verify(args: argparse.Namespace) -> int:
                 published = verify.read_site(args.target, lambda url: client.get(url).raise_for_status().text)
     except (OSError, ValueError, KeyError, httpx.HTTPError) as exc:
         return _fail(f"cannot read {args.target}: {exc}")
-    problems = verify.check(published, fingerprint=args.key, since=since)
+    try:
+        problems = verify.check(published, fingerprint=args.key, since=since)
+    except (KeyError, TypeError, ValueError, AttributeError) as exc:  # a log or head not of the shape written
+        problems = [f"{args.target}: malformed log, head or feed ({type(exc).__name__}: {exc})"]
     for problem in problems:
         print(problem)
     if problems:
