@@ -11,7 +11,10 @@ DONE = "#signed[data-checked]"
 
 
 def test_the_live_page_and_its_mirror_say_signed_by_the_fingerprint(site, page, tmp_path):
+    """verify.js's canonical bytes are signing.py's, for text JSON escapes or not: quotes, backslashes, tabs,
+    accents, right-to-left script, an emoji, a line separator, markup."""
     build_story(site)
+    site.entry("strike", 'He said "enough" \\ naïve \t قال 🙂 \u2028 <b>&amp;</b> 5 < 6', headline="«Quoted»")
     fingerprint = site.runtime.key.fingerprint
     page.goto(f"{site.url}/blogs/strike")
     page.wait_for_selector(DONE)
