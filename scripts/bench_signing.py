@@ -5,11 +5,13 @@ from that folder; "after" is this checkout. Both serve on SQLite (synchronous=FU
 take POSTs in turn, one after the other, so disk and CPU weather fall on both alike. Loopback only.
 
     python scripts/bench_signing.py --before /tmp/liveblog-main --posts 300
+    python scripts/bench_signing.py --store-only --posts 500    # the store alone, chain stubbed out or not
 """
 
 from __future__ import annotations
 
 import argparse
+import asyncio
 import json
 import os
 import socket
@@ -77,11 +79,51 @@ class Served:
         self.proc.wait(10)
 
 
+async def store_only(posts: int) -> dict[str, list[float]]:
+    """The store's durable create_entry alone, with the chain's work (salt, digest, hash) and with it stubbed
+    out, in turns: what signing adds without HTTP's and the machine's noise around it."""
+    from liveblog import model, signing
+    from liveblog.store import open_store
+
+    real = (signing.new_salt, signing.payload_digest, signing.event_hash)
+    stubs = (lambda: "", lambda salt, payload: "", lambda *parts: "")
+    times: dict[str, list[float]] = {"before": [], "after": []}
+    with tempfile.TemporaryDirectory() as tmp:
+        store = open_store(f"{tmp}/bench.db")
+        await store.open()
+        now = model.utc_now()
+        editor = await store.create_user("editor", "editor", "!", now)
+        await store.create_blog(slug="bench", title="Bench", summary="", intro="", intro_html="", by=editor, now=now)
+        for n in range(posts * 2):
+            name = ("before", "after")[n % 2]
+            signing.new_salt, signing.payload_digest, signing.event_hash = real if name == "after" else stubs
+            start = time.perf_counter()
+            await store.create_entry("bench", author=editor, headline="", body="word " * 70,
+                                     body_html="<p>" + "word " * 70 + "</p>", key_event=False, pinned=False,
+                                     supersedes=(), filed_at=None, now=model.utc_now())
+            times[name].append(time.perf_counter() - start)
+        await store.close()
+    signing.new_salt, signing.payload_digest, signing.event_hash = real
+    return times
+
+
+def report(times: dict[str, list[float]]) -> None:
+    for name, values in times.items():
+        print(f"{name}: p50 {statistics.median(values) * 1000:.2f} ms, "
+              f"p90 {statistics.quantiles(values, n=10)[-1] * 1000:.2f} ms over {len(values)} POSTs")
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--before", required=True, type=Path, help="a checkout of the code before signing")
+    parser.add_argument("--before", type=Path, help="a checkout of the code before signing")
+    parser.add_argument("--store-only", action="store_true", help="time the store's create_entry in-process")
     parser.add_argument("--posts", type=int, default=300)
     args = parser.parse_args()
+    if args.store_only:
+        report(asyncio.run(store_only(args.posts)))
+        return 0
+    if args.before is None:
+        parser.error("--before DIR (or --store-only)")
     with tempfile.TemporaryDirectory() as tmp:
         (Path(tmp) / "before").mkdir()
         (Path(tmp) / "after").mkdir()
@@ -98,9 +140,7 @@ def main() -> int:
         finally:
             for served in servers.values():
                 served.stop()
-    for name, values in times.items():
-        print(f"{name}: p50 {statistics.median(values) * 1000:.2f} ms, "
-              f"p90 {statistics.quantiles(values, n=10)[-1] * 1000:.2f} ms over {len(values)} POSTs")
+    report(times)
     return 0
 
 
