@@ -197,6 +197,7 @@ def cmd_export(args: argparse.Namespace) -> int:
     from pathlib import Path
 
     from . import export
+    from .signing import site_key
 
     settings = _settings(args)
     # Only --base-url: the snapshot is served elsewhere, and LIVEBLOG_BASE_URL names the live site.
@@ -204,7 +205,8 @@ def cmd_export(args: argparse.Namespace) -> int:
 
     async def work(store: Store) -> list[str]:
         files = await export.write_snapshot(store, args.slug, Path(args.out), media_path=Path(settings.media_path),
-                                            site=site, identity=settings.identity)
+                                            site=site, identity=settings.identity,
+                                            key=site_key(Path(settings.key_path)))
         if args.json:
             record = await export.export_record(store, args.slug)
             text = json.dumps(record, ensure_ascii=False, indent=1)
@@ -265,6 +267,62 @@ def cmd_backup(args: argparse.Namespace) -> int:
         print(f"error: {e}", file=sys.stderr)
         return 1
     print(f"Backed up to {out}")
+    return 0
+
+
+def cmd_key_show(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    from .signing import site_key
+
+    key = site_key(Path(_settings(args).key_path))
+    print(f"Fingerprint: {key.fingerprint}\nPublic key:  {key.public_hex}")
+    return 0
+
+
+def cmd_key_rotate(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    from .model import iso, utc_now
+    from .signing import rotate_key
+
+    key = rotate_key(Path(_settings(args).key_path), iso(utc_now()) or "")
+    print(f"New fingerprint: {key.fingerprint}\nThe old key signed the rotation; restart the server to sign with "
+          "the new key, and publish the new fingerprint wherever the old one was.")
+    return 0
+
+
+def cmd_verify(args: argparse.Namespace) -> int:
+    """Exit 0 when the site or mirror shows what its key signed; 1 with one line per problem."""
+    import json
+    from pathlib import Path
+
+    import httpx
+
+    from . import verify
+    from .signing import fingerprint
+
+    try:
+        since = json.loads(Path(args.since).read_text(encoding="utf-8")) if args.since else None
+        if Path(args.target).is_dir():
+            published = verify.read_dir(Path(args.target))
+        else:
+            with httpx.Client(timeout=15.0, follow_redirects=True) as client:
+                published = verify.read_site(args.target, lambda url: client.get(url).raise_for_status().text)
+    except (OSError, ValueError, KeyError, httpx.HTTPError) as exc:
+        return _fail(f"cannot read {args.target}: {exc}")
+    try:
+        problems = verify.check(published, fingerprint=args.key, since=since)
+    except (KeyError, TypeError, ValueError, AttributeError) as exc:  # a log or head not of the shape written
+        problems = [f"{args.target}: malformed log, head or feed ({type(exc).__name__}: {exc})"]
+    for problem in problems:
+        print(problem)
+    if problems:
+        return 1
+    head = published.head or {}
+    print(f"OK: {head.get('blog')} up to event {head.get('seq')}, signed by {fingerprint(head['key'])}")
+    if args.save_head:
+        Path(args.save_head).write_text(json.dumps(head, indent=1), encoding="utf-8")
     return 0
 
 
@@ -342,6 +400,22 @@ def build_parser() -> argparse.ArgumentParser:
                                     "'liveblog serve' is running. The copy opens as a normal database."))
     backup.add_argument("--out", required=True, help="the new file to write")
     backup.set_defaults(func=cmd_backup)
+
+    key = sub.add_parser("key", help="the site's signing key").add_subparsers(dest="key_command", required=True)
+    for name, func, text in (("show", cmd_key_show, "print the key's fingerprint (made if there is none yet)"),
+                             ("rotate", cmd_key_rotate, "make a new key, signed by the old one")):
+        command = with_db(key.add_parser(name, help=text))
+        add_flag(command, BY_NAME["key_file"])
+        command.set_defaults(func=func)
+    verifier = sub.add_parser("verify", help="check a live blog or a mirror against the site's signature",
+                              description="Check the signed head, the hash chain and that every entry the page "
+                              "and the JSON Feed show is the one the log signed. Exit 0 when all holds, 1 with "
+                              "one line per problem.")
+    verifier.add_argument("target", metavar="URL-or-DIR", help="a blog's page (https://host/blogs/SLUG) or a mirror")
+    verifier.add_argument("--key", help="the fingerprint the newsroom published elsewhere")
+    verifier.add_argument("--since", metavar="HEADFILE", help="a head saved earlier: the log must extend it")
+    verifier.add_argument("--save-head", dest="save_head", metavar="FILE", help="keep this head for the next check")
+    verifier.set_defaults(func=cmd_verify)
 
     # The bench parses its own flags (`liveblog bench --help` lists them): building this parser, which every
     # command does, never imports the harness. No prefix characters, so every word after `bench` is kept.

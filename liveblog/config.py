@@ -70,6 +70,9 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("streams_per_address", 50, "Open SSE streams allowed per client address (429 above)."),
     Setting("login_attempts", 5, "Failed sign-ins per account or address per 15 minutes (429 above)."),
     Setting("media_dir", "", "Where photos are stored (default: a 'media' folder beside the database)."),
+    Setting("key_file", "", "The site's Ed25519 signing key, made on first start with mode 0600 (default: "
+            "liveblog-key.json beside the database, or in the working folder for a database server).",
+            "--key-file", "PATH"),
     Setting("proxy_headers", False, "Trust X-Forwarded-For/-Proto from the addresses in FORWARDED_ALLOW_IPS "
             "(default 127.0.0.1): the client address for the limits, HTTPS for HSTS.", "--proxy-headers"),
     Setting("access_log", False, "Log every request with the client's address (off: addresses are what an "
@@ -138,6 +141,7 @@ class Settings:
     streams_per_address: int = 50
     login_attempts: int = 5
     media_dir: str = ""
+    key_file: str = ""
     proxy_headers: bool = False
     access_log: bool = False
     grip_url: str = ""
@@ -163,6 +167,14 @@ class Settings:
     @property
     def nchan_endpoints(self) -> list[str]:
         return [u.strip() for u in self.nchan_url.split(",") if u.strip()]
+
+    @property
+    def key_path(self) -> str:
+        if self.key_file:
+            return self.key_file
+        if "://" in self.db and not self.db.startswith("sqlite:///"):
+            return os.path.abspath("liveblog-key.json")
+        return os.path.join(os.path.dirname(os.path.abspath(self.db.removeprefix("sqlite:///"))), "liveblog-key.json")
 
     @property
     def media_path(self) -> str:

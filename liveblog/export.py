@@ -3,7 +3,8 @@
 The JSON export is backup-grade: it keeps withdrawn texts so an import restores the
 blog exactly. It is private and is never written into the public snapshot folder.
 The snapshot (index.html, site.css, feed.json, feed.atom, feed-extension.html, the photos)
-opens from disk or any static host when the live site is blocked.
+opens from disk or any static host when the live site is blocked; its log.jsonl, head.json and key.json let
+`liveblog verify DIR` (and the page's own verify.js) check it against the site's signature.
 """
 
 from __future__ import annotations
@@ -47,6 +48,8 @@ from .model import (
 from .names import MAX_NAME
 from .render import STATIC, extension_page, render, today_gmt
 from .sanitize import clean_html
+from .services import ledger
+from .signing import SiteKey
 from .store import Store
 
 FORMAT = "liveblog-export/1"
@@ -251,7 +254,7 @@ def _relative(html: str, slug: str) -> str:
 
 
 async def write_snapshot(store: Store, slug: str, out: Path, *, media_path: Path, site: str,
-                         identity: Identity = DEFAULT_IDENTITY) -> list[str]:
+                         key: SiteKey, identity: Identity = DEFAULT_IDENTITY) -> list[str]:
     """The public static folder. Returns the files written.
 
     ``site`` is where the folder will be served (``--base-url``): the feeds link into the folder there, never
@@ -260,6 +263,8 @@ async def write_snapshot(store: Store, slug: str, out: Path, *, media_path: Path
     blog = await store.get_blog(slug)
     if blog is None:
         raise LookupError(f"no blog {slug!r}")
+    log = await ledger.whole_log(store, slug)  # read first: the entries shown are at least as new as its head
+    head = await ledger.signed_head(store, key, slug, log[-1]["seq"]) if log else None
     entries = [e.to_json() for e in await all_entries(store, slug)]
     key_events = [e for e in entries if e["key_event"] and not e["retracted"]]
     pinned = next((e for e in entries if e["pinned"]), None)
@@ -268,13 +273,17 @@ async def write_snapshot(store: Store, slug: str, out: Path, *, media_path: Path
     html = render("blog.html", today=today_gmt(), blog=blog_json, slug=slug, entries=entries,
                   shown={e["id"] for e in entries}, newest=entries[0] if entries else None, pinned=pinned,
                   key_events=key_events, before=None, next_before=None, canonical=links.home, jsonld=None,
-                  identity=identity, oembed=False)
+                  identity=identity, oembed=False, fingerprint=key.fingerprint,
+                  chain=json.dumps({"head": head, "log": log}, ensure_ascii=False))
     written: dict[str, str | bytes] = {
         "index.html": _relative(html, slug),
         feeds.SNAPSHOT_ABOUT: _relative(extension_page(), slug),
-        "feed.json": json.dumps(feeds.json_feed(blog_json, entries, links, identity=identity), ensure_ascii=False,
-                                indent=1),
+        "feed.json": json.dumps(feeds.json_feed(blog_json, entries, links, identity=identity, head=head),
+                                ensure_ascii=False, indent=1),
         "feed.atom": feeds.atom_feed(blog_json, entries, links, identity=identity),
+        "head.json": json.dumps(head, indent=1),
+        "key.json": json.dumps(key.published(), indent=1),
+        "log.jsonl": "".join(json.dumps(record, ensure_ascii=False) + "\n" for record in log),
     }
     photos = sorted({m.group(2) for m in feeds.MEDIA_LINK.finditer(html)})  # all the page shows
     return await asyncio.to_thread(_write_folder, out, written, media_path, photos)
@@ -289,8 +298,9 @@ def _write_folder(out: Path, written: dict[str, str | bytes], media_path: Path, 
         else:
             (out / name).write_text(content, encoding="utf-8")
     shutil.copyfile(STATIC / "site.css", out / "site.css")
+    shutil.copyfile(STATIC / "verify.js", out / "verify.js")
     copied = [name for name in photos if (media_path / name).is_file()]
     for name in copied:
         (out / "media").mkdir(exist_ok=True)
         shutil.copyfile(media_path / name, out / "media" / name)
-    return sorted([*written, "site.css", *(f"media/{name}" for name in copied)])
+    return sorted([*written, "site.css", "verify.js", *(f"media/{name}" for name in copied)])

@@ -243,7 +243,8 @@ def _fit(item: dict[str, Any], room: int) -> tuple[dict[str, Any], int]:
 
 
 def json_feed(blog: dict[str, Any], entries: list[dict[str, Any]], links: Links, *,
-              next_before: int | None = None, identity: Identity = DEFAULT_IDENTITY) -> dict[str, Any]:
+              next_before: int | None = None, identity: Identity = DEFAULT_IDENTITY,
+              head: dict[str, Any] | None = None) -> dict[str, Any]:
     """A feed page, newest first.
 
     A feed with pages stays under FEED_PAGE_BYTES whatever the length of its entries: those beyond move to
@@ -266,6 +267,7 @@ def json_feed(blog: dict[str, Any], entries: list[dict[str, Any]], links: Links,
             "status": blog["status"],
             "last_event_id": blog["last_event_id"],
             "events_url": links.events,
+            "head": head,  # the log's head signed by the site key (signing.py): `liveblog verify` checks it
         }),
         "items": [],
     })

@@ -108,6 +108,7 @@ def event_data(event: Event, html_for: Callable[[dict[str, object]], str]) -> st
     data: dict[str, object] = {"seq": event.seq, **json.loads(event.payload)}
     if event.kind.startswith("entry."):
         data["html"] = html_for(data)
+    data["chain"] = event.hash  # the log's hash at this event (signing.py); its digest and salt are in the events API
     return public_json(data)
 
 

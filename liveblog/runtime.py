@@ -7,6 +7,7 @@ give each test its own database on one long-running server.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from starlette.requests import HTTPConnection
 
@@ -18,6 +19,7 @@ from .limits import Gauge, SlidingWindow
 from .nchan import NchanPublisher
 from .publisher import Publisher
 from .render import entry_html
+from .signing import SiteKey, site_key
 from .store import Event, Store, open_store
 from .websub import Hub as WebSubHub
 
@@ -30,6 +32,7 @@ class Runtime:
     posts: SlidingWindow
     streams: Gauge
     heap: HeapKeeper
+    key: SiteKey  # signs each blog's head (signing.py); made beside the database on first start
     limits: dict[str, SlidingWindow] = field(default_factory=dict)  # rate limiters, by purpose
     publisher: Publisher | None = None  # with --grip or --nchan: feeds the tier that holds the readers
     websub: WebSubHub | None = None  # pushes changed feeds to their WebSub subscribers
@@ -55,7 +58,7 @@ class Runtime:
                   heartbeat=settings.heartbeat_seconds, outlet=outlet)
         runtime = cls(settings=settings, store=store, hub=hub, posts=SlidingWindow(settings.posts_per_minute, 60.0),
                       streams=Gauge(settings.streams_per_address), heap=HeapKeeper(hub.readers), publisher=publisher,
-                      websub=websub)
+                      websub=websub, key=site_key(Path(settings.key_path)))
         try:
             if publisher is not None:
                 await publisher.start()

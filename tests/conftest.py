@@ -341,6 +341,7 @@ def site_with(server: Server, tmp_path: Path) -> Iterator[Callable[..., Site]]:
     def make(**overrides: Any) -> Site:
         if DATABASES is not None and DATABASES.backend == "postgres":  # no folder beside a URL
             overrides.setdefault("media_dir", str(tmp_path / f"media{len(clients)}"))
+            overrides.setdefault("key_file", str(tmp_path / f"key{len(clients)}.json"))
         settings = load_settings({"db": database(tmp_path / f"test{len(clients)}.db"), **overrides}, environ={})
         use_database(server, settings)
         client = httpx.Client(base_url=server.url, timeout=10)

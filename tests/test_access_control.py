@@ -47,6 +47,7 @@ TABLE = [
     ("GET", "/blogs/strike/feed.atom", None, EVERYONE),
     ("GET", "/about/feed-extension", None, EVERYONE),
     ("GET", "/blogs/strike/embed", None, EVERYONE),
+    ("GET", "/.well-known/liveblog-key.json", None, EVERYONE),
     ("GET", "/media/{photo}", None, EVERYONE),
     ("GET", "/login", None, EVERYONE),
     ("GET", "/desk/sw.js", None, EVERYONE),

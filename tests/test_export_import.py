@@ -105,12 +105,15 @@ def test_the_snapshot_is_self_contained_and_public(site, tmp_path):
     a, b, c = build_story(site)
     out = tmp_path / "mirror"
     feed, atom = snapshot(site, out, "--base-url", MIRROR)
-    assert sorted(p.name for p in out.iterdir()) == ["feed-extension.html", "feed.atom", "feed.json",
-                                                     "index.html", "site.css"]
+    assert sorted(p.name for p in out.iterdir()) == ["feed-extension.html", "feed.atom", "feed.json", "head.json",
+                                                     "index.html", "key.json", "log.jsonl", "site.css", "verify.js"]
     html = (out / "index.html").read_text()
     assert "Police say <strong>60</strong> hurt." in html and "Withdrawn" in html
-    assert "The name of a witness" not in html and "The name of a witness" not in (out / "feed.json").read_text()
-    assert 'href="site.css"' in html and "<script src" not in html and 'href="/' not in html
+    for name in ("index.html", "feed.json", "log.jsonl"):
+        assert "The name of a witness" not in (out / name).read_text(), name
+    assert "private_key" not in (out / "key.json").read_text()
+    assert 'href="site.css"' in html and re.findall(r"<script src=[^>]*>", html) == ['<script src="verify.js" defer>']
+    assert 'href="/' not in html
     assert 'style="' not in html
     assert f'<link rel="canonical" href="{MIRROR}/">' in html
     assert "The name of a witness" not in atom.decode()

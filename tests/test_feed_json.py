@@ -28,8 +28,10 @@ def test_feed_top_level(site):
     assert body["description"] == "Day one of the general strike" and body["language"] == "en"
     assert body["authors"] == [{"name": "editor"}]
     ext = body["_liveblog"]
+    head = ext.pop("head")
     assert ext == {"about": f"{site.url}/about/feed-extension", "status": "live", "last_event_id": 2,
                    "events_url": f"{site.url}/blogs/strike/events"}
+    assert (head["blog"], head["seq"], head["key"]) == ("strike", 2, site.runtime.key.public_hex)
     assert "expired" not in body
     assert site.client.get("/about/feed-extension").status_code == 200
 

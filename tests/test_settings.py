@@ -35,7 +35,7 @@ def test_the_readme_table_is_the_declared_one():
 # and the ones added since.
 SERVE_FLAGS = {"--db", "--host", "--port", "--workers", "--base-url", "--proxy-headers", "--no-proxy-headers",
                "--access-log", "--no-access-log", "--grip", "--grip-key", "--nchan", "--demo", "-h", "--help",
-               "--allowed-hosts"}
+               "--allowed-hosts", "--key-file"}
 
 
 def serve_parser() -> argparse.ArgumentParser:

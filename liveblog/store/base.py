@@ -76,6 +76,9 @@ class Event:
     entry_id: int | None
     payload: str  # JSON of the entry or blog after the change
     created_at: datetime
+    salt: str | None = None  # signing.payload_digest's salt; deleted with a withdrawn text
+    digest: str | None = None  # the salted digest of the payload the chain keeps
+    hash: str | None = None  # the chain's hash at this event (signing.event_hash)
 
 
 @dataclass(frozen=True)

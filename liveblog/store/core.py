@@ -9,6 +9,7 @@ stored, a list parameter, entry ids, row locks, ordering the log and NOTIFY, whe
 from __future__ import annotations
 
 import asyncio
+import json
 from abc import abstractmethod
 from collections.abc import Sequence
 from contextlib import AbstractAsyncContextManager
@@ -16,8 +17,8 @@ from dataclasses import replace
 from datetime import datetime
 from typing import Any, ClassVar, Protocol
 
-from .. import model
-from ..model import Blog, Correction, Entry, Retraction, User, public_json, to_ms
+from .. import model, signing
+from ..model import Blog, Correction, Entry, Retraction, User, iso, public_json, to_ms
 from ..names import clashes
 from .base import (
     Conflict,
@@ -143,6 +144,10 @@ MIGRATIONS: tuple[tuple[str, ...], ...] = (
         )""",
         "CREATE INDEX IF NOT EXISTS websub_by_blog ON websub_subscriptions(blog_slug, expires_at)",
     ),
+    # The hash chain (signing.py): each event's salted digest of its payload and its hash over the one before.
+    # A withdrawal deletes the salt with the text; the digest and hash stay.
+    ("ALTER TABLE events ADD COLUMN salt TEXT", "ALTER TABLE events ADD COLUMN digest TEXT",
+     "ALTER TABLE events ADD COLUMN hash TEXT"),
 )
 SCHEMA_VERSION = len(MIGRATIONS)
 
@@ -162,7 +167,8 @@ _BLOG_SELECT = f"""SELECT b.id, b.slug, b.title, b.summary, b.intro, b.intro_htm
         AS correction_at,
     (SELECT ev.created_at FROM events ev WHERE ev.blog_id = b.id AND ev.seq = b.last_seq) AS changed_at
     FROM blogs b WHERE {_SHOWN}"""
-_EVENT_SELECT = f"""SELECT ev.id, b.slug, ev.seq, ev.kind, ev.entry_id, ev.payload, ev.created_at
+_EVENT_SELECT = f"""SELECT ev.id, b.slug, ev.seq, ev.kind, ev.entry_id, ev.payload, ev.created_at, ev.salt, ev.digest,
+    ev.hash
     FROM events ev JOIN blogs b ON b.id = ev.blog_id AND {_SHOWN}"""
 _TOKEN_SELECT = """SELECT u.id, u.name, u.role, t.kind, t.created_at, t.expires_at
     FROM tokens t JOIN users u ON u.id = t.user_id
@@ -275,7 +281,8 @@ class SqlStore(Store):
 
     def _event(self, row: Row) -> Event:
         return Event(id=row["id"], blog=row["slug"], seq=row["seq"], kind=row["kind"], entry_id=row["entry_id"],
-                     payload=row["payload"], created_at=self._when(row["created_at"]))
+                     payload=row["payload"], created_at=self._when(row["created_at"]), salt=row["salt"],
+                     digest=row["digest"], hash=row["hash"])
 
     def _token(self, row: Row) -> Token:
         return Token(User(row["id"], row["name"], row["role"]), row["kind"], self._when(row["created_at"]),
@@ -291,6 +298,23 @@ class SqlStore(Store):
                 for statement in MIGRATIONS[number]:
                     await db.run(statement.format(**self.TYPES))
                 await self._schema_done(db, number + 1)
+            await self._chain_unchained(db)
+
+    async def _chain_unchained(self, db: Db) -> None:
+        """Events written before the hash chain existed get their salt, digest and hash, in each blog's order.
+        They are always a blog's first events: every event since is chained when written."""
+        rows = await db.rows("""SELECT ev.id, ev.blog_id, b.slug, ev.seq, ev.kind, ev.entry_id, ev.payload,
+                                ev.created_at FROM events ev JOIN blogs b ON b.id = ev.blog_id
+                                WHERE ev.hash IS NULL ORDER BY ev.blog_id, ev.seq""")
+        chained: dict[int, str] = {}
+        for r in rows:
+            salt = signing.new_salt()
+            digest = signing.payload_digest(salt, json.loads(r["payload"]))
+            chained[r["blog_id"]] = signing.event_hash(chained.get(r["blog_id"], signing.GENESIS), r["slug"], r["seq"],
+                                                       r["kind"], r["entry_id"], iso(self._when(r["created_at"])) or "",
+                                                       digest)
+            await db.run("UPDATE events SET salt = ?, digest = ?, hash = ? WHERE id = ?", salt, digest,
+                         chained[r["blog_id"]], r["id"])
 
     # people and credentials
 
@@ -428,20 +452,31 @@ class SqlStore(Store):
 
     def _event_rows(self, blog: Blog, events: Sequence[tuple[str, int | None, dict[str, Any]]],
                     now: datetime) -> list[tuple[Any, ...]]:
-        """The rows of events to append to the blog's log, numbered on from its newest."""
+        """The rows of events to append to the blog's log, numbered on from its newest, each with its salt and
+        salted digest (made before any lock is taken); ``_append_events`` chains them."""
         rows = []
         for seq, (kind, entry_id, payload) in enumerate(events, start=blog.last_event_id + 1):
             shown = {**payload, "event_id": seq} if kind == "blog.updated" else payload
-            rows.append((blog.id, seq, kind, entry_id, public_json(shown), self._time(now)))
+            salt = signing.new_salt()
+            rows.append((blog.id, seq, kind, entry_id, public_json(shown), self._time(now), salt,
+                         signing.payload_digest(salt, shown), iso(now)))
         return rows
 
     async def _append_events(self, db: Db, blog: Blog, rows: list[tuple[Any, ...]]) -> int:
-        """The one place events are written (``_event_rows``), inside the caller's transaction; the newest seq."""
+        """The one place events are written (``_event_rows``), inside the caller's transaction; the newest seq.
+        Each event's hash takes the one before it, read here under the blog's lock."""
         seq: int = rows[-1][1]
         await self._logging(db, blog.slug, seq)
+        prev = await db.value("SELECT hash FROM events WHERE blog_id = ? AND seq = ?", blog.id, rows[0][1] - 1)
+        prev = prev or signing.GENESIS
+        chained = []
+        for *row, at in rows:
+            prev = signing.event_hash(prev, blog.slug, row[1], row[2], row[3], at, row[7])
+            chained.append((*row, prev))
         await db.run("UPDATE blogs SET last_seq = ? WHERE id = ?", seq, blog.id)
         await db.run_many(
-            "INSERT INTO events (blog_id, seq, kind, entry_id, payload, created_at) VALUES (?, ?, ?, ?, ?, ?)", rows
+            """INSERT INTO events (blog_id, seq, kind, entry_id, payload, created_at, salt, digest, hash)
+               VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)""", chained
         )
         return seq
 
@@ -666,7 +701,9 @@ class SqlStore(Store):
             )
             await self._remember(db, by, idempotency, entry.id, now)
             # A withdrawn text must not come back through a replay of the log either.
-            await db.run("UPDATE events SET payload = ? WHERE entry_id = ?", public_json(retracted.to_json()), entry.id)
+            # Its salt goes with it, so the digest the chain keeps cannot be matched against a guess.
+            await db.run("UPDATE events SET payload = ?, salt = NULL WHERE entry_id = ?",
+                         public_json(retracted.to_json()), entry.id)
             await self._append_event(db, blog, "entry.retracted", entry.id, retracted.to_json(), now)
             return retracted
 

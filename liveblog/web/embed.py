@@ -42,7 +42,7 @@ async def embed(request: Request) -> Response:
         return unchanged
     rows = await runtime.store.list_entries(blog.slug, limit=EMBED_SIZE)
     entries = [e.to_json() for e in rows]
-    return page("embed.html", headers=headers, blog=blog.to_json(),
+    return page(request, "embed.html", headers=headers, blog=blog.to_json(),
                 slug=blog.slug, entries=entries, newest=entries[0] if entries else None,
                 url=f"{origin}/blogs/{blog.slug}", identity=runtime.settings.identity)
 

@@ -15,6 +15,7 @@ from ..config import Identity
 from ..model import utc_now
 from ..render import extension_page
 from ..runtime import runtime_of
+from ..services import ledger
 from ..store import NotFound
 from .api import before_of
 from .caching import FEED_CACHE_CONTROL, not_modified, validators
@@ -25,18 +26,19 @@ FEED_PAGE = feeds.FEED_ENTRIES
 
 
 def _json(blog: dict[str, Any], entries: list[dict[str, Any]], links: feeds.Links,
-          next_before: int | None, identity: Identity) -> Response:
-    body = feeds.json_feed(blog, entries, links, next_before=next_before, identity=identity)
+          next_before: int | None, identity: Identity, head: dict[str, Any] | None) -> Response:
+    body = feeds.json_feed(blog, entries, links, next_before=next_before, identity=identity, head=head)
     return Response(json.dumps(body, ensure_ascii=False, separators=(",", ":")), media_type="application/feed+json")
 
 
 def _atom(blog: dict[str, Any], entries: list[dict[str, Any]], links: feeds.Links,
-          next_before: int | None, identity: Identity) -> Response:
+          next_before: int | None, identity: Identity, head: dict[str, Any] | None) -> Response:
     return Response(feeds.atom_feed(blog, entries, links, next_before=next_before, identity=identity),
                     media_type="application/atom+xml; charset=utf-8")
 
 
-Builder = Callable[[dict[str, Any], list[dict[str, Any]], feeds.Links, "int | None", Identity], Response]
+Builder = Callable[[dict[str, Any], list[dict[str, Any]], feeds.Links, "int | None", Identity,
+                    "dict[str, Any] | None"], Response]
 
 
 async def serve_feed(request: Request, build: Builder) -> Response:
@@ -56,8 +58,9 @@ async def serve_feed(request: Request, build: Builder) -> Response:
     rows = await runtime.store.list_entries(blog.slug, before=before, limit=FEED_PAGE + 1)
     entries = [e.to_json() for e in rows[:FEED_PAGE]]
     next_before = entries[-1]["id"] if len(rows) > FEED_PAGE else None
+    head = await ledger.signed_head(runtime.store, runtime.key, blog.slug, blog.last_event_id)
     response = build(blog.to_json(), entries, feeds.live_links(site, blog.slug), next_before,
-                     runtime.settings.identity)
+                     runtime.settings.identity, head)
     response.headers.update(headers)
     return response
 

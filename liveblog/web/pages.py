@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from starlette.requests import Request
-from starlette.responses import HTMLResponse, Response
+from starlette.responses import HTMLResponse, JSONResponse, Response
 from starlette.routing import Route
 
 from .. import jsonld
@@ -29,13 +29,23 @@ def site_url(request: Request) -> str:
     return configured or str(request.base_url).rstrip("/")
 
 
-def page(template: str, headers: dict[str, str] | None = None, **context: Any) -> Response:
-    return HTMLResponse(render(template, today=today_gmt(), **context), headers={**HTML_HEADERS, **(headers or {})})
+def page(request: Request, template: str, headers: dict[str, str] | None = None, **context: Any) -> Response:
+    """A reader's page, with the site key's fingerprint at its foot (to compare with one published elsewhere)."""
+    fingerprint = runtime_of(request).key.fingerprint
+    return HTMLResponse(render(template, today=today_gmt(), fingerprint=fingerprint, **context),
+                        headers={**HTML_HEADERS, **(headers or {})})
 
 
 async def index(request: Request) -> Response:
     blogs = await runtime_of(request).store.list_blogs()
-    return page("index.html", blogs=[b.to_json() for b in blogs], identity=runtime_of(request).settings.identity)
+    return page(request, "index.html", blogs=[b.to_json() for b in blogs],
+                identity=runtime_of(request).settings.identity)
+
+
+async def site_key(request: Request) -> Response:
+    """The public key, its fingerprint and the signed statements of the keys it replaced (signing.py)."""
+    return JSONResponse(runtime_of(request).key.published(),
+                        headers={"Access-Control-Allow-Origin": "*", "Cache-Control": "no-cache"})
 
 
 async def blog_page(request: Request) -> Response:
@@ -67,6 +77,7 @@ async def blog_page(request: Request) -> Response:
     identity = runtime.settings.identity
     ld = jsonld.live_blog(blog_json, entries, url, url + "/entries/{}", origin=origin, identity=identity)
     return page(
+        request,
         "blog.html",
         headers=cache,
         blog=blog_json,
@@ -97,6 +108,7 @@ async def entry_page(request: Request) -> Response:
     url = f"{blog_url}/entries/{entry['id']}"
     ld = jsonld.single_update(entry, url, blog_url, origin=origin, identity=identity)
     return page(
+        request,
         "entry.html",
         blog=blog.to_json(),
         slug=blog.slug,
@@ -110,6 +122,7 @@ async def entry_page(request: Request) -> Response:
 
 routes = [
     Route("/", index, methods=["GET", "HEAD"]),
+    Route("/.well-known/liveblog-key.json", site_key, methods=["GET", "HEAD"]),
     Route("/blogs/{slug}", blog_page, methods=["GET", "HEAD"]),
     Route("/blogs/{slug}/entries/{entry_id}", entry_page, methods=["GET", "HEAD"]),
 ]

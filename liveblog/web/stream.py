@@ -261,7 +261,8 @@ async def held_by_proxy(request: Request, slug: str) -> Response:
 async def events_json(request: Request) -> Response:
     """The log as JSON pages, for clients that poll and for readers filling a gap: ``?since=N&limit=``.
 
-    Each event's ``data`` is what the stream sends (``seq``, the entry or blog, an entry's ``html``)."""
+    Each event's ``data`` is what the stream sends (``seq``, the entry or blog, an entry's ``html``, the chain's
+    hash); ``chain`` adds the payload's salted digest and its salt (none once withdrawn) for ``liveblog verify``."""
     runtime = runtime_of(request)
     slug = request.path_params["slug"]
     blog = await runtime.store.get_blog(slug)
@@ -276,7 +277,8 @@ async def events_json(request: Request) -> Response:
         {
             "events": [
                 {"id": e.seq, "event": e.kind, "at": e.created_at.isoformat().replace("+00:00", "Z"),
-                 "data": json.loads(event_data(e, runtime.hub.html_for))}
+                 "data": json.loads(event_data(e, runtime.hub.html_for)),
+                 "chain": {"hash": e.hash, "digest": e.digest, "salt": e.salt}}
                 for e in batch
             ],
             "last_event_id": blog.last_event_id,

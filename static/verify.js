@@ -1,0 +1,157 @@
+/* Liveblog: checks what this page shows against the site's signature, and says "Signed by <fingerprint>" only
+ * when every part holds: the head's Ed25519 signature (WebCrypto), the hash chain from the first event to the
+ * head, each payload against its salted digest, and every entry shown against the log's last word on it.
+ * Otherwise it says nothing. Mirrors liveblog/signing.py (canonical bytes, digests, hashes) and the page check
+ * of liveblog/verify.py. A mirror carries its log in the page (#chain); the live page fetches it. */
+(function () {
+  "use strict";
+  var out = document.getElementById("signed"), shown = document.getElementById("fingerprint");
+  var subtle = window.crypto && window.crypto.subtle;
+  if (!out || !shown || !subtle || !window.TextEncoder || !window.fetch) return;
+  var GENESIS = new Array(44).join("A");
+  var utf8 = function (s) { return new TextEncoder().encode(s); };
+
+  function canonical(v) {
+    if (Array.isArray(v)) return "[" + v.map(canonical).join(",") + "]";
+    if (v && typeof v === "object") {
+      return "{" + Object.keys(v).sort().map(function (k) {
+        return JSON.stringify(k) + ":" + canonical(v[k]);
+      }).join(",") + "}";
+    }
+    return JSON.stringify(v);
+  }
+  function bytesOf(hex) {
+    var b = new Uint8Array(hex.length / 2);
+    for (var i = 0; i < b.length; i++) b[i] = parseInt(hex.substr(i * 2, 2), 16);
+    return b;
+  }
+  function sha256(text) { return subtle.digest("SHA-256", utf8(text)).then(function (d) { return new Uint8Array(d); }); }
+  function b64url(bytes) {
+    var s = "";
+    for (var i = 0; i < bytes.length; i++) s += String.fromCharCode(bytes[i]);
+    return btoa(s).replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "");
+  }
+  function hash(text) { return sha256(text).then(b64url); }
+  function fingerprint(keyHex) {
+    return subtle.digest("SHA-256", bytesOf(keyHex)).then(function (d) {
+      var hex = Array.prototype.map.call(new Uint8Array(d), function (x) {
+        return ("0" + x.toString(16)).slice(-2);
+      }).join("").slice(0, 40).toUpperCase();
+      return hex.match(/.{4}/g).join(" ");
+    });
+  }
+  function norm(s) { return (s || "").split(/\s+/).filter(Boolean).join(" "); }
+  function textOf(html) { return new DOMParser().parseFromString(html || "", "text/html").body.textContent; }
+
+  function headSigned(head) {
+    var bytes = utf8(canonical({ domain: "liveblog-head/1", blog: head.blog, seq: head.seq, hash: head.hash,
+                                 time: head.time }));
+    return subtle.importKey("raw", bytesOf(head.key), { name: "Ed25519" }, false, ["verify"]).then(function (key) {
+      return subtle.verify({ name: "Ed25519" }, key, bytesOf(head.sig), bytes);
+    });
+  }
+
+  /* The entries as the signed log last has them, or a rejection when any event fails. */
+  function chain(head, log) {
+    var upto = log.filter(function (r) { return r.seq <= head.seq; }), entries = {}, withdrawn = {};
+    upto.forEach(function (r) { if (r.kind === "entry.retracted" && r.salt) withdrawn[r.entry_id] = r.payload; });
+    var step = Promise.resolve(GENESIS);
+    upto.forEach(function (r, n) {
+      step = step.then(function (prev) {
+        if (r.seq !== n + 1) throw new Error("order");
+        var payload = r.salt ? hash(r.salt + "\n" + canonical(r.payload)) : Promise.resolve(null);
+        return payload.then(function (digest) {
+          if (r.salt ? digest !== r.digest : !(r.entry_id in withdrawn) ||
+              canonical(r.payload) !== canonical(withdrawn[r.entry_id])) throw new Error("payload");
+          return hash(canonical({ domain: "liveblog-event/1", prev: prev, blog: head.blog, seq: r.seq, kind: r.kind,
+                                  entry_id: r.entry_id, at: r.at, digest: r.digest }));
+        }).then(function (h) {
+          if (h !== r.hash) throw new Error("hash");
+          if (r.entry_id !== null) entries[r.entry_id] = r.payload;
+          return h;
+        });
+      });
+    });
+    return step.then(function (last) {
+      if (upto.length !== head.seq || last !== head.hash) throw new Error("head");
+      return entries;
+    });
+  }
+
+  function texts(article, selector) {
+    return Array.prototype.map.call(article.querySelectorAll(selector), function (el) { return norm(el.textContent); });
+  }
+  function matches(article, p) {
+    var gone = p.retracted, corrections = gone ? [] : p.corrections, time = article.querySelector("time");
+    var expected = {
+      time: [p.published_at], headline: [norm(p.headline)],
+      body: gone ? [] : [norm(textOf(p.body_html))],
+      notes: corrections.map(function (c) { return [c.time_gmt, norm(c.note)]; }),
+      previous: corrections.map(function (c) { return norm(textOf(c.previous_body_html)); }),
+      tombstone: gone ? [[gone.time_gmt, norm(gone.note)]] : []
+    };
+    var found = {
+      time: [time && time.getAttribute("datetime")],
+      headline: [norm((article.querySelector(":scope > header > h3") || {}).textContent)],
+      body: texts(article, ":scope > .body"), notes: texts(article, ":scope > .correction > .note"),
+      previous: texts(article, ":scope > .correction .previous"), tombstone: texts(article, ":scope > .tombstone")
+    };
+    /* a note is its time and the newsroom's words; the label around them ("Corrected") may be translated */
+    var labelled = function (f, e) {
+      return f.length === e.length && f.every(function (text, i) {
+        return text.indexOf(e[i][0]) >= 0 && text.slice(text.length - e[i][1].length) === e[i][1];
+      });
+    };
+    return labelled(found.notes, expected.notes) && labelled(found.tombstone, expected.tombstone) &&
+      ["time", "headline", "body", "previous"].every(function (k) {
+        return canonical(found[k]) === canonical(expected[k]);
+      });
+  }
+
+  function check(data) {
+    var head = data.head;
+    return headSigned(head).then(function (ok) {
+      if (!ok) throw new Error("signature");
+      return Promise.all([fingerprint(head.key), chain(head, data.log)]);
+    }).then(function (done) {
+      var articles = document.querySelectorAll("article[data-id]");
+      Array.prototype.forEach.call(articles, function (a) {
+        var p = done[1][a.getAttribute("data-id")];
+        if (!p || !matches(a, p)) throw new Error("entry " + a.getAttribute("data-id"));
+      });
+      if (done[0] !== norm(shown.textContent)) throw new Error("fingerprint");
+      out.textContent = "Signed by " + done[0];
+      out.hidden = false;
+      out.setAttribute("data-checked", "signed");
+    });
+  }
+
+  function record(e) {  /* an event of /api/blogs/{slug}/events as a line of log.jsonl */
+    var data = {};
+    Object.keys(e.data).forEach(function (k) { if (["seq", "html", "chain"].indexOf(k) < 0) data[k] = e.data[k]; });
+    return { seq: e.id, kind: e.event, at: new Date(e.at).toISOString(), payload: data,
+             entry_id: e.event.indexOf("entry.") === 0 ? data.id : null,
+             salt: e.chain.salt, digest: e.chain.digest, hash: e.chain.hash };
+  }
+  function fetchLive(slug) {
+    var json = function (url) { return fetch(url).then(function (r) { if (!r.ok) throw new Error(url); return r.json(); }); };
+    var log = [];
+    function more(since) {
+      return json("/api/blogs/" + slug + "/events?since=" + since + "&limit=500").then(function (page) {
+        log = log.concat(page.events.map(record));
+        return page.next_since === null ? log : more(page.next_since);
+      });
+    }
+    return json("/blogs/" + slug + "/feed.json").then(function (feed) {
+      return more(0).then(function () { return { head: feed._liveblog.head, log: log }; });
+    });
+  }
+
+  var embedded = document.getElementById("chain"), root = document.getElementById("live");
+  var data;
+  try {
+    data = embedded ? Promise.resolve(JSON.parse(embedded.textContent)) :
+      root ? fetchLive(root.getAttribute("data-slug")) : null;
+  } catch (e) { return; }
+  if (data) data.then(check).catch(function () { out.hidden = true; out.setAttribute("data-checked", "failed"); });
+})();
