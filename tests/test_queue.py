@@ -1,0 +1,143 @@
+"""The editors' queue: what a contributor files is not published (202, "queued") and reaches no public view
+until an editor publishes it (as filed or edited, the contributor credited, ``filed_at`` kept) or declines it
+with a note the contributor sees. Nothing of it is in the public log before it is published."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from liveblog import model
+from liveblog.services import Forbidden, queue
+from liveblog.store import Conflict, NotFound
+from unit_store import world
+
+SECRET = "Checkpoint at the north bridge, source Q"
+
+
+def _queued(site, body=SECRET, **fields):
+    site.user("stringer", "contributor")
+    r = site.post("strike", body, as_="stringer", **fields)
+    assert r.status_code == 202, r.text
+    filed = r.json()
+    assert filed["status"] == "queued" and filed["author"] == "stringer"
+    return filed
+
+
+def _public_views(site) -> str:
+    """Every public view of the blog, as text: the page, the API, the log, the feeds."""
+    paths = ["/blogs/strike", "/api/blogs/strike", "/api/blogs/strike/events", "/blogs/strike/feed.json",
+             "/blogs/strike/feed.atom", "/api/blogs"]
+    return "\n".join(site.client.get(p).text for p in paths)
+
+
+def test_a_contributors_update_waits_unseen_until_an_editor_publishes_it(site):
+    site.blog("strike")
+    filed = _queued(site, filed_at=model.iso(model.utc_now()))
+    assert SECRET not in _public_views(site)
+    assert site.client.get(f"/api/blogs/strike/entries/{filed['id']}").status_code == 404
+    queue_seen = site.client.get("/api/blogs/strike/queue", headers=site.headers("editor")).json()["queue"]
+    assert [f["id"] for f in queue_seen] == [filed["id"]]
+    r = site.client.post(f"/api/blogs/strike/entries/{filed['id']}/publication", json={},
+                         headers=site.headers("editor"))
+    assert r.status_code == 201, r.text
+    entry = r.json()
+    assert entry["author"] == "stringer" and entry["body"] == SECRET and entry["status"] == "published"
+    assert entry["filed_at"] == filed["filed_at"] and entry["published_at"] > filed["filed_at"]
+    assert SECRET in site.client.get("/blogs/strike").text
+    kinds = [e["event"] for e in site.client.get("/api/blogs/strike/events").json()["events"]]
+    assert kinds == ["blog.updated", "entry.created"]  # nothing logged while it waited
+    again = site.client.post(f"/api/blogs/strike/entries/{filed['id']}/publication", json={},
+                             headers=site.headers("editor"))
+    assert again.status_code == 409 and "already published" in again.json()["error"]
+
+
+def test_an_editor_publishes_an_edited_update_and_the_text_as_filed_is_kept(site):
+    site.blog("strike")
+    filed = _queued(site, "Teh bridge is closed")
+    r = site.client.post(f"/api/blogs/strike/entries/{filed['id']}/publication",
+                         json={"body": "The bridge is closed.", "headline": "Bridge"}, headers=site.headers("editor"))
+    assert r.status_code == 201
+    assert (r.json()["body"], r.json()["headline"], r.json()["author"]) == ("The bridge is closed.", "Bridge",
+                                                                          "stringer")
+    mine = site.client.get("/api/blogs/strike/queue", headers=site.headers("stringer")).json()["queue"]
+    assert mine == []  # published: out of the queue
+    row = site.sql("SELECT body, edited, entry_id, state FROM filings WHERE id = ?", filed["id"])
+    assert row[0][0] == "Teh bridge is closed" and bool(row[0][1]) and row[0][2] == r.json()["id"]
+    assert row[0][3] == "published"
+
+
+def test_a_declined_update_carries_its_note_to_the_contributor_only(site):
+    site.blog("strike")
+    filed = _queued(site)
+    path = f"/api/blogs/strike/entries/{filed['id']}/decline"
+    assert site.client.post(path, json={"note": "No"}, headers=site.headers("stringer")).status_code == 403
+    assert site.client.post(path, json={}, headers=site.headers("editor")).status_code == 422
+    r = site.client.post(path, json={"note": "Cannot confirm yet"}, headers=site.headers("editor"))
+    assert r.status_code == 200 and r.json()["status"] == "declined"
+    mine = site.client.get("/api/blogs/strike/queue", headers=site.headers("stringer")).json()["queue"]
+    assert [(f["status"], f["note"], f["decided_by"]) for f in mine] == [("declined", "Cannot confirm yet", "editor")]
+    site.user("other", "contributor")
+    assert site.client.get("/api/blogs/strike/queue", headers=site.headers("other")).json()["queue"] == []
+    assert site.client.post(f"/api/blogs/strike/entries/{filed['id']}/publication", json={},
+                            headers=site.headers("editor")).status_code == 409
+    assert SECRET not in _public_views(site) and "Cannot confirm" not in _public_views(site)
+
+
+def test_only_editors_publish_the_queue_and_nobody_sees_it_unsigned(site):
+    site.blog("strike")
+    filed = _queued(site)
+    site.user("cor", "correspondent")
+    path = f"/api/blogs/strike/entries/{filed['id']}/publication"
+    assert site.client.post(path, json={}, headers=site.headers("stringer")).status_code == 403
+    assert site.client.post(path, json={}, headers=site.headers("cor")).status_code == 404  # not theirs to see
+    assert site.client.post(path, json={}).status_code == 401
+    assert site.client.get("/api/blogs/strike/queue").status_code == 401
+    assert site.client.post("/api/blogs/strike/entries/999999/publication", json={},
+                            headers=site.headers("editor")).status_code == 404
+
+
+def test_a_retried_filing_is_the_same_filing(site):
+    site.blog("strike")
+    site.user("stringer", "contributor")
+    first = site.post("strike", SECRET, as_="stringer", headers={"Idempotency-Key": "k1"})
+    again = site.post("strike", SECRET, as_="stringer", headers={"Idempotency-Key": "k1"})
+    assert first.status_code == 202 and again.status_code == 202 and first.json() == again.json()
+    other = site.post("strike", "something else", as_="stringer", headers={"Idempotency-Key": "k1"})
+    assert other.status_code == 409
+    assert site.sql("SELECT COUNT(*) FROM filings")[0][0] == 1
+
+
+def test_a_contributor_cannot_correct_or_withdraw_what_was_published(site):
+    site.blog("strike")
+    filed = _queued(site)
+    entry = site.client.post(f"/api/blogs/strike/entries/{filed['id']}/publication", json={},
+                             headers=site.headers("editor")).json()
+    r = site.client.post(f"/api/blogs/strike/entries/{entry['id']}/retraction", json={"note": "x"},
+                         headers=site.headers("stringer"))
+    assert r.status_code == 403
+
+
+@pytest.mark.unit
+async def test_services_queue_and_decide_in_one_place(tmp_path: Path) -> None:
+    async with world(tmp_path) as w:
+        now = model.utc_now()
+        source = await w.store.create_user("source", "contributor", "", now)
+        fields = {"headline": "", "body": "seen", "body_html": "<p>seen</p>", "key_event": False, "pinned": False,
+                  "supersedes": (), "filed_at": None}
+        filed, created = await queue.post(w.store, w.posts, source, w.blog, fields, False, None)
+        assert created and isinstance(filed, model.Filing) and filed.state == model.QUEUED
+        assert await w.log() == ["blog.updated"]
+        with pytest.raises(Forbidden):
+            await queue.filing_to_decide(w.store, source, "strike", filed.id, publishing=True)
+        with pytest.raises(NotFound):
+            await queue.filing_to_decide(w.store, w.amal, "strike", filed.id, publishing=True)
+        found = await queue.filing_to_decide(w.store, w.editor, "strike", filed.id, publishing=True)
+        entry = await queue.publish(w.store, w.editor, found, queue.Edit())
+        assert entry.author == "source" and entry.filed_at == filed.filed_at
+        assert await w.log() == ["blog.updated", "entry.created"]
+        with pytest.raises(Conflict):
+            await queue.decline(w.store, w.editor, found, "late")
+        with pytest.raises(Forbidden):
+            await queue.decline(w.store, w.amal, found, "no")
