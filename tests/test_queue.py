@@ -141,3 +141,36 @@ async def test_services_queue_and_decide_in_one_place(tmp_path: Path) -> None:
             await queue.decline(w.store, w.editor, found, "late")
         with pytest.raises(Forbidden):
             await queue.decline(w.store, w.amal, found, "no")
+
+
+def test_the_desk_sends_to_the_editor_who_declines_or_publishes_there(site):
+    import re
+
+    from desk import signed_in
+
+    site.blog("strike")
+    source, source_csrf = signed_in(site, "stringer", "contributor")
+    page = source.get("/desk/strike").text
+    assert "Send to the editor" in page and "Save as draft" not in page
+    for body in ("Tanks on Lenin avenue", "Crowd at the station"):
+        r = source.post("/desk/strike/entries", data={"csrf": source_csrf, "body": body})
+        assert r.status_code == 303 and r.headers["location"] == "/desk/strike?done=queued"
+    assert "Sent to the editor" in source.get("/desk/strike?done=queued").text
+    editor, csrf = signed_in(site, "eda", "editor")
+    desk = editor.get("/desk/strike").text
+    ids = re.findall(r'action="/desk/strike/filings/(\d+)/decline"', desk)
+    assert len(ids) == 2 and "Tanks on Lenin avenue" in desk
+    refused = editor.post(f"/desk/strike/filings/{ids[1]}/decline", data={"csrf": csrf, "note": " "})
+    assert refused.status_code == 422 and f'id="note-{ids[1]}" name="note" aria-invalid="true"' in refused.text
+    r = editor.post(f"/desk/strike/filings/{ids[1]}/decline", data={"csrf": csrf, "note": "Need a second source"})
+    assert r.status_code == 303 and "Declined" in editor.get(r.headers["location"]).text
+    r = editor.post(f"/desk/strike/filings/{ids[0]}/publish",
+                    data={"csrf": csrf, "headline": "", "body": "Crowd at the central station"})
+    assert r.status_code == 303 and "done=published" in r.headers["location"]
+    mine = source.get("/desk/strike").text
+    assert "Declined: Need a second source" in mine
+    reader = site.client.get("/blogs/strike").text
+    assert "Crowd at the central station" in reader and "Tanks on Lenin" not in reader
+    assert "Need a second source" not in reader
+    source.close()
+    editor.close()
