@@ -28,7 +28,7 @@ from ..model import User, ValidationError
 from ..render import STATIC, render, today_gmt
 from ..runtime import runtime_of
 from ..services import Forbidden, TooManyPosts, blogs, entries, people, queue
-from ..store import Conflict, Idempotency, NotFound
+from ..store import Conflict, Idempotency, NotFound, Store
 from .api import blog_or_404, entry_id_of, parse_id, require_user
 from .errors import ApiError, error_response
 
@@ -372,7 +372,7 @@ async def withdraw(request: Request) -> Response:
 
 # the queue, drafts and the blog's settings
 
-async def queue_context(store: Any, user: User, slug: str) -> dict[str, Any]:
+async def queue_context(store: Store, user: User, slug: str) -> dict[str, Any]:
     """What the queue's part of the page (``desk/_queue.html``) shows this person, and the mark it is at."""
     waiting, drafts = await queue.visible(store, user, slug)
     return {"queue": [f.to_json() for f in waiting], "drafts": [f.to_json() for f in drafts],
@@ -388,8 +388,12 @@ async def queue_part(request: Request) -> Response:
     runtime = runtime_of(request)
     seen = request.query_params.get("mark")
     waited = 0.0
-    while seen is not None and await runtime.store.queue_mark(blog.slug) == seen:
-        if waited >= QUEUE_WAIT or await request.is_disconnected() or runtime_of(request) is not runtime:
+    while seen is not None:
+        if runtime_of(request) is not runtime or await request.is_disconnected():
+            return Response(status_code=204, headers=NO_STORE)
+        if await runtime.store.queue_mark(blog.slug) != seen:
+            break
+        if waited >= QUEUE_WAIT:
             return Response(status_code=204, headers=NO_STORE)
         await asyncio.sleep(QUEUE_POLL)
         waited += QUEUE_POLL
