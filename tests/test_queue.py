@@ -4,11 +4,12 @@ with a note the contributor sees. Nothing of it is in the public log before it i
 
 from __future__ import annotations
 
+import signal
 from pathlib import Path
 
 import pytest
 
-from liveblog import model
+from liveblog import export, model
 from liveblog.services import Forbidden, queue
 from liveblog.store import Conflict, NotFound
 from unit_store import world
@@ -129,6 +130,13 @@ async def test_services_queue_and_decide_in_one_place(tmp_path: Path) -> None:
         filed, created = await queue.post(w.store, w.posts, source, w.blog, fields, False, None)
         assert created and isinstance(filed, model.Filing) and filed.state == model.QUEUED
         assert await w.log() == ["blog.updated"]
+        kept = await w.store.file_entry("strike", author=w.amal, state=model.DRAFT, now=now, **fields)
+        assert kept[0].state == model.DRAFT
+        assert (await export.export_record(w.store, "strike"))["entries"] == []  # nor a public export
+        snapshot = tmp_path / "mirror"
+        await export.write_snapshot(w.store, "strike", snapshot, media_path=tmp_path, site="https://example.org")
+        written = [p for p in snapshot.rglob("*") if p.is_file()]
+        assert written and not [p for p in written if "seen" in p.read_text(errors="ignore")]
         with pytest.raises(Forbidden):
             await queue.filing_to_decide(w.store, source, "strike", filed.id, publishing=True)
         with pytest.raises(NotFound):
@@ -174,3 +182,32 @@ def test_the_desk_sends_to_the_editor_who_declines_or_publishes_there(site):
     assert "Need a second source" not in reader
     source.close()
     editor.close()
+
+
+def test_a_queued_update_survives_a_restart(spawn, tmp_path):
+    """Killed with the update in the queue: the next server still holds it, a retry of the same request gets
+    the same filing, and an editor publishes it then."""
+    import httpx
+
+    from conftest import liveblog_cmd
+
+    db = tmp_path / "queue-restart.db"
+    for name, role in (("ed", "editor"), ("stringer", "contributor")):
+        assert liveblog_cmd("user", "add", name, "--role", role, db=db).returncode == 0
+    ed, source = ({"Authorization": "Bearer " + liveblog_cmd("token", "create", n, db=db).stdout.strip()}
+                  for n in ("ed", "stringer"))
+    first = spawn(db)
+    assert httpx.post(first.url + "/api/blogs", json={"slug": "strike", "title": "Strike"}, headers=ed).status_code == 201
+    keyed = {**source, "Idempotency-Key": "phone-1"}
+    filed = httpx.post(first.url + "/api/blogs/strike/entries", json={"body": SECRET}, headers=keyed)
+    assert filed.status_code == 202
+    first.stop(signal.SIGKILL)
+    again = spawn(db)
+    waiting = httpx.get(again.url + "/api/blogs/strike/queue", headers=ed).json()["queue"]
+    assert [f["id"] for f in waiting] == [filed.json()["id"]]
+    retried = httpx.post(again.url + "/api/blogs/strike/entries", json={"body": SECRET}, headers=keyed)
+    assert retried.status_code == 202 and retried.json()["id"] == filed.json()["id"]
+    assert SECRET not in httpx.get(again.url + "/blogs/strike").text
+    published = httpx.post(again.url + f"/api/blogs/strike/entries/{filed.json()['id']}/publication", json={},
+                           headers=ed)
+    assert published.status_code == 201 and SECRET in httpx.get(again.url + "/blogs/strike").text
