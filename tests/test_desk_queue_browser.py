@@ -33,7 +33,8 @@ def test_a_second_editor_sees_the_first_editors_work_live(site, page, new_page):
     assert other.locator(f"#compose input[name=supersedes][value='{entry['id']}']").count() == 1
     page.fill("#body", "Curfew from nine")
     page.click("#send")
-    page.wait_for_function("() => /Published \\d\\d:\\d\\d GMT/.test(document.querySelector('#desk-notice').textContent)")
+    page.wait_for_function(
+        "() => /Published \\d\\d:\\d\\d GMT/.test(document.querySelector('#desk-notice').textContent)")
     other.wait_for_function("() => /Curfew from nine/.test(document.querySelector('#desk-entries').innerText)",
                             timeout=15000)
     assert other.evaluate("window.notReloaded") is True

@@ -197,7 +197,8 @@ def test_a_queued_update_survives_a_restart(spawn, tmp_path):
     ed, source = ({"Authorization": "Bearer " + liveblog_cmd("token", "create", n, db=db).stdout.strip()}
                   for n in ("ed", "stringer"))
     first = spawn(db)
-    assert httpx.post(first.url + "/api/blogs", json={"slug": "strike", "title": "Strike"}, headers=ed).status_code == 201
+    created = httpx.post(first.url + "/api/blogs", json={"slug": "strike", "title": "Strike"}, headers=ed)
+    assert created.status_code == 201
     keyed = {**source, "Idempotency-Key": "phone-1"}
     filed = httpx.post(first.url + "/api/blogs/strike/entries", json={"body": SECRET}, headers=keyed)
     assert filed.status_code == 202

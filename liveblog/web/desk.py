@@ -7,9 +7,9 @@ API with the session cookie and an ``X-CSRF-Token`` header, keeping an outbox on
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import json
-import asyncio
 import os
 import re
 import secrets
