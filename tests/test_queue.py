@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from liveblog import export, model
-from liveblog.services import Forbidden, queue
+from liveblog.services import Forbidden, entries, queue
 from liveblog.store import Conflict, NotFound
 from unit_store import world
 
@@ -127,6 +127,8 @@ async def test_services_queue_and_decide_in_one_place(tmp_path: Path) -> None:
         source = await w.store.create_user("source", "contributor", "", now)
         fields = {"headline": "", "body": "seen", "body_html": "<p>seen</p>", "key_event": False, "pinned": False,
                   "supersedes": (), "filed_at": None}
+        with pytest.raises(Forbidden):  # publishing directly is refused to a contributor, whoever calls it
+            await entries.publish(w.store, w.posts, source, w.blog, fields, None)
         filed, created = await queue.post(w.store, w.posts, source, w.blog, fields, False, None)
         assert created and isinstance(filed, model.Filing) and filed.state == model.QUEUED
         assert await w.log() == ["blog.updated"]

@@ -50,11 +50,14 @@ def edit_input(data: dict[str, Any]) -> Edit:
 async def post(store: Store, posts: SlidingWindow, user: User, blog: Blog, fields: dict[str, Any], draft: bool,
                key: Idempotency | None) -> tuple[Entry | Filing, bool]:
     """Publish at once (``entries.publish``), or keep it: a contributor's goes to the queue, a draft waits
-    for its author. Filings count against the posting limit as posts do; a replay is answered by the store."""
+    for its author. Filings count against the posting limit as posts do; a retry is answered first, uncounted."""
     state = model.filing_state(user, draft)
     if state is None:
         return await entries.publish(store, posts, user, blog, fields, key)
     entries.check_may_post(user, blog)
+    replayed = await store.replayed_filing(blog.slug, user, key) if key else None
+    if replayed is not None:
+        return replayed, False
     wait = posts.hit(f"user:{user.id}")
     if wait:
         raise TooManyPosts(wait, posts.limit)

@@ -233,6 +233,10 @@ class Store(ABC):
         with the same request replays it (False); an ended blog is a ``Conflict``."""
 
     @abstractmethod
+    async def replayed_filing(self, slug: str, user: User, idempotency: Idempotency) -> Filing | None:
+        """As ``replayed_entry``, for a filing: read before the posting limit is counted."""
+
+    @abstractmethod
     async def get_filing(self, slug: str, filing_id: int) -> Filing | None: ...
 
     @abstractmethod

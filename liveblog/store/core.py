@@ -676,14 +676,9 @@ class SqlStore(Store):
             blog = await self._locked_blog(db, slug)
             if blog is None:
                 raise NotFound("blog")
-            if idempotency is not None:
-                row = await db.row("SELECT id, request_hash FROM filings WHERE author_id = ? AND request_key = ?",
-                                   author.id, idempotency.key)
-                if row is not None and row["request_hash"] == idempotency.request_hash:
-                    return await self._written_filing(db, slug, row["id"]), False
-                if row is not None or await db.value(
-                        "SELECT 1 FROM idempotency_keys WHERE user_id = ? AND key = ?", author.id, idempotency.key):
-                    raise Conflict(_REUSED_KEY)
+            replayed = await self._replayed_filing(db, author, idempotency, slug)
+            if replayed is not None:
+                return replayed, False
             _open(blog)
             filed = model.check_filed_at(filed_at or now, now=now, blog_created_at=blog.created_at)
             filing_id = await self._next_entry_id(db)
@@ -696,6 +691,23 @@ class SqlStore(Store):
                 idempotency.request_hash if idempotency else None, self._time(now),
             )
             return await self._written_filing(db, slug, filing_id), True
+
+    async def _replayed_filing(self, db: Db, user: User, idem: Idempotency | None, slug: str) -> model.Filing | None:
+        """The filing a key already made; the key used for anything else (an entry too) is a conflict."""
+        if idem is None:
+            return None
+        row = await db.row("SELECT id, request_hash FROM filings WHERE author_id = ? AND request_key = ?",
+                           user.id, idem.key)
+        if row is not None and row["request_hash"] == idem.request_hash:
+            return await self._written_filing(db, slug, row["id"])
+        if row is not None or await db.value(
+                "SELECT 1 FROM idempotency_keys WHERE user_id = ? AND key = ?", user.id, idem.key):
+            raise Conflict(_REUSED_KEY)
+        return None
+
+    async def replayed_filing(self, slug: str, user: User, idempotency: Idempotency) -> model.Filing | None:
+        async with self._read() as db:
+            return await self._replayed_filing(db, user, idempotency, slug)
 
     async def get_filing(self, slug: str, filing_id: int) -> model.Filing | None:
         async with self._read() as db:
