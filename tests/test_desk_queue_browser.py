@@ -39,3 +39,11 @@ def test_a_second_editor_sees_the_first_editors_work_live(site, page, new_page):
                             timeout=15000)
     assert other.evaluate("window.notReloaded") is True
     assert other.evaluate("document.documentElement.scrollWidth") <= 390
+    page.fill("#body", "Draft: curfew may be lifted")
+    page.click("#save-draft")
+    page.wait_for_function("() => document.querySelector('#desk-notice').textContent === 'Saved as draft'")
+    page.wait_for_selector("#draft-items li", timeout=15000)  # the queue's part follows by itself
+    assert "curfew may be lifted" not in site.client.get("/blogs/strike").text
+    mark = page.get_attribute("#queue-inner", "data-mark")
+    other.wait_for_function(f"() => document.querySelector('#queue-inner').dataset.mark === {mark!r}", timeout=15000)
+    assert "curfew may be lifted" not in other.inner_text("main")  # refreshed, and the draft is not theirs
