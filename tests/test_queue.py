@@ -172,6 +172,10 @@ def test_the_desk_sends_to_the_editor_who_declines_or_publishes_there(site):
     assert len(ids) == 2 and "Tanks on Lenin avenue" in desk
     refused = editor.post(f"/desk/strike/filings/{ids[1]}/decline", data={"csrf": csrf, "note": " "})
     assert refused.status_code == 422 and f'id="note-{ids[1]}" name="note" aria-invalid="true"' in refused.text
+    too_long = "x" * (model.MAX_BODY + 1)
+    refused = editor.post(f"/desk/strike/filings/{ids[0]}/publish", data={"csrf": csrf, "body": too_long})
+    assert refused.status_code == 422 and f">{too_long}</textarea>" in refused.text  # the typed edit, kept
+    assert f'id="body-{ids[0]}" name="body" aria-invalid="true"' in refused.text
     r = editor.post(f"/desk/strike/filings/{ids[1]}/decline", data={"csrf": csrf, "note": "Need a second source"})
     assert r.status_code == 303 and "Declined" in editor.get(r.headers["location"]).text
     r = editor.post(f"/desk/strike/filings/{ids[0]}/publish",

@@ -269,9 +269,9 @@ def notice_of(request: Request) -> str:
 
 async def compose(request: Request, status: int = 200, error: str = "", typed: dict[str, Any] | None = None,
                   headers: dict[str, str] | None = None, invalid: str = "",
-                  settings: dict[str, str] | None = None) -> Response:
+                  settings: dict[str, str] | None = None, filing_typed: dict[str, Any] | None = None) -> Response:
     """The blog's desk: compose (while the blog is live), the queue and drafts, the latest updates, and for
-    editors the blog's settings; ``settings`` is what was typed there when refused."""
+    editors the blog's settings; ``settings`` and ``filing_typed`` are what was typed there when refused."""
     user, csrf = await signed_in(request)
     blog = await blog_or_404(request)
     store = runtime_of(request).store
@@ -283,7 +283,7 @@ async def compose(request: Request, status: int = 200, error: str = "", typed: d
                     max_upload_bytes=runtime_of(request).settings.max_upload_bytes,
                     entries=[(e.to_json(), model.may_correct(user, e) and e.retraction is None) for e in recent],
                     notice=notice_of(request), settings=settings or blog.to_json(),
-                    **await queue_context(store, user, blog.slug))
+                    **await queue_context(store, user, blog.slug, filing_typed))
     response.headers.update(headers or {})
     return response
 
@@ -372,11 +372,13 @@ async def withdraw(request: Request) -> Response:
 
 # the queue, drafts and the blog's settings
 
-async def queue_context(store: Store, user: User, slug: str) -> dict[str, Any]:
-    """What the queue's part of the page (``desk/_queue.html``) shows this person, and the mark it is at."""
+async def queue_context(store: Store, user: User, slug: str,
+                        typed: dict[str, Any] | None = None) -> dict[str, Any]:
+    """What the queue's part of the page (``desk/_queue.html``) shows this person, and the mark it is at;
+    ``typed``: what was typed in one filing's form that was refused, shown again there."""
     waiting, drafts = await queue.visible(store, user, slug)
     return {"queue": [f.to_json() for f in waiting], "drafts": [f.to_json() for f in drafts],
-            "queue_mark": await store.queue_mark(slug)}
+            "queue_mark": await store.queue_mark(slug), "filing_typed": typed or {"id": None}}
 
 
 async def queue_part(request: Request) -> Response:
@@ -397,7 +399,7 @@ async def queue_part(request: Request) -> Response:
             return Response(status_code=204, headers=NO_STORE)
         await asyncio.sleep(QUEUE_POLL)
         waited += QUEUE_POLL
-    return page(request, "desk/_queue.html", user=user, csrf=csrf, blog=blog.to_json(),
+    return page(request, "desk/_queue.html", user=user, csrf=csrf, blog=blog.to_json(), invalid="",
                 **await queue_context(runtime.store, user, blog.slug))
 
 
@@ -417,7 +419,8 @@ async def decide(request: Request, publishing: bool) -> Response:
         await queue.decline(store, user, filing, entries.note_input(typed))
         return see_other(f"/desk/{slug}?done=declined")
     except ValidationError as exc:
-        return await compose(request, 422, f"{exc.field}: {exc.message}", invalid=f"{exc.field}-{filing.id}")
+        return await compose(request, 422, f"{exc.field}: {exc.message}", invalid=f"{exc.field}-{filing.id}",
+                             filing_typed={"id": filing.id, **typed})
     except Conflict as exc:
         return await compose(request, 409, exc.message)
 
