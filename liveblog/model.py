@@ -15,7 +15,9 @@ from typing import Any
 
 from .text import problem
 
-ROLES = ("editor", "correspondent")
+ROLES = ("editor", "correspondent", "contributor")
+# who publishes at once; a contributor (a stringer, a source) files to the editors' queue instead
+PUBLISHERS = ("editor", "correspondent")
 IMPORTED = "imported"  # the role of an author brought in by an import: a name on entries, never a person who acts
 BLOG_STATUSES = ("live", "ended")
 # Checked with ``fullmatch``: ``$`` also matches before a final newline ("news\n"). The desk's ``pattern=`` is
@@ -283,7 +285,14 @@ def blog_changes(blog: Blog, changes: dict[str, Any]) -> dict[str, Any]:
 
 # The columns a blog's change may write: what its editor may change, and ``intro_html`` rendered from ``intro``
 # (services.blogs.CHANGEABLE_FIELDS, what a request may send, is this less ``intro_html``).
-BLOG_FIELDS = frozenset({"title", "summary", "intro", "intro_html", "status"})
+BLOG_FIELDS = frozenset({"title", "summary", "intro", "intro_html", "status", "language"})
+LANGUAGE_RE = re.compile(r"[a-z]{2,3}(?:-[A-Za-z0-9]{2,8}){0,3}")  # a BCP 47 tag as pages' lang= takes it
+
+
+def check_language(value: Any) -> str:
+    if not isinstance(value, str) or not LANGUAGE_RE.fullmatch(value):
+        raise ValidationError("language", "use a language tag such as en, ru, kk or ar")
+    return value
 
 
 def blog_update(blog: Blog, changes: dict[str, Any], now: datetime) -> dict[str, Any]:
@@ -380,13 +389,76 @@ def may_post(user: User, blog: Blog) -> bool:
 
 
 def may_correct(user: User, entry: Entry) -> bool:
-    return user.is_editor or (user.role in ROLES and entry.author_id == user.id)
+    return user.is_editor or (user.role in PUBLISHERS and entry.author_id == user.id)
 
 
 def may_retract(user: User, entry: Entry) -> bool:
     """Editors withdraw anything; a correspondent may withdraw their own at once,
     because a dangerous mistake cannot wait for an editor to wake up."""
-    return user.is_editor or (user.role in ROLES and entry.author_id == user.id)
+    return user.is_editor or (user.role in PUBLISHERS and entry.author_id == user.id)
+
+
+# What was filed and is not (or not yet) public: a contributor's update waiting in the queue, one an editor
+# declined, a draft. It lives apart from the entries, so no public read can ever reach it.
+QUEUED, DECLINED, DRAFT, PUBLISHED = "queued", "declined", "draft", "published"
+
+
+@dataclass(frozen=True)
+class Filing:
+    id: int
+    blog: str
+    author: str
+    author_id: int
+    state: str
+    filed_at: datetime
+    headline: str
+    body: str
+    body_html: str
+    key_event: bool = False
+    pinned: bool = False
+    supersedes: tuple[int, ...] = ()
+    note: str = ""  # why an editor declined it: its author sees it on the desk
+    decided_by: str | None = None
+    decided_at: datetime | None = None
+    entry_id: int | None = None  # the entry it became
+    edited: bool = False  # published with an editor's changes; the text as filed stays here
+
+    def to_json(self) -> dict[str, Any]:
+        """The desk's shape (never public): what was filed, its state and what became of it."""
+        return {
+            "id": self.id, "blog": self.blog, "author": self.author, "status": self.state,
+            "filed_at": iso(self.filed_at), "time_gmt": time_gmt(self.filed_at), "headline": self.headline,
+            "body": self.body, "body_html": self.body_html, "key_event": self.key_event, "pinned": self.pinned,
+            "supersedes": list(self.supersedes), "note": self.note, "decided_by": self.decided_by,
+            "decided_at": iso(self.decided_at), "entry_id": self.entry_id, "edited": self.edited,
+        }
+
+
+def filing_state(user: User, draft: bool) -> str | None:
+    """Where a new update goes: None is published at once; a contributor's waits for an editor."""
+    if draft:
+        if user.role not in PUBLISHERS:
+            raise ValidationError("draft", "contributors send their updates to the editor; there are no drafts")
+        return DRAFT
+    return None if user.role in PUBLISHERS else QUEUED
+
+
+def may_publish_filing(user: User, filing: Filing) -> bool:
+    """An editor publishes what waits in the queue; a draft only its own author."""
+    if filing.state == QUEUED:
+        return user.is_editor
+    return filing.state == DRAFT and user.role in PUBLISHERS and filing.author_id == user.id
+
+
+def may_see_filing(user: User, filing: Filing) -> bool:
+    """Editors see the queue and what they declined; everyone sees their own filings."""
+    return filing.author_id == user.id or (user.is_editor and filing.state != DRAFT)
+
+
+def undecided(filing: Filing, *, publishing: bool) -> bool:
+    """Only a waiting update (or a draft) can be published, only a waiting one declined: checked in the
+    transaction that decides, so two editors acting at once cannot both."""
+    return filing.state in ((QUEUED, DRAFT) if publishing else (QUEUED,))
 
 
 def correct(entry: Entry, *, body: str, body_html: str, note: str, by: str, at: datetime) -> Entry:

@@ -142,6 +142,20 @@ SCHEMAS: dict[str, Any] = {
             "last_event_id": {"type": "integer"}, "next_since": {"type": ["integer", "null"]},
         },
     },
+    "Filing": {
+        "type": "object",
+        "description": "an update not (yet) public: queued for an editor, declined, a draft, or published as entry_id",
+        "required": ["id", "blog", "author", "status", "filed_at", "time_gmt", "headline", "body", "body_html",
+                     "key_event", "pinned", "supersedes", "note", "decided_by", "decided_at", "entry_id", "edited"],
+        "properties": {
+            "id": ID, "blog": TEXT, "author": TEXT,
+            "status": {"enum": [model.QUEUED, model.DECLINED, model.DRAFT, model.PUBLISHED]},
+            "filed_at": TIME, "time_gmt": TEXT, "headline": TEXT, "body": TEXT, "body_html": TEXT,
+            "key_event": {"type": "boolean"}, "pinned": {"type": "boolean"},
+            "supersedes": {"type": "array", "items": ID}, "note": TEXT, "decided_by": {"type": ["string", "null"]},
+            "decided_at": MAYBE_TIME, "entry_id": {"type": ["integer", "null"]}, "edited": {"type": "boolean"},
+        },
+    },
     "Photo": {
         "type": "object", "required": ["name", "url", "width", "height", "size", "caption", "markdown"],
         "properties": {"name": TEXT, "url": TEXT, "width": {"type": "integer"}, "height": {"type": "integer"},
@@ -155,6 +169,7 @@ ENTRY_BODY = _object({
     "key_event": {"type": "boolean"}, "pinned": {"type": "boolean"},
     "supersedes": {"type": "array", "items": ID, "maxItems": model.MAX_SUPERSEDES},
     "filed_at": {**TIME, "description": "when the correspondent wrote it (an offline phone's clock)"},
+    "draft": {"type": "boolean", "description": "keep it as a draft, published later (not for contributors)"},
 }, ("body",))
 
 
@@ -188,12 +203,42 @@ def _paths() -> dict[str, Any]:
                                     "title": {"type": "string", "minLength": 1, "maxLength": model.MAX_TITLE},
                                     "summary": {"type": "string", "maxLength": model.MAX_SUMMARY},
                                     "intro": {"type": "string", "maxLength": model.MAX_INTRO},
+                                    "language": {"type": "string", "pattern": model.LANGUAGE_RE.pattern},
                                     "status": {"enum": list(model.BLOG_STATUSES)}})),
+        },
+        "/api/blogs/{slug}/reopen": {
+            "parameters": [SLUG],
+            "post": _operation("Reopen an ended blog (editors)", {200: _json(_ref("Blog"), "the blog, live")},
+                               (404,), write=True),
+        },
+        "/api/blogs/{slug}/queue": {
+            "parameters": [SLUG],
+            "get": _operation("The queue (editors: all of it; others: their own) and one's drafts; never public",
+                              {200: _json({"type": "object", "required": ["queue", "drafts"], "properties": {
+                                  "queue": {"type": "array", "items": _ref("Filing")},
+                                  "drafts": {"type": "array", "items": _ref("Filing")}}}, "the queue")},
+                              (401, 404)),
+        },
+        "/api/blogs/{slug}/entries/{entry_id}/publication": {
+            "parameters": [SLUG, ENTRY_ID],
+            "post": _operation("Publish a queued update (editors) or one's draft, as filed or edited; filed_at is "
+                               "kept and its author credited", {201: _json(_ref("Entry"), "published", LOCATION)},
+                               (404, 409, 422), write=True, body=_object({
+                                   "body": {"type": "string", "maxLength": model.MAX_BODY},
+                                   "headline": {"type": "string", "maxLength": model.MAX_HEADLINE}})),
+        },
+        "/api/blogs/{slug}/entries/{entry_id}/decline": {
+            "parameters": [SLUG, ENTRY_ID],
+            "post": _operation("Decline a queued update with a note its author sees (editors)",
+                               {200: _json(_ref("Filing"), "declined")}, (404, 409, 422), write=True,
+                               body=_object({"note": {"type": "string", "maxLength": model.MAX_NOTE}}, ("note",))),
         },
         "/api/blogs/{slug}/entries": {
             "parameters": [SLUG],
-            "post": _operation("Post an entry", {201: _json(_ref("Entry"), "posted", LOCATION),
-                                                 200: _json(_ref("Entry"), "a retry: the entry it made", LOCATION)},
+            "post": _operation("Post an entry; a contributor's waits for an editor (202), a draft is kept (201)", {
+                201: _json({"oneOf": [_ref("Entry"), _ref("Filing")]}, "posted, or kept as a draft", LOCATION),
+                200: _json({"oneOf": [_ref("Entry"), _ref("Filing")]}, "a retry: what it made"),
+                202: _json(_ref("Filing"), "queued for an editor")},
                                (404, 409, 422, 429), write=True, body=ENTRY_BODY, params=(IDEMPOTENCY,)),
         },
         "/api/blogs/{slug}/entries/{entry_id}": {

@@ -446,7 +446,7 @@
     change(item.key, function (i) { Core.recordSent(i, body); });
     try { r = await send(item.key, body); } catch (e) { return backoff(); }
     var answer = await jsonOf(r), next = Core.afterSend(r.status, r.ok, answer, item);
-    if (next === "sent") { remove(item.key); addToList(answer); attempt = 0; return 0; }
+    if (next === "sent") { remove(item.key); delivered(answer); attempt = 0; return 0; }
     if (next === "restamp") {
       change(item.key, function (i) { Core.restamp(i, Date.now(), Core.offsetOf(clock), started); });
       return 0;
@@ -497,7 +497,7 @@
   /* Post: a text that cannot go is refused at the field; a photo chosen but not added goes with the update
      (added first, as Add photo does); if it cannot, the update waits and the photo's message says why */
   var adding = false;
-  async function submit() {
+  async function submit(draft) {
     var problem = Core.bodyProblem(fields.body.value, limit, photoChosen());
     if (!problem && photoChosen()) {
       adding = true;
@@ -508,11 +508,13 @@
     }
     showProblem(problem);
     if (problem) { fields.body.focus(); return; }
-    post(typed());
+    var data = typed();
+    if (draft) data.draft = true;
+    post(data);
   }
   form.addEventListener("submit", function (ev) {
     ev.preventDefault();
-    if (!adding) submit();
+    if (!adding) submit(!!(ev.submitter && ev.submitter.name === "draft"));
   });
   function post(data) {
     var now = Date.now(), freed = Promise.resolve();
@@ -639,7 +641,72 @@
   document.addEventListener("visibilitychange", function () {
     if (!document.hidden && Core.waitsForSignIn(load())) resume();
   });
+  /* what became of a sent update, said where the person is looking: published (and on the list), sent to
+     the editors' queue, or kept as a draft (both then appear in the queue's part, which follows by itself) */
+  function delivered(answer) {
+    if (answer.status === "queued" || answer.status === "draft") {
+      say(answer.status === "queued" ? "Sent to the editor" : "Saved as draft");
+      return;
+    }
+    addToList(answer);
+    say("Published " + answer.time_gmt);
+  }
+
+  /* the desk follows the blog through the readers' stream: others' updates join the list and the
+     Supersedes picker, withdrawn ones lose their actions; nothing private travels on it */
+  function addToPicker(entry) {
+    var details = form.querySelector("details.supersedes");
+    if (!details || form.querySelector("input[name=supersedes][value='" + entry.id + "']")) return;
+    var none = details.querySelector("p");
+    if (none) none.remove();
+    var label = el("label", "toggle"), box = el("input");
+    box.type = "checkbox"; box.name = "supersedes"; box.value = String(entry.id);
+    label.appendChild(box);
+    label.appendChild(document.createTextNode(" " + entry.time_gmt + " · " + Core.text(entry.headline || entry.body, 60)));
+    details.insertBefore(label, details.querySelector("summary").nextSibling);
+  }
+  function followBlog() {
+    var ol = $("desk-entries");
+    if (!window.EventSource || !ol) return;
+    var es = new EventSource("/blogs/" + encodeURIComponent(slug) + "/events?since=" + (ol.getAttribute("data-since") || "0"));
+    es.addEventListener("entry.created", function (ev) {
+      var d = JSON.parse(ev.data);
+      addToList(d); addToPicker(d);
+    });
+    es.addEventListener("entry.retracted", function (ev) {
+      var d = JSON.parse(ev.data), li = $("desk-entry-" + d.id);
+      if (!li) return;
+      li.className = "retracted";
+      var actions = li.querySelector(".actions");
+      if (actions) actions.remove();
+      var box = form.querySelector("input[name=supersedes][value='" + d.id + "']");
+      if (box && box.parentNode) box.parentNode.remove();
+    });
+  }
+
+  /* the queue follows too, on a channel of the desk's own (signed in, never the public stream): the
+     server answers when the queue differs from the mark this page shows; kept while a form in it is in use */
+  function followQueue() {
+    var part = $("desk-queue"), failures = 0;
+    if (!part) return;
+    async function poll() {
+      var inner = $("queue-inner"), mark = inner ? inner.getAttribute("data-mark") : "", wait = 0;
+      try {
+        var r = await fetch("/desk/" + encodeURIComponent(slug) + "/queue?mark=" + encodeURIComponent(mark),
+                            { credentials: "same-origin", cache: "no-store" });
+        var busy = part.contains(document.activeElement) && document.activeElement.name;
+        if (r.status === 200 && !r.redirected && !busy) part.innerHTML = await r.text();
+        failures = r.ok && !r.redirected ? 0 : failures + 1;
+        if (busy) wait = 2000;
+      } catch (e) { failures++; }
+      setTimeout(poll, failures ? Math.min(30000, 1000 * Math.pow(2, failures)) : wait);
+    }
+    poll();
+  }
+
   setInterval(tick, 1000);
+  followBlog();
+  followQueue();
   restoreDraft();
   bodyChanged();
   sweepPhotos();

@@ -57,6 +57,8 @@ TABLE = [
     ("POST", "/api/blogs/strike/entries/{id}/corrections", {"body": "y", "note": "n"}, {"amal", "editor"}),
     ("POST", "/api/blogs/strike/entries/{id}/retraction", {"note": "n"}, {"amal", "editor"}),
     ("POST", "/api/media", PHOTO, {"amal", "badr", "editor"}),
+    ("POST", "/api/blogs/strike/reopen", None, {"editor"}),
+    ("GET", "/api/blogs/strike/queue", None, {"amal", "badr", "editor"}),  # each sees only their part
 ]
 
 
@@ -187,6 +189,10 @@ DESK_TABLE = [
     ("POST", "/desk/{slug}/entries/{id}/correct", {"body": "Corrected", "note": "figure"}, {"amal", "editor"}),
     ("GET", "/desk/{slug}/entries/{id}/withdraw", None, {"amal", "editor"}),
     ("POST", "/desk/{slug}/entries/{id}/withdraw", {"note": "wrong photo"}, {"amal", "editor"}),
+    ("GET", "/desk/{slug}/end", None, {"editor"}),
+    ("POST", "/desk/{slug}/reopen", {}, {"editor"}),
+    ("POST", "/desk/{slug}/settings", {"title": "T", "language": "en"}, {"editor"}),
+    ("GET", "/desk/{slug}/queue", None, SIGNED_IN),
     ("POST", "/logout", {}, SIGNED_IN),
 ]
 
@@ -256,6 +262,9 @@ def test_the_tables_cover_every_route(server):
     rows = [(m, p) for m, p, _, _ in TABLE + DESK_TABLE] + [("POST", "/login")]  # open to all: test_login.py
     rows += [("GET", "/desk/session.json")]  # the session's own token, 401 without one: test_csrf.py
     rows += [("GET", "/oembed"), ("POST", "/websub")]  # open to all, with the fields they need: test_embed/_websub
+    # a filing is decided by an editor (a draft by its author): test_queue.py and test_drafts.py, person by person
+    rows += [("POST", f"/api/blogs/strike/entries/1/{act}") for act in ("publication", "decline")]
+    rows += [("POST", f"/desk/strike/filings/1/{act}") for act in ("publish", "decline")]
     for route in server.app.routes:
         if not isinstance(route, Route):
             continue  # /static: the assets

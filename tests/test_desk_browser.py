@@ -65,7 +65,8 @@ def test_correct_supersede_and_withdraw_through_the_ui(site, page, new_page):
     page.fill("#body", "Twelve arrested at the square.")
     page.fill("#note", "Police now say twelve, not two.")
     page.click("main form.desk-form button[type=submit]")
-    page.wait_for_url(site.url + "/desk/strike")
+    page.wait_for_url(site.url + "/desk/strike?done=corrected")
+    assert page.inner_text("#desk-notice") == "Correction published"
     readers = reader(site, new_page)
     entry = readers.locator(f"#entry-{first}")
     assert "Twelve arrested" in entry.inner_text() and "Police now say twelve, not two." in entry.inner_text()
@@ -83,7 +84,8 @@ def test_correct_supersede_and_withdraw_through_the_ui(site, page, new_page):
     page.click(f"#desk-entry-{newest['id']} >> text=Withdraw")
     page.fill("#note", "Not confirmed by families.")
     page.click("main form.desk-form button[type=submit]")
-    page.wait_for_url(site.url + "/desk/strike")
+    page.wait_for_url(site.url + "/desk/strike?done=withdrawn")
+    assert page.inner_text("#desk-notice") == "Withdrawn"
     readers.reload()
     tomb = readers.locator(f"#entry-{newest['id']}").inner_text()
     assert "Withdrawn" in tomb and "Not confirmed by families." in tomb and "detainees" not in tomb

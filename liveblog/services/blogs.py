@@ -51,6 +51,8 @@ def changes_input(data: dict[str, Any]) -> dict[str, Any]:
     if "intro" in data:
         changes["intro"] = model.check_text("intro", data["intro"], required=False, limit=model.MAX_INTRO)
         changes["intro_html"] = render_markdown(changes["intro"])
+    if "language" in data:
+        changes["language"] = model.check_language(data["language"])
     if "status" in data:
         if data["status"] not in model.BLOG_STATUSES:
             raise ValidationError("status", "must be 'live' or 'ended'")
@@ -88,3 +90,9 @@ async def end(store: Store, user: User, slug: str) -> Blog:
     """The ended blog: it takes no more posts until an editor sets it live again."""
     blog = await blog_to_change(store, user, slug, "end a blog")
     return await change(store, user, blog, {"status": "ended"})
+
+
+async def reopen(store: Store, user: User, slug: str) -> Blog:
+    """The blog live again (an event ended too early, or went on): it takes posts and the queue again."""
+    blog = await blog_to_change(store, user, slug, "reopen a blog")
+    return await change(store, user, blog, {"status": "live"})

@@ -89,8 +89,11 @@ async def publish(store: Store, posts: SlidingWindow, user: User, blog: Blog, fi
     """The entry (``fields`` from ``entry_input``) and whether it is new. A retry of a post already made only
     lost its reply: it gets its entry, limit or not, and is not counted. Past the per-person limit a new post
     is ``TooManyPosts``, which is safe: the phone keeps it and tries again. The store refuses an ended blog and
-    checks what the entry supersedes against the id it gets (``model.check_supersession``)."""
+    checks what the entry supersedes against the id it gets (``model.check_supersession``). A contributor's
+    update never comes here (``queue.post`` queues it): refused, so no caller can skip the editors."""
     check_may_post(user, blog)
+    if model.filing_state(user, draft=False) is not None:
+        raise Forbidden("a contributor's updates go to the editors' queue")
     replayed = await store.replayed_entry(blog.slug, user, key) if key else None
     if replayed is not None:
         return replayed, False

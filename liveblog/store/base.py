@@ -9,11 +9,12 @@ from __future__ import annotations
 
 import asyncio
 from abc import ABC, abstractmethod
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from ..model import Blog, Entry, User
+from ..model import Blog, Entry, Filing, User
 
 
 class StoreError(Exception):
@@ -258,6 +259,43 @@ class Store(ABC):
         now: datetime,
         idempotency: Idempotency | None = None,
     ) -> Entry: ...
+
+    # the queue and drafts (never public)
+    @abstractmethod
+    async def file_entry(
+        self, slug: str, *, author: User, state: str, headline: str, body: str, body_html: str, key_event: bool,
+        pinned: bool, supersedes: tuple[int, ...], filed_at: datetime | None, now: datetime,
+        idempotency: Idempotency | None = None,
+    ) -> tuple[Filing, bool]:
+        """Keep an update unpublished (``state`` queued or draft): no event, no public read. The same key
+        with the same request replays it (False); an ended blog is a ``Conflict``."""
+
+    @abstractmethod
+    async def replayed_filing(self, slug: str, user: User, idempotency: Idempotency) -> Filing | None:
+        """As ``replayed_entry``, for a filing: read before the posting limit is counted."""
+
+    @abstractmethod
+    async def get_filing(self, slug: str, filing_id: int) -> Filing | None: ...
+
+    @abstractmethod
+    async def list_filings(self, slug: str, *, states: Sequence[str], author_id: int | None = None,
+                           limit: int = 50) -> list[Filing]:
+        """Newest first; only ``author_id``'s when given."""
+
+    @abstractmethod
+    async def queue_mark(self, slug: str) -> str:
+        """Changes whenever any of the blog's filings does: what the desk's queue channel watches."""
+
+    @abstractmethod
+    async def publish_filing(self, slug: str, filing_id: int, *, by: User, headline: str | None, body: str | None,
+                             body_html: str | None, now: datetime) -> Entry:
+        """The filing becomes the blog's newest entry (its author credited, its ``filed_at`` kept, the text as
+        filed kept in the filing when ``body`` changes it) and the log gets its ``entry.created``. One already
+        decided is a ``Conflict``."""
+
+    @abstractmethod
+    async def decline_filing(self, slug: str, filing_id: int, *, by: User, note: str, now: datetime) -> Filing:
+        """The queued filing, declined with ``note`` for its author; one already decided is a ``Conflict``."""
 
     @abstractmethod
     async def import_blog(self, blog: Blog, entries: list[Entry], now: datetime) -> Blog:

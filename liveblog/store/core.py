@@ -148,6 +148,33 @@ MIGRATIONS: tuple[tuple[str, ...], ...] = (
     # A withdrawal deletes the salt with the text; the digest and hash stay.
     ("ALTER TABLE events ADD COLUMN salt TEXT", "ALTER TABLE events ADD COLUMN digest TEXT",
      "ALTER TABLE events ADD COLUMN hash TEXT"),
+    # The queue and drafts (model.Filing): apart from the entries, so no public read can reach them. Ids are
+    # drawn like entries' (_next_entry_id), so an id names one or the other; request_key is the Idempotency-Key.
+    (
+        """CREATE TABLE IF NOT EXISTS filings (
+            id {REF} PRIMARY KEY,
+            blog_id {REF} NOT NULL REFERENCES blogs(id),
+            author_id {REF} NOT NULL REFERENCES users(id),
+            state TEXT NOT NULL,
+            filed_at {TIME} NOT NULL,
+            headline TEXT NOT NULL DEFAULT '',
+            body TEXT NOT NULL,
+            body_html TEXT NOT NULL,
+            key_event {FLAG},
+            pinned {FLAG},
+            supersedes TEXT NOT NULL DEFAULT '[]',
+            request_key TEXT,
+            request_hash TEXT,
+            note TEXT NOT NULL DEFAULT '',
+            decided_by {REF} REFERENCES users(id),
+            decided_at {TIME},
+            entry_id {REF} REFERENCES entries(id),
+            edited {FLAG},
+            changed_at {TIME} NOT NULL
+        )""",
+        "CREATE INDEX IF NOT EXISTS filings_blog ON filings(blog_id, state, id)",
+        "CREATE UNIQUE INDEX IF NOT EXISTS filings_key ON filings(author_id, request_key)",
+    ),
 )
 SCHEMA_VERSION = len(MIGRATIONS)
 
@@ -186,6 +213,11 @@ _DROP_UNUSED_AUTHORS = """DELETE FROM users WHERE role = ?
     AND NOT EXISTS (SELECT 1 FROM corrections c WHERE c.by_id = users.id)
     AND NOT EXISTS (SELECT 1 FROM blogs b WHERE b.created_by = users.id)"""
 _REUSED_KEY = "this Idempotency-Key was already used for a different request"
+_FILING_SELECT = f"""SELECT f.id, b.slug AS blog, u.name AS author, f.author_id, f.state, f.filed_at, f.headline,
+    f.body, f.body_html, f.key_event, f.pinned, f.supersedes, f.note, d.name AS decided_by, f.decided_at,
+    f.entry_id, f.edited, f.request_hash
+    FROM filings f JOIN blogs b ON b.id = f.blog_id AND {_SHOWN} JOIN users u ON u.id = f.author_id
+    LEFT JOIN users d ON d.id = f.decided_by"""
 
 
 class Row(Protocol):
@@ -586,6 +618,8 @@ class SqlStore(Store):
         row = await db.row("SELECT request_hash, entry_id FROM idempotency_keys WHERE user_id = ? AND key = ?",
                            user.id, idem.key)
         if row is None:
+            if await db.value("SELECT 1 FROM filings WHERE author_id = ? AND request_key = ?", user.id, idem.key):
+                raise Conflict(_REUSED_KEY)  # it filed a draft or a queued update: not this request
             return None
         if row["request_hash"] != idem.request_hash:
             raise Conflict(_REUSED_KEY)
@@ -622,25 +656,32 @@ class SqlStore(Store):
             replayed = await self._replayed(db, author, idempotency, slug)
             if replayed is not None:
                 return replayed, False
-            if blog.status == "ended":
-                raise Conflict("this blog has ended; reopen it to post")
+            _open(blog)
             filed = model.check_filed_at(filed_at or now, now=now, blog_created_at=blog.created_at)
-            entry_id = await self._next_entry_id(db)
-            if supersedes:
-                among, params = self._any("e.id", supersedes)
-                found = {r["id"]: r["slug"] for r in await db.rows(
-                    f"SELECT e.id, b.slug FROM entries e JOIN blogs b ON b.id = e.blog_id WHERE {among}", *params)}
-                model.check_supersession(supersedes, blog=slug, found=found, new_id=entry_id)
-            if pinned:
-                await db.run("UPDATE entries SET pinned = FALSE WHERE blog_id = ? AND pinned = TRUE", blog.id)
-            await db.run(_INSERT_ENTRY, entry_id, blog.id, author.id, self._time(now), self._time(filed), headline,
-                         body, body_html, key_event, pinned, 1, None, None, None)
-            await db.run_many(_INSERT_SUPERSESSION, [(entry_id, target) for target in supersedes])
-            await self._remember(db, author, idempotency, entry_id, now)
-            entry = await self._entry(db, slug, entry_id)
-            assert entry is not None
-            await self._append_event(db, blog, "entry.created", entry_id, entry.to_json(), now)
+            entry = await self._insert_entry(db, blog, author.id, model.Filing(
+                0, slug, author.name, author.id, model.PUBLISHED, filed, headline, body, body_html, key_event, pinned,
+                supersedes), now)
+            await self._remember(db, author, idempotency, entry.id, now)
             return entry, True
+
+    async def _insert_entry(self, db: Db, blog: Blog, author_id: int, new: model.Filing, now: datetime) -> Entry:
+        """Publish ``new`` (a post, or a filing now published) as the blog's newest entry and log it: the one
+        place an entry is created, so a filing published late is checked and logged as any post is."""
+        entry_id = await self._next_entry_id(db)
+        if new.supersedes:
+            among, params = self._any("e.id", new.supersedes)
+            found = {r["id"]: r["slug"] for r in await db.rows(
+                f"SELECT e.id, b.slug FROM entries e JOIN blogs b ON b.id = e.blog_id WHERE {among}", *params)}
+            model.check_supersession(new.supersedes, blog=blog.slug, found=found, new_id=entry_id)
+        if new.pinned:
+            await db.run("UPDATE entries SET pinned = FALSE WHERE blog_id = ? AND pinned = TRUE", blog.id)
+        await db.run(_INSERT_ENTRY, entry_id, blog.id, author_id, self._time(now), self._time(new.filed_at),
+                     new.headline, new.body, new.body_html, new.key_event, new.pinned, 1, None, None, None)
+        await db.run_many(_INSERT_SUPERSESSION, [(entry_id, target) for target in new.supersedes])
+        entry = await self._entry(db, blog.slug, entry_id)
+        assert entry is not None
+        await self._append_event(db, blog, "entry.created", entry_id, entry.to_json(), now)
+        return entry
 
     async def replayed_entry(self, slug: str, user: User, idempotency: Idempotency) -> Entry | None:
         async with self._read() as db:
@@ -706,6 +747,121 @@ class SqlStore(Store):
                          public_json(retracted.to_json()), entry.id)
             await self._append_event(db, blog, "entry.retracted", entry.id, retracted.to_json(), now)
             return retracted
+
+    # the queue and drafts: never in the log, never read by a public view
+
+    def _filing(self, r: Row) -> model.Filing:
+        return model.Filing(
+            id=r["id"], blog=r["blog"], author=r["author"], author_id=r["author_id"], state=r["state"],
+            filed_at=self._when(r["filed_at"]), headline=r["headline"], body=r["body"], body_html=r["body_html"],
+            key_event=bool(r["key_event"]), pinned=bool(r["pinned"]), supersedes=tuple(json.loads(r["supersedes"])),
+            note=r["note"], decided_by=r["decided_by"], decided_at=self._maybe_when(r["decided_at"]),
+            entry_id=r["entry_id"], edited=bool(r["edited"]),
+        )
+
+    async def _filing_row(self, db: Db, slug: str, filing_id: int) -> model.Filing | None:
+        row = await db.row(f"{_FILING_SELECT} WHERE b.slug = ? AND f.id = ?", slug, filing_id)
+        return self._filing(row) if row else None
+
+    async def _written_filing(self, db: Db, slug: str, filing_id: int) -> model.Filing:
+        """A filing this transaction just wrote or checked: it is there."""
+        filing = await self._filing_row(db, slug, filing_id)
+        assert filing is not None
+        return filing
+
+    async def file_entry(
+        self, slug: str, *, author: User, state: str, headline: str, body: str, body_html: str, key_event: bool,
+        pinned: bool, supersedes: tuple[int, ...], filed_at: datetime | None, now: datetime,
+        idempotency: Idempotency | None = None,
+    ) -> tuple[model.Filing, bool]:
+        async with self._write() as db:
+            blog = await self._locked_blog(db, slug)
+            if blog is None:
+                raise NotFound("blog")
+            replayed = await self._replayed_filing(db, author, idempotency, slug)
+            if replayed is not None:
+                return replayed, False
+            _open(blog)
+            filed = model.check_filed_at(filed_at or now, now=now, blog_created_at=blog.created_at)
+            filing_id = await self._next_entry_id(db)
+            await db.run(
+                """INSERT INTO filings (id, blog_id, author_id, state, filed_at, headline, body, body_html, key_event,
+                       pinned, supersedes, request_key, request_hash, changed_at)
+                   VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
+                filing_id, blog.id, author.id, state, self._time(filed), headline, body, body_html, key_event, pinned,
+                json.dumps(list(supersedes)), idempotency.key if idempotency else None,
+                idempotency.request_hash if idempotency else None, self._time(now),
+            )
+            return await self._written_filing(db, slug, filing_id), True
+
+    async def _replayed_filing(self, db: Db, user: User, idem: Idempotency | None, slug: str) -> model.Filing | None:
+        """The filing a key already made; the key used for anything else (an entry too) is a conflict."""
+        if idem is None:
+            return None
+        row = await db.row("SELECT id, request_hash FROM filings WHERE author_id = ? AND request_key = ?",
+                           user.id, idem.key)
+        if row is not None and row["request_hash"] == idem.request_hash:
+            return await self._written_filing(db, slug, row["id"])
+        if row is not None or await db.value(
+                "SELECT 1 FROM idempotency_keys WHERE user_id = ? AND key = ?", user.id, idem.key):
+            raise Conflict(_REUSED_KEY)
+        return None
+
+    async def replayed_filing(self, slug: str, user: User, idempotency: Idempotency) -> model.Filing | None:
+        async with self._read() as db:
+            return await self._replayed_filing(db, user, idempotency, slug)
+
+    async def get_filing(self, slug: str, filing_id: int) -> model.Filing | None:
+        async with self._read() as db:
+            return await self._filing_row(db, slug, filing_id)
+
+    async def list_filings(self, slug: str, *, states: Sequence[str], author_id: int | None = None,
+                           limit: int = 50) -> list[model.Filing]:
+        where = f"b.slug = ? AND f.state IN ({', '.join('?' for _ in states)})"
+        params: list[Any] = [slug, *states]
+        if author_id is not None:
+            where += " AND f.author_id = ?"
+            params.append(author_id)
+        async with self._read() as db:
+            rows = await db.rows(f"{_FILING_SELECT} WHERE {where} ORDER BY f.id DESC LIMIT ?", *params, limit)
+        return [self._filing(r) for r in rows]
+
+    async def queue_mark(self, slug: str) -> str:
+        async with self._read() as db:
+            row = await db.row("""SELECT COUNT(*) AS n, MAX(f.changed_at) AS at FROM filings f
+                                  JOIN blogs b ON b.id = f.blog_id WHERE b.slug = ?""", slug)
+        return f"{row['n'] if row else 0}:{row['at'] if row else ''}"
+
+    async def _deciding(self, db: Db, slug: str, filing_id: int, publishing: bool) -> tuple[Blog, model.Filing]:
+        blog = await self._locked_blog(db, slug)
+        filing = await self._filing_row(db, slug, filing_id) if blog else None
+        if blog is None or filing is None:
+            raise NotFound("entry")
+        if not model.undecided(filing, publishing=publishing):
+            raise Conflict(f"this update is already {filing.state}", current=filing.to_json())
+        return blog, filing
+
+    async def publish_filing(self, slug: str, filing_id: int, *, by: User, headline: str | None, body: str | None,
+                             body_html: str | None, now: datetime) -> Entry:
+        async with self._write() as db:
+            blog, filing = await self._deciding(db, slug, filing_id, publishing=True)
+            _open(blog)
+            edited = body is not None and (body, headline) != (filing.body, filing.headline)
+            shown = replace(filing, headline=filing.headline if headline is None else headline,
+                            body=body if body is not None else filing.body,
+                            body_html=body_html if body_html is not None else filing.body_html)
+            entry = await self._insert_entry(db, blog, filing.author_id, shown, now)
+            await db.run("""UPDATE filings SET state = ?, decided_by = ?, decided_at = ?, entry_id = ?, edited = ?,
+                                changed_at = ? WHERE id = ?""",
+                         model.PUBLISHED, by.id, self._time(now), entry.id, edited, self._time(now), filing.id)
+            return entry
+
+    async def decline_filing(self, slug: str, filing_id: int, *, by: User, note: str, now: datetime) -> model.Filing:
+        async with self._write() as db:
+            _, filing = await self._deciding(db, slug, filing_id, publishing=False)
+            await db.run("""UPDATE filings SET state = ?, note = ?, decided_by = ?, decided_at = ?, changed_at = ?
+                            WHERE id = ?""", model.DECLINED, note, by.id, self._time(now), self._time(now), filing.id)
+            return await self._written_filing(db, slug, filing.id)
 
     # imports
 
@@ -817,6 +973,11 @@ class SqlStore(Store):
         async with self._read() as db:
             rows = await db.rows(f"{_EVENT_SELECT} WHERE ev.id > ? ORDER BY ev.id LIMIT ?", position, limit)
         return [self._event(r) for r in rows]
+
+
+def _open(blog: Blog) -> None:
+    if blog.status == "ended":
+        raise Conflict("this blog has ended; reopen it to post")
 
 
 def _import_event(entry: Entry) -> tuple[str, int, dict[str, Any]]:

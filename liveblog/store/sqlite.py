@@ -165,8 +165,10 @@ class SQLiteStore(SqlStore):
         return f"{column} IN ({','.join('?' * len(values))})", list(values)
 
     async def _next_entry_id(self, db: Db) -> int:
-        """One writer at a time, so the next id is the highest so far plus one."""
-        return int(await db.value("SELECT COALESCE(MAX(id), 0) + 1 FROM entries"))
+        """One writer at a time, so the next id is the highest so far plus one (filings draw from the same
+        numbers: an id names an entry or a filing, never both)."""
+        return int(await db.value("""SELECT MAX(n) + 1 FROM (SELECT COALESCE(MAX(id), 0) AS n FROM entries
+                                     UNION ALL SELECT COALESCE(MAX(id), 0) FROM filings) AS ids"""))
 
     async def _schema_found(self, db: Db) -> int:
         return int(await db.value("PRAGMA user_version"))

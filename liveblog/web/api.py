@@ -13,7 +13,7 @@ from starlette.routing import Route
 from .. import auth, model, text
 from ..model import User, ValidationError
 from ..runtime import runtime_of
-from ..services import blogs, entries
+from ..services import blogs, entries, queue
 from ..store import Idempotency, NotFound
 from .errors import ApiError
 
@@ -169,11 +169,15 @@ async def create_entry(request: Request) -> Response:
     user = await require_user(request)
     runtime = runtime_of(request)
     blog = await entries.blog_to_post(runtime.store, user, request.path_params["slug"])
-    data = await read_json(request, entries.ENTRY_FIELDS)
-    entry, created = await entries.publish(runtime.store, runtime.posts, user, blog, entries.entry_input(data),
-                                           idempotency(request, data))
-    location = {"Location": f"/api/blogs/{blog.slug}/entries/{entry.id}"}
-    return JSONResponse(entry.to_json(), status_code=201 if created else 200, headers=location)
+    data = await read_json(request, queue.POST_FIELDS)
+    fields = entries.entry_input(data)
+    done, created = await queue.post(runtime.store, runtime.posts, user, blog, fields, queue.draft_input(data),
+                                     idempotency(request, data))
+    if isinstance(done, model.Filing):  # kept, not published: 202 for the editors' queue, 201 for a draft
+        status = 202 if done.state == model.QUEUED else 201 if created else 200
+        return JSONResponse(done.to_json(), status_code=status)
+    location = {"Location": f"/api/blogs/{blog.slug}/entries/{done.id}"}
+    return JSONResponse(done.to_json(), status_code=201 if created else 200, headers=location)
 
 
 async def get_entry(request: Request) -> Response:
@@ -211,6 +215,42 @@ async def retract_entry(request: Request) -> Response:
     return JSONResponse(retracted.to_json())
 
 
+async def reopen_blog(request: Request) -> Response:
+    user = await require_user(request)
+    reopened = await blogs.reopen(runtime_of(request).store, user, request.path_params["slug"])
+    return JSONResponse(reopened.to_json())
+
+
+async def get_queue(request: Request) -> Response:
+    """The signed-in person's view of the queue and their drafts: never public, never cached."""
+    user = await require_user(request)
+    blog = await blog_or_404(request)
+    waiting, drafts = await queue.visible(runtime_of(request).store, user, blog.slug)
+    return JSONResponse({"queue": [f.to_json() for f in waiting], "drafts": [f.to_json() for f in drafts]},
+                        headers={"Cache-Control": "no-store"})
+
+
+async def publish_filing(request: Request) -> Response:
+    user = await require_user(request)
+    store = runtime_of(request).store
+    filing = await queue.filing_to_decide(store, user, request.path_params["slug"], entry_id_of(request),
+                                          publishing=True)
+    data = await read_json(request, queue.PUBLICATION_FIELDS)
+    entry = await queue.publish(store, user, filing, queue.edit_input(data))
+    return JSONResponse(entry.to_json(), status_code=201,
+                        headers={"Location": f"/api/blogs/{entry.blog}/entries/{entry.id}"})
+
+
+async def decline_filing(request: Request) -> Response:
+    user = await require_user(request)
+    store = runtime_of(request).store
+    filing = await queue.filing_to_decide(store, user, request.path_params["slug"], entry_id_of(request),
+                                          publishing=False)
+    data = await read_json(request, queue.DECLINE_FIELDS)
+    declined = await queue.decline(store, user, filing, entries.note_input(data))
+    return JSONResponse(declined.to_json())
+
+
 async def healthz(request: Request) -> Response:
     store = runtime_of(request).store
     return JSONResponse({"status": "ok", "schema_version": store.schema_version})
@@ -226,4 +266,8 @@ routes = [
     Route("/api/blogs/{slug}/entries/{entry_id}", get_entry, methods=["GET"]),
     Route("/api/blogs/{slug}/entries/{entry_id}/corrections", correct_entry, methods=["POST"]),
     Route("/api/blogs/{slug}/entries/{entry_id}/retraction", retract_entry, methods=["POST"]),
+    Route("/api/blogs/{slug}/reopen", reopen_blog, methods=["POST"]),
+    Route("/api/blogs/{slug}/queue", get_queue, methods=["GET"]),
+    Route("/api/blogs/{slug}/entries/{entry_id}/publication", publish_filing, methods=["POST"]),
+    Route("/api/blogs/{slug}/entries/{entry_id}/decline", decline_filing, methods=["POST"]),
 ]

@@ -7,6 +7,7 @@ API with the session cookie and an ``X-CSRF-Token`` header, keeping an outbox on
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import json
 import os
@@ -26,8 +27,8 @@ from ..limits import SlidingWindow, retry_after
 from ..model import User, ValidationError
 from ..render import STATIC, render, today_gmt
 from ..runtime import runtime_of
-from ..services import Forbidden, TooManyPosts, blogs, entries, people
-from ..store import Conflict, Idempotency, NotFound
+from ..services import Forbidden, TooManyPosts, blogs, entries, people, queue
+from ..store import Conflict, Idempotency, NotFound, Store
 from .api import blog_or_404, entry_id_of, parse_id, require_user
 from .errors import ApiError, error_response
 
@@ -39,6 +40,13 @@ LABELS = {"title": "Title", "slug": "Address", "headline": "Headline", "body": "
           "note": "Note"}
 CORRECT_LABELS = {**LABELS, "body": "Corrected text", "note": "Correction note"}
 WITHDRAW_LABELS = {**LABELS, "note": "Why it is withdrawn"}
+# What the desk says after an action, where the person is looking (``?done=``): the blog page's notices.
+NOTICES = {"queued": "Sent to the editor", "draft": "Saved as draft", "declined": "Declined",
+           "corrected": "Correction published", "withdrawn": "Withdrawn", "settings": "Blog settings saved",
+           "reopened": "The blog is live again"}
+GMT_TIME = re.compile(r"\d\d:\d\d GMT")
+QUEUE_WAIT = 10.0  # seconds a desk's queue request waits for a change before answering "none"
+QUEUE_POLL = 0.5  # how often it looks: one indexed query per open desk
 
 
 class SignInNeeded(Exception):
@@ -264,17 +272,32 @@ async def revoke_sessions(request: Request) -> Response:
     return see_other("/desk?done=revoked")
 
 
+def notice_of(request: Request) -> str:
+    """The line that says the last action worked (``?done=``; a publication names its time)."""
+    done = request.query_params.get("done", "")
+    at = request.query_params.get("at", "")
+    if done == "published":
+        return f"Published {at}" if GMT_TIME.fullmatch(at) else "Published"
+    return NOTICES.get(done, "")
+
+
 async def compose(request: Request, status: int = 200, error: str = "", typed: dict[str, Any] | None = None,
-                  headers: dict[str, str] | None = None, invalid: str = "") -> Response:
+                  headers: dict[str, str] | None = None, invalid: str = "",
+                  settings: dict[str, str] | None = None, filing_typed: dict[str, Any] | None = None) -> Response:
+    """The blog's desk: compose (while the blog is live), the queue and drafts, the latest updates, and for
+    editors the blog's settings; ``settings`` and ``filing_typed`` are what was typed there when refused."""
     user, csrf = await signed_in(request)
     blog = await blog_or_404(request)
-    recent = await runtime_of(request).store.list_entries(blog.slug, limit=RECENT)
+    store = runtime_of(request).store
+    recent = await store.list_entries(blog.slug, limit=RECENT)
     wanted = parse_id(request.query_params.get("supersedes", ""))
     typed = typed or {"supersedes": [wanted] if wanted else []}
     response = page(request, "desk/blog.html", status, user=user, csrf=csrf, blog=blog.to_json(), error=error,
                     invalid=invalid, typed=typed, key=secrets.token_urlsafe(16), now=model.iso(model.utc_now()),
                     max_upload_bytes=runtime_of(request).settings.max_upload_bytes, body_limit=model.MAX_BODY,
-                    entries=[(e.to_json(), model.may_correct(user, e) and e.retraction is None) for e in recent])
+                    entries=[(e.to_json(), model.may_correct(user, e) and e.retraction is None) for e in recent],
+                    notice=notice_of(request), settings=settings or blog.to_json(),
+                    **await queue_context(store, user, blog.slug, filing_typed))
     response.headers.update(headers or {})
     return response
 
@@ -298,12 +321,13 @@ async def post_entry(request: Request) -> Response:
         "key_event": form.get("key_event") is not None, "pinned": form.get("pinned") is not None,
         "supersedes": supersedes_of(form),
     }
+    draft = form.get("draft") is not None  # the "Save as draft" button
     try:
         fields = entries.entry_input(data)
         key = str(form.get("key", ""))
-        digest = hashlib.sha256(json.dumps(data, sort_keys=True).encode("utf-8", "surrogatepass")).hexdigest()
+        digest = hashlib.sha256(json.dumps([data, draft], sort_keys=True).encode("utf-8", "surrogatepass")).hexdigest()
         idem = Idempotency("desk-form:" + key, digest) if 8 <= len(key) <= 100 and key.isprintable() else None
-        await entries.publish(runtime.store, runtime.posts, user, blog, fields, idem)
+        done, _ = await queue.post(runtime.store, runtime.posts, user, blog, fields, draft, idem)
     except TooManyPosts as exc:
         seconds = retry_after(exc.wait)
         return await compose(request, 429, f"Too many updates in a minute: wait {seconds} s, then post again. "
@@ -313,7 +337,14 @@ async def post_entry(request: Request) -> Response:
         return await compose(request, 422, message, data, invalid=field)
     except Conflict as exc:
         return await compose(request, 409, exc.message, data)
-    return see_other(f"/desk/{blog.slug}")
+    return see_other(done_url(blog.slug, done))
+
+
+def done_url(slug: str, done: model.Entry | model.Filing) -> str:
+    """Back to the blog's desk, saying what became of the update."""
+    if isinstance(done, model.Filing):
+        return f"/desk/{slug}?done={done.state}"
+    return f"/desk/{slug}?done=published&at={quote(done.to_json()['time_gmt'])}"
 
 
 async def change_entry(request: Request, kind: str) -> Response:
@@ -337,7 +368,7 @@ async def change_entry(request: Request, kind: str) -> Response:
                                       if_match=parse_id(str(form.get("revision", ""))))
             else:
                 await entries.withdraw(store, user, found, entries.note_input(typed))
-            return see_other(f"/desk/{blog.slug}")
+            return see_other(f"/desk/{blog.slug}?done={'corrected' if kind == 'correct' else 'withdrawn'}")
         except ValidationError as exc:
             (error, invalid), status = refused(exc, CORRECT_LABELS if kind == "correct" else WITHDRAW_LABELS), 422
         except Conflict as exc:
@@ -352,6 +383,96 @@ async def correct(request: Request) -> Response:
 
 async def withdraw(request: Request) -> Response:
     return await change_entry(request, "withdraw")
+
+
+# the queue, drafts and the blog's settings
+
+async def queue_context(store: Store, user: User, slug: str,
+                        typed: dict[str, Any] | None = None) -> dict[str, Any]:
+    """What the queue's part of the page (``desk/_queue.html``) shows this person, and the mark it is at;
+    ``typed``: what was typed in one filing's form that was refused, shown again there."""
+    waiting, drafts = await queue.visible(store, user, slug)
+    return {"queue": [f.to_json() for f in waiting], "drafts": [f.to_json() for f in drafts],
+            "queue_mark": await store.queue_mark(slug), "filing_typed": typed or {"id": None}}
+
+
+async def queue_part(request: Request) -> Response:
+    """The queue's part of the page for desk.js. With ``?mark=`` it waits (up to ``QUEUE_WAIT``) until the
+    queue differs from that mark, so a second editor's desk follows the first's work within a second; 204 when
+    nothing changed. Desk-only and signed-in: the public stream never carries what waits in the queue."""
+    user, csrf = await signed_in(request)
+    blog = await blog_or_404(request)
+    runtime = runtime_of(request)
+    seen = request.query_params.get("mark")
+    waited = 0.0
+    while seen is not None:
+        if runtime_of(request) is not runtime or await request.is_disconnected():
+            return Response(status_code=204, headers=NO_STORE)
+        if await runtime.store.queue_mark(blog.slug) != seen:
+            break
+        if waited >= QUEUE_WAIT:
+            return Response(status_code=204, headers=NO_STORE)
+        await asyncio.sleep(QUEUE_POLL)
+        waited += QUEUE_POLL
+    return page(request, "desk/_queue.html", user=user, csrf=csrf, blog=blog.to_json(), invalid="",
+                **await queue_context(runtime.store, user, blog.slug))
+
+
+async def decide(request: Request, publishing: bool) -> Response:
+    """The queue's Publish and Decline buttons (and a draft's Publish): the API's rules (``queue``); a refusal
+    re-shows the blog's desk with the message."""
+    user, _, form = await checked_form(request)
+    store = runtime_of(request).store
+    slug = request.path_params["slug"]
+    filing = await queue.filing_to_decide(store, user, slug, entry_id_of(request), publishing=publishing)
+    typed = {"body": str(form.get("body", "")), "headline": str(form.get("headline", "")),
+             "note": str(form.get("note", ""))}
+    try:
+        if publishing:
+            edit = queue.edit_input({k: typed[k] for k in ("body", "headline") if k in form})
+            return see_other(done_url(slug, await queue.publish(store, user, filing, edit)))
+        await queue.decline(store, user, filing, entries.note_input(typed))
+        return see_other(f"/desk/{slug}?done=declined")
+    except ValidationError as exc:
+        return await compose(request, 422, f"{exc.field}: {exc.message}", invalid=f"{exc.field}-{filing.id}",
+                             filing_typed={"id": filing.id, **typed})
+    except Conflict as exc:
+        return await compose(request, 409, exc.message)
+
+
+async def publish_filing(request: Request) -> Response:
+    return await decide(request, publishing=True)
+
+
+async def decline_filing(request: Request) -> Response:
+    return await decide(request, publishing=False)
+
+
+async def blog_settings(request: Request) -> Response:
+    """Title, summary, intro and language, from the desk (editors): ``blogs.change``, as the API's PATCH."""
+    user, _, form = await checked_form(request)
+    store = runtime_of(request).store
+    blog = await blogs.blog_to_change(store, user, request.path_params["slug"])
+    typed = {name: str(form.get(name, "")) for name in ("title", "summary", "intro", "language")}
+    try:
+        await blogs.change(store, user, blog, blogs.changes_input(typed))
+    except ValidationError as exc:
+        return await compose(request, 422, f"{exc.field}: {exc.message}", invalid=f"blog-{exc.field}",
+                             settings=typed)
+    return see_other(f"/desk/{blog.slug}?done=settings")
+
+
+async def confirm_end(request: Request) -> Response:
+    """Ending asks first, naming the blog: an ended blog takes no more updates until it is reopened."""
+    user, csrf = await signed_in(request)
+    blog = await blogs.blog_to_change(runtime_of(request).store, user, request.path_params["slug"], "end a blog")
+    return page(request, "desk/end.html", user=user, csrf=csrf, blog=blog.to_json())
+
+
+async def reopen_blog(request: Request) -> Response:
+    user, _, _ = await checked_form(request)
+    blog = await blogs.reopen(runtime_of(request).store, user, request.path_params["slug"])
+    return see_other(f"/desk/{blog.slug}?done=reopened")
 
 
 # photos
@@ -414,6 +535,12 @@ routes = [
     Route("/desk/people/{name}/revoke", desk_view(revoke_sessions), methods=["POST"]),
     Route("/desk/{slug}", desk_view(desk_blog), methods=["GET", "HEAD"]),
     Route("/desk/{slug}/end", desk_view(end_blog), methods=["POST"]),
+    Route("/desk/{slug}/end", desk_view(confirm_end), methods=["GET", "HEAD"]),
+    Route("/desk/{slug}/reopen", desk_view(reopen_blog), methods=["POST"]),
+    Route("/desk/{slug}/settings", desk_view(blog_settings), methods=["POST"]),
+    Route("/desk/{slug}/queue", desk_view(queue_part), methods=["GET"]),
+    Route("/desk/{slug}/filings/{entry_id}/publish", desk_view(publish_filing), methods=["POST"]),
+    Route("/desk/{slug}/filings/{entry_id}/decline", desk_view(decline_filing), methods=["POST"]),
     Route("/desk/{slug}/entries", desk_view(post_entry), methods=["POST"]),
     Route("/desk/{slug}/entries/{entry_id}/correct", desk_view(correct), methods=["GET", "POST"]),
     Route("/desk/{slug}/entries/{entry_id}/withdraw", desk_view(withdraw), methods=["GET", "POST"]),

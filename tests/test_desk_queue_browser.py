@@ -1,0 +1,49 @@
+"""Two editors' desks in Chromium at 390x844 follow the blog live: a contributor's update reaches both queues
+without a reload; when one editor publishes it, the other's queue empties and the update joins the other's
+latest updates and Supersedes picker, still without a reload; the publishing editor reads "Published HH:MM GMT"."""
+
+from __future__ import annotations
+
+import re
+
+from desk import browser_sign_in
+
+
+def test_a_second_editor_sees_the_first_editors_work_live(site, page, new_page):
+    site.blog("strike", title="General strike")
+    browser_sign_in(page, site, "eda", "editor")
+    page.goto(site.url + "/desk/strike")
+    other = new_page()
+    browser_sign_in(other, site, "ebo", "editor")
+    other.goto(site.url + "/desk/strike")
+    other.evaluate("window.notReloaded = true")
+    site.user("stringer", "contributor")
+    assert site.post("strike", "Shots heard near the **bridge**", as_="stringer").status_code == 202
+    for desk in (page, other):
+        desk.wait_for_selector("#desk-queue li.queued", timeout=15000)
+        assert "Shots heard near the bridge" in desk.inner_text("#desk-queue")
+    page.locator("#desk-queue li.queued button.primary").click()
+    page.wait_for_url(re.compile(r".*done=published.*"))
+    assert re.fullmatch(r"Published \d\d:\d\d GMT", page.inner_text("#desk-notice"))
+    other.wait_for_function("() => !document.querySelector('#desk-queue li.queued')", timeout=15000)
+    other.wait_for_function("() => /Shots heard/.test(document.querySelector('#desk-entries').innerText)",
+                            timeout=15000)
+    entry = site.client.get("/api/blogs/strike").json()["entries"][0]
+    assert entry["author"] == "stringer"
+    assert other.locator(f"#compose input[name=supersedes][value='{entry['id']}']").count() == 1
+    page.fill("#body", "Curfew from nine")
+    page.click("#send")
+    page.wait_for_function(
+        "() => /Published \\d\\d:\\d\\d GMT/.test(document.querySelector('#desk-notice').textContent)")
+    other.wait_for_function("() => /Curfew from nine/.test(document.querySelector('#desk-entries').innerText)",
+                            timeout=15000)
+    assert other.evaluate("window.notReloaded") is True
+    assert other.evaluate("document.documentElement.scrollWidth") <= 390
+    page.fill("#body", "Draft: curfew may be lifted")
+    page.click("#save-draft")
+    page.wait_for_function("() => document.querySelector('#desk-notice').textContent === 'Saved as draft'")
+    page.wait_for_selector("#draft-items li", timeout=15000)  # the queue's part follows by itself
+    assert "curfew may be lifted" not in site.client.get("/blogs/strike").text
+    mark = page.get_attribute("#queue-inner", "data-mark")
+    other.wait_for_function(f"() => document.querySelector('#queue-inner').dataset.mark === {mark!r}", timeout=15000)
+    assert "curfew may be lifted" not in other.inner_text("main")  # refreshed, and the draft is not theirs
