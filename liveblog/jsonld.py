@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 from typing import Any
+from urllib.parse import urljoin
 
 from markupsafe import Markup
 
@@ -29,11 +30,30 @@ def blog_posting(entry: dict[str, Any], url: str) -> dict[str, Any]:
         "dateModified": entry["updated_at"],
         "articleBody": to_text(entry["body_html"]),
     }
+    posting.update(_translation(entry, url))
     if entry["corrections"]:
         posting["correction"] = [
             {"@type": "CorrectionComment", "text": c["note"], "datePublished": c["at"]} for c in entry["corrections"]
         ]
     return posting
+
+
+def _translation(entry: dict[str, Any], url: str) -> dict[str, Any]:
+    """An update's own language and the updates of other blogs it translates or is translated in, as schema.org's
+    ``inLanguage``, ``translationOfWork`` and ``workTranslation`` (their permalinks, resolved against ``url``)."""
+    found: dict[str, Any] = {}
+    if entry.get("lang"):
+        found["inLanguage"] = entry["lang"]
+    original = entry.get("translation_of")
+    if original:
+        found["translationOfWork"] = _work(original, url)
+    if entry.get("translations"):
+        found["workTranslation"] = [_work(t, url) for t in entry["translations"]]
+    return found
+
+
+def _work(linked: dict[str, Any], url: str) -> dict[str, Any]:
+    return {"@type": "BlogPosting", "@id": urljoin(url, linked["url"]), "inLanguage": linked["lang"]}
 
 
 def live_blog(blog: dict[str, Any], entries: list[dict[str, Any]], url: str, entry_url: str) -> dict[str, Any]:

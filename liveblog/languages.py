@@ -17,12 +17,14 @@ from .model import ValidationError
 
 TAG_RE = re.compile(r"([A-Za-z]{2,3})(?:-([A-Za-z]{4}))?(?:-([A-Za-z]{2}|[0-9]{3}))?")
 TAG_HELP = "must be a language tag such as ru, kk-Cyrl or pt-BR"
+# The languages the desk offers for an entry: the newsroom's (English, Russian, Kazakh, Arabic, Persian).
+DESK_LANGUAGES = ("en", "ru", "kk", "ar", "fa")
 
 
 @lru_cache(maxsize=1)
 def _known() -> frozenset[str]:
     """The languages CLDR names in English: codes like ``ru``, ``kk``, ``fa``."""
-    return frozenset(code for code in Locale("en").languages if "_" not in code)
+    return frozenset(code for code in map(str, Locale("en").languages) if "_" not in code)
 
 
 def check_lang(name: str, value: Any) -> str | None:
@@ -42,7 +44,25 @@ def check_lang(name: str, value: Any) -> str | None:
 @lru_cache(maxsize=256)
 def language_name(tag: str, shown_in: str = "en") -> str:
     """``Russian``: how a page names a language; the tag itself if CLDR has no name for it."""
+    if not TAG_RE.fullmatch(tag):
+        return tag
     try:
         return Locale.parse(tag.split("-")[0]).get_language_name(shown_in) or tag
+    except (ValueError, UnknownLocaleError):
+        return tag
+
+
+def entry_languages(typed: str = "") -> list[tuple[str, str]]:
+    """The desk's choice of an entry's language, each named in itself (``русский``); a tag typed that is not
+    among them is offered too, so a refused form shows what was sent."""
+    codes = [*DESK_LANGUAGES, *([typed] if typed and typed not in DESK_LANGUAGES else [])]
+    return [(code, _autonym(code)) for code in codes]
+
+
+def _autonym(tag: str) -> str:
+    if not TAG_RE.fullmatch(tag):
+        return tag
+    try:
+        return Locale.parse(tag.replace("-", "_")).get_display_name(tag.split("-")[0]) or tag
     except (ValueError, UnknownLocaleError):
         return tag

@@ -153,7 +153,8 @@ class Linked:
     published_at: datetime
     retracted: bool = False
     # for an original: its corrections made after the translation was published, which the translation may lag
-    corrected: tuple[datetime, ...] = ()
+    # behind, each with its number among the original's corrections (the anchor of its note on the pages)
+    corrected: tuple[tuple[int, datetime], ...] = ()
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -164,7 +165,11 @@ class Linked:
             "published_at": iso(self.published_at),
             "time_gmt": time_gmt(self.published_at),
             "status": "retracted" if self.retracted else "published",
-            "corrections_since": [{"at": iso(t), "time_gmt": time_gmt(t)} for t in self.corrected],
+            "corrections_since": [
+                {"n": n, "at": iso(t), "time_gmt": time_gmt(t),
+                 "url": f"/blogs/{self.blog}/entries/{self.id}#entry-{self.id}-correction-{n}"}
+                for n, t in self.corrected
+            ],
         }
 
 
@@ -466,7 +471,7 @@ def check_original(wanted: tuple[str, int], found: tuple[str, bool] | None, *, b
         raise ValidationError("translation_of", f"entry {entry_id} of blog {slug} was withdrawn")
 
 
-def corrected_since(corrections: Iterable[datetime], published_at: datetime) -> tuple[datetime, ...]:
-    """The original's corrections made after its translation was published: the translation says so, and
-    links them, so a translated blog cannot silently lag behind the original one."""
-    return tuple(sorted(t for t in corrections if t > published_at))
+def corrected_since(corrections: Iterable[datetime], published_at: datetime) -> tuple[tuple[int, datetime], ...]:
+    """The original's corrections (their times, in order) made after its translation was published, each with
+    its number: the translation says so, and links them, so a translated blog cannot silently lag behind."""
+    return tuple((n, t) for n, t in enumerate(corrections, start=1) if t > published_at)

@@ -502,9 +502,10 @@ class SqlStore(Store):
             self._entry_of(r, tuple(corrections[r["id"]]), supersedes[r["id"]], superseded_by[r["id"]], ref_times)
             for r in rows])
 
-    def _linked(self, row: Row, corrected: Sequence[datetime] = ()) -> model.Linked:
-        return model.Linked(blog=row["slug"], id=row["id"], lang=row["lang"], published_at=self._when(row["published_at"]),
-                            retracted=row["retracted_at"] is not None, corrected=tuple(corrected))
+    def _linked(self, row: Row, corrected: Sequence[tuple[int, datetime]] = ()) -> model.Linked:
+        return model.Linked(blog=row["slug"], id=row["id"], lang=row["lang"],
+                            published_at=self._when(row["published_at"]), retracted=row["retracted_at"] is not None,
+                            corrected=tuple(corrected))
 
     async def _with_translations(self, db: Db, entries: list[Entry]) -> list[Entry]:
         """Each entry with the entry it translates (and that one's corrections since) and the entries translating
@@ -520,7 +521,7 @@ class SqlStore(Store):
         corrected: dict[int, list[datetime]] = {}
         if originals:
             among, params = self._any("entry_id", sorted({r["id"] for r in originals.values()}))
-            for c in await db.rows(f"SELECT entry_id, at FROM corrections WHERE {among}", *params):
+            for c in await db.rows(f"SELECT entry_id, at FROM corrections WHERE {among} ORDER BY id", *params):
                 corrected.setdefault(c["entry_id"], []).append(self._when(c["at"]))
         found = []
         for e in entries:

@@ -281,7 +281,7 @@ async def post_entry(request: Request) -> Response:
     data: dict[str, Any] = {
         "headline": str(form.get("headline", "")), "body": str(form.get("body", "")),
         "key_event": form.get("key_event") is not None, "pinned": form.get("pinned") is not None,
-        "supersedes": supersedes_of(form),
+        "supersedes": supersedes_of(form), "lang": str(form.get("lang", "")),
     }
     try:
         fields = entries.entry_input(data)
