@@ -111,7 +111,8 @@ def test_withdrawals_on_either_side_are_shown_on_the_other(site):
     assert article(site, "/blogs/world", again["id"]).one("p", class_="translation-of").text.endswith(
         "(since withdrawn)")
     r = site.post("world", "Too late", translation_of={"blog": "moskva", "id": original["id"]})
-    assert r.status_code == 422 and r.json()["detail"]["message"] == f"entry {original['id']} of blog moskva was withdrawn"
+    assert r.status_code == 422
+    assert r.json()["detail"]["message"] == f"entry {original['id']} of blog moskva was withdrawn"
 
 
 def test_a_translation_must_name_a_public_entry_of_another_blog(site):
@@ -213,3 +214,27 @@ def test_only_corrections_after_the_translation_count():
     with pytest.raises(ValidationError):
         model.check_original(("moskva", 5), ("moskva", True), blog="world")
     model.check_original(("moskva", 5), ("moskva", False), blog="world")
+
+
+def test_in_the_browser_the_original_learns_of_its_translation_live_and_both_link(site, page):
+    """Chromium at 390x844: the original's open page shows "Translations: English" when the translation is
+    posted (``entry.linked`` over the stream), its article carries lang="ru", and the links lead both ways."""
+    site.blog("moskva")
+    site.blog("world")
+    original = site.entry("moskva", "Митинг на площади.", lang="ru")
+    page.goto(f"{site.url}/blogs/moskva")
+    page.wait_for_selector("#status[title='Connection: Live']")
+    page.evaluate("window.sameDocument = true")
+    assert page.get_attribute(f"#entry-{original['id']}", "lang") == "ru"
+    translation = site.entry("world", "A rally on the square.", translation_of={"blog": "moskva", "id": original["id"]})
+    listing = page.wait_for_selector(f"#entry-{original['id']} .translations", timeout=5_000)
+    assert listing.inner_text() == "Translations: English"
+    assert page.evaluate("window.sameDocument === true"), "shown live, without a reload"
+    page.click(f"#entry-{original['id']} .translations a")
+    page.wait_for_url(f"{site.url}/blogs/world/entries/{translation['id']}")
+    assert page.get_attribute(f"#entry-{translation['id']}", "lang") is None, "in its blog's language"
+    note = page.locator(f"#entry-{translation['id']} .translation-of")
+    assert note.inner_text() == f"Translated from Russian: the {original['time_gmt']} update"
+    note.locator("a").click()
+    page.wait_for_url(f"{site.url}/blogs/moskva/entries/{original['id']}")
+    assert page.get_attribute(f"#entry-{original['id']}", "lang") == "ru"

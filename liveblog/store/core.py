@@ -470,7 +470,8 @@ class SqlStore(Store):
     # entries
 
     async def _load_entries(self, db: Db, where: str, params: Sequence[Any], tail: str = "") -> list[Entry]:
-        """Entries with their corrections and supersession links, in four queries for any number."""
+        """Entries with their corrections, supersession and translation links, in a fixed number of queries for any
+        number."""
         rows = await db.rows(f"{_ENTRY_SELECT} WHERE {where} {tail}", *params)
         if not rows:
             return []
