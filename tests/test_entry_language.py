@@ -9,7 +9,7 @@ from xml.etree import ElementTree as ET
 
 import pytest
 
-from desk import signed_in
+from desk import open_desk, post, published, signed_in, wait_for
 from liveblog import export, languages
 from liveblog.model import ValidationError
 from reader_html import parse
@@ -121,3 +121,13 @@ def test_an_export_keeps_an_entrys_language_and_reads_older_files_without_one():
     with pytest.raises(ValidationError) as bad:
         export.read_record({**record, "entries": [{**entry, "lang": "nope!"}]})
     assert bad.value.field == "entries[0].lang"
+
+
+def test_the_desks_script_sends_the_chosen_language(site, page):
+    """Chromium: the compose page's script (its fetch, not the form) posts the language picked in the select."""
+    open_desk(page, site)
+    page.select_option("#lang", "kk")
+    post(page, "Алматыда ереуіл.")
+    wait_for(page, lambda: len(published(site)) == 1)
+    assert published(site)[0]["lang"] == "kk"
+    assert page.input_value("#lang") == "", "the next update starts in the blog's language"
