@@ -37,8 +37,8 @@ lint: $(STAMP)
 
 # The suite runs twice: on SQLite, then on PostgreSQL at 127.0.0.1:5432 (those skip when it is not reachable).
 test: lint $(STAMP) browser jstest
-	$(BIN)/python -m pytest -q
-	$(BIN)/python -m pytest -q --store=postgres
+	$(BIN)/python -m pytest -q --durations=25
+	$(BIN)/python -m pytest -q --durations=25 --store=postgres
 
 # The fast tier: the tests marked unit (no server, process or browser), in seconds. It has no Hypothesis
 # test, and Hypothesis's plugin imports all of Hypothesis at the end of every run: it stays out.

@@ -65,6 +65,13 @@ var DeskCore = (function () {
     return status === 403 && /CSRF/.test((answer && answer.error) || "");
   }
   function signedOut(status, answer) { return status === 401 || staleCsrf(status, answer); }
+  /* the labels people see beside the compose box's fields, for the API's field names */
+  var LABELS = { headline: "Headline", body: "Update", supersedes: "Supersedes", lang: "Language" };
+  /* the server's refusal, naming the field as the compose box labels it */
+  function refusal(answer) {
+    var d = answer.detail, field = d && typeof d.field === "string" && d.field.split(/[.[]/)[0];
+    return field && LABELS[field] && d.message ? LABELS[field] + ": " + d.message : answer.error;
+  }
   /* what an answer other than success means for a waiting post: held for the person (signed out,
      refused), or tried again later ({wait}: at least the server's Retry-After) */
   function verdict(status, ok, answer, what, retryAfterHeader) {
@@ -73,7 +80,7 @@ var DeskCore = (function () {
       return { hold: "signin", message: "You are signed out. This update waits and is sent once you are back." };
     }
     if (status >= 400 && status < 500 && status !== 408 && status !== 429) {
-      var why = answer ? "Refused: " + what + answer.error + "."
+      var why = answer ? "Refused: " + what + refusal(answer) + "."
         : "The server refused " + (what || "it ") + "(" + status + ").";
       return { hold: "refused", message: why + " Tap Edit to fix it, or Discard." };
     }
@@ -245,6 +252,32 @@ var DeskCore = (function () {
     return body + (body && !/\n$/.test(body) ? "\n\n" : "") + markdown + "\n";
   }
 
+  /* ---- the update's length: a counter before the limit, and what stops a post that cannot go ---- */
+
+  /* characters as the server counts them (Python's len: code points, not UTF-16 units) */
+  function length(s) { return Array.from(s).length; }
+  function characters(n) { return n + (n === 1 ? " character" : " characters"); }
+  /* the counter beside the text: how many characters are left, or how many over */
+  function counter(n, limit) {
+    var left = limit - n;
+    return { text: left >= 0 ? characters(left) + " left" : characters(-left) + " over the limit", over: left < 0 };
+  }
+  /* how near the limit n is: screen readers hear the counter only when this changes, never per keystroke */
+  function nearness(n, limit) {
+    var left = limit - n;
+    return left < 0 ? 3 : left <= 100 ? 2 : left <= 1000 ? 1 : 0;
+  }
+  function counterNews(before, after, limit) {
+    return nearness(before, limit) === nearness(after, limit) ? null : counter(after, limit).text + ".";
+  }
+  /* why the update cannot be posted as it is, or "" (an empty text may go when a photo goes with it) */
+  function bodyProblem(body, limit, photo) {
+    if (!body.trim() && !photo) return "Write the update first: it has no text.";
+    var n = length(body);
+    if (n > limit) return "The update is " + characters(n - limit) + " over the limit of " + limit + ": shorten it.";
+    return "";
+  }
+
   /* ---- text ---- */
 
   /* a line of plain text from Markdown, at most n characters */
@@ -256,19 +289,158 @@ var DeskCore = (function () {
   function esc(s) {
     return s.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;");
   }
+
+  /* ---- the live preview: the Markdown the server publishes (CommonMark, then bleach's linkify and nh3's
+     allow-list, liveblog/sanitize.py), for what correspondents write: paragraphs and line breaks, lists (nested,
+     tight or loose), headings, quotes, rules, bold, italics, code, links, this site's photos. The output is
+     the server's, byte for byte, for the cases in tests/js/markdown-cases.json, which a Python test renders
+     on the server too. Unlike the server it shows raw HTML as typed (it is put in the page, with no sanitizer),
+     leaves a bare domain without https:// or www. unlinked, and has no code blocks. ---- */
+
+  var HR = /^ {0,3}([-*_])(?:[ \t]*\1){2,}[ \t]*$/;
+  var HEADING = /^ {0,3}(#{1,6})(?:[ \t]+(.*?))?(?:[ \t]+#+)?[ \t]*$/;
+  var SETEXT = /^ {0,3}(=+|-+)[ \t]*$/;
+  var QUOTE = /^ {0,3}> ?(.*)$/;
+  var ITEM = /^( {0,3})([-*+]|(\d{1,9})([.)]))( {1,4})(\S.*)$/;
+  var BLANK = /^[ \t]*$/;
+  var SHOWN_HEADINGS = { 2: true, 3: true, 4: true };  // nh3 keeps h2-h4; of the others only the text stays
   var WAITING_IMAGE = new RegExp("!\\[([^\\]]*)\\]\\(" + WAITING + "[A-Za-z0-9-]+\\)", "g");
+  var REL = ' rel="nofollow noopener"';
+
+  /* text as the server writes it: <, > and & escaped (quotes too in an attribute) */
+  function escText(s) { return s.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;"); }
+  function attr(s) { return s.replace(/"/g, "&quot;"); }
+  /* a bare address as linkify sees it: without the punctuation that ends a sentence around it */
+  function bareLink(url) {
+    var end = url.match(/[.,;:!?)]+$/), tail = end ? end[0] : "";
+    url = url.slice(0, url.length - tail.length);
+    var href = /^www\./.test(url) ? "http://" + url : url;
+    return '<a href="' + attr(href) + '"' + REL + ">" + url + "</a>" + tail;
+  }
+  function emphasis(s) {
+    var text = "(\\S(?:[\\s\\S]*?\\S)?)", word = "[A-Za-z0-9_]";
+    function marks(open, close) { return new RegExp(open + text + close, "g"); }
+    return s
+      .replace(marks("\\*\\*\\*", "\\*\\*\\*"), "<em><strong>$1</strong></em>")
+      .replace(marks("\\*\\*", "\\*\\*"), "<strong>$1</strong>")
+      .replace(marks("\\*", "\\*"), "<em>$1</em>")
+      .replace(marks("(^|[^A-Za-z0-9_])__", "__(?!" + word + ")"), "$1<strong>$2</strong>")
+      .replace(marks("(^|[^A-Za-z0-9_])_", "_(?!" + word + ")"), "$1<em>$2</em>");
+  }
+  /* one paragraph's text: code, escapes, photos and links are set aside first, so that no emphasis
+     touches them, then put back */
   function inline(s) {
-    return esc(s)
-      .replace(/!\[([^\]]*)\]\((\/media\/[A-Za-z0-9]+\.jpg)\)/g, '<img src="$2" alt="$1">')
-      .replace(WAITING_IMAGE, '<em class="waiting-photo">[photo waiting to be sent: $1]</em>')
-      .replace(/\[([^\]]+)\]\((https?:\/\/[^\s)]+)\)/g, '<a href="$2">$1</a>')
-      .replace(/\*\*([^*]+)\*\*/g, "<strong>$1</strong>")
-      .replace(/\*([^*]+)\*/g, "<em>$1</em>");
+    var kept = [];
+    function keep(html) { kept.push(html); return "\u0000" + (kept.length - 1) + "\u0000"; }
+    s = escText(s.replace(/\u0000/g, ""))
+      .replace(/(`+)([^`]|[^`][\s\S]*?[^`])\1(?!`)/g, function (_, ticks, code) {
+        return keep("<code>" + code.replace(/\n/g, " ").replace(/^ (.*\S.*) $/, "$1") + "</code>");
+      })
+      .replace(/\\([!-\/:-@\[-`{-~])/g, function (_, c) { return keep(c); })
+      .replace(/!\[([^\]]*)\]\((\/media\/[A-Za-z0-9]+\.jpg)\)/g, function (_, alt, src) {
+        return keep('<img src="' + src + '" alt="' + attr(alt) + '">');
+      })
+      .replace(WAITING_IMAGE, function (_, alt) {
+        return keep('<em class="waiting-photo">[photo waiting to be sent: ' + alt + "]</em>");
+      })
+      .replace(/!\[([^\]]*)\]\([^\s)]*\)/g, function (_, alt) {  // a picture from elsewhere: nh3 drops its src
+        return keep('<img alt="' + attr(alt) + '">');
+      })
+      .replace(/\[([^\]]+)\]\(((?:https?:\/\/|\/)[^\s)]*)\)/g, function (_, label, href) {
+        return keep('<a href="' + attr(href) + '"' + REL + ">" + emphasis(label) + "</a>");
+      })
+      .replace(/\b(?:https?:\/\/|www\.)[^\s<]+/g, function (url) { return keep(bareLink(url)); });
+    return emphasis(s).replace(/\u0000(\d+)\u0000/g, function (_, n) { return kept[Number(n)]; });
   }
-  /* the live preview: a small, safe subset of Markdown (the server renders the real thing) */
-  function preview(body) {
-    return body.split(/\n\s*\n/).map(function (p) { return "<p>" + inline(p) + "</p>"; }).join("");
+  /* a paragraph's lines: a line ending in two spaces or a backslash breaks, any other is a soft break */
+  function paragraph(lines) {
+    var last = lines.length - 1;
+    return inline(lines.map(function (line, n) {
+      line = line.replace(/^[ \t]+/, "");
+      if (n === last) return line.replace(/[ \t]+$/, "");
+      if (/( {2,}|\\)$/.test(line)) return line.replace(/( {2,}|\\)$/, "\u0001");
+      return line.replace(/[ \t]+$/, "");
+    }).join("\n")).replace(/\u0001\n/g, "<br>\n");
   }
+  function heading(level, text) {
+    var html = inline(text.trim());
+    return SHOWN_HEADINGS[level] ? "<h" + level + ">" + html + "</h" + level + ">" : html;
+  }
+  /* a line that starts a block of its own, which ends a paragraph's lazy continuation */
+  function startsBlock(line) {
+    return BLANK.test(line) || HR.test(line) || HEADING.test(line) || QUOTE.test(line) || ITEM.test(line);
+  }
+
+  /* a list starting at lines[i]: its items' lines (without their indentation), whether it is loose,
+     and the line after it */
+  function listAt(lines, i) {
+    var first = ITEM.exec(lines[i]), ordered = !!first[3], marker = first[4] || first[2];
+    var items = [], loose = false, gap = false;
+    while (i < lines.length) {
+      var m = ITEM.exec(lines[i]);
+      if (!m || !!m[3] !== ordered || (m[4] || m[2]) !== marker) break;
+      if (gap) loose = true;
+      var width = m[1].length + m[2].length + m[5].length, body = [m[6]];
+      gap = false;
+      for (i++; i < lines.length; i++) {
+        var line = lines[i], indent = line.match(/^ */)[0].length;
+        if (BLANK.test(line)) { gap = true; body.push(""); continue; }
+        if (indent >= width) { body.push(line.slice(width)); if (gap) loose = true; gap = false; continue; }
+        if (!gap && !startsBlock(line)) { body.push(line); continue; }  // a lazy continuation line
+        break;
+      }
+      while (body[body.length - 1] === "") body.pop();
+      items.push(body);
+    }
+    return { ordered: ordered, start: ordered ? Number(first[3]) : 1, items: items, loose: loose, next: i };
+  }
+  function listHtml(list) {
+    var tag = list.ordered ? "ol" : "ul";
+    var open = "<" + tag + (list.ordered && list.start !== 1 ? ' start="' + list.start + '"' : "") + ">";
+    var items = list.items.map(function (lines) {
+      var inner = blocks(lines, !list.loose);
+      if (list.loose) return "<li>\n" + inner + "\n</li>";
+      return "<li>" + inner + (/(<\/(ul|ol|blockquote|h\d)>|<hr>)$/.test(inner) ? "\n" : "") + "</li>";
+    });
+    return open + "\n" + items.join("\n") + "\n</" + tag + ">";
+  }
+  /* the blocks of these lines as HTML, one per line; tight: a list item's, whose paragraphs have no <p> */
+  function blocks(lines, tight) {
+    var out = [], para = null, i = 0, m;
+    function close() {
+      if (para) out.push(tight ? paragraph(para) : "<p>" + paragraph(para) + "</p>");
+      para = null;
+    }
+    while (i < lines.length) {
+      var line = lines[i];
+      if (BLANK.test(line)) { close(); i++; continue; }
+      if (para && (m = SETEXT.exec(line))) {
+        out.push(heading(m[1][0] === "=" ? 1 : 2, para.join("\n"))); para = null; i++; continue;
+      }
+      if (HR.test(line)) { close(); out.push("<hr>"); i++; continue; }
+      if ((m = HEADING.exec(line))) { close(); out.push(heading(m[1].length, m[2] || "")); i++; continue; }
+      if ((m = QUOTE.exec(line))) {
+        close();
+        var quoted = [];
+        while (i < lines.length && ((m = QUOTE.exec(lines[i])) || (quoted.length && !startsBlock(lines[i])))) {
+          quoted.push(m ? m[1] : lines[i]); i++;
+        }
+        out.push("<blockquote>\n" + blocks(quoted, false) + "\n</blockquote>");
+        continue;
+      }
+      if ((m = ITEM.exec(line)) && (!para || !m[3] || m[3] === "1")) {  // only a list from 1 interrupts a paragraph
+        close();
+        var list = listAt(lines, i);
+        out.push(listHtml(list)); i = list.next; continue;
+      }
+      (para = para || []).push(line);
+      i++;
+    }
+    close();
+    return out.join("\n");
+  }
+  /* the live preview of a body, as the server will publish it */
+  function preview(body) { return blocks(body.replace(/\r\n?/g, "\n").split("\n"), false); }
 
   return {
     names: names, lockName: lockName, randomKey: randomKey,
@@ -285,6 +457,7 @@ var DeskCore = (function () {
     waitingIn: waitingIn, waitingMarkdown: waitingMarkdown, placed: placed, unnamed: unnamed,
     expired: expired, fitScale: fitScale, drawable: drawable, photoRefused: photoRefused, megabytes: megabytes,
     appended: appended,
+    length: length, counter: counter, counterNews: counterNews, bodyProblem: bodyProblem,
     text: text, hhmm: hhmm, preview: preview
   };
 })();

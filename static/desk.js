@@ -187,7 +187,7 @@
     fields.key_event.checked = !!d.key_event; fields.pinned.checked = !!d.pinned;
     fields.lang.value = d.lang || "";
     boxes().forEach(function (c) { c.checked = (d.supersedes || []).indexOf(Number(c.value)) >= 0; });
-    renderPreview();
+    bodyChanged();
   }
   function saveDraft() {
     if (editing) change(editing, function (i) { i.draft = typed(); });
@@ -228,10 +228,38 @@
     return freed;
   }
 
-  function renderPreview() {  // the server renders the real thing
-    var body = fields.body.value.trim();
-    $("preview-box").hidden = !body;
+  function renderPreview() {  // the server's Markdown, as it will be published
+    var body = fields.body.value;  // untrimmed, as the server renders it: indentation has meaning in Markdown
+    $("preview-box").hidden = !body.trim();
     $("preview").innerHTML = Core.preview(body);
+  }
+
+  /* the text's length: a counter beside it (screen readers hear it only as it nears the limit, from a
+     polite region of its own), and a message at the field when Post cannot send the text */
+  var count = $("body-count"), limit = Number(count.getAttribute("data-limit")) || 20000, counted = -1;
+  var serverSaid = fields.body.getAttribute("aria-describedby") === "error";  // the form came back refused
+  function showCount() {
+    var n = Core.length(fields.body.value), shown = Core.counter(n, limit);
+    var news = counted < 0 ? null : Core.counterNews(counted, n, limit);
+    counted = n;
+    setText(count, shown.text);
+    count.hidden = false;
+    count.classList.toggle("over", shown.over);
+    if (news) setText($("body-count-news"), news);
+  }
+  function showProblem(message) {
+    var problem = $("body-problem");
+    setText(problem, message);
+    problem.hidden = !message;
+    fields.body.setAttribute("aria-describedby", (message ? "body-problem " : serverSaid ? "error " : "") + "body-count");
+    if (message) fields.body.setAttribute("aria-invalid", "true");
+    else if (!serverSaid) fields.body.removeAttribute("aria-invalid");
+  }
+  function photoChosen() { return $("photo").files.length > 0; }
+  function bodyChanged() {
+    renderPreview();
+    showCount();
+    if (!$("body-problem").hidden) showProblem(Core.bodyProblem(fields.body.value, limit, photoChosen()));
   }
 
   /* the outbox: the list is rebuilt only when it changes, the countdown ticks on its own
@@ -468,10 +496,28 @@
     render();
   }
 
+  /* Post: a text that cannot go is refused at the field; a photo chosen but not added goes with the update
+     (added first, as Add photo does); if it cannot, the update waits and the photo's message says why */
+  var adding = false;
+  async function submit() {
+    var problem = Core.bodyProblem(fields.body.value, limit, photoChosen());
+    if (!problem && photoChosen()) {
+      adding = true;
+      try {
+        if (!(await addPhoto())) { $("photo").focus(); return; }
+      } finally { adding = false; }
+      problem = Core.bodyProblem(fields.body.value, limit, false);
+    }
+    showProblem(problem);
+    if (problem) { fields.body.focus(); return; }
+    post(typed());
+  }
   form.addEventListener("submit", function (ev) {
     ev.preventDefault();
-    var data = typed(), now = Date.now(), freed = Promise.resolve();
-    if (!data.body.trim()) { fields.body.focus(); return; }
+    if (!adding) submit();
+  });
+  function post(data) {
+    var now = Date.now(), freed = Promise.resolve();
     if (editing && find(editing)) {  // same key and filed_at: if the first send did arrive, the server says so
       change(editing, function (i) { Core.resubmit(i, data, fresh(now)); });
       freed = endEdit();
@@ -488,8 +534,8 @@
     attempt = 0;
     render();
     freed.then(flush);
-  });
-  form.addEventListener("input", function () { saveDraft(); renderPreview(); });
+  }
+  form.addEventListener("input", function () { saveDraft(); bodyChanged(); });
 
   /* Supersede: tick the entry in the picker instead of reloading the page */
   document.addEventListener("click", function (ev) {
@@ -528,15 +574,16 @@
     fields.body.value = Core.appended(fields.body.value, markdown);
     $("photo").value = ""; $("caption").value = "";
     $("photo-status").textContent = message;
-    saveDraft(); renderPreview();
+    saveDraft(); bodyChanged();
   }
-  $("add-photo").addEventListener("click", async function () {
+  /* true once the chosen photo is in the text (uploaded, or waiting on the phone); else its status says why */
+  async function addPhoto() {
     var file = $("photo").files[0], status = $("photo-status"), caption = $("caption").value;
-    if (!file) { status.textContent = "Choose a photo first."; return; }
+    if (!file) { status.textContent = "Choose a photo first."; return false; }
     if (maxBytes && file.size > maxBytes) {
       status.textContent = "This photo is " + Core.megabytes(file.size) + "; the limit is " + Core.megabytes(maxBytes)
         + ". Choose a smaller one.";
-      return;
+      return false;
     }
     status.textContent = "Preparing…";
     var shrunk = await shrink(file);
@@ -547,9 +594,9 @@
         var r = await upload(shrunk, nameOf(shrunk), caption), j = await jsonOf(r);
         if (r.ok && j && j.markdown) {
           place(j.markdown, "Photo added (location and camera details removed).");
-          return;
+          return true;
         }
-        if (Core.photoRefused(r.status, j)) { status.textContent = "Refused: " + j.error; return; }
+        if (Core.photoRefused(r.status, j)) { status.textContent = "Refused: " + j.error; return false; }
       } catch (e) { /* no connection after all: it waits on the phone */ }
     }
     if (shrunk === file) {  // a photo kept on the phone should not say where it was taken, should the phone be taken
@@ -563,11 +610,13 @@
     } catch (e) {
       status.textContent = "Could not upload, and this phone would not keep the photo (storage full?). "
         + "Try again when online.";
-      return;
+      return false;
     }
     place(Core.waitingMarkdown(caption, id), "No connection: the photo waits on this phone and goes "
       + "with the update (its location and camera details are removed when it arrives).");
-  });
+    return true;
+  }
+  $("add-photo").addEventListener("click", function () { addPhoto(); });
 
   /* open from the phone's cache when offline (see desk-sw.js); forget it on sign-out */
   if (navigator.serviceWorker && window.caches) {
@@ -594,7 +643,7 @@
   });
   setInterval(tick, 1000);
   restoreDraft();
-  renderPreview();
+  bodyChanged();
   sweepPhotos();
   resume();
 })();

@@ -320,6 +320,10 @@
   }
 
   button.addEventListener("click", function () { flush(true); });
+  /* back at the top with updates waiting: they take their place, and the button goes */
+  window.addEventListener("scroll", function () {
+    if (pendingCount && !scrolledDown()) flush(false);
+  }, { passive: true });
   document.addEventListener("visibilitychange", function () {
     if (document.hidden) {
       hiddenAt = Date.now();

@@ -105,17 +105,17 @@ def test_the_desk_forms_refuse_them_at_the_field(story):
     client, csrf = signed_in(site, "editor-2", "editor")
     before = site.stored()[0]["entries"]
     forms = [
-        ("/desk/blogs", {"slug": "other", "title": "T\x01"}, "title"),
-        ("/desk/strike/entries", {"headline": "H\x1b", "body": "b"}, "headline"),
-        ("/desk/strike/entries", {"body": "b\x7f"}, "body"),
-        (f"/desk/strike/entries/{entry['id']}/correct", {"body": "b\x85", "note": "n"}, "body"),
-        (f"/desk/strike/entries/{entry['id']}/correct", {"body": "b", "note": "n\x08"}, "note"),
-        (f"/desk/strike/entries/{entry['id']}/withdraw", {"note": "n\x1f"}, "note"),
+        ("/desk/blogs", {"slug": "other", "title": "T\x01"}, "title", "Title"),
+        ("/desk/strike/entries", {"headline": "H\x1b", "body": "b"}, "headline", "Headline"),
+        ("/desk/strike/entries", {"body": "b\x7f"}, "body", "Update"),
+        (f"/desk/strike/entries/{entry['id']}/correct", {"body": "b\x85", "note": "n"}, "body", "Corrected text"),
+        (f"/desk/strike/entries/{entry['id']}/correct", {"body": "b", "note": "n\x08"}, "note", "Correction note"),
+        (f"/desk/strike/entries/{entry['id']}/withdraw", {"note": "n\x1f"}, "note", "Why it is withdrawn"),
     ]
-    for path, form, field in forms:
+    for path, form, field, label in forms:  # named by the label people see (issue 15)
         r = client.post(path, data={"csrf": csrf, **form})
         assert r.status_code == 422, (path, r.status_code)
-        assert f"{field}: contains U+" in r.text and marked(r.text, field), (path, field)
+        assert f"{label}: contains U+" in r.text and marked(r.text, field), (path, field)
     assert site.stored()[0]["entries"] == before
     assert [b["slug"] for b in site.client.get("/api/blogs").json()["blogs"]] == ["strike"]
     client.close()

@@ -54,7 +54,7 @@ def test_a_refused_form_comes_back_with_the_typed_text(site):
     too_long = "x" * (model.MAX_BODY + 1)  # over the entry rule, well under the 64 KiB request limit
     r = client.post("/desk/strike/entries", data={"csrf": csrf, "headline": "Long", "body": too_long, "pinned": "on"})
     assert r.status_code == 422
-    assert f"body: must be at most {model.MAX_BODY} characters" in r.text
+    assert f"Update: must be at most {model.MAX_BODY} characters" in r.text
     assert f">{too_long}</textarea>" in r.text and 'value="Long"' in r.text
     assert 'name="pinned" id="pinned" checked' in r.text
     assert blog_entries(site) == []

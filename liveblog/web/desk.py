@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import re
 import secrets
 from typing import Any
 from urllib.parse import quote
@@ -33,10 +34,22 @@ from .errors import ApiError, error_response
 LOGIN_WINDOW = 15 * 60
 RECENT = 30
 NO_STORE = {"Cache-Control": "no-store"}
+# the labels people see beside the desk's fields: a refused form names those, not the API's field names
+LABELS = {"title": "Title", "slug": "Address", "headline": "Headline", "body": "Update", "supersedes": "Supersedes",
+          "note": "Note", "lang": "Language"}
+CORRECT_LABELS = {**LABELS, "body": "Corrected text", "note": "Correction note"}
+WITHDRAW_LABELS = {**LABELS, "note": "Why it is withdrawn"}
 
 
 class SignInNeeded(Exception):
     pass
+
+
+def refused(exc: ValidationError, labels: dict[str, str] = LABELS) -> tuple[str, str]:
+    """A refused field's message, named as the form labels it, and the field it is shown at (a path such as
+    ``supersedes[2]`` is shown at its field, ``supersedes``)."""
+    field = re.split(r"[.\[]", exc.field, maxsplit=1)[0]
+    return f"{labels.get(field, field)}: {exc.message}", field
 
 
 def https(request: Request) -> bool:
@@ -231,9 +244,11 @@ async def create_blog(request: Request) -> Response:
         new = blogs.new_blog_input({"slug": typed["slug"].strip(), "title": typed["title"]})
         await blogs.create(runtime_of(request).store, user, new)
     except ValidationError as exc:
-        return await desk_home(request, 422, f"{exc.field}: {exc.message}", typed, exc.field)
-    except Conflict as exc:
-        return await desk_home(request, 409, exc.message, typed)
+        message, field = refused(exc)
+        return await desk_home(request, 422, message, typed, field)
+    except Conflict:
+        taken = f"Address: a blog at /blogs/{typed['slug'].strip()} already exists; choose another."
+        return await desk_home(request, 409, taken, typed, "slug")
     return see_other(f"/desk/{new.slug}")
 
 
@@ -258,7 +273,7 @@ async def compose(request: Request, status: int = 200, error: str = "", typed: d
     typed = typed or {"supersedes": [wanted] if wanted else []}
     response = page(request, "desk/blog.html", status, user=user, csrf=csrf, blog=blog.to_json(), error=error,
                     invalid=invalid, typed=typed, key=secrets.token_urlsafe(16), now=model.iso(model.utc_now()),
-                    max_upload_bytes=runtime_of(request).settings.max_upload_bytes,
+                    max_upload_bytes=runtime_of(request).settings.max_upload_bytes, body_limit=model.MAX_BODY,
                     entries=[(e.to_json(), model.may_correct(user, e) and e.retraction is None) for e in recent])
     response.headers.update(headers or {})
     return response
@@ -294,7 +309,8 @@ async def post_entry(request: Request) -> Response:
         return await compose(request, 429, f"Too many updates in a minute: wait {seconds} s, then post again. "
                              "Your text is kept below.", data, headers={"Retry-After": seconds})
     except ValidationError as exc:
-        return await compose(request, 422, f"{exc.field}: {exc.message}", data, invalid=exc.field)
+        message, field = refused(exc)
+        return await compose(request, 422, message, data, invalid=field)
     except Conflict as exc:
         return await compose(request, 409, exc.message, data)
     return see_other(f"/desk/{blog.slug}")
@@ -323,7 +339,7 @@ async def change_entry(request: Request, kind: str) -> Response:
                 await entries.withdraw(store, user, found, entries.note_input(typed))
             return see_other(f"/desk/{blog.slug}")
         except ValidationError as exc:
-            error, status, invalid = f"{exc.field}: {exc.message}", 422, exc.field
+            (error, invalid), status = refused(exc, CORRECT_LABELS if kind == "correct" else WITHDRAW_LABELS), 422
         except Conflict as exc:
             error, status = exc.message, 409
     return page(request, f"desk/{kind}.html", status, user=user, csrf=csrf, blog=blog.to_json(),
