@@ -21,6 +21,7 @@ from typing import Any
 
 from . import feeds
 from .config import DEFAULT_IDENTITY, Identity
+from .languages import check_lang
 from .model import (
     BLOG_STATUSES,
     CLOCK_SKEW,
@@ -87,6 +88,7 @@ def entry_record(entry: Entry) -> dict[str, Any]:
         "pinned": entry.pinned,
         "revision": entry.revision,
         "supersedes": list(entry.supersedes),
+        "lang": entry.lang,
         "corrections": [
             {"at": iso(c.at), "note": c.note, "previous_body": c.previous_body,
              "previous_body_html": c.previous_body_html, "by": c.by}
@@ -217,12 +219,13 @@ def _entry(e: _Fields, blog: Blog, ids: dict[int, str]) -> Entry:
         check_filed_at(filed, now=published, blog_created_at=blog.created_at)
         supersedes = check_supersedes(targets)
         check_supersession(supersedes, blog=blog.slug, found=ids, new_id=entry_id)
+        lang = check_lang("lang", e.value.get("lang"))  # absent from exports made before entries had one
     return Entry(
         id=entry_id, blog=blog.slug, author=e.text("author", MAX_NAME, required=True), author_id=0,
         published_at=published, filed_at=filed, headline=e.text("headline", MAX_HEADLINE),
         body=e.text("body", MAX_BODY, required=True), body_html=e.html("body_html"), key_event=e.flag("key_event"),
         pinned=e.flag("pinned"), revision=revision, supersedes=supersedes, corrections=tuple(corrections),
-        retraction=retraction,
+        retraction=retraction, lang=lang,
     )
 
 
@@ -244,8 +247,12 @@ def read_record(record: Any, now: datetime | None = None) -> tuple[Blog, list[En
 
 
 def _relative(html: str, slug: str) -> str:
-    """Links that work from disk: permalinks become anchors, assets and photos sit beside index.html."""
+    """Links that work from disk: permalinks become anchors, assets and photos sit beside index.html. Another
+    blog's (an original or a translation) point at its own snapshot, taken to sit beside this one as
+    ``../<slug>/``."""
     html = re.sub(rf'/blogs/{re.escape(slug)}/entries/(\d+)', r"#entry-\1", html)
+    html = re.sub(r'"/blogs/([a-z0-9-]+)/entries/(\d+)(#[a-z0-9-]+)?"',
+                  lambda m: f'"../{m.group(1)}/index.html{m.group(3) or "#entry-" + m.group(2)}"', html)
     html = re.sub(rf'/blogs/{re.escape(slug)}/(feed\.(?:json|atom))', r"\1", html)
     html = re.sub(r'/static/site\.css\?v=[0-9a-f]+', "site.css", html)
     html = re.sub(r'<script src="/static/[^"]+"[^>]*></script>', "", html)

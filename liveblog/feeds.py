@@ -37,6 +37,7 @@ TOO_LONG = "This update is too long for the feed."
 DEFAULT_LANGUAGE = "en"
 FEED_CORRECTIONS = 5  # corrections an item carries; earlier ones are on the entry's page
 A, T = f"{{{ATOM}}}", f"{{{TOMBSTONES}}}"
+XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 XML_DECLARATION = b'<?xml version="1.0" encoding="utf-8"?>\n'
 XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 
@@ -65,6 +66,11 @@ class Links:
 
     def permalink(self, entry_id: int) -> str:
         return f"{self.entry_prefix}{entry_id}"
+
+    def elsewhere(self, path: str) -> str | None:
+        """An absolute URL for a root-relative path of the live site (another blog's permalink); a snapshot
+        knows none."""
+        return f"{self.origin}{path}" if self.origin is not None else None
 
     def resolve(self, html: str) -> str:
         """An entry's HTML with links that work where the feed is read: on the live site every root-relative
@@ -218,9 +224,30 @@ def json_feed_item(entry: dict[str, Any], links: Links) -> dict[str, Any]:
     })
     if omitted:
         item["_liveblog"]["corrections_omitted"] = omitted
+    item["_liveblog"].update(_translation(entry, links))
     if tags:
         item["tags"] = tags
     return item
+
+
+def _linked(linked: dict[str, Any], links: Links) -> dict[str, Any]:
+    """An entry of another blog of this site, as ``_liveblog`` names it: its item id, its language, its page."""
+    return _without_none({"blog": linked["blog"], "id": item_id(linked["blog"], linked["id"]),
+                          "url": links.elsewhere(linked["url"]), "lang": linked["lang"]})
+
+
+def _translation(entry: dict[str, Any], links: Links) -> dict[str, Any]:
+    """``_liveblog``'s language and translation fields: the entry's own language (null: the feed's), the
+    entry it translates with the corrections made to it since, and the entries that translate it."""
+    original = entry.get("translation_of")
+    return {
+        "lang": entry.get("lang"),
+        "translation_of": ({**_linked(original, links), "status": original["status"],
+                            "corrections_since": [_without_none({"at": c["at"], "url": links.elsewhere(c["url"])})
+                                                  for c in original["corrections_since"]]}
+                           if original else None),
+        "translations": [_linked(t, links) for t in entry.get("translations", [])],
+    }
 
 
 def _fit(item: dict[str, Any], room: int) -> tuple[dict[str, Any], int]:
@@ -345,6 +372,8 @@ def _atom_entry(entry: dict[str, Any], links: Links, *, cut: bool = False) -> li
     """
     slug, permalink = entry["blog"], links.permalink(entry["id"])
     item = ET.Element(f"{A}entry")
+    if entry.get("lang"):
+        item.set(XML_LANG, xml_safe(entry["lang"]))
     _sub(item, f"{A}id", atom_id(slug, entry["id"]))
     _sub(item, f"{A}title", feed_title(entry))
     _sub(item, f"{A}published", entry["published_at"])
@@ -352,6 +381,10 @@ def _atom_entry(entry: dict[str, Any], links: Links, *, cut: bool = False) -> li
     _sub(item, f"{A}link", rel="alternate", type="text/html", href=permalink)
     for target in entry["supersedes"]:
         _sub(item, f"{A}link", rel=SUPERSEDES_REL, href=links.permalink(target))
+    for linked in [*filter(None, [entry.get("translation_of")]), *entry.get("translations", [])]:
+        url = links.elsewhere(linked["url"])
+        if url is not None:  # the original or a translation: the same update in another language
+            _sub(item, f"{A}link", rel="alternate", type="text/html", hreflang=linked["lang"], href=url)
     _sub(_sub(item, f"{A}author"), f"{A}name", entry["author"])
     if entry["key_event"] and not entry["retracted"]:
         _sub(item, f"{A}category", term="key-event")

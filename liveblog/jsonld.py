@@ -12,6 +12,7 @@ import json
 import re
 from datetime import timedelta
 from typing import Any
+from urllib.parse import urljoin
 
 from markupsafe import Markup
 
@@ -56,6 +57,7 @@ def blog_posting(entry: dict[str, Any], url: str, origin: str) -> dict[str, Any]
     image = first_photo(entry["body_html"], origin)
     if image:
         posting["image"] = image
+    posting.update(_translation(entry, url))
     if entry["corrections"]:
         posting["correction"] = [
             {"@type": "CorrectionComment", "text": c["note"], "datePublished": c["at"]} for c in entry["corrections"]
@@ -70,6 +72,24 @@ def coverage_end(blog: dict[str, Any]) -> str:
         return str(blog["ended_at"])
     latest = parse_iso(blog["last_changed_at"] or blog["last_updated_at"] or blog["created_at"])
     return iso(latest + COVERAGE_AHEAD) or ""
+
+
+def _translation(entry: dict[str, Any], url: str) -> dict[str, Any]:
+    """An update's own language and the updates of other blogs it translates or is translated in, as schema.org's
+    ``inLanguage``, ``translationOfWork`` and ``workTranslation`` (their permalinks, resolved against ``url``)."""
+    found: dict[str, Any] = {}
+    if entry.get("lang"):
+        found["inLanguage"] = entry["lang"]
+    original = entry.get("translation_of")
+    if original:
+        found["translationOfWork"] = _work(original, url)
+    if entry.get("translations"):
+        found["workTranslation"] = [_work(t, url) for t in entry["translations"]]
+    return found
+
+
+def _work(linked: dict[str, Any], url: str) -> dict[str, Any]:
+    return {"@type": "BlogPosting", "@id": urljoin(url, linked["url"]), "inLanguage": linked["lang"]}
 
 
 def live_blog(blog: dict[str, Any], entries: list[dict[str, Any]], url: str, entry_url: str, *,

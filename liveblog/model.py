@@ -146,6 +146,36 @@ class Retraction:
 
 
 @dataclass(frozen=True)
+class Linked:
+    """An entry of another blog linked with this one by translation: what a page needs to name and link it."""
+
+    blog: str
+    id: int
+    lang: str  # its language: its own, else its blog's
+    published_at: datetime
+    retracted: bool = False
+    # for an original: its corrections made after the translation was published, which the translation may lag
+    # behind, each with its number among the original's corrections (the anchor of its note on the pages)
+    corrected: tuple[tuple[int, datetime], ...] = ()
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "blog": self.blog,
+            "id": self.id,
+            "url": f"/blogs/{self.blog}/entries/{self.id}",
+            "lang": self.lang,
+            "published_at": iso(self.published_at),
+            "time_gmt": time_gmt(self.published_at),
+            "status": "retracted" if self.retracted else "published",
+            "corrections_since": [
+                {"n": n, "at": iso(t), "time_gmt": time_gmt(t),
+                 "url": f"/blogs/{self.blog}/entries/{self.id}#entry-{self.id}-correction-{n}"}
+                for n, t in self.corrected
+            ],
+        }
+
+
+@dataclass(frozen=True)
 class Entry:
     id: int
     blog: str
@@ -163,6 +193,9 @@ class Entry:
     corrections: tuple[Correction, ...] = ()
     retraction: Retraction | None = None
     revision: int = 1
+    lang: str | None = None  # the entry's own language (a BCP 47 tag) when it is not its blog's
+    translation_of: Linked | None = None  # the entry of another blog this one translates
+    translations: tuple[Linked, ...] = ()  # the entries of other blogs that translate this one (not withdrawn)
     # published_at of every entry named in supersedes / superseded_by, so a page can say
     # "Superseded by the 13:10 GMT update" without another look-up.
     ref_times: dict[int, datetime] = field(default_factory=dict, compare=False)
@@ -231,6 +264,9 @@ class Entry:
                 else None
             ),
             "revision": self.revision,
+            "lang": self.lang,
+            "translation_of": self.translation_of.to_json() if self.translation_of else None,
+            "translations": [t.to_json() for t in self.translations],
         }
 
 
@@ -481,3 +517,40 @@ def retract(entry: Entry, *, note: str, by: str, at: datetime) -> Entry:
     if entry.retraction is not None:
         raise ValidationError("entry", "this entry is already withdrawn")
     return replace(entry, retraction=Retraction(at=at, note=note, by=by), revision=entry.revision + 1)
+
+
+TRANSLATION_SHAPE = 'must be {"blog": "<slug>", "id": <entry id>}'
+
+
+def check_translation_of(value: Any) -> tuple[str, int] | None:
+    """Shape only; whether the original exists, is public and is of another blog is ``check_original``."""
+    if value is None:
+        return None
+    if not isinstance(value, dict) or set(value) != {"blog", "id"}:
+        raise ValidationError("translation_of", TRANSLATION_SHAPE)
+    slug, entry_id = value["blog"], value["id"]
+    if not isinstance(slug, str) or not SLUG_RE.fullmatch(slug):
+        raise ValidationError("translation_of", "blog must be a blog's slug")
+    if not isinstance(entry_id, int) or isinstance(entry_id, bool):
+        raise ValidationError("translation_of", "id must be an entry id")
+    if not 0 < entry_id <= MAX_ID:
+        raise ValidationError("translation_of", f"blog {slug} has no entry {entry_id}")
+    return slug, entry_id
+
+
+def check_original(wanted: tuple[str, int], found: tuple[str, bool] | None, *, blog: str) -> None:
+    """A translation names a public entry of another blog on this site. ``found`` is the entry with that id,
+    if any: its blog's slug and whether it was withdrawn."""
+    slug, entry_id = wanted
+    if slug == blog:
+        raise ValidationError("translation_of", "must name an entry of another blog")
+    if found is None or found[0] != slug:
+        raise ValidationError("translation_of", f"blog {slug} has no entry {entry_id}")
+    if found[1]:
+        raise ValidationError("translation_of", f"entry {entry_id} of blog {slug} was withdrawn")
+
+
+def corrected_since(corrections: Iterable[datetime], published_at: datetime) -> tuple[tuple[int, datetime], ...]:
+    """The original's corrections (their times, in order) made after its translation was published, each with
+    its number: the translation says so, and links them, so a translated blog cannot silently lag behind."""
+    return tuple((n, t) for n, t in enumerate(corrections, start=1) if t > published_at)

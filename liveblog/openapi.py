@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from . import __version__, auth, model
+from . import __version__, auth, languages, model
 
 JSON = "application/json"
 TIME = {"type": "string", "format": "date-time"}
@@ -115,7 +115,8 @@ SCHEMAS: dict[str, Any] = {
         "type": "object",
         "required": ["id", "blog", "author", "published_at", "filed_at", "updated_at", "time_gmt", "date_gmt",
                      "headline", "body", "body_html", "key_event", "pinned", "status", "supersedes",
-                     "superseded_by", "refs", "corrections", "retracted", "revision"],
+                     "superseded_by", "refs", "corrections", "retracted", "revision", "lang", "translation_of",
+                     "translations"],
         "properties": {
             "id": ID, "blog": TEXT, "author": TEXT, "published_at": TIME, "filed_at": MAYBE_TIME,
             "updated_at": MAYBE_TIME, "time_gmt": TEXT, "date_gmt": TEXT, "headline": TEXT, "body": TEXT,
@@ -130,6 +131,22 @@ SCHEMAS: dict[str, Any] = {
                 "type": "object", "required": ["at", "time_gmt", "note", "by"],
                 "properties": {"at": TIME, "time_gmt": TEXT, "note": TEXT, "by": TEXT}}]},
             "revision": {"type": "integer", "minimum": 1},
+            "lang": {"type": ["string", "null"], "description": "the entry's own language; null: its blog's"},
+            "translation_of": {"oneOf": [{"type": "null"}, {"allOf": [_ref("Linked"), {
+                "type": "object", "required": ["corrections_since"],
+                "description": "the entry of another blog this one translates, with the corrections made to it "
+                               "since this one was published"}]}]},
+            "translations": {"type": "array", "items": _ref("Linked"),
+                             "description": "the entries of other blogs that translate this one"},
+        },
+    },
+    "Linked": {
+        "type": "object", "required": ["blog", "id", "url", "lang", "published_at", "time_gmt", "status"],
+        "properties": {
+            "blog": TEXT, "id": ID, "url": TEXT, "lang": TEXT, "published_at": TIME, "time_gmt": TEXT, "status": TEXT,
+            "corrections_since": {"type": "array", "items": {
+                "type": "object", "required": ["n", "at", "time_gmt", "url"],
+                "properties": {"n": {"type": "integer"}, "at": TIME, "time_gmt": TEXT, "url": TEXT}}},
         },
     },
     "Events": {
@@ -170,6 +187,13 @@ ENTRY_BODY = _object({
     "supersedes": {"type": "array", "items": ID, "maxItems": model.MAX_SUPERSEDES},
     "filed_at": {**TIME, "description": "when the correspondent wrote it (an offline phone's clock)"},
     "draft": {"type": "boolean", "description": "keep it as a draft, published later (not for contributors)"},
+    "lang": {"type": ["string", "null"], "pattern": f"^{languages.TAG_RE.pattern}$",
+             "description": "the entry's own language when not its blog's: a BCP 47 tag (ru, kk-Cyrl, pt-BR)"},
+    "translation_of": {
+        "type": ["object", "null"], "required": ["blog", "id"], "additionalProperties": False,
+        "properties": {"blog": {"type": "string", "pattern": model.SLUG_RE.pattern}, "id": ID},
+        "description": "the public entry of another blog on this site that this one translates",
+    },
 }, ("body",))
 
 

@@ -14,6 +14,7 @@ from typing import Any
 
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
+from .languages import entry_languages, language_name
 from .model import FILED_AT_SHOWN_AFTER, date_gmt, parse_iso, time_gmt, utc_now
 from .sanitize import render_markdown, to_text
 
@@ -70,7 +71,7 @@ def preview(entry: dict[str, Any], limit: int = 90) -> str:
 
 
 env.globals.update(asset=asset_url, today_gmt=today_gmt, filed_gmt=filed_gmt, preview=preview,
-                   body_preview=body_preview)
+                   body_preview=body_preview, language_name=language_name, entry_languages=entry_languages)
 
 
 def render(template: str, **context: Any) -> str:

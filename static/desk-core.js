@@ -66,7 +66,8 @@ var DeskCore = (function () {
   }
   function signedOut(status, answer) { return status === 401 || staleCsrf(status, answer); }
   /* the labels people see beside the compose box's fields (its photo box's too), for the API's field names */
-  var LABELS = { headline: "Headline", body: "Update", supersedes: "Supersedes", file: "Photo", caption: "Caption" };
+  var LABELS = { headline: "Headline", body: "Update", supersedes: "Supersedes", lang: "Language", file: "Photo",
+                 caption: "Caption" };
   /* the server's refusal, naming the field as the compose box labels it */
   function refusal(answer) {
     var d = answer.detail, field = d && typeof d.field === "string" && d.field.split(/[.[]/)[0];

@@ -20,7 +20,8 @@
   var started = Date.parse(form.getAttribute("data-started")) || 0;
   var stored = Core.names(slug), OUTBOX = stored.outbox, DRAFT = stored.draft, CLOCK = stored.clock;
   var $ = function (id) { return document.getElementById(id); };
-  var fields = { headline: $("headline"), body: $("body"), key_event: $("key_event"), pinned: $("pinned") };
+  var fields = { headline: $("headline"), body: $("body"), key_event: $("key_event"), pinned: $("pinned"),
+                 lang: $("lang") };
   var outboxBox = $("outbox"), summary = $("outbox-summary"), countdown = $("outbox-countdown");
   var list = $("outbox-items"), news = $("outbox-news"), notice = $("desk-notice");
   var editNote = $("editing-note").textContent;
@@ -177,13 +178,14 @@
   function boxes() { return Array.prototype.slice.call(form.querySelectorAll("input[name=supersedes]")); }
   function typed() {
     return { headline: fields.headline.value, body: fields.body.value,
-             key_event: fields.key_event.checked, pinned: fields.pinned.checked,
+             key_event: fields.key_event.checked, pinned: fields.pinned.checked, lang: fields.lang.value,
              supersedes: boxes().filter(function (c) { return c.checked; })
                                 .map(function (c) { return Number(c.value); }) };
   }
   function fill(d) {
     fields.headline.value = d.headline || ""; fields.body.value = d.body || "";
     fields.key_event.checked = !!d.key_event; fields.pinned.checked = !!d.pinned;
+    fields.lang.value = d.lang || "";
     boxes().forEach(function (c) { c.checked = (d.supersedes || []).indexOf(Number(c.value)) >= 0; });
     bodyChanged();
   }

@@ -17,7 +17,8 @@
   var tabId = Math.random().toString(36).slice(2);
   var chan = window.BroadcastChannel && navigator.locks ? new BroadcastChannel("liveblog:" + slug) : null;
   var buffer = [], covered = lastId, BUFFER = 300, filling = false, held = [];
-  var KINDS = ["entry.created", "entry.corrected", "entry.retracted", "blog.updated", "reset"];
+  // entry.linked: an entry shown again because an entry of another blog it is linked with by translation changed
+  var KINDS = ["entry.created", "entry.corrected", "entry.retracted", "entry.linked", "blog.updated", "reset"];
   var LABELS = { live: "Live", reconnecting: "Reconnecting\u2026", offline: "Offline" };
 
   function setConn(s) {

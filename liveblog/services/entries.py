@@ -13,13 +13,14 @@ from dataclasses import dataclass
 from typing import Any
 
 from .. import model
+from ..languages import check_lang
 from ..limits import SlidingWindow
 from ..model import Blog, Entry, User
 from ..sanitize import render_markdown
 from ..store import Idempotency, NotFound, Store
 from .errors import Forbidden, TooManyPosts
 
-ENTRY_FIELDS = {"body", "headline", "key_event", "pinned", "supersedes", "filed_at"}
+ENTRY_FIELDS = {"body", "headline", "key_event", "pinned", "supersedes", "filed_at", "lang", "translation_of"}
 CORRECTION_FIELDS = {"body", "note"}
 WITHDRAWAL_FIELDS = {"note"}
 # a photo in sanitized HTML (double-quoted attributes) that names no width yet
@@ -39,6 +40,8 @@ def entry_input(data: dict[str, Any]) -> dict[str, Any]:
         "pinned": model.check_flag("pinned", data.get("pinned")),
         "supersedes": model.check_supersedes(data.get("supersedes")),
         "filed_at": model.parse_iso(filed_raw, "filed_at") if filed_raw is not None else None,
+        "lang": check_lang("lang", data.get("lang")),
+        "translation_of": model.check_translation_of(data.get("translation_of")),
     }
 
 

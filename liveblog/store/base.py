@@ -212,8 +212,11 @@ class Store(ABC):
         filed_at: datetime | None,
         now: datetime,
         idempotency: Idempotency | None = None,
+        lang: str | None = None,
+        translation_of: tuple[str, int] | None = None,
     ) -> tuple[Entry, bool]:
-        """The entry and whether it was created now (False: an idempotent replay)."""
+        """The entry and whether it was created now (False: an idempotent replay). ``translation_of`` (a blog's
+        slug and an entry id) must name a public entry of another blog (``model.check_original``)."""
 
     @abstractmethod
     async def replayed_entry(self, slug: str, user: User, idempotency: Idempotency) -> Entry | None:

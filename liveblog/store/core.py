@@ -175,6 +175,15 @@ MIGRATIONS: tuple[tuple[str, ...], ...] = (
         "CREATE INDEX IF NOT EXISTS filings_blog ON filings(blog_id, state, id)",
         "CREATE UNIQUE INDEX IF NOT EXISTS filings_key ON filings(author_id, request_key)",
     ),
+    # An entry's own language (NULL: its blog's), and the entry of another blog it translates.
+    (
+        "ALTER TABLE entries ADD COLUMN lang TEXT",
+        """CREATE TABLE IF NOT EXISTS translations (
+            entry_id {REF} PRIMARY KEY REFERENCES entries(id),
+            original_id {REF} NOT NULL REFERENCES entries(id)
+        )""",
+        "CREATE INDEX IF NOT EXISTS translations_original ON translations(original_id)",
+    ),
 )
 SCHEMA_VERSION = len(MIGRATIONS)
 
@@ -184,7 +193,7 @@ _IMPORT_BATCH = 500  # entries an import writes per transaction; live posts get 
 
 _ENTRY_SELECT = f"""SELECT e.id, b.slug AS blog, u.name AS author, e.author_id, e.published_at, e.filed_at,
     e.headline, e.body, e.body_html, e.key_event, e.pinned, e.revision, e.retracted_at, e.retraction_note,
-    r.name AS retracted_by
+    r.name AS retracted_by, e.lang
     FROM entries e JOIN blogs b ON b.id = e.blog_id AND {_SHOWN} JOIN users u ON u.id = e.author_id
     LEFT JOIN users r ON r.id = e.retracted_by"""
 _BLOG_SELECT = f"""SELECT b.id, b.slug, b.title, b.summary, b.intro, b.intro_html, b.status, b.created_at,
@@ -201,11 +210,21 @@ _TOKEN_SELECT = """SELECT u.id, u.name, u.role, t.kind, t.created_at, t.expires_
     FROM tokens t JOIN users u ON u.id = t.user_id
     WHERE t.token_hash = ? AND t.kind = ? AND t.revoked_at IS NULL AND (t.expires_at IS NULL OR t.expires_at > ?)"""
 _INSERT_ENTRY = """INSERT INTO entries (id, blog_id, author_id, published_at, filed_at, headline, body, body_html,
-    key_event, pinned, revision, retracted_at, retraction_note, retracted_by)
-    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"""
+    key_event, pinned, revision, retracted_at, retraction_note, retracted_by, lang)
+    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"""
 _INSERT_CORRECTION = """INSERT INTO corrections (entry_id, at, note, previous_body, previous_body_html, by_id)
     VALUES (?, ?, ?, ?, ?, ?)"""
 _INSERT_SUPERSESSION = "INSERT INTO supersessions (entry_id, supersedes_id) VALUES (?, ?)"
+_LOCK_BLOG = f"SELECT id FROM blogs b WHERE slug = ? AND {_SHOWN}"  # with the backend's _lock("b")
+# Entries linked by translation, seen from one end (``mine``: of_id) to the other (``theirs``).
+_LINKED = f"""SELECT t.{{mine}} AS of_id, e.id, b.slug, COALESCE(e.lang, b.language) AS lang, e.published_at,
+    e.retracted_at FROM translations t JOIN entries e ON e.id = t.{{theirs}}
+    JOIN blogs b ON b.id = e.blog_id AND {_SHOWN}"""
+_ORIGINALS = _LINKED.format(mine="entry_id", theirs="original_id")
+_TRANSLATIONS = _LINKED.format(mine="original_id", theirs="entry_id")
+# The blogs of an entry and of every entry it is linked with by translation: their rows are locked together.
+_LINKED_BLOGS = """SELECT DISTINCT b.slug FROM translations t JOIN entries e ON e.id IN (t.entry_id, t.original_id)
+    JOIN blogs b ON b.id = e.blog_id WHERE t.entry_id = ? OR t.original_id = ?"""
 # The authors a failed import brought in and nothing names any more: they would read as people here
 # (the desk's list, `liveblog user add` refusing look-alikes of a name from an import that never happened).
 _DROP_UNUSED_AUTHORS = """DELETE FROM users WHERE role = ?
@@ -478,9 +497,31 @@ class SqlStore(Store):
     async def _locked_blog(self, db: Db, slug: str) -> Blog | None:
         """The blog, its row locked until commit where the backend needs it: its writers take turns."""
         lock = self._lock("b")
-        if lock and await db.value(f"SELECT id FROM blogs b WHERE slug = ? AND {_SHOWN}{lock}", slug) is None:
+        if lock and await db.value(_LOCK_BLOG + lock, slug) is None:
             return None
         return await self._blog_row(db, slug)
+
+    async def _lock_blogs(self, db: Db, slugs: set[str]) -> None:
+        """Lock several blogs' rows in one order (by slug), so two writers linking the same blogs by translation
+        cannot each hold one and wait for the other."""
+        lock = self._lock("b")
+        if lock:
+            for slug in sorted(slugs):
+                await db.value(_LOCK_BLOG + lock, slug)
+
+    async def _lock_linked(self, db: Db, slug: str, entry_id: int) -> None:
+        """Lock the entry's blog and the blogs of the entries it is linked with, before changing it."""
+        rows = await db.rows(_LINKED_BLOGS, entry_id, entry_id)
+        await self._lock_blogs(db, {slug, *(r["slug"] for r in rows)})
+
+    async def _relink(self, db: Db, linked: Sequence[model.Linked], now: datetime) -> None:
+        """Each linked entry of another blog shows this change (a translation listed or gone, the original
+        corrected or withdrawn): ``entry.linked`` in its blog's log, so its readers' copy is re-rendered."""
+        for other in linked:
+            blog = await self._blog_row(db, other.blog)
+            entry = await self._entry(db, other.blog, other.id)
+            if blog is not None and entry is not None:
+                await self._append_event(db, blog, "entry.linked", entry.id, entry.to_json(), now)
 
     def _event_rows(self, blog: Blog, events: Sequence[tuple[str, int | None, dict[str, Any]]],
                     now: datetime) -> list[tuple[Any, ...]]:
@@ -562,7 +603,8 @@ class SqlStore(Store):
     # entries
 
     async def _load_entries(self, db: Db, where: str, params: Sequence[Any], tail: str = "") -> list[Entry]:
-        """Entries with their corrections and supersession links, in four queries for any number."""
+        """Entries with their corrections, supersession and translation links, in a fixed number of queries for any
+        number."""
         rows = await db.rows(f"{_ENTRY_SELECT} WHERE {where} {tail}", *params)
         if not rows:
             return []
@@ -590,8 +632,38 @@ class SqlStore(Store):
             named, named_params = self._any("id", referenced)
             for r in await db.rows(f"SELECT id, published_at FROM entries WHERE {named}", *named_params):
                 ref_times[r["id"]] = self._when(r["published_at"])
-        return [self._entry_of(r, tuple(corrections[r["id"]]), supersedes[r["id"]], superseded_by[r["id"]], ref_times)
-                for r in rows]
+        return await self._with_translations(db, [
+            self._entry_of(r, tuple(corrections[r["id"]]), supersedes[r["id"]], superseded_by[r["id"]], ref_times)
+            for r in rows])
+
+    def _linked(self, row: Row, corrected: Sequence[tuple[int, datetime]] = ()) -> model.Linked:
+        return model.Linked(blog=row["slug"], id=row["id"], lang=row["lang"],
+                            published_at=self._when(row["published_at"]), retracted=row["retracted_at"] is not None,
+                            corrected=tuple(corrected))
+
+    async def _with_translations(self, db: Db, entries: list[Entry]) -> list[Entry]:
+        """Each entry with the entry it translates (and that one's corrections since) and the entries translating
+        it, withdrawn translations left out."""
+        ids = [e.id for e in entries]
+        mine, mine_params = self._any("t.entry_id", ids)
+        originals = {r["of_id"]: r for r in await db.rows(f"{_ORIGINALS} WHERE {mine}", *mine_params)}
+        theirs, theirs_params = self._any("t.original_id", ids)
+        translations: dict[int, list[model.Linked]] = {}
+        for r in await db.rows(f"{_TRANSLATIONS} WHERE {theirs} AND e.retracted_at IS NULL ORDER BY e.id",
+                               *theirs_params):
+            translations.setdefault(r["of_id"], []).append(self._linked(r))
+        corrected: dict[int, list[datetime]] = {}
+        if originals:
+            among, params = self._any("entry_id", sorted({r["id"] for r in originals.values()}))
+            for c in await db.rows(f"SELECT entry_id, at FROM corrections WHERE {among} ORDER BY id", *params):
+                corrected.setdefault(c["entry_id"], []).append(self._when(c["at"]))
+        found = []
+        for e in entries:
+            original = originals.get(e.id)
+            since = model.corrected_since(corrected.get(original["id"], []), e.published_at) if original else ()
+            found.append(replace(e, translation_of=self._linked(original, since) if original else None,
+                                 translations=tuple(translations.get(e.id, ()))))
+        return found
 
     def _entry_of(self, r: Row, corrections: tuple[Correction, ...], supersedes: list[int],
                   superseded_by: list[int], ref_times: dict[int, datetime]) -> Entry:
@@ -600,7 +672,7 @@ class SqlStore(Store):
             id=r["id"], blog=r["blog"], author=r["author"], author_id=r["author_id"],
             published_at=self._when(r["published_at"]), filed_at=self._when(r["filed_at"]), headline=r["headline"],
             body=r["body"], body_html=r["body_html"], key_event=bool(r["key_event"]), pinned=bool(r["pinned"]),
-            revision=r["revision"],
+            revision=r["revision"], lang=r["lang"],
             retraction=(Retraction(self._when(r["retracted_at"]), r["retraction_note"], r["retracted_by"])
                         if r["retracted_at"] is not None else None),
             corrections=corrections, supersedes=tuple(links[0]), superseded_by=tuple(links[1]),
@@ -648,8 +720,11 @@ class SqlStore(Store):
     async def create_entry(
         self, slug: str, *, author: User, headline: str, body: str, body_html: str, key_event: bool, pinned: bool,
         supersedes: tuple[int, ...], filed_at: datetime | None, now: datetime, idempotency: Idempotency | None = None,
+        lang: str | None = None, translation_of: tuple[str, int] | None = None,
     ) -> tuple[Entry, bool]:
         async with self._write() as db:
+            if translation_of is not None:
+                await self._lock_blogs(db, {slug, translation_of[0]})
             blog = await self._locked_blog(db, slug)
             if blog is None:
                 raise NotFound("blog")
@@ -660,11 +735,12 @@ class SqlStore(Store):
             filed = model.check_filed_at(filed_at or now, now=now, blog_created_at=blog.created_at)
             entry = await self._insert_entry(db, blog, author.id, model.Filing(
                 0, slug, author.name, author.id, model.PUBLISHED, filed, headline, body, body_html, key_event, pinned,
-                supersedes), now)
+                supersedes), now, lang=lang, translation_of=translation_of)
             await self._remember(db, author, idempotency, entry.id, now)
             return entry, True
 
-    async def _insert_entry(self, db: Db, blog: Blog, author_id: int, new: model.Filing, now: datetime) -> Entry:
+    async def _insert_entry(self, db: Db, blog: Blog, author_id: int, new: model.Filing, now: datetime, *,
+                            lang: str | None = None, translation_of: tuple[str, int] | None = None) -> Entry:
         """Publish ``new`` (a post, or a filing now published) as the blog's newest entry and log it: the one
         place an entry is created, so a filing published late is checked and logged as any post is."""
         entry_id = await self._next_entry_id(db)
@@ -673,14 +749,21 @@ class SqlStore(Store):
             found = {r["id"]: r["slug"] for r in await db.rows(
                 f"SELECT e.id, b.slug FROM entries e JOIN blogs b ON b.id = e.blog_id WHERE {among}", *params)}
             model.check_supersession(new.supersedes, blog=blog.slug, found=found, new_id=entry_id)
+        if translation_of is not None:
+            original = await db.row(_ENTRY_SELECT + " WHERE e.id = ?", translation_of[1])
+            model.check_original(translation_of, (original["blog"], original["retracted_at"] is not None)
+                                 if original else None, blog=blog.slug)
         if new.pinned:
             await db.run("UPDATE entries SET pinned = FALSE WHERE blog_id = ? AND pinned = TRUE", blog.id)
         await db.run(_INSERT_ENTRY, entry_id, blog.id, author_id, self._time(now), self._time(new.filed_at),
-                     new.headline, new.body, new.body_html, new.key_event, new.pinned, 1, None, None, None)
+                     new.headline, new.body, new.body_html, new.key_event, new.pinned, 1, None, None, None, lang)
         await db.run_many(_INSERT_SUPERSESSION, [(entry_id, target) for target in new.supersedes])
+        if translation_of is not None:
+            await db.run("INSERT INTO translations (entry_id, original_id) VALUES (?, ?)", entry_id, translation_of[1])
         entry = await self._entry(db, blog.slug, entry_id)
         assert entry is not None
         await self._append_event(db, blog, "entry.created", entry_id, entry.to_json(), now)
+        await self._relink(db, [entry.translation_of] if entry.translation_of else [], now)
         return entry
 
     async def replayed_entry(self, slug: str, user: User, idempotency: Idempotency) -> Entry | None:
@@ -714,6 +797,7 @@ class SqlStore(Store):
         now: datetime, idempotency: Idempotency | None = None,
     ) -> Entry:
         async with self._write() as db:
+            await self._lock_linked(db, slug, entry_id)
             blog, entry, replayed = await self._changing(db, slug, entry_id, by, idempotency)
             if replayed is not None:
                 return replayed
@@ -725,12 +809,14 @@ class SqlStore(Store):
                          corrected.body, corrected.body_html, corrected.revision, entry.id)
             await self._remember(db, by, idempotency, entry.id, now)
             await self._append_event(db, blog, "entry.corrected", entry.id, corrected.to_json(), now)
+            await self._relink(db, corrected.translations, now)
             return corrected
 
     async def retract_entry(
         self, slug: str, entry_id: int, *, by: User, note: str, now: datetime, idempotency: Idempotency | None = None
     ) -> Entry:
         async with self._write() as db:
+            await self._lock_linked(db, slug, entry_id)
             blog, entry, replayed = await self._changing(db, slug, entry_id, by, idempotency)
             if replayed is not None:
                 return replayed
@@ -746,6 +832,8 @@ class SqlStore(Store):
             await db.run("UPDATE events SET payload = ?, salt = NULL WHERE entry_id = ?",
                          public_json(retracted.to_json()), entry.id)
             await self._append_event(db, blog, "entry.retracted", entry.id, retracted.to_json(), now)
+            await self._relink(db, [*([entry.translation_of] if entry.translation_of else []), *entry.translations],
+                               now)
             return retracted
 
     # the queue and drafts: never in the log, never read by a public view
@@ -940,7 +1028,8 @@ class SqlStore(Store):
             r = e.retraction
             entries.append((e.id, blog_id, people[e.author], self._time(e.published_at), self._time(e.filed_at),
                             e.headline, e.body, e.body_html, e.key_event, e.pinned, e.revision,
-                            self._maybe_time(r.at if r else None), r.note if r else None, people[r.by] if r else None))
+                            self._maybe_time(r.at if r else None), r.note if r else None, people[r.by] if r else None,
+                            e.lang))
         corrections = [(e.id, self._time(c.at), c.note, c.previous_body, c.previous_body_html, people[c.by])
                        for e in batch for c in e.corrections]
         supersessions = [(e.id, target) for e in batch for target in e.supersedes] if links else []

@@ -37,7 +37,7 @@ RECENT = 30
 NO_STORE = {"Cache-Control": "no-store"}
 # the labels people see beside the desk's fields: a refused form names those, not the API's field names
 LABELS = {"title": "Title", "slug": "Address", "headline": "Headline", "body": "Update", "supersedes": "Supersedes",
-          "note": "Note"}
+          "note": "Note", "lang": "Language"}
 CORRECT_LABELS = {**LABELS, "body": "Corrected text", "note": "Correction note"}
 WITHDRAW_LABELS = {**LABELS, "note": "Why it is withdrawn"}
 # What the desk says after an action, where the person is looking (``?done=``): the blog page's notices.
@@ -319,7 +319,7 @@ async def post_entry(request: Request) -> Response:
     data: dict[str, Any] = {
         "headline": str(form.get("headline", "")), "body": str(form.get("body", "")),
         "key_event": form.get("key_event") is not None, "pinned": form.get("pinned") is not None,
-        "supersedes": supersedes_of(form),
+        "supersedes": supersedes_of(form), "lang": str(form.get("lang", "")),
     }
     draft = form.get("draft") is not None  # the "Save as draft" button
     try:
