@@ -458,6 +458,8 @@ class Filing:
     decided_at: datetime | None = None
     entry_id: int | None = None  # the entry it became
     edited: bool = False  # published with an editor's changes; the text as filed stays here
+    lang: str | None = None  # the update's own language, when not its blog's
+    translation_of: tuple[str, int] | None = None  # (blog, id) of the entry of another blog it translates
 
     def to_json(self) -> dict[str, Any]:
         """The desk's shape (never public): what was filed, its state and what became of it."""
@@ -466,7 +468,9 @@ class Filing:
             "filed_at": iso(self.filed_at), "time_gmt": time_gmt(self.filed_at), "headline": self.headline,
             "body": self.body, "body_html": self.body_html, "key_event": self.key_event, "pinned": self.pinned,
             "supersedes": list(self.supersedes), "note": self.note, "decided_by": self.decided_by,
-            "decided_at": iso(self.decided_at), "entry_id": self.entry_id, "edited": self.edited,
+            "decided_at": iso(self.decided_at), "entry_id": self.entry_id, "edited": self.edited, "lang": self.lang,
+            "translation_of": ({"blog": self.translation_of[0], "id": self.translation_of[1]}
+                               if self.translation_of else None),
         }
 
 

@@ -218,3 +218,22 @@ def test_a_queued_update_survives_a_restart(spawn, tmp_path):
     published = httpx.post(again.url + f"/api/blogs/strike/entries/{filed.json()['id']}/publication", json={},
                            headers=ed)
     assert published.status_code == 201 and SECRET in httpx.get(again.url + "/blogs/strike").text
+
+
+def test_a_queued_translation_keeps_its_language_and_original_through_publication(site):
+    site.blog("strike")
+    site.blog("strike-ru")
+    original = site.post("strike-ru", "Мост закрыт").json()
+    missing = site.post("strike", "The bridge is closed", as_="editor", draft=True,
+                        translation_of={"blog": "strike-ru", "id": original["id"] + 1000})
+    assert missing.status_code == 422  # checked when filed, not first when an editor publishes it
+    assert site.sql("SELECT COUNT(*) FROM filings")[0][0] == 0
+    filed = _queued(site, "The bridge is closed", lang="en-GB",
+                    translation_of={"blog": "strike-ru", "id": original["id"]})
+    assert filed["lang"] == "en-GB" and filed["translation_of"] == {"blog": "strike-ru", "id": original["id"]}
+    r = site.client.post(f"/api/blogs/strike/entries/{filed['id']}/publication", json={},
+                         headers=site.headers("editor"))
+    assert r.status_code == 201, r.text
+    assert r.json()["lang"] == "en-GB" and r.json()["translation_of"]["id"] == original["id"]
+    shown = site.client.get(f"/api/blogs/strike-ru/entries/{original['id']}").json()
+    assert [t["id"] for t in shown["translations"]] == [r.json()["id"]]

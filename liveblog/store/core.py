@@ -170,7 +170,10 @@ MIGRATIONS: tuple[tuple[str, ...], ...] = (
             decided_at {TIME},
             entry_id {REF} REFERENCES entries(id),
             edited {FLAG},
-            changed_at {TIME} NOT NULL
+            changed_at {TIME} NOT NULL,
+            lang TEXT,
+            translation_blog TEXT,
+            translation_id {REF}
         )""",
         "CREATE INDEX IF NOT EXISTS filings_blog ON filings(blog_id, state, id)",
         "CREATE UNIQUE INDEX IF NOT EXISTS filings_key ON filings(author_id, request_key)",
@@ -234,7 +237,7 @@ _DROP_UNUSED_AUTHORS = """DELETE FROM users WHERE role = ?
 _REUSED_KEY = "this Idempotency-Key was already used for a different request"
 _FILING_SELECT = f"""SELECT f.id, b.slug AS blog, u.name AS author, f.author_id, f.state, f.filed_at, f.headline,
     f.body, f.body_html, f.key_event, f.pinned, f.supersedes, f.note, d.name AS decided_by, f.decided_at,
-    f.entry_id, f.edited, f.request_hash
+    f.entry_id, f.edited, f.request_hash, f.lang, f.translation_blog, f.translation_id
     FROM filings f JOIN blogs b ON b.id = f.blog_id AND {_SHOWN} JOIN users u ON u.id = f.author_id
     LEFT JOIN users d ON d.id = f.decided_by"""
 
@@ -739,6 +742,12 @@ class SqlStore(Store):
             await self._remember(db, author, idempotency, entry.id, now)
             return entry, True
 
+    async def _check_original(self, db: Db, translation_of: tuple[str, int], slug: str) -> None:
+        """The entry a translation names must be a public entry of another blog (model.check_original)."""
+        original = await db.row(_ENTRY_SELECT + " WHERE e.id = ?", translation_of[1])
+        model.check_original(translation_of, (original["blog"], original["retracted_at"] is not None)
+                             if original else None, blog=slug)
+
     async def _insert_entry(self, db: Db, blog: Blog, author_id: int, new: model.Filing, now: datetime, *,
                             lang: str | None = None, translation_of: tuple[str, int] | None = None) -> Entry:
         """Publish ``new`` (a post, or a filing now published) as the blog's newest entry and log it: the one
@@ -750,9 +759,7 @@ class SqlStore(Store):
                 f"SELECT e.id, b.slug FROM entries e JOIN blogs b ON b.id = e.blog_id WHERE {among}", *params)}
             model.check_supersession(new.supersedes, blog=blog.slug, found=found, new_id=entry_id)
         if translation_of is not None:
-            original = await db.row(_ENTRY_SELECT + " WHERE e.id = ?", translation_of[1])
-            model.check_original(translation_of, (original["blog"], original["retracted_at"] is not None)
-                                 if original else None, blog=blog.slug)
+            await self._check_original(db, translation_of, blog.slug)
         if new.pinned:
             await db.run("UPDATE entries SET pinned = FALSE WHERE blog_id = ? AND pinned = TRUE", blog.id)
         await db.run(_INSERT_ENTRY, entry_id, blog.id, author_id, self._time(now), self._time(new.filed_at),
@@ -844,7 +851,8 @@ class SqlStore(Store):
             filed_at=self._when(r["filed_at"]), headline=r["headline"], body=r["body"], body_html=r["body_html"],
             key_event=bool(r["key_event"]), pinned=bool(r["pinned"]), supersedes=tuple(json.loads(r["supersedes"])),
             note=r["note"], decided_by=r["decided_by"], decided_at=self._maybe_when(r["decided_at"]),
-            entry_id=r["entry_id"], edited=bool(r["edited"]),
+            entry_id=r["entry_id"], edited=bool(r["edited"]), lang=r["lang"],
+            translation_of=(r["translation_blog"], r["translation_id"]) if r["translation_blog"] else None,
         )
 
     async def _filing_row(self, db: Db, slug: str, filing_id: int) -> model.Filing | None:
@@ -860,7 +868,8 @@ class SqlStore(Store):
     async def file_entry(
         self, slug: str, *, author: User, state: str, headline: str, body: str, body_html: str, key_event: bool,
         pinned: bool, supersedes: tuple[int, ...], filed_at: datetime | None, now: datetime,
-        idempotency: Idempotency | None = None,
+        idempotency: Idempotency | None = None, lang: str | None = None,
+        translation_of: tuple[str, int] | None = None,
     ) -> tuple[model.Filing, bool]:
         async with self._write() as db:
             blog = await self._locked_blog(db, slug)
@@ -871,14 +880,18 @@ class SqlStore(Store):
                 return replayed, False
             _open(blog)
             filed = model.check_filed_at(filed_at or now, now=now, blog_created_at=blog.created_at)
+            if translation_of is not None:
+                await self._check_original(db, translation_of, slug)
             filing_id = await self._next_entry_id(db)
             await db.run(
                 """INSERT INTO filings (id, blog_id, author_id, state, filed_at, headline, body, body_html, key_event,
-                       pinned, supersedes, request_key, request_hash, changed_at)
-                   VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
+                       pinned, supersedes, request_key, request_hash, changed_at, lang, translation_blog,
+                       translation_id)
+                   VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
                 filing_id, blog.id, author.id, state, self._time(filed), headline, body, body_html, key_event, pinned,
                 json.dumps(list(supersedes)), idempotency.key if idempotency else None,
-                idempotency.request_hash if idempotency else None, self._time(now),
+                idempotency.request_hash if idempotency else None, self._time(now), lang,
+                *(translation_of or (None, None)),
             )
             return await self._written_filing(db, slug, filing_id), True
 
@@ -932,13 +945,17 @@ class SqlStore(Store):
     async def publish_filing(self, slug: str, filing_id: int, *, by: User, headline: str | None, body: str | None,
                              body_html: str | None, now: datetime) -> Entry:
         async with self._write() as db:
+            filed = await self._filing_row(db, slug, filing_id)
+            if filed is not None and filed.translation_of is not None:
+                await self._lock_blogs(db, {slug, filed.translation_of[0]})
             blog, filing = await self._deciding(db, slug, filing_id, publishing=True)
             _open(blog)
             edited = body is not None and (body, headline) != (filing.body, filing.headline)
             shown = replace(filing, headline=filing.headline if headline is None else headline,
                             body=body if body is not None else filing.body,
                             body_html=body_html if body_html is not None else filing.body_html)
-            entry = await self._insert_entry(db, blog, filing.author_id, shown, now)
+            entry = await self._insert_entry(db, blog, filing.author_id, shown, now, lang=filing.lang,
+                                             translation_of=filing.translation_of)
             await db.run("""UPDATE filings SET state = ?, decided_by = ?, decided_at = ?, entry_id = ?, edited = ?,
                                 changed_at = ? WHERE id = ?""",
                          model.PUBLISHED, by.id, self._time(now), entry.id, edited, self._time(now), filing.id)
