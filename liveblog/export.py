@@ -21,6 +21,7 @@ from typing import Any
 
 from . import feeds
 from .config import DEFAULT_IDENTITY, Identity
+from .jsonld import script_json
 from .languages import check_lang
 from .model import (
     BLOG_STATUSES,
@@ -281,7 +282,7 @@ async def write_snapshot(store: Store, slug: str, out: Path, *, media_path: Path
                   shown={e["id"] for e in entries}, newest=entries[0] if entries else None, pinned=pinned,
                   key_events=key_events, before=None, next_before=None, canonical=links.home, jsonld=None,
                   identity=identity, oembed=False, fingerprint=key.fingerprint,
-                  chain=json.dumps({"head": head, "log": log}, ensure_ascii=False))
+                  chain=script_json({"head": head, "log": log}))
     written: dict[str, str | bytes] = {
         "index.html": _relative(html, slug),
         feeds.SNAPSHOT_ABOUT: _relative(extension_page(), slug),

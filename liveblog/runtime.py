@@ -39,6 +39,7 @@ class Runtime:
 
     @classmethod
     async def start(cls, settings: Settings) -> Runtime:
+        key = site_key(Path(settings.key_path))  # before the store opens: a bad key file leaves nothing open
         store = open_store(settings.db)
         await store.open()
         publisher: Publisher | None = None
@@ -58,7 +59,7 @@ class Runtime:
                   heartbeat=settings.heartbeat_seconds, outlet=outlet)
         runtime = cls(settings=settings, store=store, hub=hub, posts=SlidingWindow(settings.posts_per_minute, 60.0),
                       streams=Gauge(settings.streams_per_address), heap=HeapKeeper(hub.readers), publisher=publisher,
-                      websub=websub, key=site_key(Path(settings.key_path)))
+                      websub=websub, key=key)
         try:
             if publisher is not None:
                 await publisher.start()

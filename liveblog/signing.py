@@ -124,16 +124,24 @@ class SiteKey:
 
 
 def _write(path: Path, key: SiteKey, *, new: bool) -> None:
-    """Mode 0600 from the first byte: the key is never readable by others, even for a moment."""
+    """Mode 0600 from the first byte: the key is never readable by others, even for a moment. The file appears
+    whole or not at all (written aside, then linked or renamed in): a worker starting beside another never
+    reads half a key. ``new``: FileExistsError when another process made one first."""
     raw = key.private.private_bytes_raw().hex()
     text = json.dumps({"private_key": raw, "rotations": key.rotations}, indent=1)
-    temp = path.with_name(path.name + ".new")
-    flags = os.O_WRONLY | os.O_CREAT | (os.O_EXCL if new else os.O_TRUNC)
-    fd = os.open(temp if not new else path, flags, 0o600)
-    with os.fdopen(fd, "w", encoding="utf-8") as out:
-        out.write(text)
-    if not new:
-        os.replace(temp, path)
+    temp = path.with_name(f"{path.name}.{os.getpid()}.new")
+    fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as out:
+            out.write(text)
+            out.flush()
+            os.fsync(out.fileno())
+        if new:
+            os.link(temp, path)
+        else:
+            os.replace(temp, path)
+    finally:
+        temp.unlink(missing_ok=True)
 
 
 def load_key(path: Path) -> SiteKey:

@@ -742,6 +742,14 @@ class SqlStore(Store):
             await self._remember(db, author, idempotency, entry.id, now)
             return entry, True
 
+    async def _check_supersedes(self, db: Db, supersedes: tuple[int, ...], slug: str, new_id: int) -> None:
+        """The updates a new one supersedes must be this blog's (model.check_supersession)."""
+        if supersedes:
+            among, params = self._any("e.id", supersedes)
+            found = {r["id"]: r["slug"] for r in await db.rows(
+                f"SELECT e.id, b.slug FROM entries e JOIN blogs b ON b.id = e.blog_id WHERE {among}", *params)}
+            model.check_supersession(supersedes, blog=slug, found=found, new_id=new_id)
+
     async def _check_original(self, db: Db, translation_of: tuple[str, int], slug: str) -> None:
         """The entry a translation names must be a public entry of another blog (model.check_original)."""
         original = await db.row(_ENTRY_SELECT + " WHERE e.id = ?", translation_of[1])
@@ -753,11 +761,7 @@ class SqlStore(Store):
         """Publish ``new`` (a post, or a filing now published) as the blog's newest entry and log it: the one
         place an entry is created, so a filing published late is checked and logged as any post is."""
         entry_id = await self._next_entry_id(db)
-        if new.supersedes:
-            among, params = self._any("e.id", new.supersedes)
-            found = {r["id"]: r["slug"] for r in await db.rows(
-                f"SELECT e.id, b.slug FROM entries e JOIN blogs b ON b.id = e.blog_id WHERE {among}", *params)}
-            model.check_supersession(new.supersedes, blog=blog.slug, found=found, new_id=entry_id)
+        await self._check_supersedes(db, new.supersedes, blog.slug, entry_id)
         if translation_of is not None:
             await self._check_original(db, translation_of, blog.slug)
         if new.pinned:
@@ -883,6 +887,7 @@ class SqlStore(Store):
             if translation_of is not None:
                 await self._check_original(db, translation_of, slug)
             filing_id = await self._next_entry_id(db)
+            await self._check_supersedes(db, supersedes, slug, filing_id)
             await db.run(
                 """INSERT INTO filings (id, blog_id, author_id, state, filed_at, headline, body, body_html, key_event,
                        pinned, supersedes, request_key, request_hash, changed_at, lang, translation_blog,
@@ -950,10 +955,10 @@ class SqlStore(Store):
                 await self._lock_blogs(db, {slug, filed.translation_of[0]})
             blog, filing = await self._deciding(db, slug, filing_id, publishing=True)
             _open(blog)
-            edited = body is not None and (body, headline) != (filing.body, filing.headline)
             shown = replace(filing, headline=filing.headline if headline is None else headline,
                             body=body if body is not None else filing.body,
                             body_html=body_html if body_html is not None else filing.body_html)
+            edited = (shown.headline, shown.body) != (filing.headline, filing.body)
             entry = await self._insert_entry(db, blog, filing.author_id, shown, now, lang=filing.lang,
                                              translation_of=filing.translation_of)
             await db.run("""UPDATE filings SET state = ?, decided_by = ?, decided_at = ?, entry_id = ?, edited = ?,

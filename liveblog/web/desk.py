@@ -434,7 +434,8 @@ async def decide(request: Request, publishing: bool) -> Response:
         await queue.decline(store, user, filing, entries.note_input(typed))
         return see_other(f"/desk/{slug}?done=declined")
     except ValidationError as exc:
-        return await compose(request, 422, f"{exc.field}: {exc.message}", invalid=f"{exc.field}-{filing.id}",
+        message, field = refused(exc)
+        return await compose(request, 422, message, invalid=f"{field}-{filing.id}",
                              filing_typed={"id": filing.id, **typed})
     except Conflict as exc:
         return await compose(request, 409, exc.message)
@@ -457,8 +458,9 @@ async def blog_settings(request: Request) -> Response:
     try:
         await blogs.change(store, user, blog, blogs.changes_input(typed))
     except ValidationError as exc:
-        return await compose(request, 422, f"{exc.field}: {exc.message}", invalid=f"blog-{exc.field}",
-                             settings=typed)
+        message, field = refused(exc, {**LABELS, "summary": "Summary", "intro": "Introduction",
+                                       "language": "Language"})
+        return await compose(request, 422, message, invalid=f"blog-{field}", settings=typed)
     return see_other(f"/desk/{blog.slug}?done=settings")
 
 
