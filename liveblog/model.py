@@ -15,7 +15,10 @@ from typing import Any
 
 from .text import problem
 
-ROLES = ("editor", "correspondent")
+# A contributor's posts wait for an editor (the queue); the role is listed here so such a person can be made.
+ROLES = ("editor", "correspondent", "contributor")
+DESK_BYLINE = "Staff"  # the byline of a person given no display name: never their login name
+MAX_DISPLAY_NAME = 100
 IMPORTED = "imported"  # the role of an author brought in by an import: a name on entries, never a person who acts
 BLOG_STATUSES = ("live", "ended")
 # Checked with ``fullmatch``: ``$`` also matches before a final newline ("news\n"). The desk's ``pattern=`` is
@@ -297,13 +300,63 @@ def public_json(payload: dict[str, Any]) -> str:
 
 @dataclass(frozen=True)
 class User:
+    """A person as they act. ``name`` is the login name, private to the desk; readers see ``byline``."""
+
     id: int
     name: str
     role: str
+    display_name: str = ""
+    suspended: bool = False
 
     @property
     def is_editor(self) -> bool:
         return self.role == "editor"
+
+    @property
+    def byline(self) -> str:
+        return byline_of(self.display_name)
+
+
+def byline_of(display_name: str | None) -> str:
+    """What readers see for a person: their display name, or the desk's name when they have none."""
+    return display_name or DESK_BYLINE
+
+
+@dataclass(frozen=True)
+class Person:
+    """A person as editors manage them: when they last signed in, whether suspended, the blogs they are
+    limited to (none: every blog)."""
+
+    user: User
+    created_at: datetime
+    last_signin_at: datetime | None
+    suspended_at: datetime | None
+    blogs: tuple[str, ...] = ()
+
+    def to_json(self) -> dict[str, Any]:
+        """For editors only: the login name is private to the desk."""
+        return {
+            "name": self.user.name,
+            "role": self.user.role,
+            "display_name": self.user.byline,
+            "created_at": iso(self.created_at),
+            "last_signin_at": iso(self.last_signin_at),
+            "suspended": self.suspended_at is not None,
+            "suspended_at": iso(self.suspended_at),
+            "blogs": list(self.blogs),
+        }
+
+
+def check_role(value: Any) -> str:
+    if value not in ROLES:
+        raise ValidationError("role", f"must be one of {', '.join(ROLES)}")
+    return str(value)
+
+
+def check_display_name(value: Any) -> str:
+    """A byline: a real name, a pseudonym or the desk's name. Blank is the desk's name."""
+    text = check_text("display_name", value, required=False, limit=MAX_DISPLAY_NAME)
+    return " ".join(text.split()) or DESK_BYLINE
 
 
 def check_filed_at(filed_at: datetime, *, now: datetime, blog_created_at: datetime) -> datetime:
@@ -368,8 +421,10 @@ def linked(entries: list[Entry]) -> list[Entry]:
     return found
 
 
-def may_post(user: User, blog: Blog) -> bool:
-    return user.role in ROLES
+def may_post(user: User, blog: Blog, assigned: Iterable[str] = ()) -> bool:
+    """Editors post anywhere; anyone else limited to some blogs (``assigned`` not empty) only to those."""
+    limited = tuple(assigned)
+    return user.role in ROLES and (user.is_editor or not limited or blog.slug in limited)
 
 
 def may_correct(user: User, entry: Entry) -> bool:

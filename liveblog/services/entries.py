@@ -57,8 +57,10 @@ def correction_input(data: dict[str, Any]) -> CorrectionInput:
     return CorrectionInput(body=body, body_html=render_markdown(body), note=note_input(data))
 
 
-def check_may_post(user: User, blog: Blog) -> None:
-    if not model.may_post(user, blog):
+async def check_may_post(store: Store, user: User, blog: Blog) -> None:
+    """The role, and for anyone but an editor the blogs they are limited to (``model.may_post``)."""
+    assigned = () if user.is_editor else await store.assigned_blogs(user.id)
+    if not model.may_post(user, blog, assigned):
         raise Forbidden("you may not post to this blog")
 
 
@@ -77,7 +79,7 @@ async def blog_to_post(store: Store, user: User, slug: str) -> Blog:
     blog = await store.get_blog(slug)
     if blog is None:
         raise NotFound("blog")
-    check_may_post(user, blog)
+    await check_may_post(store, user, blog)
     return blog
 
 
@@ -87,7 +89,7 @@ async def publish(store: Store, posts: SlidingWindow, user: User, blog: Blog, fi
     lost its reply: it gets its entry, limit or not, and is not counted. Past the per-person limit a new post
     is ``TooManyPosts``, which is safe: the phone keeps it and tries again. The store refuses an ended blog and
     checks what the entry supersedes against the id it gets (``model.check_supersession``)."""
-    check_may_post(user, blog)
+    await check_may_post(store, user, blog)
     replayed = await store.replayed_entry(blog.slug, user, key) if key else None
     if replayed is not None:
         return replayed, False

@@ -9,11 +9,12 @@ from __future__ import annotations
 
 import asyncio
 from abc import ABC, abstractmethod
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from ..model import Blog, Entry, User
+from ..model import Blog, Entry, Person, User
 
 
 class StoreError(Exception):
@@ -103,7 +104,8 @@ class Store(ABC):
         """People who can sign in: the authors an import brought in are names, not people, and do not count."""
 
     @abstractmethod
-    async def create_user(self, name: str, role: str, password_hash: str, now: datetime) -> User: ...
+    async def create_user(self, name: str, role: str, password_hash: str, now: datetime,
+                          display_name: str = "") -> User: ...
 
     @abstractmethod
     async def list_users(self) -> list[tuple[User, datetime]]: ...
@@ -114,6 +116,24 @@ class Store(ABC):
 
     @abstractmethod
     async def set_password(self, user_id: int, password_hash: str) -> None: ...
+
+    @abstractmethod
+    async def list_people(self, name: str | None = None) -> list[Person]:
+        """Everyone who can sign in, or the one called ``name``, as editors manage them."""
+
+    @abstractmethod
+    async def set_suspended(self, user_id: int, at: datetime | None) -> None:
+        """Suspend the person (every token revoked) or, with None, restore them."""
+
+    @abstractmethod
+    async def record_signin(self, user_id: int, now: datetime) -> None: ...
+
+    @abstractmethod
+    async def assign_blogs(self, user_id: int, slugs: Sequence[str]) -> None:
+        """Limit the person to these blogs; none is every blog."""
+
+    @abstractmethod
+    async def assigned_blogs(self, user_id: int) -> list[str]: ...
 
     @abstractmethod
     async def add_token(

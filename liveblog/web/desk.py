@@ -252,7 +252,7 @@ async def revoke_sessions(request: Request) -> Response:
 async def compose(request: Request, status: int = 200, error: str = "", typed: dict[str, Any] | None = None,
                   headers: dict[str, str] | None = None, invalid: str = "") -> Response:
     user, csrf = await signed_in(request)
-    blog = await blog_or_404(request)
+    blog = await entries.blog_to_post(runtime_of(request).store, user, request.path_params["slug"])  # 403 if not
     recent = await runtime_of(request).store.list_entries(blog.slug, limit=RECENT)
     wanted = parse_id(request.query_params.get("supersedes", ""))
     typed = typed or {"supersedes": [wanted] if wanted else []}
