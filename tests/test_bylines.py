@@ -1,0 +1,78 @@
+"""Bylines keep people safe: every public view shows a person's display name, never their login name.
+
+A login name names a person and tells anyone which accounts exist (a name to guess a password for). Here
+one person writes under a pseudonym, one as the desk ("Staff", the byline of a person given none), and an
+editor corrects and withdraws: their login names, which read like nothing else on the site, must appear
+nowhere a reader can look: the blog and entry pages, the index, the SSE stream, the events API, the blog and
+entry API, both feeds, the JSON-LD (inside the pages), the public snapshot (the mirror) and the JSON export.
+A byline is kept as it was when the entry was posted: renaming a person later does not rewrite history.
+"""
+
+from __future__ import annotations
+
+import json
+
+from conftest import liveblog_cmd
+from liveblog import model
+from sse import events, read_stream
+
+LOGINS = ("qxwriterlogin", "qxstafflogin", "qxeditorlogin")
+
+
+def story(site) -> dict:
+    site.user("qxeditorlogin", "editor", display_name="Desk Editor")
+    site.user("qxwriterlogin", display_name="Nour Haddad")
+    site.user("qxstafflogin", display_name="")  # none: the desk's name
+    site.blog("strike", as_="qxeditorlogin")
+    first = site.entry("strike", "Crowds at the square.", as_="qxwriterlogin")
+    second = site.entry("strike", "Police moved in.", as_="qxstafflogin")
+    third = site.entry("strike", "A photo later found to be old.", as_="qxwriterlogin")
+    fix = site.client.post(f"/api/blogs/strike/entries/{first['id']}/corrections",
+                           json={"body": "Thousands at the square.", "note": "figure"},
+                           headers=site.headers("qxeditorlogin"))
+    gone = site.client.post(f"/api/blogs/strike/entries/{third['id']}/retraction", json={"note": "old photo"},
+                            headers=site.headers("qxeditorlogin"))
+    assert fix.status_code == 200 and gone.status_code == 200
+    return {"first": first, "second": second, "third": third, "corrected": fix.json(), "withdrawn": gone.json()}
+
+
+def assert_no_login(where: str, text: str) -> None:
+    for login in LOGINS:
+        assert login not in text.lower(), (where, login)
+
+
+def test_every_public_view_shows_display_names_and_no_login_name(site, tmp_path):
+    told = story(site)
+    assert told["first"]["author"] == "Nour Haddad" and told["second"]["author"] == model.DESK_BYLINE
+    assert told["corrected"]["corrections"][0]["by"] == "Desk Editor"
+    assert told["withdrawn"]["retracted"]["by"] == "Desk Editor"
+    entry_id = told["first"]["id"]
+    for path in ("/", "/blogs/strike", f"/blogs/strike/entries/{entry_id}", "/api/blogs", "/api/blogs/strike",
+                 f"/api/blogs/strike/entries/{entry_id}", "/api/blogs/strike/events?since=0",
+                 "/blogs/strike/feed.json", "/blogs/strike/feed.atom"):
+        r = site.client.get(path)
+        assert r.status_code == 200, path
+        assert_no_login(path, r.text)
+    feed = site.client.get("/blogs/strike/feed.json").json()
+    assert {a["name"] for item in feed["items"] for a in item["authors"]} >= {"Nour Haddad", model.DESK_BYLINE}
+    frames = read_stream(site.url + "/blogs/strike/events?since=0", until=lambda f: len(events(f)) >= 6)
+    assert_no_login("stream", "\n".join(f.data for f in frames))
+    mirror, export = tmp_path / "mirror", tmp_path / "export.json"
+    done = liveblog_cmd("export", "strike", "--out", str(mirror), "--json", str(export), db=site.settings.db)
+    assert done.returncode == 0, done.stderr
+    for path in [*mirror.rglob("*"), export]:
+        if path.is_file():
+            assert_no_login(str(path), path.read_bytes().decode("utf-8", "replace"))
+    assert json.loads(export.read_text())["entries"][0]["author"] in ("Nour Haddad", model.DESK_BYLINE)
+
+
+def test_a_byline_stays_as_it_was_posted(site):
+    """Renaming a person changes their next posts, not what readers already saw under the old name."""
+    site.user("qxwriterlogin", display_name="Nour Haddad")
+    site.blog("strike")
+    before = site.entry("strike", "Before", as_="qxwriterlogin")
+    site.sql("UPDATE users SET display_name = ? WHERE name = ?", "N. H.", "qxwriterlogin")
+    after = site.entry("strike", "After", as_="qxwriterlogin")
+    page = site.client.get("/api/blogs/strike").json()["entries"]
+    assert [e["author"] for e in page] == ["N. H.", "Nour Haddad"]
+    assert before["author"] == "Nour Haddad" and after["author"] == "N. H."
