@@ -271,8 +271,13 @@ def _people_paths() -> dict[str, Any]:
                                                "description": f"the byline; blank is {model.DESK_BYLINE!r}"}},
                              ("name", "role"))),
         },
-        "/api/people/{name}": {"parameters": [NAME], "get": _operation("One person (editors)", {200: person},
-                                                                       (404,), write=True)},
+        "/api/people/{name}": {
+            "parameters": [NAME],
+            "get": _operation("One person (editors)", {200: person}, (404,), write=True),
+            "patch": _operation("A new byline for the person's next entries (editors)", {200: person}, (404, 422),
+                                write=True, body=_object({"display_name": {
+                                    "type": "string", "maxLength": model.MAX_DISPLAY_NAME}}, ("display_name",))),
+        },
         "/api/people/{name}/signin-link": {
             "parameters": [NAME],
             "post": _operation("A new sign-in link for someone who lost theirs (editors)", {200: link}, (404, 409),

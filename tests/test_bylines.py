@@ -71,7 +71,12 @@ def test_a_byline_stays_as_it_was_posted(site):
     site.user("qxwriterlogin", display_name="Nour Haddad")
     site.blog("strike")
     before = site.entry("strike", "Before", as_="qxwriterlogin")
-    site.sql("UPDATE users SET display_name = ? WHERE name = ?", "N. H.", "qxwriterlogin")
+    renamed = site.client.patch("/api/people/qxwriterlogin", json={"display_name": "N. H."},
+                                headers=site.headers("editor"))
+    assert renamed.status_code == 200 and renamed.json()["display_name"] == "N. H."
+    refused = site.client.patch("/api/people/qxwriterlogin", json={"display_name": "QXWriterLogin"},
+                                headers=site.headers("editor"))
+    assert refused.status_code == 422 and refused.json()["detail"]["field"] == "display_name"
     after = site.entry("strike", "After", as_="qxwriterlogin")
     page = site.client.get("/api/blogs/strike").json()["entries"]
     assert [e["author"] for e in page] == ["N. H.", "Nour Haddad"]

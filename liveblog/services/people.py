@@ -14,6 +14,7 @@ from ..text import problem
 from .errors import require_editor
 
 NEW_PERSON_FIELDS = {"name", "role", "display_name"}
+CHANGE_FIELDS = {"display_name"}
 ASSIGNMENT_FIELDS = {"blogs"}
 MAX_ASSIGNED = 100
 
@@ -72,12 +73,24 @@ async def add(store: Store, user: User, new: NewPerson) -> tuple[User, str]:
     taken = await taken_names(store)
     if names.reads_like(new.name, taken):
         raise model.ValidationError("name", "reads like the name of an existing account: choose another")
-    if new.display_name != model.DESK_BYLINE and names.reads_like(new.display_name, taken | names.taken_forms(
-            [new.name])):
-        raise model.ValidationError("display_name", "reads like a login name: readers must never see one")
+    check_byline(new.display_name, taken | names.taken_forms([new.name]))
     now = model.utc_now()
     person = await store.create_user(new.name, new.role, "!", now, new.display_name)  # "!": no password fits
     return person, await auth.issue_signin_link(store, person, now)
+
+
+def check_byline(display_name: str, taken: set[str]) -> None:
+    if display_name != model.DESK_BYLINE and names.reads_like(display_name, taken):
+        raise model.ValidationError("display_name", "reads like a login name: readers must never see one")
+
+
+async def rename(store: Store, user: User, name: str, display_name: str) -> Person:
+    """A new byline for the person's next entries; what they already published keeps the one it had."""
+    require_editor(user, "change bylines")
+    person = await find(store, name)
+    check_byline(display_name, await taken_names(store))
+    await store.set_display_name(person.user.id, display_name)
+    return await find(store, name)
 
 
 async def new_link(store: Store, user: User, name: str) -> str:

@@ -126,6 +126,10 @@ class Store(ABC):
         """Suspend the person (every token revoked) or, with None, restore them."""
 
     @abstractmethod
+    async def set_display_name(self, user_id: int, display_name: str) -> None:
+        """The byline of the person's next entries; what they already published keeps its own."""
+
+    @abstractmethod
     async def record_signin(self, user_id: int, now: datetime) -> None: ...
 
     @abstractmethod

@@ -345,6 +345,10 @@ class SqlStore(Store):
                 await db.run("UPDATE tokens SET revoked_at = ? WHERE user_id = ? AND revoked_at IS NULL",
                              self._time(at), user_id)
 
+    async def set_display_name(self, user_id: int, display_name: str) -> None:
+        async with self._write() as db:
+            await db.run("UPDATE users SET display_name = ? WHERE id = ?", display_name, user_id)
+
     async def record_signin(self, user_id: int, now: datetime) -> None:
         async with self._write() as db:
             await db.run("UPDATE users SET last_signin_at = ? WHERE id = ?", self._time(now), user_id)

@@ -61,6 +61,14 @@ async def api_get(request: Request) -> Response:
     return JSONResponse((await people.find(runtime_of(request).store, request.path_params["name"])).to_json())
 
 
+async def api_change(request: Request) -> Response:
+    user = await editor(request)
+    data = await read_json(request, people.CHANGE_FIELDS)
+    display_name = model.check_display_name(data.get("display_name"))
+    person = await people.rename(runtime_of(request).store, user, request.path_params["name"], display_name)
+    return JSONResponse(person.to_json())
+
+
 async def api_link(request: Request) -> Response:
     token = await people.new_link(runtime_of(request).store, await editor(request), request.path_params["name"])
     return JSONResponse({"signin_url": auth.signin_url(site_url(request), token)})
@@ -141,6 +149,16 @@ async def desk_suspension(request: Request) -> Response:
     return see_other("/desk/people?done=" + ("restored" if restoring else "suspended"))
 
 
+async def desk_rename(request: Request) -> Response:
+    user, _, form = await checked_form(request)
+    try:
+        display_name = model.check_display_name(str(form.get("display_name", "")))
+        await people.rename(runtime_of(request).store, user, request.path_params["name"], display_name)
+    except ValidationError as exc:
+        return await people_page(request, 422, error=f"Byline of {request.path_params['name']}: {exc.message}")
+    return see_other("/desk/people?done=renamed")
+
+
 async def desk_blogs(request: Request) -> Response:
     user, _, form = await checked_form(request)
     slugs = people.blogs_input({"blogs": [str(s) for s in form.getlist("blogs")]})
@@ -152,6 +170,7 @@ routes = [
     Route("/api/people", api_list, methods=["GET"]),
     Route("/api/people", api_add, methods=["POST"]),
     Route("/api/people/{name}", api_get, methods=["GET"]),
+    Route("/api/people/{name}", api_change, methods=["PATCH"]),
     Route("/api/people/{name}/signin-link", api_link, methods=["POST"]),
     Route("/api/people/{name}/suspension", api_suspension, methods=["POST", "DELETE"]),
     Route("/api/people/{name}/blogs", api_blogs, methods=["PUT"]),
@@ -160,4 +179,5 @@ routes = [
     Route("/desk/people/{name}/link", desk_view(desk_link), methods=["POST"]),
     Route("/desk/people/{name}/suspension", desk_view(desk_suspension), methods=["POST"]),
     Route("/desk/people/{name}/blogs", desk_view(desk_blogs), methods=["POST"]),
+    Route("/desk/people/{name}/byline", desk_view(desk_rename), methods=["POST"]),
 ]
