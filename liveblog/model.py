@@ -26,6 +26,7 @@ BLOG_STATUSES = ("live", "ended")
 # class is a syntax error that makes them ignore the whole pattern.
 SLUG_PATTERN = r"[a-z0-9](?:[a-z0-9\-]{0,62}[a-z0-9])?"
 SLUG_RE = re.compile(SLUG_PATTERN)
+RESERVED_SLUGS = frozenset({"people"})  # /desk/people is the People page, not a blog's desk
 FILED_AT_SHOWN_AFTER = timedelta(minutes=1)
 CLOCK_SKEW = timedelta(seconds=30)  # how far ahead a phone's (or another server's) clock may run: cheap phones drift
 MAX_BODY = 20_000
@@ -103,6 +104,8 @@ def date_gmt(dt: datetime) -> str:
 def check_slug(slug: Any) -> str:
     if not isinstance(slug, str) or not SLUG_RE.fullmatch(slug):
         raise ValidationError("slug", "use 1-64 lowercase letters, digits and inner hyphens")
+    if slug in RESERVED_SLUGS:
+        raise ValidationError("slug", "is the address of one of the desk's own pages: choose another")
     return slug
 
 

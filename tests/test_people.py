@@ -100,6 +100,8 @@ def test_bad_input_names_the_field(site):
     assert add(site, name="nour", role="contributor").status_code == 422  # taken: reads like itself
     assert site.client.get("/api/people/nobody", headers=site.headers("editor")).status_code == 404
     assert site.client.get("/api/people", headers=site.headers("amal")).status_code == 403
+    blog = site.client.post("/api/blogs", json={"slug": "people", "title": "P"}, headers=site.headers("editor"))
+    assert blog.status_code == 422 and blog.json()["detail"]["field"] == "slug", "/desk/people is the People page"
 
 
 def test_the_command_line_prints_a_new_link(site):
