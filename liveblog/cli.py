@@ -194,7 +194,8 @@ def cmd_user_link(args: argparse.Namespace) -> int:
 def cmd_user_list(args: argparse.Namespace) -> int:
     users = _run(_settings(args), lambda s: s.list_users())
     for user, created in users:
-        print(f"{user.name}\t{user.role}\tsince {model.iso(created)}")
+        state = "\tsuspended" if user.suspended else ""
+        print(f"{user.name}\t{user.role}\tsince {model.iso(created)}\tbyline {user.byline!r}{state}")
     return 0
 
 
