@@ -81,3 +81,15 @@ def test_a_byline_stays_as_it_was_posted(site):
     page = site.client.get("/api/blogs/strike").json()["entries"]
     assert [e["author"] for e in page] == ["N. H.", "Nour Haddad"]
     assert before["author"] == "Nour Haddad" and after["author"] == "N. H."
+
+
+def test_an_entry_from_before_bylines_shows_no_login_name(site):
+    """Entries written before bylines were stored (the migration leaves them NULL, and people's display names
+    empty) show their author's display name, and "Staff" for a person who has none: never the login name."""
+    site.user("qxwriterlogin", display_name="")
+    site.blog("strike")
+    old = site.entry("strike", "Before the upgrade", as_="qxwriterlogin")
+    site.sql("UPDATE entries SET byline = NULL WHERE id = ?", old["id"])
+    assert site.client.get(f"/api/blogs/strike/entries/{old['id']}").json()["author"] == model.DESK_BYLINE
+    site.client.patch("/api/people/qxwriterlogin", json={"display_name": "Nour"}, headers=site.headers("editor"))
+    assert site.client.get(f"/api/blogs/strike/entries/{old['id']}").json()["author"] == "Nour"
