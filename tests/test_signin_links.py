@@ -55,5 +55,11 @@ def test_a_refused_person_comes_back_with_the_message_at_the_field(site):
         assert again.status_code == 200 and 'id="signin-url"' in again.text
         assert httpx.get(site.url + "/desk/people").status_code == 303, "signed-in editors only"
         assert csrf_of(again.text) == csrf
+        renamed = editor.post("/desk/people/amal/byline", data={"csrf": csrf, "display_name": "BOSS"})
+        assert renamed.status_code == 422
+        assert 'value="BOSS" aria-invalid="true" aria-describedby="byline-error"' in renamed.text
+        assert 'id="byline-error">reads like a login name' in renamed.text
+        fine = editor.post("/desk/people/amal/byline", data={"csrf": csrf, "display_name": "A. K."})
+        assert fine.status_code == 303 and editor.get("/api/people/amal").json()["display_name"] == "A. K."
     finally:
         editor.close()

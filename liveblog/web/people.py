@@ -151,11 +151,12 @@ async def desk_suspension(request: Request) -> Response:
 
 async def desk_rename(request: Request) -> Response:
     user, _, form = await checked_form(request)
+    name, typed = request.path_params["name"], str(form.get("display_name", ""))
     try:
-        display_name = model.check_display_name(str(form.get("display_name", "")))
-        await people.rename(runtime_of(request).store, user, request.path_params["name"], display_name)
-    except ValidationError as exc:
-        return await people_page(request, 422, error=f"Byline of {request.path_params['name']}: {exc.message}")
+        await people.rename(runtime_of(request).store, user, name, model.check_display_name(typed))
+    except ValidationError as exc:  # shown at that person's byline field, with what was typed
+        return await people_page(request, 422, error=exc.message, invalid=f"byline-{name}",
+                                 typed={"role": "correspondent", f"byline-{name}": typed})
     return see_other("/desk/people?done=renamed")
 
 
