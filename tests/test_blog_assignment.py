@@ -44,6 +44,8 @@ def test_the_desk_sets_assignments_and_refuses_an_unassigned_blog(site):
         page = editor.get("/desk/people").text
         assert 'name="blogs" value="strike" checked' in page and 'name="blogs" value="floods">' in page
         assert amal.get("/desk/strike").status_code == 200
+        listed = amal.get("/desk").text
+        assert 'href="/desk/strike"' in listed and 'href="/desk/floods"' not in listed, "only their blogs"
         refused = amal.get("/desk/floods")
         assert refused.status_code == 403 and 'id="compose"' not in refused.text
         posted = amal.post("/desk/floods/entries", data={"csrf": amal_csrf, "body": "Not here"})

@@ -74,6 +74,13 @@ def check_may_withdraw(user: User, entry: Entry) -> None:
         raise Forbidden("you may withdraw only your own entries")
 
 
+async def blogs_shown_to(store: Store, user: User) -> list[Blog]:
+    """The blogs a person's desk lists: every blog, or for someone limited to some, only those."""
+    found = await store.list_blogs()
+    assigned = () if user.is_editor else await store.assigned_blogs(user.id)
+    return [b for b in found if not assigned or b.slug in assigned]
+
+
 async def blog_to_post(store: Store, user: User, slug: str) -> Blog:
     """The blog ``user`` may post to: ``NotFound``, else ``Forbidden``."""
     blog = await store.get_blog(slug)

@@ -212,7 +212,7 @@ async def desk_home(request: Request, status: int = 200, error: str = "", typed:
     """The desk's front page; ``invalid`` names the field the ``error`` is about (marked at the field)."""
     user, csrf = await signed_in(request)
     store = runtime_of(request).store
-    found = await store.list_blogs()
+    found = await entries.blogs_shown_to(store, user)
     accounts = [u for u, _ in await store.list_users()] if user.is_editor else []
     return page(request, "desk/index.html", status, user=user, csrf=csrf, blogs=found, people=accounts,
                 error=error, invalid=invalid, typed=typed or {}, notice=request.query_params.get("done", ""),
