@@ -296,6 +296,20 @@ def blog_update(blog: Blog, changes: dict[str, Any], now: datetime) -> dict[str,
     return columns
 
 
+def with_bylines(payload: dict[str, Any], entry: Entry | None) -> dict[str, Any]:
+    """A logged entry's JSON with the bylines ``entry`` reads with now (names only; nothing else changes).
+    With no entry to read them from, the desk's name stands in: never a login name."""
+    payload = dict(payload)
+    payload["author"] = entry.author if entry else DESK_BYLINE
+    by = [c.by for c in entry.corrections] if entry else []
+    payload["corrections"] = [{**c, "by": by[n] if n < len(by) else DESK_BYLINE}
+                              for n, c in enumerate(payload.get("corrections") or [])]
+    if payload.get("retracted"):
+        gone = entry.retraction.by if entry and entry.retraction else DESK_BYLINE
+        payload["retracted"] = {**payload["retracted"], "by": gone}
+    return payload
+
+
 def public_json(payload: dict[str, Any]) -> str:
     """The compact JSON an event keeps: the bytes every reader of the log is sent."""
     return json.dumps(payload, separators=(",", ":"), ensure_ascii=False)

@@ -12,11 +12,13 @@ from __future__ import annotations
 
 import json
 
-from conftest import liveblog_cmd
+from conftest import database, liveblog_cmd
 from liveblog import model
+from liveblog.services import entries
 from sse import events, read_stream
+from unit_store import opened_store, world
 
-LOGINS = ("qxwriterlogin", "qxstafflogin", "qxeditorlogin")
+LOGINS = ("qxwriterlogin", "qxstafflogin", "qxeditorlogin", "qxoldlogin")
 
 
 def story(site) -> dict:
@@ -93,3 +95,27 @@ def test_an_entry_from_before_bylines_shows_no_login_name(site):
     assert site.client.get(f"/api/blogs/strike/entries/{old['id']}").json()["author"] == model.DESK_BYLINE
     site.client.patch("/api/people/qxwriterlogin", json={"display_name": "Nour"}, headers=site.headers("editor"))
     assert site.client.get(f"/api/blogs/strike/entries/{old['id']}").json()["author"] == "Nour"
+
+
+async def test_a_log_from_before_bylines_is_rewritten_once_at_start(tmp_path, databases):
+    """Events logged before this version named authors by login name: the next start rewrites each once, so
+    a replay, the stream and the events API read the bylines the entries have now."""
+    async with world(tmp_path) as w:
+        writer = await w.store.create_user("qxoldlogin", "correspondent", "", model.utc_now(), "")
+        entry, _ = await entries.publish(w.store, w.posts, writer, w.blog, entries.entry_input({"body": "Old"}), None)
+        await entries.correct(w.store, w.editor, entry, entries.correction_input({"body": "Older", "note": "n"}),
+                              if_match=None)
+    db = database(tmp_path / "unit.db")
+    for row in databases.sql(db, "SELECT id, payload FROM events WHERE entry_id IS NOT NULL"):
+        old = json.loads(row[1])
+        old["author"] = "qxoldlogin"
+        for c in old["corrections"]:
+            c["by"] = "qxeditorlogin"
+        databases.sql(db, "UPDATE events SET payload = ?, bylines_pending = TRUE WHERE id = ?", json.dumps(old),
+                      row[0])
+    async with opened_store(tmp_path / "unit.db") as store:
+        logged = [json.loads(e.payload) for e in await store.events_since("strike", 0)]
+    assert_no_login("log", json.dumps(logged))
+    assert [e["author"] for e in logged if "author" in e] == [model.DESK_BYLINE, model.DESK_BYLINE]
+    assert logged[-1]["corrections"][0]["by"] == "eda"
+    assert databases.sql(db, "SELECT COUNT(*) FROM events WHERE bylines_pending = TRUE") == [(0,)]

@@ -9,6 +9,7 @@ stored, a list parameter, entry ids, row locks, ordering the log and NOTIFY, whe
 from __future__ import annotations
 
 import asyncio
+import json
 from abc import abstractmethod
 from collections.abc import Sequence
 from contextlib import AbstractAsyncContextManager
@@ -136,6 +137,9 @@ MIGRATIONS: tuple[tuple[str, ...], ...] = (
             blog_id {REF} NOT NULL REFERENCES blogs(id),
             PRIMARY KEY (user_id, blog_id)
         )""",
+        # The log's entries named their authors by login name: each is rewritten once (``_rewrite_bylines``).
+        "ALTER TABLE events ADD COLUMN bylines_pending {FLAG}",
+        "UPDATE events SET bylines_pending = TRUE WHERE entry_id IS NOT NULL",
     ),
 )
 SCHEMA_VERSION = len(MIGRATIONS)
@@ -295,6 +299,24 @@ class SqlStore(Store):
                 for statement in MIGRATIONS[number]:
                     await db.run(statement.format(**self.TYPES))
                 await self._schema_done(db, number + 1)
+        await self._rewrite_bylines()
+
+    async def _rewrite_bylines(self) -> None:
+        """Events logged before bylines named people by login name: their ``author`` and ``by`` become the
+        entry's bylines as it reads now, in batches, each once (a replay or the events API must not leak them)."""
+        while True:
+            async with self._write() as db:
+                rows = await db.rows("SELECT ev.id, b.slug, ev.entry_id, ev.payload FROM events ev JOIN blogs b "
+                                     "ON b.id = ev.blog_id WHERE ev.bylines_pending = TRUE LIMIT 500")
+                if not rows:
+                    return
+                ids = sorted({r["entry_id"] for r in rows})
+                among, params = self._any("e.id", ids)
+                found = {e.id: e for e in await self._load_entries(db, among, params)}
+                for row in rows:
+                    payload = model.with_bylines(json.loads(row["payload"]), found.get(row["entry_id"]))
+                    await db.run("UPDATE events SET payload = ?, bylines_pending = FALSE WHERE id = ?",
+                                 public_json(payload), row["id"])
 
     # people and credentials
 
