@@ -69,12 +69,23 @@ async def user_for_token(store: Store, token: str, kind: str, now: datetime) -> 
 
 
 async def verify_login(store: Store, name: str, password: str) -> User | None:
-    """The person, if the name and password fit. A name no account can have (a NUL, a control character) is
-    not looked up: PostgreSQL refuses NUL in text."""
+    """The person, if the name and password fit and they are not suspended. A name no account can have (a NUL,
+    a control character) is not looked up: PostgreSQL refuses NUL in text."""
     found = await store.get_user(name) if name and not problem(name) else None
     if not check_password(found[1] if found else None, password):
         return None
-    return found[0] if found else None
+    return found[0] if found and not found[0].suspended else None
+
+
+async def issue_signin_link(store: Store, user: User, now: datetime) -> str:
+    """A new one-time sign-in token; the person's earlier unused ones stop working (a lost link is dead)."""
+    await store.revoke_tokens(user.id, LOGIN, now)
+    return await issue_token(store, user, LOGIN, now, LOGIN_LINK_LIFETIME)
+
+
+def signin_url(base_url: str, token: str) -> str:
+    """The link handed over: the token after ``#``, so no server, proxy or log ever sees it in a URL."""
+    return f"{base_url.rstrip('/')}/login#token={token}"
 
 
 # Sessions and CSRF. The CSRF token is an HMAC of the session token: a page can carry it
@@ -103,6 +114,7 @@ async def start_session(store: Store, user: User, now: datetime, replacing: str 
     """A fresh session token (rotated on every sign-in); the one it replaces is revoked."""
     if replacing:
         await store.revoke_tokens(user.id, SESSION, now, token_hash(replacing))
+    await store.record_signin(user.id, now)
     return await issue_token(store, user, SESSION, now, SESSION_LIFETIME)
 
 

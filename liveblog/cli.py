@@ -13,6 +13,7 @@ from typing import Any
 
 from . import __version__, auth, model, names
 from .config import BY_NAME, SETTINGS, Setting, Settings, load_settings
+from .services.people import taken_names
 from .store import Conflict, Store, open_store
 
 
@@ -35,12 +36,6 @@ def _base_url(settings: Settings) -> str:
     return f"http://{host}:{settings.port}"
 
 
-async def taken_names(store: Store) -> set[str]:
-    """What every account's name reads as, imported authors' too (``names.taken_forms``, built once): a new
-    name must not read like any of them (``names.reads_like``)."""
-    return names.taken_forms(user.name for user, _ in await store.list_users())
-
-
 async def first_free_name(store: Store, name: str) -> str:
     """``name``, or ``name-2``, ``name-3``…: an import may have brought in an author called admin (or Admin)."""
     taken = await taken_names(store)
@@ -59,13 +54,16 @@ async def bootstrap(store: Store, settings: Settings, demo: bool) -> list[str]:
     if await store.count_users() == 0:
         name = await first_free_name(store, "admin")
         admin = await store.create_user(name, "editor", auth.hash_password(auth.new_password()), now)
-        login = await auth.issue_token(store, admin, auth.LOGIN, now, auth.LOGIN_LINK_LIFETIME)
+        login = await auth.issue_signin_link(store, admin, now)
         api = await auth.issue_token(store, admin, auth.API, now)
         lines += [
             f"Created the editor account '{name}'. These are shown once; keep them safe.",
-            f"  Sign in (one time, within 24 hours): {_base_url(settings)}/login#token={login}",
+            f"  Sign in (one time, within 24 hours): {auth.signin_url(_base_url(settings), login)}",
             f"  API token for scripts:              {api}",
+            f"  Link used or expired? A new one:     liveblog user link {name}",
         ]
+    else:
+        lines.append("A sign-in link for someone (one time, 24 hours): liveblog user link NAME")
     if demo:
         from .demo import create_demo
 
@@ -134,13 +132,14 @@ def cmd_user_add(args: argparse.Namespace) -> int:
     role = args.role
     try:
         name = names.check_new_name(args.name)
+        display_name = model.check_display_name(args.display_name)
     except model.ValidationError as exc:
-        return _fail(f"a user name {exc.message}")
+        return _fail(f"a user name {exc.message}" if exc.field != "display_name" else f"--display-name {exc.message}")
 
     async def work(store: Store) -> bool:
         if names.reads_like(name, await taken_names(store)):
             return False
-        await store.create_user(name, role, auth.hash_password(password), model.utc_now())
+        await store.create_user(name, role, auth.hash_password(password), model.utc_now(), display_name)
         return True
 
     try:
@@ -170,10 +169,33 @@ def cmd_user_password(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_user_link(args: argparse.Namespace) -> int:
+    """A new one-time sign-in link (the person's earlier ones stop working): for a first sign-in already spent,
+    or a phone lost."""
+    settings = _settings(args)
+
+    async def work(store: Store) -> str | None:
+        found = await store.get_user(args.name)
+        if found is None or found[0].role == model.IMPORTED:
+            return None
+        if found[0].suspended:
+            return ""
+        return await auth.issue_signin_link(store, found[0], model.utc_now())
+
+    token = _run(settings, work)
+    if token is None:
+        return _fail(f"no user named {args.name!r}")
+    if not token:
+        return _fail(f"{args.name!r} is suspended: restore them on the desk first")
+    print(f"Sign-in link for '{args.name}' (one time, within 24 hours): {auth.signin_url(_base_url(settings), token)}")
+    return 0
+
+
 def cmd_user_list(args: argparse.Namespace) -> int:
     users = _run(_settings(args), lambda s: s.list_users())
     for user, created in users:
-        print(f"{user.name}\t{user.role}\tsince {model.iso(created)}")
+        state = "\tsuspended" if user.suspended else ""
+        print(f"{user.name}\t{user.role}\tsince {model.iso(created)}\tbyline {user.byline!r}{state}")
     return 0
 
 
@@ -369,8 +391,14 @@ def build_parser() -> argparse.ArgumentParser:
     add = with_db(user.add_parser("add", help="add a person and print a generated password"))
     add.add_argument("name")
     add.add_argument("--role", choices=model.ROLES, required=True)
+    add.add_argument("--display-name", dest="display_name", default="",
+                     help=f"the byline readers see (default: {model.DESK_BYLINE!r}; never the login name)")
     add.set_defaults(func=cmd_user_add)
     with_db(user.add_parser("list", help="list people and their roles")).set_defaults(func=cmd_user_list)
+    link = with_db(user.add_parser("link", help="print a new one-time sign-in link for a person"))
+    add_flag(link, BY_NAME["base_url"])
+    link.add_argument("name")
+    link.set_defaults(func=cmd_user_link)
     passwd = with_db(user.add_parser("password", help="give a person a new generated password"))
     passwd.add_argument("name")
     passwd.set_defaults(func=cmd_user_password)

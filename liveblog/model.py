@@ -18,6 +18,8 @@ from .text import problem
 ROLES = ("editor", "correspondent", "contributor")
 # who publishes at once; a contributor (a stringer, a source) files to the editors' queue instead
 PUBLISHERS = ("editor", "correspondent")
+DESK_BYLINE = "Staff"  # the byline of a person given no display name: never their login name
+MAX_DISPLAY_NAME = 100
 IMPORTED = "imported"  # the role of an author brought in by an import: a name on entries, never a person who acts
 BLOG_STATUSES = ("live", "ended")
 # Checked with ``fullmatch``: ``$`` also matches before a final newline ("news\n"). The desk's ``pattern=`` is
@@ -25,6 +27,7 @@ BLOG_STATUSES = ("live", "ended")
 # class is a syntax error that makes them ignore the whole pattern.
 SLUG_PATTERN = r"[a-z0-9](?:[a-z0-9\-]{0,62}[a-z0-9])?"
 SLUG_RE = re.compile(SLUG_PATTERN)
+RESERVED_SLUGS = frozenset({"people"})  # /desk/people is the People page, not a blog's desk
 FILED_AT_SHOWN_AFTER = timedelta(minutes=1)
 CLOCK_SKEW = timedelta(seconds=30)  # how far ahead a phone's (or another server's) clock may run: cheap phones drift
 MAX_BODY = 20_000
@@ -102,6 +105,8 @@ def date_gmt(dt: datetime) -> str:
 def check_slug(slug: Any) -> str:
     if not isinstance(slug, str) or not SLUG_RE.fullmatch(slug):
         raise ValidationError("slug", "use 1-64 lowercase letters, digits and inner hyphens")
+    if slug in RESERVED_SLUGS:
+        raise ValidationError("slug", "is the address of one of the desk's own pages: choose another")
     return slug
 
 
@@ -342,6 +347,20 @@ def blog_update(blog: Blog, changes: dict[str, Any], now: datetime) -> dict[str,
     return columns
 
 
+def with_bylines(payload: dict[str, Any], entry: Entry | None) -> dict[str, Any]:
+    """A logged entry's JSON with the bylines ``entry`` reads with now (names only; nothing else changes).
+    With no entry to read them from, the desk's name stands in: never a login name."""
+    payload = dict(payload)
+    payload["author"] = entry.author if entry else DESK_BYLINE
+    by = [c.by for c in entry.corrections] if entry else []
+    payload["corrections"] = [{**c, "by": by[n] if n < len(by) else DESK_BYLINE}
+                              for n, c in enumerate(payload.get("corrections") or [])]
+    if payload.get("retracted"):
+        gone = entry.retraction.by if entry and entry.retraction else DESK_BYLINE
+        payload["retracted"] = {**payload["retracted"], "by": gone}
+    return payload
+
+
 def public_json(payload: dict[str, Any]) -> str:
     """The compact JSON an event keeps: the bytes every reader of the log is sent."""
     return json.dumps(payload, separators=(",", ":"), ensure_ascii=False)
@@ -349,13 +368,63 @@ def public_json(payload: dict[str, Any]) -> str:
 
 @dataclass(frozen=True)
 class User:
+    """A person as they act. ``name`` is the login name, private to the desk; readers see ``byline``."""
+
     id: int
     name: str
     role: str
+    display_name: str = ""
+    suspended: bool = False
 
     @property
     def is_editor(self) -> bool:
         return self.role == "editor"
+
+    @property
+    def byline(self) -> str:
+        return byline_of(self.display_name)
+
+
+def byline_of(display_name: str | None) -> str:
+    """What readers see for a person: their display name, or the desk's name when they have none."""
+    return display_name or DESK_BYLINE
+
+
+@dataclass(frozen=True)
+class Person:
+    """A person as editors manage them: when they last signed in, whether suspended, the blogs they are
+    limited to (none: every blog)."""
+
+    user: User
+    created_at: datetime
+    last_signin_at: datetime | None
+    suspended_at: datetime | None
+    blogs: tuple[str, ...] = ()
+
+    def to_json(self) -> dict[str, Any]:
+        """For editors only: the login name is private to the desk."""
+        return {
+            "name": self.user.name,
+            "role": self.user.role,
+            "display_name": self.user.byline,
+            "created_at": iso(self.created_at),
+            "last_signin_at": iso(self.last_signin_at),
+            "suspended": self.suspended_at is not None,
+            "suspended_at": iso(self.suspended_at),
+            "blogs": list(self.blogs),
+        }
+
+
+def check_role(value: Any) -> str:
+    if value not in ROLES:
+        raise ValidationError("role", f"must be one of {', '.join(ROLES)}")
+    return str(value)
+
+
+def check_display_name(value: Any) -> str:
+    """A byline: a real name, a pseudonym or the desk's name. Blank is the desk's name."""
+    text = check_text("display_name", value, required=False, limit=MAX_DISPLAY_NAME)
+    return " ".join(text.split()) or DESK_BYLINE
 
 
 def check_filed_at(filed_at: datetime, *, now: datetime, blog_created_at: datetime) -> datetime:
@@ -420,8 +489,10 @@ def linked(entries: list[Entry]) -> list[Entry]:
     return found
 
 
-def may_post(user: User, blog: Blog) -> bool:
-    return user.role in ROLES
+def may_post(user: User, blog: Blog, assigned: Iterable[str] = ()) -> bool:
+    """Editors post anywhere; anyone else limited to some blogs (``assigned`` not empty) only to those."""
+    limited = tuple(assigned)
+    return user.role in ROLES and (user.is_editor or not limited or blog.slug in limited)
 
 
 def may_correct(user: User, entry: Entry) -> bool:

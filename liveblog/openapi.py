@@ -173,12 +173,31 @@ SCHEMAS: dict[str, Any] = {
             "decided_at": MAYBE_TIME, "entry_id": {"type": ["integer", "null"]}, "edited": {"type": "boolean"},
         },
     },
+    "Person": {
+        "type": "object",
+        "required": ["name", "role", "display_name", "created_at", "last_signin_at", "suspended", "suspended_at",
+                     "blogs"],
+        "properties": {
+            "name": {"type": "string", "description": "the login name: private to editors, never shown to readers"},
+            "role": {"enum": list(model.ROLES)},
+            "display_name": {"type": "string", "description": "the byline readers see"},
+            "created_at": TIME, "last_signin_at": MAYBE_TIME, "suspended": {"type": "boolean"},
+            "suspended_at": MAYBE_TIME,
+            "blogs": {"type": "array", "items": TEXT, "description": "the blogs they may post to; empty: every blog"},
+        },
+    },
+    "SigninLink": {
+        "type": "object", "required": ["signin_url"],
+        "properties": {"signin_url": {"type": "string", "description": "one time, within 24 hours"}},
+    },
     "Photo": {
         "type": "object", "required": ["name", "url", "width", "height", "size", "caption", "markdown"],
         "properties": {"name": TEXT, "url": TEXT, "width": {"type": "integer"}, "height": {"type": "integer"},
                        "size": {"type": "integer"}, "caption": TEXT, "markdown": TEXT},
     },
 }
+
+NAME = _path_param("name", {"type": "string"}, "the person's login name")
 
 ENTRY_BODY = _object({
     "body": {"type": "string", "description": "Markdown", "maxLength": model.MAX_BODY},
@@ -292,6 +311,7 @@ def _paths() -> dict[str, Any]:
                                   _query("since", {"type": "integer", "minimum": 0}, "events after this id"),
                                   _query("limit", {"type": "integer", "minimum": 1, "maximum": 500}, "page size"))),
         },
+        **_people_paths(),
         "/api/media": {
             "post": _operation("Upload a photo: decoded, shrunk to 1600 px, stored without metadata",
                                {201: _json(_ref("Photo"), "stored", LOCATION)}, (422,), write=True,
@@ -299,6 +319,52 @@ def _paths() -> dict[str, Any]:
                                    "type": "object", "required": ["file"],
                                    "properties": {"file": {"type": "string", "contentMediaType": "image/*"},
                                                   "caption": {"type": "string", "maxLength": model.MAX_HEADLINE}}}),
+        },
+    }
+
+
+def _people_paths() -> dict[str, Any]:
+    """People, for editors only: a person's suspension is a resource they have (POST) or not (DELETE)."""
+    person = _json(_ref("Person"), "the person")
+    link = _json(_ref("SigninLink"), "a new one-time sign-in link; the person's earlier ones stop working")
+    return {
+        "/api/people": {
+            "get": _operation("Everyone who can sign in (editors)", {200: _json(
+                {"type": "object", "required": ["people"], "properties": {
+                    "people": {"type": "array", "items": _ref("Person")}}}, "the people")}, (), write=True),
+            "post": _operation("Add a person, with a one-time sign-in link (editors)", {201: _json(
+                {"allOf": [_ref("Person"), _ref("SigninLink")]}, "added", LOCATION)}, (409, 422), write=True,
+                body=_object({"name": {"type": "string", "minLength": 1, "maxLength": 64},
+                              "role": {"enum": list(model.ROLES)},
+                              "display_name": {"type": "string", "maxLength": model.MAX_DISPLAY_NAME,
+                                               "description": f"the byline; blank is {model.DESK_BYLINE!r}"}},
+                             ("name", "role"))),
+        },
+        "/api/people/{name}": {
+            "parameters": [NAME],
+            "get": _operation("One person (editors)", {200: person}, (404,), write=True),
+            "patch": _operation("A new byline for the person's next entries (editors)", {200: person}, (404, 422),
+                                write=True, body=_object({"display_name": {
+                                    "type": "string", "maxLength": model.MAX_DISPLAY_NAME}}, ("display_name",))),
+        },
+        "/api/people/{name}/signin-link": {
+            "parameters": [NAME],
+            "post": _operation("A new sign-in link for someone who lost theirs (editors)", {200: link}, (404, 409),
+                               write=True),
+        },
+        "/api/people/{name}/suspension": {
+            "parameters": [NAME],
+            "post": _operation("Suspend: their sessions, links and API tokens stop working at once (editors)",
+                               {200: person}, (404, 409), write=True),
+            "delete": _operation("Restore a suspended person; they sign in again with a new link (editors)",
+                                 {200: person}, (404,), write=True),
+        },
+        "/api/people/{name}/blogs": {
+            "parameters": [NAME],
+            "put": _operation("Limit a person to these blogs; an empty list is every blog (editors)", {200: person},
+                              (404, 422), write=True, body=_object({"blogs": {
+                                  "type": "array", "maxItems": 100,
+                                  "items": {"type": "string", "pattern": model.SLUG_RE.pattern}}}, ("blogs",))),
         },
     }
 

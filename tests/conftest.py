@@ -275,13 +275,17 @@ class Site:
     def call(self, coro: Coroutine[Any, Any, Any]) -> Any:
         return self.server.call(coro)
 
-    def user(self, name: str, role: str = "correspondent", password: str = "correct horse battery") -> str:
-        """Create a person and return an API token for them."""
+    def user(self, name: str, role: str = "correspondent", password: str = "correct horse battery",
+             display_name: str | None = None) -> str:
+        """Create a person and return an API token for them. Their byline is their login name unless given:
+        a shortcut of the tests only (the desk, the API and ``liveblog user add`` never default to it);
+        tests/test_bylines.py gives pseudonyms and checks no login name is public."""
         store = self.runtime.store
 
         async def make() -> str:
             now = model.utc_now()
-            user = await store.create_user(name, role, auth.hash_password(password), now)
+            user = await store.create_user(name, role, auth.hash_password(password), now,
+                                           name if display_name is None else display_name)
             return await auth.issue_token(store, user, auth.API, now)
 
         token: str = self.call(make())

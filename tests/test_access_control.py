@@ -59,6 +59,14 @@ TABLE = [
     ("POST", "/api/media", PHOTO, {"amal", "badr", "editor"}),
     ("POST", "/api/blogs/strike/reopen", None, {"editor"}),
     ("GET", "/api/blogs/strike/queue", None, {"amal", "badr", "editor"}),  # each sees only their part
+    ("GET", "/api/people", None, {"editor"}),
+    ("POST", "/api/people", {"name": "new-{who}", "role": "correspondent", "display_name": "New"}, {"editor"}),
+    ("GET", "/api/people/dana", None, {"editor"}),
+    ("PATCH", "/api/people/dana", {"display_name": "D."}, {"editor"}),
+    ("POST", "/api/people/dana/signin-link", {}, {"editor"}),
+    ("POST", "/api/people/dana/suspension", {}, {"editor"}),
+    ("DELETE", "/api/people/dana/suspension", None, {"editor"}),
+    ("PUT", "/api/people/dana/blogs", {"blogs": ["strike"]}, {"editor"}),
 ]
 
 
@@ -67,6 +75,7 @@ def people(site):
     site.blog("strike")
     site.user("amal")
     site.user("badr")
+    site.user("dana")
     store = site.runtime.store
 
     async def bad_tokens():
@@ -183,6 +192,12 @@ DESK_TABLE = [
     ("GET", "/desk/{slug}", None, SIGNED_IN),
     ("POST", "/desk/blogs", {"slug": "made-by-{who}", "title": "T"}, {"editor"}),
     ("POST", "/desk/people/dana/revoke", {}, {"editor"}),
+    ("GET", "/desk/people", None, {"editor"}),
+    ("POST", "/desk/people", {"name": "desk-{who}", "role": "correspondent", "display_name": ""}, {"editor"}),
+    ("POST", "/desk/people/dana/link", {}, {"editor"}),
+    ("POST", "/desk/people/dana/suspension", {}, {"editor"}),
+    ("POST", "/desk/people/dana/blogs", {}, {"editor"}),
+    ("POST", "/desk/people/dana/byline", {"display_name": "D."}, {"editor"}),
     ("POST", "/desk/{slug}/end", {}, {"editor"}),
     ("POST", "/desk/{slug}/entries", {"body": "From the square"}, SIGNED_IN),
     ("GET", "/desk/{slug}/entries/{id}/correct", None, {"amal", "editor"}),

@@ -57,8 +57,9 @@ async def opened_store(path: Path) -> AsyncIterator[Store]:
 async def world(tmp_path: Path, *, name: str = "unit", posts_per_minute: int = 1000) -> AsyncIterator[World]:
     async with opened_store(tmp_path / f"{name}.db") as store:
         now = model.utc_now()
-        editor = await store.create_user("eda", "editor", "", now)  # no password: nobody signs in here
-        amal = await store.create_user("amal", "correspondent", "", now)
-        badr = await store.create_user("badr", "correspondent", "", now)
+        # no password: nobody signs in here; bylines as the login names, a shortcut of the tests only
+        editor = await store.create_user("eda", "editor", "", now, "eda")
+        amal = await store.create_user("amal", "correspondent", "", now, "amal")
+        badr = await store.create_user("badr", "correspondent", "", now, "badr")
         blog = await blogs.create(store, editor, blogs.new_blog_input({"slug": "strike", "title": "Strike"}))
         yield World(store, editor, amal, badr, blog, SlidingWindow(posts_per_minute, 60.0))

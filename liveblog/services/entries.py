@@ -63,8 +63,10 @@ def correction_input(data: dict[str, Any]) -> CorrectionInput:
     return CorrectionInput(body=body, body_html=render_markdown(body), note=note_input(data))
 
 
-def check_may_post(user: User, blog: Blog) -> None:
-    if not model.may_post(user, blog):
+async def check_may_post(store: Store, user: User, blog: Blog) -> None:
+    """The role, and for anyone but an editor the blogs they are limited to (``model.may_post``)."""
+    assigned = () if user.is_editor else await store.assigned_blogs(user.id)
+    if not model.may_post(user, blog, assigned):
         raise Forbidden("you may not post to this blog")
 
 
@@ -78,12 +80,19 @@ def check_may_withdraw(user: User, entry: Entry) -> None:
         raise Forbidden("you may withdraw only your own entries")
 
 
+async def blogs_shown_to(store: Store, user: User) -> list[Blog]:
+    """The blogs a person's desk lists: every blog, or for someone limited to some, only those."""
+    found = await store.list_blogs()
+    assigned = () if user.is_editor else await store.assigned_blogs(user.id)
+    return [b for b in found if not assigned or b.slug in assigned]
+
+
 async def blog_to_post(store: Store, user: User, slug: str) -> Blog:
     """The blog ``user`` may post to: ``NotFound``, else ``Forbidden``."""
     blog = await store.get_blog(slug)
     if blog is None:
         raise NotFound("blog")
-    check_may_post(user, blog)
+    await check_may_post(store, user, blog)
     return blog
 
 
@@ -94,7 +103,7 @@ async def publish(store: Store, posts: SlidingWindow, user: User, blog: Blog, fi
     is ``TooManyPosts``, which is safe: the phone keeps it and tries again. The store refuses an ended blog and
     checks what the entry supersedes against the id it gets (``model.check_supersession``). A contributor's
     update never comes here (``queue.post`` queues it): refused, so no caller can skip the editors."""
-    check_may_post(user, blog)
+    await check_may_post(store, user, blog)
     if model.filing_state(user, draft=False) is not None:
         raise Forbidden("a contributor's updates go to the editors' queue")
     replayed = await store.replayed_entry(blog.slug, user, key) if key else None

@@ -54,7 +54,7 @@ async def post(store: Store, posts: SlidingWindow, user: User, blog: Blog, field
     state = model.filing_state(user, draft)
     if state is None:
         return await entries.publish(store, posts, user, blog, fields, key)
-    entries.check_may_post(user, blog)
+    await entries.check_may_post(store, user, blog)
     replayed = await store.replayed_filing(blog.slug, user, key) if key else None
     if replayed is not None:
         return replayed, False

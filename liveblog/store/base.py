@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from ..model import Blog, Entry, Filing, User
+from ..model import Blog, Entry, Filing, Person, User
 
 
 class StoreError(Exception):
@@ -118,7 +118,8 @@ class Store(ABC):
         """People who can sign in: the authors an import brought in are names, not people, and do not count."""
 
     @abstractmethod
-    async def create_user(self, name: str, role: str, password_hash: str, now: datetime) -> User: ...
+    async def create_user(self, name: str, role: str, password_hash: str, now: datetime,
+                          display_name: str = "") -> User: ...
 
     @abstractmethod
     async def list_users(self) -> list[tuple[User, datetime]]: ...
@@ -129,6 +130,28 @@ class Store(ABC):
 
     @abstractmethod
     async def set_password(self, user_id: int, password_hash: str) -> None: ...
+
+    @abstractmethod
+    async def list_people(self, name: str | None = None) -> list[Person]:
+        """Everyone who can sign in, or the one called ``name``, as editors manage them."""
+
+    @abstractmethod
+    async def set_suspended(self, user_id: int, at: datetime | None) -> None:
+        """Suspend the person (every token revoked) or, with None, restore them."""
+
+    @abstractmethod
+    async def set_display_name(self, user_id: int, display_name: str) -> None:
+        """The byline of the person's next entries; what they already published keeps its own."""
+
+    @abstractmethod
+    async def record_signin(self, user_id: int, now: datetime) -> None: ...
+
+    @abstractmethod
+    async def assign_blogs(self, user_id: int, slugs: Sequence[str]) -> None:
+        """Limit the person to these blogs; none is every blog."""
+
+    @abstractmethod
+    async def assigned_blogs(self, user_id: int) -> list[str]: ...
 
     @abstractmethod
     async def add_token(

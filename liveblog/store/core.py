@@ -18,7 +18,7 @@ from datetime import datetime
 from typing import Any, ClassVar, Protocol
 
 from .. import model, signing
-from ..model import Blog, Correction, Entry, Retraction, User, iso, public_json, to_ms
+from ..model import Blog, Correction, Entry, Person, Retraction, User, byline_of, iso, public_json, to_ms
 from ..names import clashes
 from .base import (
     Conflict,
@@ -187,6 +187,27 @@ MIGRATIONS: tuple[tuple[str, ...], ...] = (
         )""",
         "CREATE INDEX IF NOT EXISTS translations_original ON translations(original_id)",
     ),
+    # People managed from the desk: a byline apart from the login name, suspension, the last sign-in, the
+    # blogs a person is limited to. Entries, corrections and withdrawals keep the byline they were made under
+    # (NULL before: read as the person's display name, and one with none as the desk's, never a login name).
+    # An imported author's name already was a public byline: it stays theirs.
+    (
+        "ALTER TABLE users ADD COLUMN display_name TEXT NOT NULL DEFAULT ''",
+        "ALTER TABLE users ADD COLUMN suspended_at {TIME}",
+        "ALTER TABLE users ADD COLUMN last_signin_at {TIME}",
+        f"UPDATE users SET display_name = name WHERE role = '{model.IMPORTED}'",
+        "ALTER TABLE entries ADD COLUMN byline TEXT",
+        "ALTER TABLE entries ADD COLUMN retracted_byline TEXT",
+        "ALTER TABLE corrections ADD COLUMN byline TEXT",
+        """CREATE TABLE IF NOT EXISTS assignments (
+            user_id {REF} NOT NULL REFERENCES users(id),
+            blog_id {REF} NOT NULL REFERENCES blogs(id),
+            PRIMARY KEY (user_id, blog_id)
+        )""",
+        # The log's entries named their authors by login name: each is rewritten once (``_rewrite_bylines``).
+        "ALTER TABLE events ADD COLUMN bylines_pending {FLAG}",
+        "UPDATE events SET bylines_pending = TRUE WHERE entry_id IS NOT NULL",
+    ),
 )
 SCHEMA_VERSION = len(MIGRATIONS)
 
@@ -194,9 +215,9 @@ IMPORTING = "importing"  # the status of a blog whose import is still being writ
 _SHOWN = f"b.status <> '{IMPORTING}'"
 _IMPORT_BATCH = 500  # entries an import writes per transaction; live posts get the write lock in between
 
-_ENTRY_SELECT = f"""SELECT e.id, b.slug AS blog, u.name AS author, e.author_id, e.published_at, e.filed_at,
-    e.headline, e.body, e.body_html, e.key_event, e.pinned, e.revision, e.retracted_at, e.retraction_note,
-    r.name AS retracted_by, e.lang
+_ENTRY_SELECT = f"""SELECT e.id, b.slug AS blog, COALESCE(e.byline, u.display_name) AS author, e.author_id,
+    e.published_at, e.filed_at, e.headline, e.body, e.body_html, e.key_event, e.pinned, e.revision, e.retracted_at,
+    e.retraction_note, COALESCE(e.retracted_byline, r.display_name) AS retracted_by, e.lang
     FROM entries e JOIN blogs b ON b.id = e.blog_id AND {_SHOWN} JOIN users u ON u.id = e.author_id
     LEFT JOIN users r ON r.id = e.retracted_by"""
 _BLOG_SELECT = f"""SELECT b.id, b.slug, b.title, b.summary, b.intro, b.intro_html, b.status, b.created_at,
@@ -209,14 +230,19 @@ _BLOG_SELECT = f"""SELECT b.id, b.slug, b.title, b.summary, b.intro, b.intro_htm
 _EVENT_SELECT = f"""SELECT ev.id, b.slug, ev.seq, ev.kind, ev.entry_id, ev.payload, ev.created_at, ev.salt, ev.digest,
     ev.hash
     FROM events ev JOIN blogs b ON b.id = ev.blog_id AND {_SHOWN}"""
-_TOKEN_SELECT = """SELECT u.id, u.name, u.role, t.kind, t.created_at, t.expires_at
+_USER_COLUMNS = "u.id, u.name, u.role, u.display_name, u.suspended_at"
+# A suspended person's tokens of every kind stop working at once, whatever their expiry.
+_TOKEN_SELECT = f"""SELECT {_USER_COLUMNS}, t.kind, t.created_at, t.expires_at
     FROM tokens t JOIN users u ON u.id = t.user_id
-    WHERE t.token_hash = ? AND t.kind = ? AND t.revoked_at IS NULL AND (t.expires_at IS NULL OR t.expires_at > ?)"""
+    WHERE t.token_hash = ? AND t.kind = ? AND t.revoked_at IS NULL AND (t.expires_at IS NULL OR t.expires_at > ?)
+    AND u.suspended_at IS NULL"""
+_PERSON_SELECT = f"""SELECT {_USER_COLUMNS}, u.created_at, u.last_signin_at FROM users u"""
 _INSERT_ENTRY = """INSERT INTO entries (id, blog_id, author_id, published_at, filed_at, headline, body, body_html,
-    key_event, pinned, revision, retracted_at, retraction_note, retracted_by, lang)
-    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"""
-_INSERT_CORRECTION = """INSERT INTO corrections (entry_id, at, note, previous_body, previous_body_html, by_id)
-    VALUES (?, ?, ?, ?, ?, ?)"""
+    key_event, pinned, revision, retracted_at, retraction_note, retracted_by, byline, retracted_byline,
+    lang)
+    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"""
+_INSERT_CORRECTION = """INSERT INTO corrections (entry_id, at, note, previous_body, previous_body_html, by_id, byline)
+    VALUES (?, ?, ?, ?, ?, ?, ?)"""
 _INSERT_SUPERSESSION = "INSERT INTO supersessions (entry_id, supersedes_id) VALUES (?, ?)"
 _LOCK_BLOG = f"SELECT id FROM blogs b WHERE slug = ? AND {_SHOWN}"  # with the backend's _lock("b")
 # Entries linked by translation, seen from one end (``mine``: of_id) to the other (``theirs``).
@@ -338,9 +364,15 @@ class SqlStore(Store):
                      payload=row["payload"], created_at=self._when(row["created_at"]), salt=row["salt"],
                      digest=row["digest"], hash=row["hash"])
 
+    def _user(self, row: Row) -> User:
+        return User(row["id"], row["name"], row["role"], row["display_name"], row["suspended_at"] is not None)
+
     def _token(self, row: Row) -> Token:
-        return Token(User(row["id"], row["name"], row["role"]), row["kind"], self._when(row["created_at"]),
-                     self._maybe_when(row["expires_at"]))
+        return Token(self._user(row), row["kind"], self._when(row["created_at"]), self._maybe_when(row["expires_at"]))
+
+    def _person(self, row: Row, blogs: Sequence[str]) -> Person:
+        return Person(self._user(row), self._when(row["created_at"]), self._maybe_when(row["last_signin_at"]),
+                      self._maybe_when(row["suspended_at"]), tuple(blogs))
 
     async def _migrate(self) -> None:
         """Apply pending migrations; several workers starting at once apply each only once."""
@@ -352,6 +384,7 @@ class SqlStore(Store):
                 for statement in MIGRATIONS[number]:
                     await db.run(statement.format(**self.TYPES))
                 await self._schema_done(db, number + 1)
+            await self._rewrite_bylines(db)
             await self._chain_unchained(db)
 
     async def _chain_unchained(self, db: Db) -> None:
@@ -370,32 +403,98 @@ class SqlStore(Store):
             await db.run("UPDATE events SET salt = ?, digest = ?, hash = ? WHERE id = ?", salt, digest,
                          chained[r["blog_id"]], r["id"])
 
+    async def _rewrite_bylines(self, db: Db) -> None:
+        """Events logged before bylines named people by login name: their ``author`` and ``by`` become the
+        entry's bylines as it reads now, each once (a replay or the events API must not leak them). In the
+        migration's transaction and before ``_chain_unchained``: the chain then commits to the rewritten text."""
+        while True:
+            rows = await db.rows("SELECT ev.id, b.slug, ev.entry_id, ev.payload FROM events ev JOIN blogs b "
+                                 "ON b.id = ev.blog_id WHERE ev.bylines_pending = TRUE LIMIT 500")
+            if not rows:
+                return
+            ids = sorted({r["entry_id"] for r in rows})
+            among, params = self._any("e.id", ids)
+            found = {e.id: e for e in await self._load_entries(db, among, params)}
+            for row in rows:
+                payload = model.with_bylines(json.loads(row["payload"]), found.get(row["entry_id"]))
+                await db.run("UPDATE events SET payload = ?, bylines_pending = FALSE WHERE id = ?",
+                             public_json(payload), row["id"])
+
     # people and credentials
 
     async def count_users(self) -> int:
         async with self._read() as db:
             return int(await db.value("SELECT COUNT(*) FROM users WHERE role <> ?", model.IMPORTED))
 
-    async def create_user(self, name: str, role: str, password_hash: str, now: datetime) -> User:
+    async def create_user(self, name: str, role: str, password_hash: str, now: datetime,
+                          display_name: str = "") -> User:
         async with self._write() as db:
             user_id = await db.value(
-                """INSERT INTO users (name, role, password_hash, created_at) VALUES (?, ?, ?, ?)
+                """INSERT INTO users (name, role, password_hash, created_at, display_name) VALUES (?, ?, ?, ?, ?)
                    ON CONFLICT (name) DO NOTHING RETURNING id""",
-                name, role, password_hash, self._time(now),
+                name, role, password_hash, self._time(now), display_name,
             )
             if user_id is None:
                 raise Conflict(f"a user named {name!r} already exists")
-            return User(id=user_id, name=name, role=role)
+            return User(id=user_id, name=name, role=role, display_name=display_name)
 
     async def list_users(self) -> list[tuple[User, datetime]]:
         async with self._read() as db:
-            rows = await db.rows("SELECT id, name, role, created_at FROM users ORDER BY name")
-        return [(User(r["id"], r["name"], r["role"]), self._when(r["created_at"])) for r in rows]
+            rows = await db.rows(f"{_PERSON_SELECT} ORDER BY u.name")
+        return [(self._user(r), self._when(r["created_at"])) for r in rows]
 
     async def get_user(self, name: str) -> tuple[User, str] | None:
         async with self._read() as db:
-            row = await db.row("SELECT id, name, role, password_hash FROM users WHERE name = ?", name)
-        return (User(row["id"], row["name"], row["role"]), row["password_hash"]) if row else None
+            row = await db.row(f"SELECT {_USER_COLUMNS}, u.password_hash FROM users u WHERE u.name = ?", name)
+        return (self._user(row), row["password_hash"]) if row else None
+
+    async def list_people(self, name: str | None = None) -> list[Person]:
+        """Everyone who can sign in (or the one called ``name``), with the blogs each is limited to."""
+        where, params = ("u.name = ?", [name]) if name is not None else ("u.role <> ?", [model.IMPORTED])
+        async with self._read() as db:
+            rows = await db.rows(f"{_PERSON_SELECT} WHERE {where} ORDER BY u.name", *params)
+            pairs = await db.rows("SELECT a.user_id, b.slug FROM assignments a JOIN blogs b ON b.id = a.blog_id "
+                                  "ORDER BY b.slug")
+        blogs: dict[int, list[str]] = {}
+        for pair in pairs:
+            blogs.setdefault(pair["user_id"], []).append(pair["slug"])
+        return [self._person(r, blogs.get(r["id"], [])) for r in rows]
+
+    async def set_suspended(self, user_id: int, at: datetime | None) -> None:
+        """Suspend (``at``) or restore (None). Suspending also revokes every token: a restored person starts
+        again from a new sign-in link."""
+        async with self._write() as db:
+            await db.run("UPDATE users SET suspended_at = ? WHERE id = ?", self._maybe_time(at), user_id)
+            if at is not None:
+                await db.run("UPDATE tokens SET revoked_at = ? WHERE user_id = ? AND revoked_at IS NULL",
+                             self._time(at), user_id)
+
+    async def set_display_name(self, user_id: int, display_name: str) -> None:
+        async with self._write() as db:
+            await db.run("UPDATE users SET display_name = ? WHERE id = ?", display_name, user_id)
+
+    async def record_signin(self, user_id: int, now: datetime) -> None:
+        async with self._write() as db:
+            await db.run("UPDATE users SET last_signin_at = ? WHERE id = ?", self._time(now), user_id)
+
+    async def assign_blogs(self, user_id: int, slugs: Sequence[str]) -> None:
+        """Limit the person to these blogs (none: every blog); a slug that names no blog is ``NotFound``."""
+        async with self._write() as db:
+            ids = []
+            for slug in dict.fromkeys(slugs):
+                blog_id = await db.value("SELECT id FROM blogs WHERE slug = ?", slug)
+                if blog_id is None:
+                    raise NotFound(f"blog {slug!r}")
+                ids.append(blog_id)
+            await db.run("DELETE FROM assignments WHERE user_id = ?", user_id)
+            await db.run_many("INSERT INTO assignments (user_id, blog_id) VALUES (?, ?)",
+                              [(user_id, blog_id) for blog_id in ids])
+
+    async def assigned_blogs(self, user_id: int) -> list[str]:
+        async with self._read() as db:
+            rows = await db.rows("SELECT b.slug FROM assignments a JOIN blogs b ON b.id = a.blog_id "
+                                 "WHERE a.user_id = ? ORDER BY b.slug", user_id)
+        return [r["slug"] for r in rows]
 
     async def set_password(self, user_id: int, password_hash: str) -> None:
         async with self._write() as db:
@@ -615,12 +714,13 @@ class SqlStore(Store):
         corrections: dict[int, list[Correction]] = {i: [] for i in ids}
         among, among_params = self._any("c.entry_id", ids)
         for c in await db.rows(
-            f"""SELECT c.entry_id, c.at, c.note, c.previous_body, c.previous_body_html, u.name
+            f"""SELECT c.entry_id, c.at, c.note, c.previous_body, c.previous_body_html,
+                COALESCE(c.byline, u.display_name) AS byline
                 FROM corrections c JOIN users u ON u.id = c.by_id WHERE {among} ORDER BY c.id""",
             *among_params,
         ):
             corrections[c["entry_id"]].append(Correction(self._when(c["at"]), c["note"], c["previous_body"],
-                                                         c["previous_body_html"], c["name"]))
+                                                         c["previous_body_html"], byline_of(c["byline"])))
         supersedes: dict[int, list[int]] = {i: [] for i in ids}
         superseded_by: dict[int, list[int]] = {i: [] for i in ids}
         newer, newer_params = self._any("entry_id", ids)
@@ -672,11 +772,11 @@ class SqlStore(Store):
                   superseded_by: list[int], ref_times: dict[int, datetime]) -> Entry:
         links = sorted(supersedes, reverse=True), sorted(superseded_by)
         return Entry(
-            id=r["id"], blog=r["blog"], author=r["author"], author_id=r["author_id"],
+            id=r["id"], blog=r["blog"], author=byline_of(r["author"]), author_id=r["author_id"],
             published_at=self._when(r["published_at"]), filed_at=self._when(r["filed_at"]), headline=r["headline"],
             body=r["body"], body_html=r["body_html"], key_event=bool(r["key_event"]), pinned=bool(r["pinned"]),
             revision=r["revision"], lang=r["lang"],
-            retraction=(Retraction(self._when(r["retracted_at"]), r["retraction_note"], r["retracted_by"])
+            retraction=(Retraction(self._when(r["retracted_at"]), r["retraction_note"], byline_of(r["retracted_by"]))
                         if r["retracted_at"] is not None else None),
             corrections=corrections, supersedes=tuple(links[0]), superseded_by=tuple(links[1]),
             ref_times={i: ref_times[i] for i in links[0] + links[1] if i in ref_times},
@@ -738,7 +838,7 @@ class SqlStore(Store):
             filed = model.check_filed_at(filed_at or now, now=now, blog_created_at=blog.created_at)
             entry = await self._insert_entry(db, blog, author.id, model.Filing(
                 0, slug, author.name, author.id, model.PUBLISHED, filed, headline, body, body_html, key_event, pinned,
-                supersedes), now, lang=lang, translation_of=translation_of)
+                supersedes), now, byline=author.byline, lang=lang, translation_of=translation_of)
             await self._remember(db, author, idempotency, entry.id, now)
             return entry, True
 
@@ -757,7 +857,8 @@ class SqlStore(Store):
                              if original else None, blog=slug)
 
     async def _insert_entry(self, db: Db, blog: Blog, author_id: int, new: model.Filing, now: datetime, *,
-                            lang: str | None = None, translation_of: tuple[str, int] | None = None) -> Entry:
+                            byline: str, lang: str | None = None,
+                            translation_of: tuple[str, int] | None = None) -> Entry:
         """Publish ``new`` (a post, or a filing now published) as the blog's newest entry and log it: the one
         place an entry is created, so a filing published late is checked and logged as any post is."""
         entry_id = await self._next_entry_id(db)
@@ -767,7 +868,8 @@ class SqlStore(Store):
         if new.pinned:
             await db.run("UPDATE entries SET pinned = FALSE WHERE blog_id = ? AND pinned = TRUE", blog.id)
         await db.run(_INSERT_ENTRY, entry_id, blog.id, author_id, self._time(now), self._time(new.filed_at),
-                     new.headline, new.body, new.body_html, new.key_event, new.pinned, 1, None, None, None, lang)
+                     new.headline, new.body, new.body_html, new.key_event, new.pinned, 1, None, None, None, byline,
+                     None, lang)
         await db.run_many(_INSERT_SUPERSESSION, [(entry_id, target) for target in new.supersedes])
         if translation_of is not None:
             await db.run("INSERT INTO translations (entry_id, original_id) VALUES (?, ?)", entry_id, translation_of[1])
@@ -814,8 +916,9 @@ class SqlStore(Store):
                 return replayed
             if if_match is not None and if_match != entry.revision:
                 raise Conflict(f"the entry is at revision {entry.revision}, not {if_match}", current=entry)
-            corrected = model.correct(entry, body=body, body_html=body_html, note=note, by=by.name, at=to_ms(now))
-            await db.run(_INSERT_CORRECTION, entry.id, self._time(now), note, entry.body, entry.body_html, by.id)
+            corrected = model.correct(entry, body=body, body_html=body_html, note=note, by=by.byline, at=to_ms(now))
+            await db.run(_INSERT_CORRECTION, entry.id, self._time(now), note, entry.body, entry.body_html, by.id,
+                         by.byline)
             await db.run("UPDATE entries SET body = ?, body_html = ?, revision = ? WHERE id = ?",
                          corrected.body, corrected.body_html, corrected.revision, entry.id)
             await self._remember(db, by, idempotency, entry.id, now)
@@ -831,11 +934,11 @@ class SqlStore(Store):
             blog, entry, replayed = await self._changing(db, slug, entry_id, by, idempotency)
             if replayed is not None:
                 return replayed
-            retracted = model.retract(entry, note=note, by=by.name, at=to_ms(now))
+            retracted = model.retract(entry, note=note, by=by.byline, at=to_ms(now))
             await db.run(
-                """UPDATE entries SET retracted_at = ?, retraction_note = ?, retracted_by = ?, revision = ?,
-                       pinned = FALSE WHERE id = ?""",
-                self._time(now), note, by.id, retracted.revision, entry.id,
+                """UPDATE entries SET retracted_at = ?, retraction_note = ?, retracted_by = ?, retracted_byline = ?,
+                       revision = ?, pinned = FALSE WHERE id = ?""",
+                self._time(now), note, by.id, by.byline, retracted.revision, entry.id,
             )
             await self._remember(db, by, idempotency, entry.id, now)
             # A withdrawn text must not come back through a replay of the log either.
@@ -959,7 +1062,8 @@ class SqlStore(Store):
                             body=body if body is not None else filing.body,
                             body_html=body_html if body_html is not None else filing.body_html)
             edited = (shown.headline, shown.body) != (filing.headline, filing.body)
-            entry = await self._insert_entry(db, blog, filing.author_id, shown, now, lang=filing.lang,
+            byline = byline_of(await db.value("SELECT display_name FROM users WHERE id = ?", filing.author_id))
+            entry = await self._insert_entry(db, blog, filing.author_id, shown, now, byline=byline, lang=filing.lang,
                                              translation_of=filing.translation_of)
             await db.run("""UPDATE filings SET state = ?, decided_by = ?, decided_at = ?, entry_id = ?, edited = ?,
                                 changed_at = ? WHERE id = ?""",
@@ -1036,8 +1140,9 @@ class SqlStore(Store):
             raise local_authors(alike)
         people: dict[str, int] = {}
         for name in named:  # none is a local account's now: clashes() refused those, in this same transaction
-            await db.run("""INSERT INTO users (name, role, password_hash, created_at) VALUES (?, ?, '!', ?)
-                            ON CONFLICT (name) DO NOTHING""", name, model.IMPORTED, self._time(now))
+            await db.run("""INSERT INTO users (name, role, password_hash, created_at, display_name)
+                            VALUES (?, ?, '!', ?, ?) ON CONFLICT (name) DO NOTHING""",
+                         name, model.IMPORTED, self._time(now), name)
             people[name] = await db.value("SELECT id FROM users WHERE name = ?", name)
         return people
 
@@ -1051,8 +1156,8 @@ class SqlStore(Store):
             entries.append((e.id, blog_id, people[e.author], self._time(e.published_at), self._time(e.filed_at),
                             e.headline, e.body, e.body_html, e.key_event, e.pinned, e.revision,
                             self._maybe_time(r.at if r else None), r.note if r else None, people[r.by] if r else None,
-                            e.lang))
-        corrections = [(e.id, self._time(c.at), c.note, c.previous_body, c.previous_body_html, people[c.by])
+                            e.author, r.by if r else None, e.lang))
+        corrections = [(e.id, self._time(c.at), c.note, c.previous_body, c.previous_body_html, people[c.by], c.by)
                        for e in batch for c in e.corrections]
         supersessions = [(e.id, target) for e in batch for target in e.supersedes] if links else []
         return [(_INSERT_ENTRY, entries), (_INSERT_CORRECTION, corrections), (_INSERT_SUPERSESSION, supersessions)]

@@ -233,7 +233,7 @@ async def desk_home(request: Request, status: int = 200, error: str = "", typed:
     """The desk's front page; ``invalid`` names the field the ``error`` is about (marked at the field)."""
     user, csrf = await signed_in(request)
     store = runtime_of(request).store
-    found = await store.list_blogs()
+    found = await entries.blogs_shown_to(store, user)
     accounts = [u for u, _ in await store.list_users()] if user.is_editor else []
     return page(request, "desk/index.html", status, user=user, csrf=csrf, blogs=found, people=accounts,
                 error=error, invalid=invalid, typed=typed or {}, notice=request.query_params.get("done", ""),
@@ -287,8 +287,8 @@ async def compose(request: Request, status: int = 200, error: str = "", typed: d
     """The blog's desk: compose (while the blog is live), the queue and drafts, the latest updates, and for
     editors the blog's settings; ``settings`` and ``filing_typed`` are what was typed there when refused."""
     user, csrf = await signed_in(request)
-    blog = await blog_or_404(request)
     store = runtime_of(request).store
+    blog = await entries.blog_to_post(store, user, request.path_params["slug"])  # 403 if not
     recent = await store.list_entries(blog.slug, limit=RECENT)
     wanted = parse_id(request.query_params.get("supersedes", ""))
     typed = typed or {"supersedes": [wanted] if wanted else []}
