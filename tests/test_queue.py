@@ -124,7 +124,7 @@ def test_a_contributor_cannot_correct_or_withdraw_what_was_published(site):
 async def test_services_queue_and_decide_in_one_place(tmp_path: Path) -> None:
     async with world(tmp_path) as w:
         now = model.utc_now()
-        source = await w.store.create_user("source", "contributor", "", now)
+        source = await w.store.create_user("source", "contributor", "", now, display_name="Our source")
         fields = {"headline": "", "body": "seen", "body_html": "<p>seen</p>", "key_event": False, "pinned": False,
                   "supersedes": (), "filed_at": None}
         with pytest.raises(Forbidden):  # publishing directly is refused to a contributor, whoever calls it
