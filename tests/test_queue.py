@@ -146,7 +146,7 @@ async def test_services_queue_and_decide_in_one_place(tmp_path: Path) -> None:
             await queue.filing_to_decide(w.store, w.amal, "strike", filed.id, publishing=True)
         found = await queue.filing_to_decide(w.store, w.editor, "strike", filed.id, publishing=True)
         entry = await queue.publish(w.store, w.editor, found, queue.Edit())
-        assert entry.author == "source" and entry.filed_at == filed.filed_at
+        assert entry.author == "Our source" and entry.filed_at == filed.filed_at
         assert await w.log() == ["blog.updated", "entry.created"]
         with pytest.raises(Conflict):
             await queue.decline(w.store, w.editor, found, "late")
