@@ -373,6 +373,7 @@ class SqlStore(Store):
         """The one place events are written (``_event_rows``), inside the caller's transaction; the newest seq."""
         seq: int = rows[-1][1]
         await self._logging(db, blog.slug, seq)
+        self.written[blog.slug] = max(seq, self.written.get(blog.slug, 0))
         await db.run("UPDATE blogs SET last_seq = ? WHERE id = ?", seq, blog.id)
         await db.run_many(
             "INSERT INTO events (blog_id, seq, kind, entry_id, payload, created_at) VALUES (?, ?, ?, ?, ?, ?)", rows

@@ -11,50 +11,45 @@ from starlette.responses import HTMLResponse, Response
 from starlette.routing import Route
 
 from .. import feeds
+from ..model import Blog
+from ..pagecache import Rendered
 from ..render import extension_page
 from ..runtime import runtime_of
-from ..store import NotFound
 from .api import before_of
-from .caching import FEED_CACHE_CONTROL, not_modified, validators
-from .pages import site_url
+from .caching import FEED_CACHE_CONTROL, cached, site_url, validators
 
 FEED_PAGE = 50
+FEED_HEADERS = {"Cache-Control": FEED_CACHE_CONTROL, "Access-Control-Allow-Origin": "*"}
 
 
 def _json(blog: dict[str, Any], entries: list[dict[str, Any]], links: feeds.Links,
-          next_before: int | None) -> Response:
+          next_before: int | None) -> tuple[bytes, str]:
     body = feeds.json_feed(blog, entries, links, next_before=next_before)
-    return Response(json.dumps(body, ensure_ascii=False, separators=(",", ":")), media_type="application/feed+json")
+    return json.dumps(body, ensure_ascii=False, separators=(",", ":")).encode(), "application/feed+json"
 
 
 def _atom(blog: dict[str, Any], entries: list[dict[str, Any]], links: feeds.Links,
-          next_before: int | None) -> Response:
-    return Response(feeds.atom_feed(blog, entries, links, next_before=next_before),
-                    media_type="application/atom+xml; charset=utf-8")
+          next_before: int | None) -> tuple[bytes, str]:
+    return feeds.atom_feed(blog, entries, links, next_before=next_before), "application/atom+xml; charset=utf-8"
 
 
-Builder = Callable[[dict[str, Any], list[dict[str, Any]], feeds.Links, "int | None"], Response]
+Builder = Callable[[dict[str, Any], list[dict[str, Any]], feeds.Links, "int | None"], tuple[bytes, str]]
 
 
 async def serve_feed(request: Request, build: Builder) -> Response:
     """One page of a feed, newest first (``?before=<entry id>``), or a 304 when the client is current."""
-    runtime = runtime_of(request)
-    blog = await runtime.store.get_blog(request.path_params["slug"])
-    if blog is None:
-        raise NotFound("blog")
     before = before_of(request)
-    site = site_url(request)
-    headers = {**validators(blog, site, build.__name__, before), "Cache-Control": FEED_CACHE_CONTROL,
-               "Access-Control-Allow-Origin": "*"}
-    cached = not_modified(request, headers)
-    if cached is not None:
-        return cached
-    rows = await runtime.store.list_entries(blog.slug, before=before, limit=FEED_PAGE + 1)
+    return await cached(request, lambda blog, variant: render_feed(request, build, blog, variant, before), before,
+                        fixed=FEED_HEADERS)
+
+
+async def render_feed(request: Request, build: Builder, blog: Blog, variant: tuple[object, ...],
+                      before: int | None) -> Rendered:
+    rows = await runtime_of(request).store.list_entries(blog.slug, before=before, limit=FEED_PAGE + 1)
     entries = [e.to_json() for e in rows[:FEED_PAGE]]
     next_before = entries[-1]["id"] if len(rows) > FEED_PAGE else None
-    response = build(blog.to_json(), entries, feeds.live_links(site, blog.slug), next_before)
-    response.headers.update(headers)
-    return response
+    body, media_type = build(blog.to_json(), entries, feeds.live_links(site_url(request), blog.slug), next_before)
+    return Rendered.of(blog.last_event_id, body, media_type, {**validators(blog, variant), **FEED_HEADERS})
 
 
 async def feed_json(request: Request) -> Response:
