@@ -4,6 +4,7 @@ variant), served from memory with no query until the log moves, never older than
 import asyncio
 import gzip
 import threading
+import time
 from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
@@ -42,11 +43,9 @@ def recorded(store: Any) -> Iterator[list[str]]:
 def caught_up(site: Any, slug: str) -> None:
     """Waits (no timing asserted) until the hub has followed this process's writes to ``slug``."""
     runtime = site.runtime
-
-    async def wait() -> None:
-        while runtime.hub.heads.get(slug, 0) < runtime.store.written.get(slug, 0):
-            await asyncio.sleep(0.01)
-    site.call(asyncio.wait_for(wait(), 10))
+    deadline = time.monotonic() + 10
+    while runtime.hub.heads.get(slug, 0) < runtime.store.written.get(slug, 0) and time.monotonic() < deadline:
+        time.sleep(0.01)
 
 
 def counters(site: Any) -> dict[str, int]:
