@@ -158,3 +158,15 @@ def test_two_workers_never_serve_a_page_older_than_the_201(spawn, tmp_path):
             for _ in range(3):  # each on a new connection, so on whichever worker the kernel picks
                 page = httpx.get(server.url + path, headers={"If-None-Match": etag})
                 assert page.status_code == 200 and f"news {i}" in page.text, (i, path)
+
+
+def test_a_page_cached_in_the_second_of_its_change_gets_last_modified_once_that_second_is_over(site):
+    site.blog("strike")
+    site.entry("strike", "news")
+    caught_up(site, "strike")
+    first = site.client.get("/blogs/strike/feed.json")  # most likely in the second of the post: no date yet
+    time.sleep(1.05)
+    later = site.client.get("/blogs/strike/feed.json")
+    assert later.headers["etag"] == first.headers["etag"] and later.headers["last-modified"].endswith(" GMT")
+    since = site.client.get("/blogs/strike/feed.json", headers={"If-Modified-Since": later.headers["last-modified"]})
+    assert since.status_code == 304

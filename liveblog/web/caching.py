@@ -3,10 +3,9 @@
 ETag from the blog's last event id, and Last-Modified.
 
 Every change to a blog is one event, so its last event id names a version of
-everything derived from it. ``site``, the origin the links are built from (the Host
-a request came to when no base_url is set), and ``variant`` fold in what else shapes
-the bytes (the representation, the page, the day the page calls "today"), with the
-code's version.
+everything derived from it. The variant (``variant_of``) folds in what else shapes the
+bytes (the route, the page, the origin links are built from, the day the page calls
+"today", the assets), with the code's version.
 
 ``cached`` answers from the runtime's ``PageCache``: the blog's head comes from the hub when the hub
 is known to be current (no query at all for a 304 or a hit), else from the database, so that no
@@ -46,7 +45,7 @@ def variant_of(request: Request, *params: object) -> tuple[object, ...]:
     are built from, the day ("today" hides dates) and the assets' versions. A new input is one more item
     here. Nothing per person may shape a cached response: no cookie, no CSRF token, no signed-in state."""
     scope = request.scope
-    return (scope["path"], *params, origin_key(request), today(), asset_url("site.css"), asset_url("live.js"))
+    return (scope["path"], *params, origin_key(request), this_second()[0], asset_url("site.css"), asset_url("live.js"))
 
 
 def origin_key(request: Request) -> object:
@@ -59,16 +58,17 @@ def origin_key(request: Request) -> object:
     return (scope["scheme"], host_header(scope) or scope.get("server"), scope.get("root_path", ""))
 
 
-_today: tuple[int, str] = (0, "")
+_second: tuple[int, str, str] = (0, "", "")
 
 
-def today() -> str:
-    """``today_gmt()``, computed once a second: formatting the date was another tenth of a hit."""
-    global _today
-    second = int(time.time())
-    if _today[0] != second:
-        _today = (second, today_gmt())
-    return _today[1]
+def this_second() -> tuple[str, str]:
+    """``today_gmt()`` and this second as an HTTP date, computed once a second: formatting the date for each
+    request was another tenth of a hit."""
+    global _second
+    now = int(time.time())
+    if _second[0] != now:
+        _second = (now, today_gmt(), time.strftime("%a, %d %b %Y %H:%M:%S GMT", time.gmtime(now)))
+    return _second[1], _second[2]
 
 
 def etag_at(slug: str, head: int, *variant: object) -> str:
@@ -82,10 +82,15 @@ def http_date(blog: Blog) -> str:
 
 
 def validators(blog: Blog, variant: tuple[object, ...]) -> dict[str, str]:
-    """ETag always; Last-Modified only once its second is over, as a later change in it would carry the same date."""
-    headers = {"ETag": etag_at(blog.slug, blog.last_event_id, *variant)}
-    if int((blog.last_changed_at or blog.created_at).timestamp()) < int(time.time()):
-        headers["Last-Modified"] = http_date(blog)
+    """ETag and Last-Modified, kept with the rendered bytes; ``answerable`` withholds the date while its
+    second lasts."""
+    return {"ETag": etag_at(blog.slug, blog.last_event_id, *variant), "Last-Modified": http_date(blog)}
+
+
+def answerable(headers: dict[str, str]) -> dict[str, str]:
+    """Last-Modified only once its second is over, as a later change in it would carry the same date."""
+    if headers.get("Last-Modified") == this_second()[1]:
+        return {k: v for k, v in headers.items() if k != "Last-Modified"}
     return headers
 
 
@@ -139,7 +144,7 @@ async def cached(request: Request, render: Render, *params: object, fixed: dict[
         head = blog.last_event_id
     key = (slug, head, variant)
     found = runtime.pages.get(key)
-    current = found.headers if found else {**(fixed or {}), "ETag": etag_at(slug, head, *variant)}
+    current = answerable(found.headers) if found else {**(fixed or {}), "ETag": etag_at(slug, head, *variant)}
     unchanged = not_modified(request, current)
     if unchanged is not None:
         runtime.pages.counters.not_modified += 1
@@ -160,7 +165,7 @@ async def read_blog(runtime: Runtime, slug: str) -> Blog:
 
 def respond(request: Request, rendered: Rendered) -> Response:
     """The stored bytes, gzipped when the client takes gzip (the same bytes for every such client)."""
-    headers = {**rendered.headers, "Vary": "Accept-Encoding"}
+    headers = {**answerable(rendered.headers), "Vary": "Accept-Encoding"}
     if rendered.gzipped is not None and takes_gzip(request.headers.get("accept-encoding", "")):
         headers["Content-Encoding"] = "gzip"
         return Response(rendered.gzipped, media_type=rendered.media_type, headers=headers)
