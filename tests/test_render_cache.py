@@ -123,6 +123,10 @@ def test_variants_are_kept_apart_and_nothing_per_person_is_cached(site):
     assert signed_in.content == plain.content
     squeezed = httpx.get(site.url + "/blogs/strike", headers={"Accept-Encoding": "gzip"})
     assert squeezed.headers["content-encoding"] == "gzip" and squeezed.content == plain.content
+    smaller = httpx.get(site.url + "/blogs/strike", headers={"Accept-Encoding": "gzip, br"})
+    assert smaller.headers["content-encoding"] == "br" and smaller.content == plain.content
+    no_br = httpx.get(site.url + "/blogs/strike", headers={"Accept-Encoding": "br;q=0, gzip"})
+    assert no_br.headers["content-encoding"] == "gzip"
     identity = httpx.get(site.url + "/blogs/strike", headers={"Accept-Encoding": "identity"})
     assert "content-encoding" not in identity.headers and identity.content == plain.content
     with httpx.Client() as client, client.stream("GET", site.url + "/blogs/strike",

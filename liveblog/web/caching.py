@@ -164,19 +164,21 @@ async def read_blog(runtime: Runtime, slug: str) -> Blog:
 
 
 def respond(request: Request, rendered: Rendered) -> Response:
-    """The stored bytes, gzipped when the client takes gzip (the same bytes for every such client)."""
+    """The stored bytes in the best form the client takes (the same bytes for every such client)."""
     headers = {**answerable(rendered.headers), "Vary": "Accept-Encoding"}
-    if rendered.gzipped is not None and takes_gzip(request.headers.get("accept-encoding", "")):
-        headers["Content-Encoding"] = "gzip"
-        return Response(rendered.gzipped, media_type=rendered.media_type, headers=headers)
+    accepted = request.headers.get("accept-encoding", "")
+    for coding, form in (("br", rendered.brotli), ("gzip", rendered.gzipped)):
+        if form is not None and takes(coding, accepted):
+            headers["Content-Encoding"] = coding
+            return Response(form, media_type=rendered.media_type, headers=headers)
     return Response(rendered.body, media_type=rendered.media_type, headers=headers)
 
 
-def takes_gzip(accept_encoding: str) -> bool:
-    """Whether Accept-Encoding names gzip (or ``*``) without ``q=0``."""
+def takes(coding: str, accept_encoding: str) -> bool:
+    """Whether Accept-Encoding names ``coding`` (or ``*``) without ``q=0``."""
     for part in accept_encoding.lower().split(","):
         name, _, params = part.strip().partition(";")
-        if name.strip() in ("gzip", "*"):
+        if name.strip() in (coding, "*"):
             quality = params.strip().removeprefix("q=").strip()
             return not params or quality.rstrip("0").rstrip(".") not in ("", "0")
     return False
