@@ -66,6 +66,8 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("retry_ms", 2000, "Reconnect delay the SSE stream asks browsers to use."),
     Setting("subscriber_queue", 256, "Events buffered per live reader before a slow one is cut off."),
     Setting("poll_interval", 0.05, "Seconds between checks of the event log for other workers' writes."),
+    Setting("render_cache_bytes", 64 * 1024 * 1024, "Memory for rendered pages, feeds and blog reads (and their "
+            "gzip forms), per process: the least recently used go first. 0 renders every request."),
     Setting("posts_per_minute", 30, "Entries one person may post per minute (429 above)."),
     Setting("streams_per_address", 50, "Open SSE streams allowed per client address (429 above)."),
     Setting("login_attempts", 5, "Failed sign-ins per account or address per 15 minutes (429 above)."),
@@ -137,6 +139,7 @@ class Settings:
     retry_ms: int = 2000
     subscriber_queue: int = 256
     poll_interval: float = 0.05
+    render_cache_bytes: int = 64 * 1024 * 1024
     posts_per_minute: int = 30
     streams_per_address: int = 50
     login_attempts: int = 5

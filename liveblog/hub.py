@@ -15,6 +15,7 @@ import logging
 import signal
 from collections import OrderedDict
 from collections.abc import Callable
+from typing import Protocol
 
 from sse_starlette.event import ServerSentEvent
 
@@ -27,6 +28,15 @@ FRAME_CACHE = 2048
 HEARTBEAT_SLICES = 15  # readers are pinged a slice at a time, spread over the heartbeat interval
 
 
+class Wire(Protocol):
+    """A reader's HTTP connection as its server holds it (uvicorn's response cycle, ``web.stream.wire``)."""
+
+    transport: asyncio.WriteTransport
+
+    def writable(self) -> bool:
+        """Whether a chunk written now goes out in order: the response is under way in chunks, not paused."""
+
+
 class Subscriber:
     """One reader's buffer of (seq, frame) pairs.
 
@@ -36,7 +46,7 @@ class Subscriber:
     with tens of thousands of readers that block is a large share of a reader's memory.
     """
 
-    __slots__ = ("blog", "closed", "cut", "frames", "limit", "ping", "slice", "task", "waiter")
+    __slots__ = ("blog", "closed", "cut", "frames", "limit", "ping", "sent", "slice", "task", "waiter", "wire")
 
     def __init__(self, blog: str, limit: int, slice: int) -> None:
         self.blog = blog
@@ -47,14 +57,26 @@ class Subscriber:
         self.cut = False
         self.closed = False
         self.ping = False
+        self.sent = 0  # the last seq its connection was given
+        self.wire: Wire | None = None  # its connection, once frames may be written to it straight from the hub
         self.task: asyncio.Task[object] | None = asyncio.current_task()
 
     def _wake(self) -> None:
         if self.waiter is not None and not self.waiter.done():
             self.waiter.set_result(None)
 
-    def offer(self, item: tuple[int, bytes]) -> None:
-        """One (seq, frame) for this reader: the same tuple is handed to every reader of the blog."""
+    def offer(self, item: tuple[int, bytes], chunk: bytes) -> None:
+        """One (seq, frame) for this reader: the same tuple is handed to every reader of the blog.
+
+        A reader whose task is parked with nothing buffered, on a connection that takes writes now, gets the
+        frame's HTTP chunk (``chunk``, made once per event) written straight to its socket: waking its task
+        to hand the frame to the server, one reader at a time, cost as much as the write itself."""
+        wire = self.wire
+        if (wire is not None and not self.frames and self.waiter is not None and not self.waiter.done()
+                and item[0] > self.sent and wire.writable()):
+            wire.transport.write(chunk)
+            self.sent = item[0]
+            return
         if len(self.frames) >= self.limit:
             if not self.cut:
                 self.cut = True
@@ -245,8 +267,9 @@ class Hub:
             self.outlet(event, data, frame)
         subs = self.subscribers.get(event.blog, ())
         item = (event.seq, frame)
+        chunk = b"%x\r\n%b\r\n" % (len(frame), frame)  # HTTP/1.1 chunked framing, for the readers written to directly
         for sub in subs:
-            sub.offer(item)
+            sub.offer(item, chunk)
         self.delivered += len(subs)
 
     def _remember(self, event: Event) -> tuple[str, bytes]:

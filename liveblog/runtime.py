@@ -17,6 +17,7 @@ from .heap import HeapKeeper
 from .hub import Hub
 from .limits import Gauge, SlidingWindow
 from .nchan import NchanPublisher
+from .pagecache import LatestPosition, PageCache
 from .publisher import Publisher
 from .render import entry_html
 from .signing import SiteKey, site_key
@@ -33,6 +34,8 @@ class Runtime:
     streams: Gauge
     heap: HeapKeeper
     key: SiteKey  # signs each blog's head (signing.py); made beside the database on first start
+    pages: PageCache  # rendered pages, feeds and blog reads, per (blog, head, variant)
+    latest: LatestPosition  # the log's newest id, one query shared by the requests that ask together
     limits: dict[str, SlidingWindow] = field(default_factory=dict)  # rate limiters, by purpose
     publisher: Publisher | None = None  # with --grip or --nchan: feeds the tier that holds the readers
     websub: WebSubHub | None = None  # pushes changed feeds to their WebSub subscribers
@@ -58,8 +61,9 @@ class Runtime:
         hub = Hub(store, entry_html, queue=settings.subscriber_queue, poll_interval=settings.poll_interval,
                   heartbeat=settings.heartbeat_seconds, outlet=outlet)
         runtime = cls(settings=settings, store=store, hub=hub, posts=SlidingWindow(settings.posts_per_minute, 60.0),
-                      streams=Gauge(settings.streams_per_address), heap=HeapKeeper(hub.readers), publisher=publisher,
-                      websub=websub, key=key)
+                      streams=Gauge(settings.streams_per_address), heap=HeapKeeper(hub.readers),
+                      pages=PageCache(settings.render_cache_bytes), latest=LatestPosition(store.log_position),
+                      publisher=publisher, websub=websub, key=key)
         try:
             if publisher is not None:
                 await publisher.start()

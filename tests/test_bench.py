@@ -44,6 +44,21 @@ def test_bench_reports_every_event_delivered_once():
         assert key in result
 
 
+def test_pages_are_measured_beside_healthz_while_the_blog_is_live():
+    """--pages loads each URL in turn with readers connected and posts arriving; the 304 client sends its ETag."""
+    done = run([sys.executable, "-m", "liveblog", "bench", "--pages", "--readers", "10", "--clients", "2",
+                "--seconds", "0.5", "--rounds", "1", "--post-every", "0.3", "--json"], timeout=180, cwd=ROOT)
+    assert done.returncode == 0, done.stdout + done.stderr
+    [result] = json.loads(done.stdout.strip().splitlines()[-1])
+    assert result["readers_connected"] == 10 and result["healthz_vs_healthz"] == 1.0
+    for name in ("page", "entry", "feed.json", "feed.atom", "304"):
+        assert result[f"{name}_rps"] > 0 and f"{name}_p99_ms" in result and f"{name}_vs_healthz" in result
+        assert set(json.loads(result[f"{name}_statuses"])) <= {"200", "304"}
+    assert json.loads(result["304_statuses"]).get("304", 0) > 0
+    cache = json.loads(result["render_cache"])
+    assert cache["hits"] > 0
+
+
 def test_the_floor_takes_the_same_load_and_loses_nothing():
     """--tiers baseline starts the bare asyncio broadcaster (python -m liveblog.bench.floor) and measures it."""
     done = run([sys.executable, "-m", "liveblog", "bench", "--tiers", "baseline", "--readers", "20",

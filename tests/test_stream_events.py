@@ -6,6 +6,7 @@ import time
 
 import httpx
 
+from liveblog.hub import Subscriber
 from sse import events, meanwhile, read_stream
 
 
@@ -138,3 +139,41 @@ def test_polling_clients_get_the_same_events_as_json(site):
     assert rest["last_event_id"] == 6
     assert site.client.get("/api/blogs/strike/events?since=-1").status_code == 422
     assert site.client.get("/api/blogs/nope/events").status_code == 404
+
+
+def test_a_parked_reader_is_written_to_without_waking_its_task(site, monkeypatch):
+    """Past its first frame, an idle reader's events go straight to its socket: nothing is buffered for its
+    task, which is not woken (it was, once per reader and event, and cost as much as the write)."""
+    site.blog("strike")
+    buffered: dict[int, bool] = {}  # seq -> whether the hub left the frame to the reader's task
+    offer = Subscriber.offer
+
+    def recorded(sub: Subscriber, item: tuple[int, bytes], chunk: bytes) -> None:
+        offer(sub, item, chunk)
+        buffered[item[0]] = bool(sub.frames)
+
+    monkeypatch.setattr(Subscriber, "offer", recorded)
+    hub = site.runtime.hub
+
+    def parked_after(seq: int) -> bool:
+        deadline = time.monotonic() + 10
+        while time.monotonic() < deadline:
+            subs = list(hub.subscribers.get("strike", ()))
+            if subs and all(s.sent >= seq and s.waiter is not None and not s.waiter.done() for s in subs):
+                return True
+            time.sleep(0.01)
+        return False
+
+    def post_two() -> None:
+        site.entry("strike", "first")
+        assert parked_after(2)
+        site.entry("strike", "second")
+
+    with meanwhile() as later:
+        frames = read_stream(f"{site.url}/blogs/strike/events", until=lambda f: len(events(f)) >= 2,
+                             on_open=lambda response: later(post_two, 0.2))
+    assert [e.id for e in events(frames)] == ["2", "3"] and "second" in events(frames)[1].json()["html"]
+    deadline = time.monotonic() + 10  # the write may reach the reader before the server's thread records it
+    while 3 not in buffered and time.monotonic() < deadline:
+        time.sleep(0.01)
+    assert buffered == {2: True, 3: False}  # the first carries the reader's retry: its task sends it

@@ -315,6 +315,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         return storm_mode(args, cpus, processes)
     if args.soak:
         return soak_mode(args, cpus, processes)
+    if args.pages:
+        from .pages import pages_mode  # pages imports this module's helpers
+
+        return pages_mode(args, cpus)
     return tiers_mode(args, cpus, processes)
 
 
@@ -448,3 +452,6 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                         "back with Last-Event-ID at once (a server the bench starts only)")
     parser.add_argument("--writers", type=int, default=5, help="correspondents posting in soak mode (default 5)")
     parser.add_argument("--duration", type=float, default=600.0, help="soak seconds (default 600)")
+    from .pages import add_arguments as pages_arguments
+
+    pages_arguments(parser)

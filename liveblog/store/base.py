@@ -104,6 +104,11 @@ class Token:
 class Store(ABC):
     schema_version: int
 
+    def __init__(self) -> None:
+        # the newest seq this process has written to each blog's log: until the hub has followed that far,
+        # what it knows of the blog is older than what a client of this process may already have been told
+        self.written: dict[str, int] = {}
+
     @abstractmethod
     async def open(self) -> None:
         """Connect and migrate. On failure everything opened is closed again and the error raised:

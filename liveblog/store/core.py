@@ -648,6 +648,7 @@ class SqlStore(Store):
         for *row, at in rows:
             prev = signing.event_hash(prev, blog.slug, row[1], row[2], row[3], at, row[7])
             chained.append((*row, prev))
+        self.written[blog.slug] = max(seq, self.written.get(blog.slug, 0))
         await db.run("UPDATE blogs SET last_seq = ? WHERE id = ?", seq, blog.id)
         await db.run_many(
             """INSERT INTO events (blog_id, seq, kind, entry_id, payload, created_at, salt, digest, hash)

@@ -74,6 +74,7 @@ class PostgresStore(SqlStore):
                                        "TIME": "TIMESTAMPTZ", "FLAG": "BOOLEAN NOT NULL DEFAULT FALSE"}
 
     def __init__(self, dsn: str, pool_size: int = 5) -> None:
+        super().__init__()
         self.dsn = dsn
         self._pool_size = pool_size
         self._pool: asyncpg.Pool | None = None

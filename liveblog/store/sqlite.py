@@ -60,6 +60,7 @@ class SQLiteStore(SqlStore):
     import_pause = 0.05  # longer than SQLite's busy handler sleeps at first, so other processes' writers get in
 
     def __init__(self, path: str, readers: int = 3) -> None:
+        super().__init__()
         self.path = path
         self._reader_count = readers
         self._writer: aiosqlite.Connection | None = None

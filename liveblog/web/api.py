@@ -12,9 +12,11 @@ from starlette.routing import Route
 
 from .. import auth, model, text
 from ..model import User, ValidationError
+from ..pagecache import Rendered
 from ..runtime import runtime_of
 from ..services import blogs, entries, queue
 from ..store import Idempotency, NotFound
+from .caching import cached, validators
 from .errors import ApiError
 
 MAX_PAGE = 100
@@ -142,17 +144,23 @@ async def create_blog(request: Request) -> Response:
 
 
 async def get_blog(request: Request) -> Response:
-    blog = await blog_or_404(request)
+    """The blog and a page of its entries, from the render cache while its log has not moved."""
     page_size = runtime_of(request).settings.page_size
     limit = int_param(request, "limit", page_size, low=1, high=MAX_PAGE) or page_size
     before = int_param(request, "before", None, low=1)
+    return await cached(request, lambda blog, variant: blog_json(request, blog, variant, limit, before), limit, before)
+
+
+async def blog_json(request: Request, blog: model.Blog, variant: tuple[object, ...], limit: int,
+                    before: int | None) -> Rendered:
     found = await runtime_of(request).store.list_entries(blog.slug, before=before, limit=limit + 1)
     more = len(found) > limit
     found = found[:limit]
     body = blog.to_json()
     body["entries"] = [e.to_json() for e in found]
     body["next_before"] = found[-1].id if more else None
-    return JSONResponse(body)
+    data = JSONResponse(body).render(body)
+    return Rendered.of(blog.last_event_id, data, "application/json", validators(blog, variant))
 
 
 async def update_blog(request: Request) -> Response:
@@ -252,8 +260,9 @@ async def decline_filing(request: Request) -> Response:
 
 
 async def healthz(request: Request) -> Response:
-    store = runtime_of(request).store
-    return JSONResponse({"status": "ok", "schema_version": store.schema_version})
+    runtime = runtime_of(request)
+    return JSONResponse({"status": "ok", "schema_version": runtime.store.schema_version,
+                         "render_cache": runtime.pages.stats()})
 
 
 routes = [

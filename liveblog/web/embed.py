@@ -19,10 +19,10 @@ from ..render import asset_url, today_gmt
 from ..runtime import runtime_of
 from ..store import NotFound
 from .api import blog_or_404
-from .caching import not_modified, validators
+from .caching import not_modified, site_url, validators
 from .errors import ApiError
 from .middleware import CSP
-from .pages import page, site_url
+from .pages import page
 
 EMBED_SIZE = 20  # updates on the embed's page; the blog's own page has the rest
 EMBED_CSP = CSP.replace("frame-ancestors 'none'", "frame-ancestors *")
@@ -35,7 +35,8 @@ async def embed(request: Request) -> Response:
     blog = await blog_or_404(request)
     origin = site_url(request)
     # the CSP on a 304 too: a browser merges a 304's headers into its copy, and DENY would stop the framing
-    headers = {**validators(blog, origin, "embed", today_gmt(), asset_url("live.js"), asset_url("embed-frame.js")),
+    headers = {**validators(blog, (origin, "embed", today_gmt(), asset_url("live.js"),
+                                         asset_url("embed-frame.js"), runtime.key.fingerprint)),
                "Content-Security-Policy": EMBED_CSP}
     unchanged = not_modified(request, headers)
     if unchanged is not None:

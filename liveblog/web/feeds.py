@@ -12,57 +12,56 @@ from starlette.routing import Route
 
 from .. import feeds, websub
 from ..config import Identity
-from ..model import utc_now
+from ..model import Blog, utc_now
+from ..pagecache import Rendered
 from ..render import extension_page
 from ..runtime import runtime_of
 from ..services import ledger
 from ..store import NotFound
 from .api import before_of
-from .caching import FEED_CACHE_CONTROL, not_modified, validators
+from .caching import FEED_CACHE_CONTROL, cached, site_url, validators
 from .errors import ApiError
-from .pages import site_url
 
 FEED_PAGE = feeds.FEED_ENTRIES
+FEED_HEADERS = {"Cache-Control": FEED_CACHE_CONTROL, "Access-Control-Allow-Origin": "*"}
 
 
 def _json(blog: dict[str, Any], entries: list[dict[str, Any]], links: feeds.Links,
-          next_before: int | None, identity: Identity, head: dict[str, Any] | None) -> Response:
+          next_before: int | None, identity: Identity, head: dict[str, Any] | None) -> tuple[bytes, str]:
     body = feeds.json_feed(blog, entries, links, next_before=next_before, identity=identity, head=head)
-    return Response(json.dumps(body, ensure_ascii=False, separators=(",", ":")), media_type="application/feed+json")
+    return json.dumps(body, ensure_ascii=False, separators=(",", ":")).encode(), "application/feed+json"
 
 
 def _atom(blog: dict[str, Any], entries: list[dict[str, Any]], links: feeds.Links,
-          next_before: int | None, identity: Identity, head: dict[str, Any] | None) -> Response:
-    return Response(feeds.atom_feed(blog, entries, links, next_before=next_before, identity=identity),
-                    media_type="application/atom+xml; charset=utf-8")
+          next_before: int | None, identity: Identity, head: dict[str, Any] | None) -> tuple[bytes, str]:
+    return (feeds.atom_feed(blog, entries, links, next_before=next_before, identity=identity),
+            "application/atom+xml; charset=utf-8")
 
 
 Builder = Callable[[dict[str, Any], list[dict[str, Any]], feeds.Links, "int | None", Identity,
-                    "dict[str, Any] | None"], Response]
+                    "dict[str, Any] | None"], tuple[bytes, str]]
 
 
 async def serve_feed(request: Request, build: Builder) -> Response:
     """One page of a feed, newest first (``?before=<entry id>``), or a 304 when the client is current."""
-    runtime = runtime_of(request)
-    blog = await runtime.store.get_blog(request.path_params["slug"])
-    if blog is None:
-        raise NotFound("blog")
     before = before_of(request)
-    site = site_url(request)
-    headers = {**validators(blog, site, build.__name__, before), "Cache-Control": FEED_CACHE_CONTROL,
-               "Access-Control-Allow-Origin": "*",
-               "Link": websub.link_header(site + feeds.HUB_PATH, site + request.url.path)}
-    cached = not_modified(request, headers)
-    if cached is not None:
-        return cached
+    return await cached(request, lambda blog, variant: render_feed(request, build, blog, variant, before), before,
+                        fixed=FEED_HEADERS)
+
+
+async def render_feed(request: Request, build: Builder, blog: Blog, variant: tuple[object, ...],
+                      before: int | None) -> Rendered:
+    runtime = runtime_of(request)
     rows = await runtime.store.list_entries(blog.slug, before=before, limit=FEED_PAGE + 1)
     entries = [e.to_json() for e in rows[:FEED_PAGE]]
     next_before = entries[-1]["id"] if len(rows) > FEED_PAGE else None
+    site = site_url(request)
     head = await ledger.signed_head(runtime.store, runtime.key, blog.slug, blog.last_event_id)
-    response = build(blog.to_json(), entries, feeds.live_links(site, blog.slug), next_before,
-                     runtime.settings.identity, head)
-    response.headers.update(headers)
-    return response
+    body, media_type = build(blog.to_json(), entries, feeds.live_links(site, blog.slug), next_before,
+                             runtime.settings.identity, head)
+    link = websub.link_header(site + feeds.HUB_PATH, site + request.url.path)  # WebSub: the hub and the topic
+    return Rendered.of(blog.last_event_id, body, media_type, {**validators(blog, variant), **FEED_HEADERS,
+                                                              "Link": link})
 
 
 async def feed_json(request: Request) -> Response:

@@ -13,20 +13,16 @@ from starlette.responses import HTMLResponse, JSONResponse, Response
 from starlette.routing import Route
 
 from .. import jsonld
-from ..render import asset_url, render, today_gmt
+from ..model import Blog
+from ..pagecache import Rendered
+from ..render import render, today_gmt
 from ..runtime import runtime_of
 from ..store import NotFound
-from .api import before_of, blog_or_404, entry_id_of
-from .caching import not_modified, validators
+from .api import before_of, entry_id_of
+from .caching import cached, site_url, validators
 
 KEY_EVENTS_SHOWN = 30
 HTML_HEADERS = {"Cache-Control": "no-cache"}
-
-
-def site_url(request: Request) -> str:
-    """The public origin: the base_url setting, else what the request came to."""
-    configured = runtime_of(request).settings.base_url.rstrip("/")
-    return configured or str(request.base_url).rstrip("/")
 
 
 def page(request: Request, template: str, headers: dict[str, str] | None = None, **context: Any) -> Response:
@@ -34,6 +30,15 @@ def page(request: Request, template: str, headers: dict[str, str] | None = None,
     fingerprint = runtime_of(request).key.fingerprint
     return HTMLResponse(render(template, today=today_gmt(), fingerprint=fingerprint, **context),
                         headers={**HTML_HEADERS, **(headers or {})})
+
+
+def html(request: Request, source: Blog, variant: tuple[object, ...], template: str, **context: Any) -> Rendered:
+    """A page to keep in the render cache: the same bytes for everyone, so nothing per person in ``context``
+    (the site key's fingerprint is the site's: ``variant_of`` names it)."""
+    fingerprint = runtime_of(request).key.fingerprint
+    body = render(template, today=today_gmt(), fingerprint=fingerprint, **context).encode()
+    return Rendered.of(source.last_event_id, body, "text/html; charset=utf-8",
+                       {**HTML_HEADERS, **validators(source, variant)})
 
 
 async def index(request: Request) -> Response:
@@ -50,16 +55,15 @@ async def site_key(request: Request) -> Response:
 
 async def blog_page(request: Request) -> Response:
     """Newest first, a page at a time; ``?before=<entry id>`` is the "Show older updates" link."""
+    before = before_of(request)
+    return await cached(request, lambda blog, variant: render_blog_page(request, blog, variant, before), before,
+                        fixed=HTML_HEADERS)
+
+
+async def render_blog_page(request: Request, blog: Blog, variant: tuple[object, ...], before: int | None) -> Rendered:
+    """The blog as read first: anything newer reaches the page's script as an event."""
     runtime = runtime_of(request)
     store = runtime.store
-    blog = await blog_or_404(request)  # read first: anything newer reaches the script as an event
-    before = before_of(request)
-    # the bytes also depend on the day ("today" hides dates) and on the assets' versions
-    cache = validators(blog, site_url(request), "page", before, today_gmt(), asset_url("site.css"),
-                       asset_url("live.js"))
-    unchanged = not_modified(request, cache)
-    if unchanged is not None:
-        return unchanged
     size = runtime.settings.page_size
     rows = await store.list_entries(blog.slug, before=before, limit=size + 1)
     if before is not None and not rows:
@@ -76,10 +80,11 @@ async def blog_page(request: Request) -> Response:
     blog_json = blog.to_json()
     identity = runtime.settings.identity
     ld = jsonld.live_blog(blog_json, entries, url, url + "/entries/{}", origin=origin, identity=identity)
-    return page(
+    return html(
         request,
+        blog,
+        variant,
         "blog.html",
-        headers=cache,
         blog=blog_json,
         slug=blog.slug,
         entries=entries,
@@ -97,8 +102,13 @@ async def blog_page(request: Request) -> Response:
 
 async def entry_page(request: Request) -> Response:
     """One update on its own page, with OpenGraph tags so it can be shared."""
-    blog = await blog_or_404(request)
-    found = await runtime_of(request).store.get_entry(blog.slug, entry_id_of(request))
+    entry_id = entry_id_of(request)
+    return await cached(request, lambda blog, variant: render_entry_page(request, blog, variant, entry_id),
+                        fixed=HTML_HEADERS)
+
+
+async def render_entry_page(request: Request, blog: Blog, variant: tuple[object, ...], entry_id: int) -> Rendered:
+    found = await runtime_of(request).store.get_entry(blog.slug, entry_id)
     if found is None:
         raise NotFound("entry")
     entry = found.to_json()
@@ -107,8 +117,10 @@ async def entry_page(request: Request) -> Response:
     blog_url = f"{origin}/blogs/{blog.slug}"
     url = f"{blog_url}/entries/{entry['id']}"
     ld = jsonld.single_update(entry, url, blog_url, origin=origin, identity=identity)
-    return page(
+    return html(
         request,
+        blog,
+        variant,
         "entry.html",
         blog=blog.to_json(),
         slug=blog.slug,

@@ -20,8 +20,8 @@ from ..services import people
 from ..services.errors import require_editor
 from ..store import Conflict
 from .api import read_json, require_user
+from .caching import site_url
 from .desk import checked_form, desk_view, page, see_other, signed_in
-from .pages import site_url
 
 
 def qr_data_uri(url: str) -> str:

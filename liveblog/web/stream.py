@@ -25,6 +25,7 @@ import re
 from collections.abc import AsyncIterator
 from contextvars import ContextVar
 from functools import lru_cache
+from typing import Any
 from urllib.parse import parse_qsl
 
 from starlette.datastructures import Headers
@@ -216,12 +217,16 @@ async def follow(receive: Receive, send: Send, sub: Subscriber, sent: int, lead:
     listener = asyncio.ensure_future(receive())
     listener.add_done_callback(sub.leave)
     chunk = [lead] if lead else []
+    direct = wire(send)
+    sub.sent = sent
     try:
         while not sub.closed:
+            if not chunk:  # the lead has gone: the hub may write frames straight to the connection
+                sub.wire = direct
             for seq, frame in await sub.take():
-                if seq > sent:
+                if seq > sub.sent:
                     chunk.append(frame)
-                    sent = seq
+                    sub.sent = seq
             if sub.ping:
                 sub.ping = False
                 chunk.append(PING)
@@ -232,6 +237,34 @@ async def follow(receive: Receive, send: Send, sub: Subscriber, sent: int, lead:
         await send({"type": "http.response.body", "body": b"", "more_body": False})
     finally:
         listener.cancel()
+
+
+class UvicornWire:
+    """uvicorn's httptools response cycle as a ``hub.Wire``: chunks written to its transport while the
+    response is under way in chunked encoding, not complete, its client connected and its writes not paused
+    (a paused reader falls back to its task, which waits for the socket to drain and is cut off if it lags)."""
+
+    __slots__ = ("cycle", "flow", "transport")
+
+    def __init__(self, cycle: Any) -> None:
+        self.cycle = cycle
+        self.flow = cycle.flow
+        self.transport: asyncio.WriteTransport = cycle.transport
+
+    def writable(self) -> bool:
+        cycle = self.cycle
+        return not (self.flow.write_paused or cycle.disconnected or cycle.response_complete
+                    or self.transport.is_closing())
+
+
+def wire(send: Send) -> UvicornWire | None:
+    """The connection under ``send`` when it is uvicorn's httptools cycle sending chunks, else None (the task
+    sends every frame, as with any other server)."""
+    cycle = getattr(send, "__self__", None)
+    if (type(cycle).__module__ != "uvicorn.protocols.http.httptools_impl"
+            or getattr(cycle, "chunked_encoding", None) is not True):
+        return None
+    return UvicornWire(cycle)
 
 
 async def refuse(scope: Scope, receive: Receive, send: Send, exc: Exception) -> None:
