@@ -17,7 +17,7 @@ from .config import Settings
 from .render import STATIC
 from .runtime import Runtime
 from .text import problem
-from .web import api, describe, desk, feeds, pages, stream
+from .web import api, assets, describe, desk, feeds, pages, stream
 from .web.assets import Assets
 from .web.errors import HANDLERS
 from .web.middleware import BodyLimit, SecurityHeaders, host_rule, refuse_host
@@ -72,6 +72,7 @@ def create_app(settings: Settings) -> Liveblog:
             *feeds.routes,
             *desk.routes,
             *pages.routes,
+            *assets.routes,
             Mount("/static", Assets(directory=STATIC), name="static"),
         ],
         middleware=[

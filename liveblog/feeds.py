@@ -12,10 +12,12 @@ import json
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
+from gettext import NullTranslations
 from typing import Any
 from urllib.parse import urlsplit
 from xml.etree import ElementTree as ET
 
+from . import i18n
 from .model import entry_title
 from .sanitize import to_text
 from .text import xml_safe
@@ -30,7 +32,6 @@ TOMBSTONES = "http://purl.org/atompub/tombstones/1.0"
 SUPERSEDES_REL = "http://purl.org/dc/terms/replaces"
 FEED_PAGE_BYTES = 100_000
 LONGEST_BEFORE = "9" * 19  # the largest ``?before=`` the feed routes accept
-TOO_LONG = "This update is too long for the feed."
 FEED_CORRECTIONS = 5  # corrections an item carries; earlier ones are on the entry's page
 A, T = f"{{{ATOM}}}", f"{{{TOMBSTONES}}}"
 XML_DECLARATION = b'<?xml version="1.0" encoding="utf-8"?>\n'
@@ -106,14 +107,16 @@ def atom_id(slug: str, entry_id: int) -> str:
     return f"urn:liveblog:{item_id(slug, entry_id)}"
 
 
-def withdrawal_notice(entry: dict[str, Any]) -> str:
-    return f"Withdrawn {entry['retracted']['time_gmt']}: {entry['retracted']['note']}"
+def withdrawal_notice(entry: dict[str, Any], tr: NullTranslations = i18n.CATALOGS[i18n.SOURCE]) -> str:
+    """``Withdrawn 13:02 GMT: <note>`` in the blog's language (``tr``: its catalog)."""
+    said = tr.gettext("Withdrawn %(time)s:") % {"time": entry["retracted"]["time_gmt"]}
+    return f"{said} {entry['retracted']['note']}"
 
 
-def _content(entry: dict[str, Any], links: Links) -> tuple[str, str]:
+def _content(entry: dict[str, Any], links: Links, tr: NullTranslations) -> tuple[str, str]:
     """(html, text): a withdrawn entry's content is its withdrawal notice."""
     if entry["retracted"]:
-        notice = withdrawal_notice(entry)
+        notice = withdrawal_notice(entry, tr)
         return f"<p>{htmllib.escape(notice)}</p>", notice
     return links.resolve(entry["body_html"]), to_text(entry["body_html"])
 
@@ -138,8 +141,12 @@ def _fitting(sizes: Iterable[int], room: int) -> int:
     return taken
 
 
-def _too_long(url: str) -> str:
-    return f'<p>{TOO_LONG} <a href="{htmllib.escape(url)}">Read it on its page</a>.</p>'
+def _too_long_words(tr: NullTranslations) -> tuple[str, str]:
+    return tr.gettext("This update is too long for the feed."), tr.gettext("Read it on its page")
+
+
+def _too_long(url: str, tr: NullTranslations) -> str:
+    return f'<p>{_too_long_words(tr)[0]} <a href="{htmllib.escape(url)}">{_too_long_words(tr)[1]}</a>.</p>'
 
 
 def _inline_corrections(entry: dict[str, Any]) -> tuple[list[dict[str, Any]], int]:
@@ -148,9 +155,9 @@ def _inline_corrections(entry: dict[str, Any]) -> tuple[list[dict[str, Any]], in
     return shown, len(entry["corrections"]) - len(shown)
 
 
-def json_feed_item(entry: dict[str, Any], links: Links) -> dict[str, Any]:
+def json_feed_item(entry: dict[str, Any], links: Links, tr: NullTranslations) -> dict[str, Any]:
     slug = entry["blog"]
-    html, text = _content(entry, links)
+    html, text = _content(entry, links, tr)
     tags = ["key-event"] if entry["key_event"] and not entry["retracted"] else []
     if entry["corrections"]:
         tags.append("corrected")
@@ -160,7 +167,7 @@ def json_feed_item(entry: dict[str, Any], links: Links) -> dict[str, Any]:
     item: dict[str, Any] = _without_none({
         "id": item_id(slug, entry["id"]),
         "url": _absolute(links.permalink(entry["id"])),
-        "title": entry_title(entry),
+        "title": entry_title(entry, tr.gettext("Update %(time)s")),
         "content_html": html,
         "content_text": text,
         "date_published": entry["published_at"],
@@ -185,7 +192,7 @@ def json_feed_item(entry: dict[str, Any], links: Links) -> dict[str, Any]:
     return item
 
 
-def _fit(item: dict[str, Any], room: int) -> tuple[dict[str, Any], int]:
+def _fit(item: dict[str, Any], room: int, tr: NullTranslations) -> tuple[dict[str, Any], int]:
     """An item that fits in ``room`` bytes, and the bytes it takes in a page (with its separator): first
     without its text, then with a notice in place of its content.
 
@@ -198,8 +205,9 @@ def _fit(item: dict[str, Any], room: int) -> tuple[dict[str, Any], int]:
         size = _size(item)
     if size + 2 > room:
         url = item["url"]
-        item["content_html"] = _too_long(url)
-        item["content_text"] = f"{TOO_LONG} Read it on its page: {url}"
+        item["content_html"] = _too_long(url, tr)
+        too_long, read_it = _too_long_words(tr)
+        item["content_text"] = f"{too_long} {read_it}: {url}"
         size = _size(item)
     return item, size + 2
 
@@ -230,12 +238,13 @@ def json_feed(blog: dict[str, Any], entries: list[dict[str, Any]], links: Links,
     })
     if blog["status"] == "ended":
         feed["expired"] = True
-    items = [json_feed_item(entry, links) for entry in entries]
+    tr = i18n.translations(blog["language"])
+    items = [json_feed_item(entry, links, tr) for entry in entries]
     if links.json_page_prefix is None:
         feed["items"] = items
         return feed
     room = FEED_PAGE_BYTES - _size(feed) - _size({"next_url": f"{links.json_page_prefix}{LONGEST_BEFORE}"})
-    fitted = [_fit(item, room) for item in items]
+    fitted = [_fit(item, room, tr) for item in items]
     taken = _fitting((size for _, size in fitted), room)
     feed["items"] = [item for item, _ in fitted[:taken]]
     if taken < len(items):
@@ -260,7 +269,7 @@ def _xml(element: ET.Element) -> bytes:
 
 
 def _atom_head(blog: dict[str, Any], links: Links, next_before: int | str | None) -> ET.Element:
-    feed = ET.Element(f"{A}feed")
+    feed = ET.Element(f"{A}feed", {"{http://www.w3.org/XML/1998/namespace}lang": blog["language"]})
     _sub(feed, f"{A}id", f"urn:liveblog:{blog['slug']}")
     _sub(feed, f"{A}title", blog["title"])
     if blog["summary"]:
@@ -277,18 +286,18 @@ def _atom_head(blog: dict[str, Any], links: Links, next_before: int | str | None
     return feed
 
 
-def _atom_entry(entry: dict[str, Any], links: Links, *, cut: bool = False) -> ET.Element:
+def _atom_entry(entry: dict[str, Any], links: Links, tr: NullTranslations, *, cut: bool = False) -> ET.Element:
     """An entry, or a tombstone for a withdrawn one; ``cut`` puts a link to its page in place of its body."""
     slug, permalink = entry["blog"], links.permalink(entry["id"])
     if entry["retracted"]:
         gone = ET.Element(f"{T}deleted-entry", ref=atom_id(slug, entry["id"]), when=entry["retracted"]["at"])
         _sub(_sub(gone, f"{T}by"), f"{A}name", entry["retracted"]["by"])
-        _sub(gone, f"{T}comment", withdrawal_notice(entry), type="text")
+        _sub(gone, f"{T}comment", withdrawal_notice(entry, tr), type="text")
         _sub(gone, f"{A}link", rel="alternate", href=permalink)
         return gone
     item = ET.Element(f"{A}entry")
     _sub(item, f"{A}id", atom_id(slug, entry["id"]))
-    _sub(item, f"{A}title", entry_title(entry))
+    _sub(item, f"{A}title", entry_title(entry, tr.gettext("Update %(time)s")))
     _sub(item, f"{A}published", entry["published_at"])
     _sub(item, f"{A}updated", entry["updated_at"])
     _sub(item, f"{A}link", rel="alternate", type="text/html", href=permalink)
@@ -298,12 +307,13 @@ def _atom_entry(entry: dict[str, Any], links: Links, *, cut: bool = False) -> ET
     if entry["key_event"]:
         _sub(item, f"{A}category", term="key-event")
     corrections, omitted = _inline_corrections(entry)
-    html = _too_long(permalink) if cut else links.resolve(entry["body_html"])
+    html = _too_long(permalink, tr) if cut else links.resolve(entry["body_html"])
     if omitted:
-        html += (f'<p>{omitted} earlier correction{"s" if omitted > 1 else ""}: '
-                 f'<a href="{htmllib.escape(permalink)}">on its page</a>.</p>')
+        earlier = tr.ngettext("%(n)s earlier correction:", "%(n)s earlier corrections:", omitted) % {"n": omitted}
+        html += f'<p>{earlier} <a href="{htmllib.escape(permalink)}">{tr.gettext("on its page")}</a>.</p>'
     html += "".join(
-        f"<p><strong>Corrected {htmllib.escape(c['time_gmt'])}:</strong> {htmllib.escape(c['note'])}</p>"
+        f"<p><strong>{htmllib.escape(tr.gettext('Corrected %(time)s:') % {'time': c['time_gmt']})}</strong> "
+        f"{htmllib.escape(c['note'])}</p>"
         for c in corrections
     )
     _sub(item, f"{A}content", html, type="html")
@@ -319,14 +329,15 @@ def atom_feed(blog: dict[str, Any], entries: list[dict[str, Any]], links: Links,
     entries beyond move to the next page, and one too long for a page of its own links its page instead
     of carrying its body. Without pages (a snapshot) every entry is whole.
     """
-    elements = [_atom_entry(entry, links) for entry in entries]
+    tr = i18n.translations(blog["language"])
+    elements = [_atom_entry(entry, links, tr) for entry in entries]
     if links.atom_page_prefix is not None:
         room = FEED_PAGE_BYTES - len(_xml(_atom_head(blog, links, LONGEST_BEFORE))) - len(XML_DECLARATION)
         # Each measured on its own, so with its namespace declarations: an upper bound of its size in the page.
         sizes = [len(_xml(element)) for element in elements]
         for n, entry in enumerate(entries):
             if sizes[n] > room:
-                elements[n] = _atom_entry(entry, links, cut=True)
+                elements[n] = _atom_entry(entry, links, tr, cut=True)
                 sizes[n] = len(_xml(elements[n]))
         taken = _fitting(sizes, room)
         if taken < len(elements):

@@ -12,19 +12,20 @@ from typing import Any
 
 from markupsafe import Markup
 
+from . import i18n
 from .model import entry_title
 from .sanitize import to_text
 
 CONTEXT = "https://schema.org"
 
 
-def blog_posting(entry: dict[str, Any], url: str) -> dict[str, Any]:
-    """One update as a ``BlogPosting``; ``url`` is its permalink."""
+def blog_posting(entry: dict[str, Any], url: str, lang: str = i18n.SOURCE) -> dict[str, Any]:
+    """One update as a ``BlogPosting``; ``url`` is its permalink, ``lang`` its blog's language."""
     posting: dict[str, Any] = {
         "@type": "BlogPosting",
         "@id": url,
         "url": url,
-        "headline": entry_title(entry),
+        "headline": entry_title(entry, i18n.translations(lang).gettext("Update %(time)s")),
         "datePublished": entry["published_at"],
         "dateModified": entry["updated_at"],
         "articleBody": to_text(entry["body_html"]),
@@ -50,7 +51,7 @@ def live_blog(blog: dict[str, Any], entries: list[dict[str, Any]], url: str, ent
         "dateModified": blog["last_updated_at"] or blog["created_at"],
         "coverageStartTime": blog["created_at"],
         "liveBlogUpdate": [
-            blog_posting(e, entry_url.format(e["id"])) for e in entries if e["status"] != "retracted"
+            blog_posting(e, entry_url.format(e["id"]), blog["language"]) for e in entries if e["status"] != "retracted"
         ],
     }
     if blog["status"] == "ended" and blog["ended_at"]:
@@ -58,9 +59,10 @@ def live_blog(blog: dict[str, Any], entries: list[dict[str, Any]], url: str, ent
     return data
 
 
-def single_update(entry: dict[str, Any], url: str, blog_url: str) -> dict[str, Any]:
+def single_update(entry: dict[str, Any], url: str, blog_url: str, lang: str = i18n.SOURCE) -> dict[str, Any]:
     """A permalink page's own ``BlogPosting``, pointing back to its live blog."""
-    data = {"@context": CONTEXT, **blog_posting(entry, url), "isPartOf": {"@type": "LiveBlogPosting", "@id": blog_url}}
+    data = {"@context": CONTEXT, **blog_posting(entry, url, lang),
+            "isPartOf": {"@type": "LiveBlogPosting", "@id": blog_url}, "inLanguage": lang}
     if entry["status"] == "retracted":
         data["articleBody"] = ""
     return data

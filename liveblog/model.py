@@ -264,9 +264,10 @@ class Blog:
         }
 
 
-def entry_title(entry: dict[str, Any]) -> str:
-    """What feeds and structured data call an entry (its public JSON): the headline, or the time it was posted."""
-    return entry["headline"] or f"Update {entry['time_gmt']}"
+def entry_title(entry: dict[str, Any], update_label: str = "Update %(time)s") -> str:
+    """What feeds and structured data call an entry (its public JSON): the headline, or the time it was posted
+    (``update_label``: that phrase in the blog's language, from its catalog)."""
+    return str(entry["headline"] or update_label % {"time": entry["time_gmt"]})
 
 
 def blog_changes(blog: Blog, changes: dict[str, Any]) -> dict[str, Any]:
@@ -276,7 +277,7 @@ def blog_changes(blog: Blog, changes: dict[str, Any]) -> dict[str, Any]:
 
 # The columns a blog's change may write: what its editor may change, and ``intro_html`` rendered from ``intro``
 # (services.blogs.CHANGEABLE_FIELDS, what a request may send, is this less ``intro_html``).
-BLOG_FIELDS = frozenset({"title", "summary", "intro", "intro_html", "status"})
+BLOG_FIELDS = frozenset({"title", "summary", "intro", "intro_html", "status", "language"})
 
 
 def blog_update(blog: Blog, changes: dict[str, Any], now: datetime) -> dict[str, Any]:
@@ -300,6 +301,7 @@ class User:
     id: int
     name: str
     role: str
+    language: str = ""  # the desk's language they chose; "" follows their browser's Accept-Language
 
     @property
     def is_editor(self) -> bool:

@@ -20,7 +20,8 @@ from starlette.requests import Request
 from starlette.responses import FileResponse, HTMLResponse, JSONResponse, RedirectResponse, Response
 from starlette.routing import Route
 
-from .. import auth, media, model
+from .. import auth, i18n, media, model
+from ..i18n import Message, Plural
 from ..limits import SlidingWindow, retry_after
 from ..model import User, ValidationError
 from ..render import STATIC, render, today_gmt
@@ -54,8 +55,36 @@ def safe_next(raw: str | None) -> str:
     return "/desk"
 
 
+def desk_language(request: Request, user: User | None) -> str:
+    """The person's own choice, else the best match for their browser's Accept-Language."""
+    if user is not None and user.language in i18n.languages():
+        return user.language
+    return i18n.negotiate(request.headers.get("accept-language", ""))
+
+
 def page(request: Request, template: str, status: int = 200, **context: Any) -> HTMLResponse:
-    return HTMLResponse(render(template, today=today_gmt(), **context), status_code=status, headers=NO_STORE)
+    """A desk page in the person's language; its ``error``, ``title`` and ``message`` are translated here."""
+    lang = desk_language(request, context.get("user"))
+    translations = i18n.translations(lang)
+    for name in ("error", "title", "message"):
+        value = context.get(name)
+        if isinstance(value, Message):
+            context[name] = value.translated(translations)
+        elif isinstance(value, str) and value:
+            context[name] = translations.gettext(value)
+    html = render(template, today=today_gmt(), lang=lang, languages=i18n.language_names(), **context)
+    return HTMLResponse(html, status_code=status, headers=NO_STORE)
+
+
+# the words the desk shows by their code (a refused field, a role), each a Message so `make catalogs` finds it
+WORDS = {word.text: word for word in (
+    Message("title"), Message("slug"), Message("headline"), Message("body"), Message("note"), Message("language"),
+    Message("supersedes"), Message("filed_at"), Message("correspondent"), Message("editor"))}
+
+
+def field_error(exc: ValidationError) -> Message:
+    """``body: is required``, both halves translated (the API keeps its English for integrators)."""
+    return Message("%(field)s: %(message)s", field=WORDS.get(exc.field, exc.field), message=Message(exc.message))
 
 
 def see_other(url: str) -> RedirectResponse:
@@ -85,7 +114,7 @@ def login_secret(request: Request) -> tuple[str, bool]:
     return secrets.token_urlsafe(24), True
 
 
-def login_page(request: Request, status: int = 200, *, error: str = "", name: str = "", token: str = "",
+def login_page(request: Request, status: int = 200, *, error: str | Message = "", name: str = "", token: str = "",
                headers: dict[str, str] | None = None) -> HTMLResponse:
     secret, fresh = login_secret(request)
     response = page(request, "login.html", status, csrf=auth.csrf_token(secret), error=error, name=name,
@@ -113,7 +142,7 @@ async def login(request: Request) -> Response:
     secret = request.cookies.get(auth.LOGIN_CSRF_COOKIE)
     name = str(form.get("name", ""))[:200]
     if not auth.csrf_ok(secret, str(form.get(auth.CSRF_FIELD, ""))):
-        return login_page(request, 403, error="This form has expired. Please try again.", name=name)
+        return login_page(request, 403, error=Message("This form has expired. Please try again."), name=name)
     store = runtime_of(request).store
     now = model.utc_now()
     link = pasted_token(str(form.get("token", "")))
@@ -123,15 +152,16 @@ async def login(request: Request) -> Response:
     if wait:
         minutes = -(-wait // 60)
         return login_page(request, 429, name=name, headers={"Retry-After": str(wait)},
-                          error=f"Too many attempts. Try again in {minutes} minute{'s' if minutes > 1 else ''}.")
+                          error=Plural("Too many attempts. Try again in %(n)s minute.",
+                                       "Too many attempts. Try again in %(n)s minutes.", minutes))
     user: User | None
     if link:
         found = await store.take_token(auth.token_hash(link), auth.LOGIN, now) if len(link) <= 200 else None
         user = found.user if found else None
-        error = "This sign-in link has been used or has expired. Ask an editor for a new one."
+        error = Message("This sign-in link has been used or has expired. Ask an editor for a new one.")
     else:
         user = await auth.verify_login(store, name, str(form.get("password", "")))
-        error = "Wrong name or password."
+        error = Message("Wrong name or password.")
     if user is None:
         for key in keys:
             limiter.hit(key)
@@ -154,8 +184,8 @@ async def logout(request: Request) -> Response:
     store, now = runtime_of(request).store, model.utc_now()
     if await auth.user_for_token(store, token, auth.SESSION, now) is not None:
         if not auth.csrf_ok(token, str(form.get(auth.CSRF_FIELD, ""))):
-            return page(request, "error.html", 403, title="Not allowed",
-                        message="This form has expired: reload the page, then sign out again.")
+            return page(request, "error.html", 403, title=Message("Not allowed"),
+                        message=Message("This form has expired: reload the page, then sign out again."))
         await auth.end_session(store, token, now)
     response = see_other("/login")
     response.delete_cookie(auth.SESSION_COOKIE, path="/", httponly=True, samesite="strict", secure=https(request))
@@ -199,15 +229,15 @@ def desk_view(handler: Any) -> Any:
         except SignInNeeded:
             return see_other("/login?next=" + quote(request.url.path, safe="/"))
         except Forbidden as exc:
-            return page(request, "error.html", 403, title="Not allowed", message=exc.message)
+            return page(request, "error.html", 403, title=Message("Not allowed"), message=Message(exc.message))
         except ApiError as exc:
             if exc.status == 403:
-                return page(request, "error.html", 403, title="Not allowed", message=exc.error)
+                return page(request, "error.html", 403, title=Message("Not allowed"), message=Message(exc.error))
             raise
     return view
 
 
-async def desk_home(request: Request, status: int = 200, error: str = "", typed: dict[str, str] | None = None,
+async def desk_home(request: Request, status: int = 200, error: str | Message = "", typed: dict[str, str] | None = None,
                     invalid: str = "") -> Response:
     """The desk's front page; ``invalid`` names the field the ``error`` is about (marked at the field)."""
     user, csrf = await signed_in(request)
@@ -226,12 +256,14 @@ async def desk_index(request: Request) -> Response:
 async def create_blog(request: Request) -> Response:
     user, _, form = await checked_form(request)
     blogs.check_may_create(user)
-    typed = {"slug": str(form.get("slug", "")), "title": str(form.get("title", ""))}
+    typed = {"slug": str(form.get("slug", "")), "title": str(form.get("title", "")),
+             "language": str(form.get("language", i18n.SOURCE))}
     try:
-        new = blogs.new_blog_input({"slug": typed["slug"].strip(), "title": typed["title"]})
+        new = blogs.new_blog_input({"slug": typed["slug"].strip(), "title": typed["title"],
+                                    "language": typed["language"]})
         await blogs.create(runtime_of(request).store, user, new)
     except ValidationError as exc:
-        return await desk_home(request, 422, f"{exc.field}: {exc.message}", typed, exc.field)
+        return await desk_home(request, 422, field_error(exc), typed, exc.field)
     except Conflict as exc:
         return await desk_home(request, 409, exc.message, typed)
     return see_other(f"/desk/{new.slug}")
@@ -243,13 +275,23 @@ async def end_blog(request: Request) -> Response:
     return see_other("/desk?done=ended")
 
 
+async def choose_language(request: Request) -> Response:
+    """The desk's language for this person, whatever their blogs' languages are."""
+    user, _, form = await checked_form(request)
+    try:
+        await people.choose_language(runtime_of(request).store, user, str(form.get("language", "")))
+    except ValidationError as exc:
+        return await desk_home(request, 422, field_error(exc), invalid="language")
+    return see_other("/desk")
+
+
 async def revoke_sessions(request: Request) -> Response:
     user, _, _ = await checked_form(request)
     await people.sign_out_everywhere(runtime_of(request).store, user, request.path_params["name"])
     return see_other("/desk?done=revoked")
 
 
-async def compose(request: Request, status: int = 200, error: str = "", typed: dict[str, Any] | None = None,
+async def compose(request: Request, status: int = 200, error: str | Message = "", typed: dict[str, Any] | None = None,
                   headers: dict[str, str] | None = None, invalid: str = "") -> Response:
     user, csrf = await signed_in(request)
     blog = await blog_or_404(request)
@@ -291,10 +333,11 @@ async def post_entry(request: Request) -> Response:
         await entries.publish(runtime.store, runtime.posts, user, blog, fields, idem)
     except TooManyPosts as exc:
         seconds = retry_after(exc.wait)
-        return await compose(request, 429, f"Too many updates in a minute: wait {seconds} s, then post again. "
-                             "Your text is kept below.", data, headers={"Retry-After": seconds})
+        refusal = Message("Too many updates in a minute: wait %(seconds)s s, then post again. Your text is kept below.",
+                          seconds=seconds)
+        return await compose(request, 429, refusal, data, headers={"Retry-After": seconds})
     except ValidationError as exc:
-        return await compose(request, 422, f"{exc.field}: {exc.message}", data, invalid=exc.field)
+        return await compose(request, 422, field_error(exc), data, invalid=exc.field)
     except Conflict as exc:
         return await compose(request, 409, exc.message, data)
     return see_other(f"/desk/{blog.slug}")
@@ -313,6 +356,7 @@ async def change_entry(request: Request, kind: str) -> Response:
     check = entries.check_may_correct if kind == "correct" else entries.check_may_withdraw
     check(user, found)
     typed = {"body": str(form.get("body", found.body)), "note": str(form.get("note", ""))}
+    error: str | Message
     error, status, invalid = "", 200, ""
     if request.method == "POST":
         try:
@@ -323,7 +367,7 @@ async def change_entry(request: Request, kind: str) -> Response:
                 await entries.withdraw(store, user, found, entries.note_input(typed))
             return see_other(f"/desk/{blog.slug}")
         except ValidationError as exc:
-            error, status, invalid = f"{exc.field}: {exc.message}", 422, exc.field
+            error, status, invalid = field_error(exc), 422, exc.field
         except Conflict as exc:
             error, status = exc.message, 409
     return page(request, f"desk/{kind}.html", status, user=user, csrf=csrf, blog=blog.to_json(),
@@ -395,6 +439,7 @@ routes = [
     Route("/desk/sw.js", service_worker, methods=["GET", "HEAD"]),
     Route("/desk/session.json", session_state, methods=["GET", "HEAD"]),
     Route("/desk/blogs", desk_view(create_blog), methods=["POST"]),
+    Route("/desk/language", desk_view(choose_language), methods=["POST"]),
     Route("/desk/people/{name}/revoke", desk_view(revoke_sessions), methods=["POST"]),
     Route("/desk/{slug}", desk_view(desk_blog), methods=["GET", "HEAD"]),
     Route("/desk/{slug}/end", desk_view(end_blog), methods=["POST"]),

@@ -13,7 +13,7 @@ from starlette.responses import HTMLResponse, Response
 from starlette.routing import Route
 
 from .. import jsonld
-from ..render import asset_url, render, today_gmt
+from ..render import asset_url, catalog_url, render, today_gmt
 from ..runtime import runtime_of
 from ..store import NotFound
 from .api import before_of, blog_or_404, entry_id_of
@@ -46,7 +46,7 @@ async def blog_page(request: Request) -> Response:
     before = before_of(request)
     # the bytes also depend on the day ("today" hides dates) and on the assets' versions
     cache = validators(blog, site_url(request), "page", before, today_gmt(), asset_url("site.css"),
-                       asset_url("live.js"))
+                       asset_url("live.js"), asset_url("i18n.js"), catalog_url(blog.language))
     unchanged = not_modified(request, cache)
     if unchanged is not None:
         return unchanged
@@ -97,7 +97,7 @@ async def entry_page(request: Request) -> Response:
         slug=blog.slug,
         entry=entry,
         canonical=url,
-        jsonld=jsonld.script_json(jsonld.single_update(entry, url, blog_url)),
+        jsonld=jsonld.script_json(jsonld.single_update(entry, url, blog_url, blog.language)),
     )
 
 
