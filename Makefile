@@ -49,11 +49,8 @@ clean:
 	rm -rf $(VENV) *.egg-info
 
 # The catalogs (README, "Adding a language"): every string the templates, the scripts and the desk's Python
-# messages use, extracted into liveblog/locale/messages.pot, then merged into each language's messages.po
+# messages use, extracted into liveblog/locale/messages.pot and merged into each language's messages.po
 # (new strings arrive empty: tests/test_i18n_catalogs.py names each one until it is translated).
-BABEL_KEYWORDS := -k Message -k Plural:1,2 -k ValidationError:2 -k Forbidden -k N_
 .PHONY: catalogs
 catalogs: $(STAMP)
-	$(BIN)/pybabel extract -F babel.cfg $(BABEL_KEYWORDS) --no-location --sort-output --project=Liveblog \
-	  --copyright-holder="Liveblog" -o liveblog/locale/messages.pot .
-	$(BIN)/pybabel update -i liveblog/locale/messages.pot -d liveblog/locale --no-fuzzy-matching --ignore-obsolete
+	$(BIN)/python scripts/catalogs.py

@@ -310,7 +310,8 @@ def _atom_entry(entry: dict[str, Any], links: Links, tr: NullTranslations, *, cu
     html = _too_long(permalink, tr) if cut else links.resolve(entry["body_html"])
     if omitted:
         earlier = tr.ngettext("%(n)s earlier correction:", "%(n)s earlier corrections:", omitted) % {"n": omitted}
-        html += f'<p>{earlier} <a href="{htmllib.escape(permalink)}">{tr.gettext("on its page")}</a>.</p>'
+        there = tr.gettext("on its page")
+        html += f'<p>{earlier} <a href="{htmllib.escape(permalink)}">{there}</a>.</p>'
     html += "".join(
         f"<p><strong>{htmllib.escape(tr.gettext('Corrected %(time)s:') % {'time': c['time_gmt']})}</strong> "
         f"{htmllib.escape(c['note'])}</p>"
