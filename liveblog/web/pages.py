@@ -12,7 +12,7 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, Response
 from starlette.routing import Route
 
-from .. import jsonld
+from .. import i18n, jsonld
 from ..render import asset_url, catalog_url, render, today_gmt
 from ..runtime import runtime_of
 from ..store import NotFound
@@ -35,7 +35,9 @@ def page(template: str, headers: dict[str, str] | None = None, **context: Any) -
 
 async def index(request: Request) -> Response:
     blogs = await runtime_of(request).store.list_blogs()
-    return page("index.html", blogs=[b.to_json() for b in blogs])
+    # the blogs may be in several languages: the list speaks the one the browser asks for
+    lang = i18n.negotiate(request.headers.get("accept-language", ""))
+    return page("index.html", headers={"Vary": "Accept-Language"}, blogs=[b.to_json() for b in blogs], lang=lang)
 
 
 async def blog_page(request: Request) -> Response:
