@@ -201,7 +201,8 @@ var DeskCore = (function () {
   /* the compose button and the note above it while a waiting post is in the compose box */
   function editLabels(editing, item, note) {
     var again = !!(item && asNew(item));
-    return { send: gettext(!editing ? N_("Post update") : again ? N_("Post as a new update") : N_("Send again")),
+    var send = !editing ? N_("Post update") : again ? N_("Post as a new update") : N_("Send again");
+    return { send: gettext(send),
              note: again ? item.why + " " + gettext("Send it as a new update, or leave it in the outbox.") : note };
   }
   function discardQuestion(item) {

@@ -596,5 +596,5 @@
   renderPreview();
   sweepPhotos();
   resume();
-  I18n.ready.then(render);  // the catalog came after the first render: say it again in the person's words
+  I18n.ready.then(function () { editMode(); render(); });  // the catalog came after the first render: again, in their words
 })();
