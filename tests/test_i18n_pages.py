@@ -7,15 +7,17 @@ Each failure names the page and the words. The feeds and the stream's html speak
 from __future__ import annotations
 
 import gettext
+import json
 import re
 from collections.abc import Iterator
 from html.parser import HTMLParser
+from pathlib import Path
 
 import httpx
 import pytest
 
 from desk import PASSWORD, csrf_of
-from liveblog import i18n
+from liveblog import export, i18n
 
 PSEUDO = "en-XA"  # the pseudo-locale tag Android and Chromium use
 BRACKETED = re.compile(r"⟦[^⟦⟧]*⟧")
@@ -156,7 +158,7 @@ def test_the_pseudo_locale_check_finds_a_plain_string(pseudo_locale) -> None:
     assert leftovers("<p>Обновление 17:54 GMT</p><p>Superseded by</p>", "ru") == ["Superseded by"]
 
 
-def test_feeds_and_the_stream_speak_the_blogs_language(site) -> None:
+def test_feeds_the_stream_and_the_mirror_speak_the_blogs_language(site, tmp_path) -> None:
     ids = story(site, "ru")
     feed = site.client.get("/blogs/strike/feed.json").json()
     assert feed["language"] == "ru"
@@ -171,3 +173,8 @@ def test_feeds_and_the_stream_speak_the_blogs_language(site) -> None:
     assert "Обновление " in html and "Исправлено " in html and not leftovers(html, "ru")
     page = site.client.get("/blogs/strike").text
     assert '<meta property="og:locale" content="ru_RU">' in page and '"inLanguage":"ru"' in page
+    site.call(export.write_snapshot(site.runtime.store, "strike", tmp_path, media_path=Path(site.settings.media_path),
+                                    site="https://mirror.example"))
+    mirror = (tmp_path / "index.html").read_text(encoding="utf-8")
+    assert '<html lang="ru" dir="ltr">' in mirror and "Ключевые события" in mirror and not leftovers(mirror, "ru")
+    assert json.loads((tmp_path / "feed.json").read_text(encoding="utf-8"))["language"] == "ru"
