@@ -35,6 +35,10 @@ def test_the_desk_creates_a_blog_in_the_language_chosen(site):
     r = client.post("/desk/blogs", data={"csrf": csrf_of(desk), "slug": "saylau", "title": "Сайлау", "language": "ru"})
     assert r.status_code == 303
     assert site.client.get("/api/blogs/saylau").json()["language"] == "ru"
+    r = client.post("/desk/saylau/language", data={"csrf": csrf_of(desk), "language": "kk"})
+    assert r.status_code == 303 and '<html lang="kk"' in site.client.get("/blogs/saylau").text
+    r = client.post("/desk/saylau/language", data={"csrf": csrf_of(desk), "language": "xx"})
+    assert r.status_code == 422 and 'id="blog-language" name="language" aria-invalid="true"' in r.text
     client.close()
 
 

@@ -269,6 +269,18 @@ async def create_blog(request: Request) -> Response:
     return see_other(f"/desk/{new.slug}")
 
 
+async def blog_language(request: Request) -> Response:
+    """An editor changes the language the blog's pages, feeds and stream speak (the API's PATCH ``language``)."""
+    user, _, form = await checked_form(request)
+    store = runtime_of(request).store
+    blog = await blogs.blog_to_change(store, user, request.path_params["slug"])
+    try:
+        await blogs.change(store, user, blog, blogs.changes_input({"language": str(form.get("language", ""))}))
+    except ValidationError as exc:
+        return await compose(request, 422, field_error(exc), invalid="language")
+    return see_other(f"/desk/{blog.slug}")
+
+
 async def end_blog(request: Request) -> Response:
     user, _, _ = await checked_form(request)
     await blogs.end(runtime_of(request).store, user, request.path_params["slug"])
@@ -443,6 +455,7 @@ routes = [
     Route("/desk/people/{name}/revoke", desk_view(revoke_sessions), methods=["POST"]),
     Route("/desk/{slug}", desk_view(desk_blog), methods=["GET", "HEAD"]),
     Route("/desk/{slug}/end", desk_view(end_blog), methods=["POST"]),
+    Route("/desk/{slug}/language", desk_view(blog_language), methods=["POST"]),
     Route("/desk/{slug}/entries", desk_view(post_entry), methods=["POST"]),
     Route("/desk/{slug}/entries/{entry_id}/correct", desk_view(correct), methods=["GET", "POST"]),
     Route("/desk/{slug}/entries/{entry_id}/withdraw", desk_view(withdraw), methods=["GET", "POST"]),
