@@ -10,7 +10,10 @@ import os
 import re
 from pathlib import Path
 
+import pytest
+
 from desk import browser_sign_in, post, waiting
+from test_i18n_pages import CONTENT, PSEUDO, leftovers, pseudo_locale  # noqa: F401 (the fixture, used by name)
 
 NUMBERS = [1, 2, 5, 11, 21, 22, 25]
 NEW_UPDATES = {1: "1 новое обновление", 2: "2 новых обновления", 5: "5 новых обновлений", 11: "11 новых обновлений",
@@ -90,3 +93,23 @@ def right_to_left(page) -> None:
     edges = page.evaluate("""() => [document.querySelector('#entries article .time').getBoundingClientRect().right,
         document.querySelector('#entries article').getBoundingClientRect().right]""")
     assert abs(edges[0] - edges[1]) < 40, "the update's time starts at the right-hand edge"
+
+
+@pytest.mark.usefixtures("pseudo_locale")
+def test_the_outbox_speaks_only_catalog_words_in_the_pseudo_locale(site, page):
+    """The desk's script-made states (waiting offline, being edited) in the pseudo-locale: every visible word
+    comes from the catalog's JSON, bracketed (test_i18n_pages checks the server's pages the same way)."""
+    site.blog("strike", title=CONTENT["title"])
+    browser_sign_in(page, site, "amal")
+    page.select_option("#desk-language", PSEUDO)
+    page.click(".language button")
+    page.goto(site.url + "/desk/strike")
+    page.wait_for_selector(READY)
+    page.context.set_offline(True)
+    post(page, CONTENT["body"])
+    waiting(page, 1)
+    assert page.inner_text("#outbox-summary") == "⟦1 waiting⟧ — ⟦will send when online⟧"
+    page.locator("#outbox-items li button.edit").click()
+    page.wait_for_selector("#cancel-edit", state="visible")
+    assert not leftovers(page.content(), PSEUDO)
+    page.context.set_offline(False)
