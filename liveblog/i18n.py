@@ -96,30 +96,22 @@ def og_locale(lang: str | None) -> str:
     return f"{locale.language}_{territory}"
 
 
-def _plural_index(translations: gettext.NullTranslations) -> Any:
-    plural = getattr(translations, "plural", None)
-    return plural if plural is not None else (lambda n: int(n != 1))
-
-
 @lru_cache(maxsize=16)
 def catalog_json(lang: str) -> bytes:
     """The catalog's strings for the scripts: ``{"lang", "dir", "messages": {msgid: text or {category: text}}}``.
 
     A plural message maps each CLDR category (``one``, ``few``, ``many``…) to its form; the script picks one
-    with ``Intl.PluralRules``. Which gettext form serves which category is found by asking both rules the same
-    numbers, so no plural rule is written here."""
+    with ``Intl.PluralRules``. Each category's form is the catalog's (gettext's rule) for a whole number CLDR
+    puts in that category, so no plural rule is written here."""
     translations = CATALOGS.get(lang, CATALOGS[SOURCE])
-    index_of = _plural_index(translations)
     rules = _babel_locale(lang).plural_form
-    forms: dict[str, int] = {}
-    for n in range(201):
-        forms.setdefault(rules(n), index_of(n))
+    categories = dict.fromkeys(rules(n) for n in range(201))
     messages: dict[str, Any] = {}
     for message in script_messages():
         if isinstance(message, tuple):
             singular, plural = message
             messages[singular] = {
-                category: translations.ngettext(singular, plural, _sample(rules, category)) for category in forms}
+                category: translations.ngettext(singular, plural, _sample(rules, category)) for category in categories}
         else:
             messages[message] = translations.gettext(message)
     payload = {"lang": lang, "dir": text_direction(lang), "messages": messages}
@@ -171,9 +163,6 @@ class Message:
         if not self.values:
             return text
         return text % {k: v.translated(translations) if isinstance(v, Message) else v for k, v in self.values.items()}
-
-    def __str__(self) -> str:
-        return self.translated(CATALOGS[SOURCE])
 
 
 class Plural(Message):
