@@ -212,7 +212,8 @@ var DeskCore = (function () {
   var ELSEWHERE = N_("This update is open in another tab, or on its way from there: finish with it there.");
   var PHOTO_GONE = N_("A photo that waited on this phone is gone (the browser cleared its storage). "
     + "Tap Edit to add it again, or Discard.");
-  var PHOTO_WAITING = N_("[photo waiting to be sent: %(name)s]");  // here: Babel's lexer loses its way in text()'s regex
+  var PHOTO_WAITING = N_("[photo waiting to be sent: %(name)s]");
+  var PHOTO_MARK = N_("[photo]");  // a photo in a one-line preview  // here: Babel's lexer loses its way in text()'s regex
   function signInHref(slug) { return "/login?next=" + encodeURIComponent("/desk/" + slug).replace(/%2F/g, "/"); }
 
   /* ---- drafts ---- */
@@ -265,7 +266,7 @@ var DeskCore = (function () {
 
   /* a line of plain text from Markdown, at most n characters */
   function text(s, n) {
-    s = (s || "").replace(/!\[[^\]]*\]\([^)]*\)/g, "[photo]").replace(/[*_`#>]/g, "").replace(/\s+/g, " ").trim();
+    s = (s || "").replace(/!\[[^\]]*\]\([^)]*\)/g, gettext(PHOTO_MARK)).replace(/[*_`#>]/g, "").replace(/\s+/g, " ").trim();
     return s.length > n ? s.slice(0, n - 1) + "…" : s;
   }
   function hhmm(iso) { return iso.slice(11, 16) + " GMT"; }
