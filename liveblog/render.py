@@ -76,14 +76,16 @@ def today_gmt() -> str:
     return date_gmt(utc_now())
 
 
-def filed_gmt(entry: dict[str, Any]) -> str | None:
-    """``filed 13:02 GMT`` is shown only when the phone filed it over a minute before publication."""
+@pass_context
+def filed_gmt(context: Context, entry: dict[str, Any]) -> str | None:
+    """``filed 13:02 GMT`` is shown only when the phone filed it over a minute before publication (with its day,
+    in the page's language, when that was another day)."""
     published = parse_iso(entry["published_at"])
     filed = parse_iso(entry["filed_at"])
     if abs(published - filed) <= FILED_AT_SHOWN_AFTER:
         return None
-    day = date_gmt(filed)
-    return time_gmt(filed) + ("" if day == date_gmt(published) else f", {day}")
+    same_day = date_gmt(filed) == date_gmt(published)
+    return time_gmt(filed) + ("" if same_day else f", {local_date(context, entry['filed_at'])}")
 
 
 def preview(entry: dict[str, Any], limit: int = 90) -> str:
