@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from .. import auth, model
-from ..model import User
+from .. import auth, i18n, model
+from ..model import User, ValidationError
 from ..store import NotFound, Store
 from .errors import require_editor
 
@@ -16,3 +16,11 @@ async def sign_out_everywhere(store: Store, user: User, name: str) -> User:
         raise NotFound("person")
     await store.revoke_tokens(found[0].id, auth.SESSION, model.utc_now())
     return found[0]
+
+
+async def choose_language(store: Store, user: User, language: str) -> str:
+    """The desk's language for this person, whatever their blogs' are; "" goes back to the browser's choice."""
+    if language and language not in i18n.languages():
+        raise ValidationError("language", f"must be one of {', '.join(i18n.languages())}")
+    await store.set_user_language(user.id, language)
+    return language

@@ -12,8 +12,8 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, JSONResponse, Response
 from starlette.routing import Route
 
-from .. import jsonld
-from ..render import asset_url, render, today_gmt
+from .. import i18n, jsonld
+from ..render import asset_url, catalog_url, render, today_gmt
 from ..runtime import runtime_of
 from ..store import NotFound
 from .api import before_of, blog_or_404, entry_id_of
@@ -38,8 +38,10 @@ def page(request: Request, template: str, headers: dict[str, str] | None = None,
 
 async def index(request: Request) -> Response:
     blogs = await runtime_of(request).store.list_blogs()
-    return page(request, "index.html", blogs=[b.to_json() for b in blogs],
-                identity=runtime_of(request).settings.identity)
+    # the blogs may be in several languages: the list speaks the one the browser asks for
+    lang = i18n.negotiate(request.headers.get("accept-language", ""))
+    return page(request, "index.html", headers={"Vary": "Accept-Language"}, blogs=[b.to_json() for b in blogs],
+                identity=runtime_of(request).settings.identity, lang=lang)
 
 
 async def site_key(request: Request) -> Response:
@@ -56,7 +58,7 @@ async def blog_page(request: Request) -> Response:
     before = before_of(request)
     # the bytes also depend on the day ("today" hides dates) and on the assets' versions
     cache = validators(blog, site_url(request), "page", before, today_gmt(), asset_url("site.css"),
-                       asset_url("live.js"))
+                       asset_url("live.js"), asset_url("i18n.js"), catalog_url(blog.language))
     unchanged = not_modified(request, cache)
     if unchanged is not None:
         return unchanged
@@ -106,7 +108,7 @@ async def entry_page(request: Request) -> Response:
     identity = runtime_of(request).settings.identity
     blog_url = f"{origin}/blogs/{blog.slug}"
     url = f"{blog_url}/entries/{entry['id']}"
-    ld = jsonld.single_update(entry, url, blog_url, origin=origin, identity=identity)
+    ld = jsonld.single_update(entry, url, blog_url, origin=origin, identity=identity, lang=blog.language)
     return page(
         request,
         "entry.html",
