@@ -19,7 +19,7 @@ from xml.etree import ElementTree as ET
 
 from . import i18n
 from .config import DEFAULT_IDENTITY, Identity
-from .model import feed_title
+from .model import feed_title, parse_iso, to_utc
 from .sanitize import to_text
 from .text import xml_safe
 
@@ -124,9 +124,14 @@ def withdrawal_notice(entry: dict[str, Any], tr: NullTranslations = i18n.CATALOG
     return f"{said} {entry['retracted']['note']}"
 
 
-def update_title(entry: dict[str, Any], tr: NullTranslations) -> str:
-    """A feed item's title in the blog's language: its headline, else "Update <date>, <time>"."""
-    return feed_title(entry, tr.gettext("Update %(date)s, %(time)s"))
+def update_title(entry: dict[str, Any], lang: str) -> str:
+    """A feed item's title in the blog's language: its headline, else "Update <date>, <time>", the date as
+    that language writes it."""
+    label = i18n.translations(lang).gettext("Update %(date)s, %(time)s")
+    if lang != i18n.SOURCE:
+        when = to_utc(parse_iso(entry["published_at"])).date()
+        entry = {**entry, "date_gmt": i18n.long_date(when, lang)}
+    return feed_title(entry, label)
 
 
 def language_of(blog: dict[str, Any]) -> str:
@@ -209,8 +214,8 @@ def _inline_corrections(entry: dict[str, Any]) -> tuple[list[dict[str, Any]], in
     return shown, len(entry["corrections"]) - len(shown)
 
 
-def json_feed_item(entry: dict[str, Any], links: Links, tr: NullTranslations) -> dict[str, Any]:
-    slug = entry["blog"]
+def json_feed_item(entry: dict[str, Any], links: Links, lang: str) -> dict[str, Any]:
+    slug, tr = entry["blog"], i18n.translations(lang)
     html, text = _content(entry, links, tr)
     tags = ["key-event"] if entry["key_event"] and not entry["retracted"] else []
     if entry["corrections"]:
@@ -221,7 +226,7 @@ def json_feed_item(entry: dict[str, Any], links: Links, tr: NullTranslations) ->
     item: dict[str, Any] = _without_none({
         "id": item_id(slug, entry["id"]),
         "url": _absolute(links.permalink(entry["id"])),
-        "title": update_title(entry, tr),
+        "title": update_title(entry, lang),
         "content_html": html,
         "content_text": text,
         "date_published": entry["published_at"],
@@ -317,8 +322,9 @@ def json_feed(blog: dict[str, Any], entries: list[dict[str, Any]], links: Links,
     })
     if blog["status"] == "ended":
         feed["expired"] = True
-    tr = i18n.translations(language_of(blog))
-    items = [json_feed_item(entry, links, tr) for entry in entries]
+    lang = language_of(blog)
+    tr = i18n.translations(lang)
+    items = [json_feed_item(entry, links, lang) for entry in entries]
     if links.json_page_prefix is None:
         feed["items"] = items
         return feed
@@ -381,20 +387,19 @@ def _tombstone(entry: dict[str, Any], links: Links, tr: NullTranslations) -> ET.
     return gone
 
 
-def _atom_entry(entry: dict[str, Any], links: Links, tr: NullTranslations, *,
-                cut: bool = False) -> list[ET.Element]:
+def _atom_entry(entry: dict[str, Any], links: Links, lang: str, *, cut: bool = False) -> list[ET.Element]:
     """An entry; ``cut`` puts a link to its page in place of its body.
 
     A withdrawn entry stays, its content replaced by the withdrawal notice and its ``updated`` moved to the
     withdrawal, followed by its RFC 6721 tombstone: readers ignore tombstones (newsboat and feedparser do) but
     replace an entry whose ``updated`` moves, so only this makes the withdrawn text leave them.
     """
-    slug, permalink = entry["blog"], links.permalink(entry["id"])
+    slug, permalink, tr = entry["blog"], links.permalink(entry["id"]), i18n.translations(lang)
     item = ET.Element(f"{A}entry")
     if entry.get("lang"):
         item.set(XML_LANG, xml_safe(entry["lang"]))
     _sub(item, f"{A}id", atom_id(slug, entry["id"]))
-    _sub(item, f"{A}title", update_title(entry, tr))
+    _sub(item, f"{A}title", update_title(entry, lang))
     _sub(item, f"{A}published", entry["published_at"])
     _sub(item, f"{A}updated", entry["updated_at"])
     _sub(item, f"{A}link", rel="alternate", type="text/html", href=permalink)
@@ -421,15 +426,15 @@ def atom_feed(blog: dict[str, Any], entries: list[dict[str, Any]], links: Links,
     entries beyond move to the next page, and one too long for a page of its own links its page instead
     of carrying its body. Without pages (a snapshot) every entry is whole.
     """
-    tr = i18n.translations(language_of(blog))
-    elements = [_atom_entry(entry, links, tr) for entry in entries]
+    lang = language_of(blog)
+    elements = [_atom_entry(entry, links, lang) for entry in entries]
     if links.atom_page_prefix is not None:
         room = FEED_PAGE_BYTES - len(_xml(_atom_head(blog, links, LONGEST_BEFORE, identity))) - len(XML_DECLARATION)
         # Each measured on its own, so with its namespace declarations: an upper bound of its size in the page.
         sizes = [sum(len(_xml(e)) for e in element) for element in elements]
         for n, entry in enumerate(entries):
             if sizes[n] > room:
-                elements[n] = _atom_entry(entry, links, tr, cut=True)
+                elements[n] = _atom_entry(entry, links, lang, cut=True)
                 sizes[n] = sum(len(_xml(e)) for e in elements[n])
         taken = _fitting(sizes, room)
         if taken < len(elements):

@@ -262,7 +262,8 @@ def _feed_item_view(item: dict[str, Any], too_long: str) -> dict[str, Any]:
 
 def check_feed(feed: dict[str, Any], entries: dict[int, dict[str, Any]], where: str) -> list[str]:
     problems = []
-    tr = i18n.translations(str(feed.get("language", "")))  # the notices and titles are in the blog's language
+    lang = str(feed.get("language", i18n.SOURCE))
+    tr = i18n.translations(lang)  # the notices and titles are in the blog's language
     for item in feed.get("items", []):
         entry_id = int(str(item.get("id", "")).rsplit("-", 1)[-1] or 0)
         payload = entries.get(entry_id)
@@ -273,7 +274,7 @@ def check_feed(feed: dict[str, Any], entries: dict[int, dict[str, Any]], where: 
         gone = payload.get("retracted")
         text = _norm(withdrawal_notice(payload, tr) if gone else to_text(payload.get("body_html", "")))
         shown = payload.get("corrections", [])[-len(found["corrections"]):] if found["corrections"] else []
-        expected = {"title": update_title(payload, tr), "published": payload.get("published_at"), "text": text,
+        expected = {"title": update_title(payload, lang), "published": payload.get("published_at"), "text": text,
                     "html": text, "corrections": [(c["at"], c["note"]) for c in shown],
                     "retracted": {"at": gone["at"], "note": gone["note"]} if gone else None}
         wrong = [name for name, value in found.items() if value != expected[name]]

@@ -55,7 +55,7 @@ def test_a_person_picks_the_desk_language_whatever_the_browser_and_the_blog_say(
     compose = client.get("/desk/strike").text
     assert '<html lang="kk" dir="ltr"' in compose and "Жариялау" in compose, "kept, over Accept-Language and the blog"
     r = client.post("/desk/language", data={"csrf": csrf, "language": "xx"})
-    assert r.status_code == 422 and 'role="alert"' in r.text and "тіл: " in r.text
+    assert r.status_code == 422 and 'role="alert"' in r.text and "Тіл: " in r.text
     assert client.post("/desk/language", data={"csrf": "wrong", "language": "en"}).status_code == 403
     assert client.post("/desk/language", data={"csrf": csrf, "language": ""}).status_code == 303
     assert '<html lang="ru"' in client.get("/desk").text, "back to the browser's choice"
