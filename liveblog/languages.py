@@ -48,7 +48,7 @@ def language_name(tag: str, shown_in: str | None = "en") -> str:
     if not TAG_RE.fullmatch(tag):
         return tag
     try:
-        return Locale.parse(tag.split("-")[0]).get_language_name(shown_in or "en") or tag
+        return Locale.parse(tag.split("-")[0]).get_language_name((shown_in or "en").split("-")[0]) or tag
     except (ValueError, UnknownLocaleError):
         return tag
 

@@ -454,6 +454,8 @@ class Filing:
     decided_at: datetime | None = None
     entry_id: int | None = None  # the entry it became
     edited: bool = False  # published with an editor's changes; the text as filed stays here
+    lang: str | None = None  # the entry's own language once published (None: its blog's)
+    translation_of: tuple[str, int] | None = None  # (blog, entry id) of the original it translates
 
     def to_json(self) -> dict[str, Any]:
         """The desk's shape (never public): what was filed, its state and what became of it."""

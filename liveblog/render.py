@@ -107,7 +107,7 @@ def catalog_url(lang: str) -> str:
 
 env.globals.update(asset=asset_url, today_gmt=today_gmt, filed_gmt=filed_gmt, preview=preview, local_date=local_date,
                    text_direction=i18n.text_direction, og_locale=i18n.og_locale, catalog_url=catalog_url,
-                   language_name=language_name, entry_languages=entry_languages)
+                   language_name=language_name, entry_languages=entry_languages, body_preview=body_preview)
 
 
 def render(template: str, **context: Any) -> str:

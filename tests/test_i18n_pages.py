@@ -17,15 +17,17 @@ import httpx
 import pytest
 
 from desk import PASSWORD, csrf_of
-from liveblog import export, i18n
+from liveblog import export, i18n, languages
 
 PSEUDO = "en-XA"  # the pseudo-locale tag Android and Chromium use
 BRACKETED = re.compile(r"⟦[^⟦⟧]*⟧")
 # never translated: the time zone, the markup's name, the site's name as a link (a name in any language), and
 # each language's own name in the language picker
-KEPT = ["GMT", "Markdown", "Liveblog", "Atom", "JSON Feed", "/blogs/", *(name for _, name in i18n.language_names())]
+KEPT = ["GMT", "Markdown", "Liveblog", "Atom", "JSON Feed", "oEmbed", "/blogs/",
+        *(name for _, name in i18n.language_names()), *(name for _, name in languages.entry_languages())]
+FINGERPRINT = re.compile(r"(?:[0-9A-F]{4} )+[0-9A-F]{4}")  # the site key's, at the foot of reader pages
 # the test's own content (people's names and what they wrote), in the blog's script
-NAMES = ["amal", "eda", "editor"]  # site.blog() makes an "editor" account
+NAMES = ["amal", "eda", "editor", "stringer"]  # site.blog() makes an "editor" account
 CONTENT = {"title": "Забастовка", "summary": "Протесты", "body": "Депо закрыты", "note": "Неточная цифра"}
 
 
@@ -67,7 +69,7 @@ def leftovers(html: str, lang: str) -> list[str]:
     parser.feed(html)
     found = []
     for part in parser.parts:
-        text = part
+        text = FINGERPRINT.sub(" ", part)
         if lang == PSEUDO:
             while BRACKETED.search(text):
                 text = BRACKETED.sub(" ", text)
@@ -106,7 +108,45 @@ def story(site, lang: str) -> dict[str, int]:
                           (f"{gone['id']}/retraction", {"note": CONTENT["note"]})):
         r = site.client.post(f"/api/blogs/strike/entries/{path}", json=payload, headers=site.headers("editor"))
         assert r.status_code in (200, 201), r.text
+    # translations both ways with an English blog: "Translated from …", "Translations: …", "The original was
+    # corrected at …", "(since withdrawn)"
+    site.blog("world", title=CONTENT["title"], language="en")
+    original = site.entry("world", CONTENT["body"])
+    withdrawn = site.entry("world", CONTENT["body"])
+    site.entry("strike", CONTENT["body"], translation_of={"blog": "world", "id": original["id"]})
+    site.entry("strike", CONTENT["body"], translation_of={"blog": "world", "id": withdrawn["id"]})
+    site.entry("world", CONTENT["body"], translation_of={"blog": "strike", "id": fixed["id"]})
+    for path, payload in ((f"{original['id']}/corrections", {"body": CONTENT["body"] + "!", "note": CONTENT["note"]}),
+                          (f"{withdrawn['id']}/retraction", {"note": CONTENT["note"]})):
+        r = site.client.post(f"/api/blogs/world/entries/{path}", json=payload, headers=site.headers("editor"))
+        assert r.status_code in (200, 201), r.text
     return {"first": first["id"], "gone": gone["id"], "fixed": fixed["id"], "newer": newer["id"]}
+
+
+def queue_pages(site, editor: httpx.Client, csrf: str, lang: str) -> Iterator[tuple[str, httpx.Response]]:
+    """The queue, drafts and settings: a contributor's filings (one declined with a note), an editor's draft,
+    the notices after each action, the refused forms, ending and an ended blog's desk."""
+    contributor = sign_in(site, "stringer", lang, "contributor")
+    answers = [site.post("strike", CONTENT["body"], as_="stringer") for _ in range(2)]
+    assert all(a.status_code == 202 for a in answers), answers[0].text
+    filed = [a.json()["id"] for a in answers]
+    site.post("strike", CONTENT["body"], as_="eda", draft=True)
+    r = site.client.post(f"/api/blogs/strike/entries/{filed[1]}/decline", json={"note": CONTENT["note"]},
+                         headers=site.headers("editor"))
+    assert r.status_code == 200, r.text
+    yield "compose: queue and draft", editor.get("/desk/strike")
+    yield "contributor's desk: declined note", contributor.get("/desk/strike")
+    for done in ("queued", "draft", "declined", "corrected", "withdrawn", "settings", "reopened"):
+        yield f"notice {done}", editor.get(f"/desk/strike?done={done}")
+    yield "notice published", editor.get("/desk/strike?done=published&at=12:00%20GMT")
+    yield "decline refused", editor.post(f"/desk/strike/filings/{filed[0]}/decline", data={"csrf": csrf, "note": ""})
+    yield "settings refused", editor.post("/desk/strike/settings", data={"csrf": csrf, "title": "", "language": lang})
+    yield "end confirmation", editor.get("/desk/strike/end")
+    site.blog("done", title=CONTENT["title"], language=lang)
+    assert editor.post("/desk/done/end", data={"csrf": csrf}).status_code == 303
+    yield "ended blog's desk", editor.get("/desk/done")
+    yield "ended blog's page", httpx.get(f"{site.url}/blogs/done", headers={"Accept-Language": lang})
+    contributor.close()
 
 
 def pages(site, lang: str) -> Iterator[tuple[str, httpx.Response]]:
@@ -118,6 +158,7 @@ def pages(site, lang: str) -> Iterator[tuple[str, httpx.Response]]:
     yield "older page", anyone.get(f"/blogs/strike?before={ids['fixed']}")
     for name in ("first", "gone", "fixed"):
         yield f"entry page ({name})", anyone.get(f"/blogs/strike/entries/{ids[name]}")
+    yield "embed", anyone.get("/blogs/strike/embed")
     yield "login", anyone.get("/login")
     yield "login with a one-time link", anyone.get("/login?token=abc")
     form = anyone.get("/login")
@@ -135,6 +176,7 @@ def pages(site, lang: str) -> Iterator[tuple[str, httpx.Response]]:
     yield "correct refused", editor.post(entry + "/correct", data={"csrf": csrf, "body": CONTENT["body"], "note": ""})
     yield "withdraw", editor.get(entry + "/withdraw")
     yield "withdraw refused", editor.post(entry + "/withdraw", data={"csrf": csrf, "note": " "})
+    yield from queue_pages(site, editor, csrf, lang)
     correspondent = sign_in(site, "amal", lang, "correspondent")
     yield "not allowed", correspondent.get(entry + "/correct")
     for client in (anyone, editor, correspondent):
@@ -174,7 +216,7 @@ def test_feeds_the_stream_and_the_mirror_speak_the_blogs_language(site, tmp_path
     page = site.client.get("/blogs/strike").text
     assert '<meta property="og:locale" content="ru_RU">' in page and '"inLanguage":"ru"' in page
     site.call(export.write_snapshot(site.runtime.store, "strike", tmp_path, media_path=Path(site.settings.media_path),
-                                    site="https://mirror.example"))
+                                    site="https://mirror.example", key=site.runtime.key))
     mirror = (tmp_path / "index.html").read_text(encoding="utf-8")
     assert '<html lang="ru" dir="ltr">' in mirror and "Ключевые события" in mirror and not leftovers(mirror, "ru")
     assert json.loads((tmp_path / "feed.json").read_text(encoding="utf-8"))["language"] == "ru"

@@ -273,7 +273,7 @@ class Store(ABC):
     async def file_entry(
         self, slug: str, *, author: User, state: str, headline: str, body: str, body_html: str, key_event: bool,
         pinned: bool, supersedes: tuple[int, ...], filed_at: datetime | None, now: datetime,
-        idempotency: Idempotency | None = None,
+        idempotency: Idempotency | None = None, lang: str | None = None, translation_of: tuple[str, int] | None = None,
     ) -> tuple[Filing, bool]:
         """Keep an update unpublished (``state`` queued or draft): no event, no public read. The same key
         with the same request replays it (False); an ended blog is a ``Conflict``."""

@@ -186,6 +186,8 @@ MIGRATIONS: tuple[tuple[str, ...], ...] = (
     ),
     # i18n: the language each person reads the desk in ("" = their browser's choice, by Accept-Language).
     ("ALTER TABLE users ADD COLUMN language TEXT NOT NULL DEFAULT ''",),
+    # A filing keeps the entry's own language and the original it translates (JSON ["blog", id]) until published.
+    ("ALTER TABLE filings ADD COLUMN lang TEXT", "ALTER TABLE filings ADD COLUMN translation_of TEXT"),
 )
 SCHEMA_VERSION = len(MIGRATIONS)
 
@@ -236,7 +238,7 @@ _DROP_UNUSED_AUTHORS = """DELETE FROM users WHERE role = ?
 _REUSED_KEY = "this Idempotency-Key was already used for a different request"
 _FILING_SELECT = f"""SELECT f.id, b.slug AS blog, u.name AS author, f.author_id, f.state, f.filed_at, f.headline,
     f.body, f.body_html, f.key_event, f.pinned, f.supersedes, f.note, d.name AS decided_by, f.decided_at,
-    f.entry_id, f.edited, f.request_hash
+    f.entry_id, f.edited, f.request_hash, f.lang, f.translation_of
     FROM filings f JOIN blogs b ON b.id = f.blog_id AND {_SHOWN} JOIN users u ON u.id = f.author_id
     LEFT JOIN users d ON d.id = f.decided_by"""
 
@@ -851,7 +853,8 @@ class SqlStore(Store):
             filed_at=self._when(r["filed_at"]), headline=r["headline"], body=r["body"], body_html=r["body_html"],
             key_event=bool(r["key_event"]), pinned=bool(r["pinned"]), supersedes=tuple(json.loads(r["supersedes"])),
             note=r["note"], decided_by=r["decided_by"], decided_at=self._maybe_when(r["decided_at"]),
-            entry_id=r["entry_id"], edited=bool(r["edited"]),
+            entry_id=r["entry_id"], edited=bool(r["edited"]), lang=r["lang"],
+            translation_of=tuple(json.loads(r["translation_of"])) if r["translation_of"] else None,
         )
 
     async def _filing_row(self, db: Db, slug: str, filing_id: int) -> model.Filing | None:
@@ -867,7 +870,7 @@ class SqlStore(Store):
     async def file_entry(
         self, slug: str, *, author: User, state: str, headline: str, body: str, body_html: str, key_event: bool,
         pinned: bool, supersedes: tuple[int, ...], filed_at: datetime | None, now: datetime,
-        idempotency: Idempotency | None = None,
+        idempotency: Idempotency | None = None, lang: str | None = None, translation_of: tuple[str, int] | None = None,
     ) -> tuple[model.Filing, bool]:
         async with self._write() as db:
             blog = await self._locked_blog(db, slug)
@@ -881,11 +884,12 @@ class SqlStore(Store):
             filing_id = await self._next_entry_id(db)
             await db.run(
                 """INSERT INTO filings (id, blog_id, author_id, state, filed_at, headline, body, body_html, key_event,
-                       pinned, supersedes, request_key, request_hash, changed_at)
-                   VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
+                       pinned, supersedes, request_key, request_hash, changed_at, lang, translation_of)
+                   VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
                 filing_id, blog.id, author.id, state, self._time(filed), headline, body, body_html, key_event, pinned,
                 json.dumps(list(supersedes)), idempotency.key if idempotency else None,
-                idempotency.request_hash if idempotency else None, self._time(now),
+                idempotency.request_hash if idempotency else None, self._time(now), lang,
+                json.dumps(list(translation_of)) if translation_of else None,
             )
             return await self._written_filing(db, slug, filing_id), True
 
@@ -939,13 +943,17 @@ class SqlStore(Store):
     async def publish_filing(self, slug: str, filing_id: int, *, by: User, headline: str | None, body: str | None,
                              body_html: str | None, now: datetime) -> Entry:
         async with self._write() as db:
+            waiting = await self._filing_row(db, slug, filing_id)
+            if waiting is not None and waiting.translation_of is not None:  # its original's blog is written too
+                await self._lock_blogs(db, {slug, waiting.translation_of[0]})
             blog, filing = await self._deciding(db, slug, filing_id, publishing=True)
             _open(blog)
             edited = body is not None and (body, headline) != (filing.body, filing.headline)
             shown = replace(filing, headline=filing.headline if headline is None else headline,
                             body=body if body is not None else filing.body,
                             body_html=body_html if body_html is not None else filing.body_html)
-            entry = await self._insert_entry(db, blog, filing.author_id, shown, now)
+            entry = await self._insert_entry(db, blog, filing.author_id, shown, now, lang=filing.lang,
+                                             translation_of=filing.translation_of)
             await db.run("""UPDATE filings SET state = ?, decided_by = ?, decided_at = ?, entry_id = ?, edited = ?,
                                 changed_at = ? WHERE id = ?""",
                          model.PUBLISHED, by.id, self._time(now), entry.id, edited, self._time(now), filing.id)

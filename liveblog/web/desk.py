@@ -309,13 +309,13 @@ async def revoke_sessions(request: Request) -> Response:
     return see_other("/desk?done=revoked")
 
 
-def notice_of(request: Request) -> Message | None:
+def notice_of(request: Request) -> Message | str:
     """The line that says the last action worked (``?done=``; a publication names its time)."""
     done = request.query_params.get("done", "")
     at = request.query_params.get("at", "")
     if done == "published":
         return Message("Published %(time)s", time=at) if GMT_TIME.fullmatch(at) else Message("Published")
-    return NOTICES.get(done)
+    return NOTICES.get(done, "")
 
 
 async def compose(request: Request, status: int = 200, error: str | Message = "", typed: dict[str, Any] | None = None,
