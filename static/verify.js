@@ -95,7 +95,7 @@
     };
     var found = {
       time: [time && time.getAttribute("datetime")],
-      headline: [norm((article.querySelector(":scope > header > h3") || {}).textContent)],
+      headline: [norm((article.querySelector(":scope > header > h3:not(.vh)") || {}).textContent)],
       body: texts(article, ":scope > .body"), notes: texts(article, ":scope > .correction > .note"),
       previous: texts(article, ":scope > .correction .previous"), tombstone: texts(article, ":scope > .tombstone")
     };

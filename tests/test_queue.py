@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from liveblog import export, model
+from liveblog import export, model, signing
 from liveblog.services import Forbidden, entries, queue
 from liveblog.store import Conflict, NotFound
 from unit_store import world
@@ -136,7 +136,8 @@ async def test_services_queue_and_decide_in_one_place(tmp_path: Path) -> None:
         assert kept[0].state == model.DRAFT
         assert (await export.export_record(w.store, "strike"))["entries"] == []  # nor a public export
         snapshot = tmp_path / "mirror"
-        await export.write_snapshot(w.store, "strike", snapshot, media_path=tmp_path, site="https://example.org")
+        await export.write_snapshot(w.store, "strike", snapshot, media_path=tmp_path, site="https://example.org",
+                                    key=signing.site_key(tmp_path / "site.key"))
         written = [p for p in snapshot.rglob("*") if p.is_file()]
         assert written and not [p for p in written if "seen" in p.read_text(errors="ignore")]
         with pytest.raises(Forbidden):

@@ -173,7 +173,7 @@ def test_the_mirror_links_the_other_blogs_mirror_beside_it(site, tmp_path):
     store = site.runtime.store
     for slug in ("moskva", "world"):
         site.call(export.write_snapshot(store, slug, tmp_path / slug, media_path=tmp_path / "media",
-                                        site="https://mirror.example/" + slug))
+                                        site="https://mirror.example/" + slug, key=site.runtime.key))
     world_page = parse((tmp_path / "world" / "index.html").read_text())
     link = world_page.one("p", class_="translation-of").one("a").get("href")
     assert link == f"../moskva/index.html#entry-{original['id']}"
