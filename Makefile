@@ -47,3 +47,10 @@ test-unit: $(STAMP)
 
 clean:
 	rm -rf $(VENV) *.egg-info
+
+# The catalogs (README, "Adding a language"): every string the templates, the scripts and the desk's Python
+# messages use, extracted into liveblog/locale/messages.pot and merged into each language's messages.po
+# (new strings arrive empty: tests/test_i18n_catalogs.py names each one until it is translated).
+.PHONY: catalogs
+catalogs: $(STAMP)
+	$(BIN)/python scripts/catalogs.py

@@ -17,7 +17,7 @@ from .config import Settings
 from .render import STATIC
 from .runtime import Runtime
 from .text import problem
-from .web import api, describe, desk, embed, feeds, pages, people, stream
+from .web import api, assets, describe, desk, embed, feeds, pages, people, stream
 from .web.assets import Assets
 from .web.errors import HANDLERS
 from .web.middleware import BodyLimit, SecurityHeaders, host_rule, refuse_host
@@ -74,6 +74,7 @@ def create_app(settings: Settings) -> Liveblog:
             *people.routes,  # before the desk's: /desk/people is not a blog's desk
             *desk.routes,
             *pages.routes,
+            *assets.routes,
             Mount("/static", Assets(directory=STATIC), name="static"),
         ],
         middleware=[

@@ -257,6 +257,7 @@ def _relative(html: str, slug: str) -> str:
     html = re.sub(rf'/blogs/{re.escape(slug)}/(feed\.(?:json|atom))', r"\1", html)
     html = re.sub(r'/static/site\.css\?v=[0-9a-f]+', "site.css", html)
     html = re.sub(r'<script src="/static/[^"]+"[^>]*></script>', "", html)
+    html = re.sub(r' data-catalog="[^"]*"', "", html)  # the scripts' strings: no script is copied
     html = html.replace('href="/"', 'href="index.html"')
     return feeds.MEDIA_LINK.sub(r"\1media/\2", html)
 

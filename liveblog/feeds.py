@@ -12,12 +12,14 @@ import json
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
+from gettext import NullTranslations
 from typing import Any
 from urllib.parse import urlsplit
 from xml.etree import ElementTree as ET
 
+from . import i18n
 from .config import DEFAULT_IDENTITY, Identity
-from .model import feed_title
+from .model import feed_title, parse_iso, to_utc
 from .sanitize import to_text
 from .text import xml_safe
 
@@ -33,13 +35,11 @@ FEED_PAGE_BYTES = 100_000
 FEED_ENTRIES = 50  # entries a feed page asks the store for; FEED_PAGE_BYTES may take fewer
 HUB_PATH = "/websub"  # the WebSub hub that pushes this site's feeds (liveblog/websub.py)
 LONGEST_BEFORE = "9" * 19  # the largest ``?before=`` the feed routes accept
-TOO_LONG = "This update is too long for the feed."
 DEFAULT_LANGUAGE = "en"
 FEED_CORRECTIONS = 5  # corrections an item carries; earlier ones are on the entry's page
 A, T = f"{{{ATOM}}}", f"{{{TOMBSTONES}}}"
 XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 XML_DECLARATION = b'<?xml version="1.0" encoding="utf-8"?>\n'
-XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 
 MEDIA_LINK = re.compile(r'(["(])/media/([A-Za-z0-9_-]+\.(?:jpg|jpeg|png|webp))')
 ROOT_RELATIVE = re.compile(r'(\s(?:href|src)=")/(?!/)')  # in sanitized HTML, whose attributes are double-quoted
@@ -118,8 +118,20 @@ def atom_id(slug: str, entry_id: int) -> str:
     return f"urn:liveblog:{item_id(slug, entry_id)}"
 
 
-def withdrawal_notice(entry: dict[str, Any]) -> str:
-    return f"Withdrawn {entry['retracted']['time_gmt']}: {entry['retracted']['note']}"
+def withdrawal_notice(entry: dict[str, Any], tr: NullTranslations = i18n.CATALOGS[i18n.SOURCE]) -> str:
+    """``Withdrawn 13:02 GMT: <note>`` in the blog's language (``tr``: its catalog)."""
+    said = tr.gettext("Withdrawn %(time)s:") % {"time": entry["retracted"]["time_gmt"]}
+    return f"{said} {entry['retracted']['note']}"
+
+
+def update_title(entry: dict[str, Any], lang: str) -> str:
+    """A feed item's title in the blog's language: its headline, else "Update <date>, <time>", the date as
+    that language writes it."""
+    label = i18n.translations(lang).gettext("Update %(date)s, %(time)s")
+    if lang != i18n.SOURCE:
+        when = to_utc(parse_iso(entry["published_at"])).date()
+        entry = {**entry, "date_gmt": i18n.long_date(when, lang)}
+    return feed_title(entry, label)
 
 
 def language_of(blog: dict[str, Any]) -> str:
@@ -128,37 +140,41 @@ def language_of(blog: dict[str, Any]) -> str:
     return blog.get("language") or DEFAULT_LANGUAGE
 
 
-def _notes(entry: dict[str, Any], links: Links) -> str:
+def _notes(entry: dict[str, Any], links: Links, tr: NullTranslations) -> str:
     """What a reader that ignores ``_liveblog`` must still see below an entry's text: its corrections (the
     latest FEED_CORRECTIONS, the rest on its page) and the updates that supersede it, in both feeds alike."""
     permalink = links.permalink(entry["id"])
     corrections, omitted = _inline_corrections(entry)
     html = ""
     if omitted:
-        html += (f'\n<p>{omitted} earlier correction{"s" if omitted > 1 else ""}: '
-                 f'<a href="{htmllib.escape(permalink)}">on its page</a>.</p>')
+        earlier = tr.ngettext("%(n)s earlier correction:", "%(n)s earlier corrections:", omitted) % {"n": omitted}
+        there = htmllib.escape(tr.gettext("on its page"))
+        html += f'\n<p>{htmllib.escape(earlier)} <a href="{htmllib.escape(permalink)}">{there}</a>.</p>'
     html += "".join(
-        f"\n<p><strong>Corrected {htmllib.escape(c['time_gmt'])}:</strong> {htmllib.escape(c['note'])}</p>"
+        f"\n<p><strong>{htmllib.escape(tr.gettext('Corrected %(time)s:') % {'time': c['time_gmt']})}</strong> "
+        f"{htmllib.escape(c['note'])}</p>"
         for c in corrections
     )
-    newer = [f'<a href="{htmllib.escape(links.permalink(i))}">the {htmllib.escape(_ref_time(entry, i))} update</a>'
+    newer = [f'<a href="{htmllib.escape(links.permalink(i))}">{htmllib.escape(_ref_time(entry, i, tr))}</a>'
              for i in entry["superseded_by"]]
     if newer:
-        html += f"\n<p><strong>Superseded</strong> by {' and '.join(newer)}.</p>"
+        html += "\n<p>" + tr.gettext("<strong>Superseded</strong> by %(updates)s.") % {
+            "updates": tr.gettext(" and ").join(newer)} + "</p>"
     return html
 
 
-def _ref_time(entry: dict[str, Any], other: int) -> str:
+def _ref_time(entry: dict[str, Any], other: int, tr: NullTranslations) -> str:
+    """``the 13:40 GMT update`` (or ``a later update``) in the blog's language."""
     ref = entry["refs"].get(str(other))
-    return str(ref["time_gmt"]) if ref else "later"
+    return tr.gettext("the %(time)s update") % {"time": ref["time_gmt"]} if ref else tr.gettext("a later update")
 
 
-def _content(entry: dict[str, Any], links: Links) -> tuple[str, str]:
+def _content(entry: dict[str, Any], links: Links, tr: NullTranslations) -> tuple[str, str]:
     """(html, text): a withdrawn entry's content is its withdrawal notice; any other carries its notes."""
     if entry["retracted"]:
-        notice = withdrawal_notice(entry)
+        notice = withdrawal_notice(entry, tr)
         return f"<p>{htmllib.escape(notice)}</p>", notice
-    html = links.resolve(entry["body_html"]) + _notes(entry, links)
+    html = links.resolve(entry["body_html"]) + _notes(entry, links, tr)
     return html, to_text(html)
 
 
@@ -182,8 +198,14 @@ def _fitting(sizes: Iterable[int], room: int) -> int:
     return taken
 
 
-def _too_long(url: str) -> str:
-    return f'<p>{TOO_LONG} <a href="{htmllib.escape(url)}">Read it on its page</a>.</p>'
+def too_long_notice(tr: NullTranslations) -> str:
+    """What stands in a feed for an update too long for it (``verify`` looks for it), in the blog's language."""
+    return tr.gettext("This update is too long for the feed.")
+
+
+def _too_long(url: str, tr: NullTranslations) -> str:
+    too_long, read_it = too_long_notice(tr), tr.gettext("Read it on its page")
+    return f'<p>{too_long} <a href="{htmllib.escape(url)}">{read_it}</a>.</p>'
 
 
 def _inline_corrections(entry: dict[str, Any]) -> tuple[list[dict[str, Any]], int]:
@@ -192,9 +214,9 @@ def _inline_corrections(entry: dict[str, Any]) -> tuple[list[dict[str, Any]], in
     return shown, len(entry["corrections"]) - len(shown)
 
 
-def json_feed_item(entry: dict[str, Any], links: Links) -> dict[str, Any]:
-    slug = entry["blog"]
-    html, text = _content(entry, links)
+def json_feed_item(entry: dict[str, Any], links: Links, lang: str) -> dict[str, Any]:
+    slug, tr = entry["blog"], i18n.translations(lang)
+    html, text = _content(entry, links, tr)
     tags = ["key-event"] if entry["key_event"] and not entry["retracted"] else []
     if entry["corrections"]:
         tags.append("corrected")
@@ -204,7 +226,7 @@ def json_feed_item(entry: dict[str, Any], links: Links) -> dict[str, Any]:
     item: dict[str, Any] = _without_none({
         "id": item_id(slug, entry["id"]),
         "url": _absolute(links.permalink(entry["id"])),
-        "title": feed_title(entry),
+        "title": update_title(entry, lang),
         "content_html": html,
         "content_text": text,
         "date_published": entry["published_at"],
@@ -250,7 +272,7 @@ def _translation(entry: dict[str, Any], links: Links) -> dict[str, Any]:
     }
 
 
-def _fit(item: dict[str, Any], room: int) -> tuple[dict[str, Any], int]:
+def _fit(item: dict[str, Any], room: int, tr: NullTranslations) -> tuple[dict[str, Any], int]:
     """An item that fits in ``room`` bytes, and the bytes it takes in a page (with its separator): first
     without its text, then with a notice in place of its content.
 
@@ -263,8 +285,8 @@ def _fit(item: dict[str, Any], room: int) -> tuple[dict[str, Any], int]:
         size = _size(item)
     if size + 2 > room:
         url = item["url"]
-        item["content_html"] = _too_long(url)
-        item["content_text"] = f"{TOO_LONG} Read it on its page: {url}"
+        item["content_html"] = _too_long(url, tr)
+        item["content_text"] = f"{too_long_notice(tr)} {tr.gettext('Read it on its page')}: {url}"
         size = _size(item)
     return item, size + 2
 
@@ -300,12 +322,14 @@ def json_feed(blog: dict[str, Any], entries: list[dict[str, Any]], links: Links,
     })
     if blog["status"] == "ended":
         feed["expired"] = True
-    items = [json_feed_item(entry, links) for entry in entries]
+    lang = language_of(blog)
+    tr = i18n.translations(lang)
+    items = [json_feed_item(entry, links, lang) for entry in entries]
     if links.json_page_prefix is None:
         feed["items"] = items
         return feed
     room = FEED_PAGE_BYTES - _size(feed) - _size({"next_url": f"{links.json_page_prefix}{LONGEST_BEFORE}"})
-    fitted = [_fit(item, room) for item in items]
+    fitted = [_fit(item, room, tr) for item in items]
     taken = _fitting((size for _, size in fitted), room)
     feed["items"] = [item for item, _ in fitted[:taken]]
     if taken < len(items):
@@ -354,28 +378,28 @@ def _atom_head(blog: dict[str, Any], links: Links, next_before: int | str | None
     return feed
 
 
-def _tombstone(entry: dict[str, Any], links: Links) -> ET.Element:
+def _tombstone(entry: dict[str, Any], links: Links, tr: NullTranslations) -> ET.Element:
     """RFC 6721's ``at:deleted-entry``, for the consumers that understand it."""
     gone = ET.Element(f"{T}deleted-entry", ref=atom_id(entry["blog"], entry["id"]), when=entry["retracted"]["at"])
     _sub(_sub(gone, f"{T}by"), f"{A}name", entry["retracted"]["by"])
-    _sub(gone, f"{T}comment", withdrawal_notice(entry), type="text")
+    _sub(gone, f"{T}comment", withdrawal_notice(entry, tr), type="text")
     _sub(gone, f"{A}link", rel="alternate", href=links.permalink(entry["id"]))
     return gone
 
 
-def _atom_entry(entry: dict[str, Any], links: Links, *, cut: bool = False) -> list[ET.Element]:
+def _atom_entry(entry: dict[str, Any], links: Links, lang: str, *, cut: bool = False) -> list[ET.Element]:
     """An entry; ``cut`` puts a link to its page in place of its body.
 
     A withdrawn entry stays, its content replaced by the withdrawal notice and its ``updated`` moved to the
     withdrawal, followed by its RFC 6721 tombstone: readers ignore tombstones (newsboat and feedparser do) but
     replace an entry whose ``updated`` moves, so only this makes the withdrawn text leave them.
     """
-    slug, permalink = entry["blog"], links.permalink(entry["id"])
+    slug, permalink, tr = entry["blog"], links.permalink(entry["id"]), i18n.translations(lang)
     item = ET.Element(f"{A}entry")
     if entry.get("lang"):
         item.set(XML_LANG, xml_safe(entry["lang"]))
     _sub(item, f"{A}id", atom_id(slug, entry["id"]))
-    _sub(item, f"{A}title", feed_title(entry))
+    _sub(item, f"{A}title", update_title(entry, lang))
     _sub(item, f"{A}published", entry["published_at"])
     _sub(item, f"{A}updated", entry["updated_at"])
     _sub(item, f"{A}link", rel="alternate", type="text/html", href=permalink)
@@ -388,9 +412,9 @@ def _atom_entry(entry: dict[str, Any], links: Links, *, cut: bool = False) -> li
     _sub(_sub(item, f"{A}author"), f"{A}name", entry["author"])
     if entry["key_event"] and not entry["retracted"]:
         _sub(item, f"{A}category", term="key-event")
-    html = _too_long(permalink) if cut else _content(entry, links)[0]
+    html = _too_long(permalink, tr) if cut else _content(entry, links, tr)[0]
     _sub(item, f"{A}content", html, type="html")
-    return [item, _tombstone(entry, links)] if entry["retracted"] else [item]
+    return [item, _tombstone(entry, links, tr)] if entry["retracted"] else [item]
 
 
 def atom_feed(blog: dict[str, Any], entries: list[dict[str, Any]], links: Links, *,
@@ -402,14 +426,15 @@ def atom_feed(blog: dict[str, Any], entries: list[dict[str, Any]], links: Links,
     entries beyond move to the next page, and one too long for a page of its own links its page instead
     of carrying its body. Without pages (a snapshot) every entry is whole.
     """
-    elements = [_atom_entry(entry, links) for entry in entries]
+    lang = language_of(blog)
+    elements = [_atom_entry(entry, links, lang) for entry in entries]
     if links.atom_page_prefix is not None:
         room = FEED_PAGE_BYTES - len(_xml(_atom_head(blog, links, LONGEST_BEFORE, identity))) - len(XML_DECLARATION)
         # Each measured on its own, so with its namespace declarations: an upper bound of its size in the page.
         sizes = [sum(len(_xml(e)) for e in element) for element in elements]
         for n, entry in enumerate(entries):
             if sizes[n] > room:
-                elements[n] = _atom_entry(entry, links, cut=True)
+                elements[n] = _atom_entry(entry, links, lang, cut=True)
                 sizes[n] = sum(len(_xml(e)) for e in elements[n])
         taken = _fitting(sizes, room)
         if taken < len(elements):

@@ -16,6 +16,7 @@ from urllib.parse import urljoin
 
 from markupsafe import Markup
 
+from . import i18n
 from .config import Identity
 from .model import entry_title, iso, parse_iso
 from .sanitize import to_text
@@ -40,14 +41,15 @@ def publisher(identity: Identity) -> dict[str, Any]:
     return org
 
 
-def blog_posting(entry: dict[str, Any], url: str, origin: str) -> dict[str, Any]:
-    """One update as a ``BlogPosting``; ``url`` is its permalink. A withdrawn one has no text to give."""
+def blog_posting(entry: dict[str, Any], url: str, origin: str, lang: str = i18n.SOURCE) -> dict[str, Any]:
+    """One update as a ``BlogPosting``; ``url`` is its permalink, ``lang`` its blog's language. A withdrawn one
+    has no text to give."""
     posting: dict[str, Any] = {
         "@type": "BlogPosting",
         "@id": url,
         "url": url,
         "mainEntityOfPage": url,
-        "headline": entry_title(entry),
+        "headline": entry_title(entry, i18n.translations(lang).gettext("Update %(time)s")),
         "datePublished": entry["published_at"],
         "dateModified": entry["updated_at"],
         "author": {"@type": "Person", "name": entry["author"]},
@@ -112,7 +114,7 @@ def live_blog(blog: dict[str, Any], entries: list[dict[str, Any]], url: str, ent
         "author": [{"@type": "Person", "name": name} for name in dict.fromkeys(e["author"] for e in shown)]
         or publisher(identity),
         "publisher": publisher(identity),
-        "liveBlogUpdate": [blog_posting(e, entry_url.format(e["id"]), origin) for e in shown],
+        "liveBlogUpdate": [blog_posting(e, entry_url.format(e["id"]), origin, blog["language"]) for e in shown],
     }
     image = next((first_photo(e["body_html"], origin) for e in shown if PHOTO.search(e["body_html"])),
                  None) or identity.logo
@@ -122,10 +124,11 @@ def live_blog(blog: dict[str, Any], entries: list[dict[str, Any]], url: str, ent
 
 
 def single_update(entry: dict[str, Any], url: str, blog_url: str, *, origin: str,
-                  identity: Identity) -> dict[str, Any]:
-    """A permalink page's own ``BlogPosting``, pointing back to its live blog."""
-    return {"@context": CONTEXT, **blog_posting(entry, url, origin), "publisher": publisher(identity),
-            "isPartOf": {"@type": "LiveBlogPosting", "@id": blog_url}}
+                  identity: Identity, lang: str = i18n.SOURCE) -> dict[str, Any]:
+    """A permalink page's own ``BlogPosting``, pointing back to its live blog; in its blog's language unless
+    the update has its own."""
+    return {"@context": CONTEXT, "inLanguage": lang, **blog_posting(entry, url, origin, lang),
+            "publisher": publisher(identity), "isPartOf": {"@type": "LiveBlogPosting", "@id": blog_url}}
 
 
 def script_json(data: dict[str, Any]) -> Markup:

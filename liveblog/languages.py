@@ -42,12 +42,13 @@ def check_lang(name: str, value: Any) -> str | None:
 
 
 @lru_cache(maxsize=256)
-def language_name(tag: str, shown_in: str = "en") -> str:
-    """``Russian``: how a page names a language; the tag itself if CLDR has no name for it."""
+def language_name(tag: str, shown_in: str | None = "en") -> str:
+    """``Russian`` (``русский`` shown in ru): how a page names a language, in the page's own language (English
+    when it has none); the tag itself if CLDR has no name for it."""
     if not TAG_RE.fullmatch(tag):
         return tag
     try:
-        return Locale.parse(tag.split("-")[0]).get_language_name(shown_in) or tag
+        return Locale.parse(tag.split("-")[0]).get_language_name((shown_in or "en").split("-")[0]) or tag
     except (ValueError, UnknownLocaleError):
         return tag
 

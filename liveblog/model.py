@@ -309,14 +309,16 @@ class Blog:
         }
 
 
-def entry_title(entry: dict[str, Any]) -> str:
-    """What feeds and structured data call an entry (its public JSON): the headline, or the time it was posted."""
-    return entry["headline"] or f"Update {entry['time_gmt']}"
+def entry_title(entry: dict[str, Any], update_label: str = "Update %(time)s") -> str:
+    """What feeds and structured data call an entry (its public JSON): the headline, or the time it was posted
+    (``update_label``: that phrase in the blog's language, from its catalog)."""
+    return str(entry["headline"] or update_label % {"time": entry["time_gmt"]})
 
 
-def feed_title(entry: dict[str, Any]) -> str:
-    """A feed item's title: read in a feed reader days later, an update without a headline names its date."""
-    return entry["headline"] or f"Update {entry['date_gmt']}, {entry['time_gmt']}"
+def feed_title(entry: dict[str, Any], update_label: str = "Update %(date)s, %(time)s") -> str:
+    """A feed item's title: read in a feed reader days later, an update without a headline names its date
+    (``update_label``: that phrase in the blog's language)."""
+    return str(entry["headline"] or update_label % {"date": entry["date_gmt"], "time": entry["time_gmt"]})
 
 
 def blog_changes(blog: Blog, changes: dict[str, Any]) -> dict[str, Any]:
@@ -327,13 +329,6 @@ def blog_changes(blog: Blog, changes: dict[str, Any]) -> dict[str, Any]:
 # The columns a blog's change may write: what its editor may change, and ``intro_html`` rendered from ``intro``
 # (services.blogs.CHANGEABLE_FIELDS, what a request may send, is this less ``intro_html``).
 BLOG_FIELDS = frozenset({"title", "summary", "intro", "intro_html", "status", "language"})
-LANGUAGE_RE = re.compile(r"[a-z]{2,3}(?:-[A-Za-z0-9]{2,8}){0,3}")  # a BCP 47 tag as pages' lang= takes it
-
-
-def check_language(value: Any) -> str:
-    if not isinstance(value, str) or not LANGUAGE_RE.fullmatch(value):
-        raise ValidationError("language", "use a language tag such as en, ru, kk or ar")
-    return value
 
 
 def blog_update(blog: Blog, changes: dict[str, Any], now: datetime) -> dict[str, Any]:
@@ -375,6 +370,7 @@ class User:
     role: str
     display_name: str = ""
     suspended: bool = False
+    language: str = ""  # the desk's language they chose; "" follows their browser's Accept-Language
 
     @property
     def is_editor(self) -> bool:

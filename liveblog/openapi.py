@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from . import __version__, auth, languages, model
+from . import __version__, auth, i18n, languages, model
 
 JSON = "application/json"
 TIME = {"type": "string", "format": "date-time"}
@@ -34,6 +34,9 @@ ERRORS = {
     431: "the request headers are too large",
 }
 
+
+# the languages with a catalog: a blog's pages, feeds and stream speak its language (README, "Languages")
+LANGUAGE = {"enum": list(i18n.languages()), "description": "the blog's language, default en"}
 
 def _ref(name: str) -> dict[str, str]:
     return {"$ref": f"#/components/schemas/{name}"}
@@ -233,7 +236,8 @@ def _paths() -> dict[str, Any]:
                                    "title": {"type": "string", "minLength": 1, "maxLength": model.MAX_TITLE},
                                    "summary": {"type": "string", "maxLength": model.MAX_SUMMARY},
                                    "intro": {"type": "string", "description": "Markdown",
-                                             "maxLength": model.MAX_INTRO}}, ("slug", "title"))),
+                                             "maxLength": model.MAX_INTRO},
+                                   "language": LANGUAGE}, ("slug", "title"))),
         },
         "/api/blogs/{slug}": {
             "parameters": [SLUG],
@@ -246,8 +250,7 @@ def _paths() -> dict[str, Any]:
                                     "title": {"type": "string", "minLength": 1, "maxLength": model.MAX_TITLE},
                                     "summary": {"type": "string", "maxLength": model.MAX_SUMMARY},
                                     "intro": {"type": "string", "maxLength": model.MAX_INTRO},
-                                    "language": {"type": "string", "pattern": model.LANGUAGE_RE.pattern},
-                                    "status": {"enum": list(model.BLOG_STATUSES)}})),
+                                    "status": {"enum": list(model.BLOG_STATUSES)}, "language": LANGUAGE})),
         },
         "/api/blogs/{slug}/reopen": {
             "parameters": [SLUG],

@@ -12,10 +12,12 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from jinja2 import Environment, FileSystemLoader, select_autoescape
+from jinja2 import Environment, FileSystemLoader, pass_context, select_autoescape
+from jinja2.runtime import Context
 
+from . import i18n
 from .languages import entry_languages, language_name
-from .model import FILED_AT_SHOWN_AFTER, date_gmt, parse_iso, time_gmt, utc_now
+from .model import FILED_AT_SHOWN_AFTER, date_gmt, parse_iso, time_gmt, to_utc, utc_now
 from .sanitize import render_markdown, to_text
 
 
@@ -35,7 +37,26 @@ env = Environment(
     autoescape=select_autoescape(default=True, default_for_string=True),
     trim_blocks=True,
     lstrip_blocks=True,
+    extensions=["jinja2.ext.i18n"],
 )
+
+
+def _lang(context: Context) -> str:
+    """Every template speaks the ``lang`` of its page: the blog's for readers, the person's on the desk."""
+    return str(context.get("lang") or i18n.SOURCE)
+
+
+@pass_context
+def _gettext(context: Context, message: str) -> str:
+    return i18n.translations(_lang(context)).gettext(message)
+
+
+@pass_context
+def _ngettext(context: Context, singular: str, plural: str, n: int) -> str:
+    return i18n.translations(_lang(context)).ngettext(singular, plural, n)
+
+
+env.install_gettext_callables(_gettext, _ngettext, newstyle=True)  # type: ignore[attr-defined]
 
 
 @lru_cache(maxsize=64)
@@ -45,18 +66,27 @@ def asset_url(name: str) -> str:
     return f"/static/{name}?v={digest}"
 
 
+@pass_context
+def local_date(context: Context, iso: str) -> str:
+    """An ISO time's GMT date as the page's language writes it (Babel, CLDR)."""
+    lang, when = _lang(context), parse_iso(iso)
+    return date_gmt(when) if lang == i18n.SOURCE else i18n.long_date(to_utc(when).date(), lang)  # English: "6 Dec 2026"
+
+
 def today_gmt() -> str:
     return date_gmt(utc_now())
 
 
-def filed_gmt(entry: dict[str, Any]) -> str | None:
-    """``filed 13:02 GMT`` is shown only when the phone filed it over a minute before publication."""
+@pass_context
+def filed_gmt(context: Context, entry: dict[str, Any]) -> str | None:
+    """``filed 13:02 GMT`` is shown only when the phone filed it over a minute before publication (with its day,
+    in the page's language, when that was another day)."""
     published = parse_iso(entry["published_at"])
     filed = parse_iso(entry["filed_at"])
     if abs(published - filed) <= FILED_AT_SHOWN_AFTER:
         return None
-    day = date_gmt(filed)
-    return time_gmt(filed) + ("" if day == date_gmt(published) else f", {day}")
+    same_day = date_gmt(filed) == date_gmt(published)
+    return time_gmt(filed) + ("" if same_day else f", {local_date(context, entry['filed_at'])}")
 
 
 def body_preview(entry: dict[str, Any], limit: int) -> str:
@@ -70,17 +100,23 @@ def preview(entry: dict[str, Any], limit: int = 90) -> str:
     return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
 
 
-env.globals.update(asset=asset_url, today_gmt=today_gmt, filed_gmt=filed_gmt, preview=preview,
-                   body_preview=body_preview, language_name=language_name, entry_languages=entry_languages)
+def catalog_url(lang: str) -> str:
+    """The scripts' strings for a language, versioned like every other asset (``web/assets.py`` serves it)."""
+    return f"/static/i18n/{lang}.json?v={i18n.catalog_version(lang)}"
+
+
+env.globals.update(asset=asset_url, today_gmt=today_gmt, filed_gmt=filed_gmt, preview=preview, local_date=local_date,
+                   text_direction=i18n.text_direction, og_locale=i18n.og_locale, catalog_url=catalog_url,
+                   language_name=language_name, entry_languages=entry_languages, body_preview=body_preview)
 
 
 def render(template: str, **context: Any) -> str:
     return env.get_template(template).render(**context)
 
 
-def entry_html(entry: dict[str, Any], blog_slug: str | None = None) -> str:
-    """An entry (its public JSON) as the reader page shows it."""
-    return render("_entry.html", entry=entry, slug=blog_slug or entry["blog"], today=today_gmt()).strip()
+def entry_html(entry: dict[str, Any], blog_slug: str | None = None, lang: str | None = None) -> str:
+    """An entry (its public JSON) as the reader page shows it, in its blog's language."""
+    return render("_entry.html", entry=entry, slug=blog_slug or entry["blog"], today=today_gmt(), lang=lang).strip()
 
 
 @lru_cache(maxsize=1)

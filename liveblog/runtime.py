@@ -6,6 +6,7 @@ give each test its own database on one long-running server.
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -23,6 +24,21 @@ from .render import entry_html
 from .signing import SiteKey, site_key
 from .store import Event, Store, open_store
 from .websub import Hub as WebSubHub
+
+
+class BlogLanguages:
+    """Each blog's language, so the entry html the stream pushes speaks it: read at start, then kept from the
+    log's ``blog.updated`` events (each carries the whole blog), which the hub hands on as it publishes them."""
+
+    def __init__(self, languages: dict[str, str]) -> None:
+        self.of = languages
+
+    def entry_html(self, data: dict[str, object]) -> str:
+        return entry_html(data, lang=self.of.get(str(data["blog"])))
+
+    def learn(self, event: Event) -> None:
+        if event.kind == "blog.updated":
+            self.of[event.blog] = str(json.loads(event.payload).get("language", ""))
 
 
 @dataclass
@@ -50,15 +66,18 @@ class Runtime:
             publisher = GripPublisher(store, settings.grip_endpoints)
         elif settings.nchan_endpoints:
             publisher = NchanPublisher(store, settings.nchan_endpoints)
+        languages = BlogLanguages({b.slug: b.language for b in await store.list_blogs()})
         websub = WebSubHub(store, settings)
 
         def outlet(event: Event, data: str, frame: bytes) -> None:
-            """Each event of the log, once, to the push tier's publisher (if any) and to the WebSub hub."""
+            """Each event of the log, once: the blogs' languages learn from it; then the push tier's publisher
+            (if any) and the WebSub hub."""
+            languages.learn(event)
             if publisher is not None:
                 publisher.offer(event, data, frame)
             websub.offer(event, data, frame)
 
-        hub = Hub(store, entry_html, queue=settings.subscriber_queue, poll_interval=settings.poll_interval,
+        hub = Hub(store, languages.entry_html, queue=settings.subscriber_queue, poll_interval=settings.poll_interval,
                   heartbeat=settings.heartbeat_seconds, outlet=outlet)
         runtime = cls(settings=settings, store=store, hub=hub, posts=SlidingWindow(settings.posts_per_minute, 60.0),
                       streams=Gauge(settings.streams_per_address), heap=HeapKeeper(hub.readers),

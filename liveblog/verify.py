@@ -17,9 +17,9 @@ from typing import Any, ClassVar
 from urllib.parse import urlsplit
 from xml.etree import ElementTree as ET
 
-from . import signing
-from .feeds import TOO_LONG, atom_feed, snapshot_links, withdrawal_notice
-from .model import entry_title, iso, parse_iso
+from . import i18n, signing
+from .feeds import XML_LANG, atom_feed, snapshot_links, too_long_notice, update_title, withdrawal_notice
+from .model import iso, parse_iso
 from .sanitize import to_text
 
 Fetch = Callable[[str], str]  # a URL's body as text; raises OSError (or httpx's errors) when it cannot
@@ -190,7 +190,9 @@ class _PageEntries(HTMLParser):
         if tag == "time" and entry["time"] is None:
             entry["time"] = attributes.get("datetime")
         classes = (attributes.get("class") or "").split()
-        role = next((r for (t, c), r in self.ROLES.items() if t == tag and (c in classes or not c)), None)
+        # a heading hidden for screen readers (an update without a headline: its time and day) is no headline
+        role = next((r for (t, c), r in self.ROLES.items()
+                     if t == tag and (c in classes or not (c or "vh" in classes))), None)
         if role is None or any(self.stack[1:]):  # a body's own <h3> is body text
             self.stack.append(None)
             return
@@ -248,37 +250,47 @@ def check_page(page: str, entries: dict[int, dict[str, Any]], where: str) -> lis
     return problems
 
 
-def _feed_item_view(item: dict[str, Any]) -> dict[str, Any]:
+def _feed_item_view(item: dict[str, Any], too_long: str) -> dict[str, Any]:
     ext = item.get("_liveblog", {})
     view = {"title": item.get("title"), "published": item.get("date_published"),
             "corrections": [(c.get("at"), c.get("note")) for c in ext.get("corrections", [])],
             "retracted": ext.get("retracted")}
     if "content_text" in item:
         view["text"] = _norm(item["content_text"])
-    if "content_html" in item and TOO_LONG not in item["content_html"]:
+    if "content_html" in item and too_long not in item["content_html"]:
         view["html"] = _norm(to_text(item["content_html"]))
     return view
 
 
 def check_feed(feed: dict[str, Any], entries: dict[int, dict[str, Any]], where: str) -> list[str]:
     problems = []
+    lang = str(feed.get("language", i18n.SOURCE))
+    tr = i18n.translations(lang)  # the notices and titles are in the blog's language
     for item in feed.get("items", []):
         entry_id = int(str(item.get("id", "")).rsplit("-", 1)[-1] or 0)
         payload = entries.get(entry_id)
         if payload is None:
             problems.append(f"entry {entry_id}: {where} shows it but the signed log does not have it")
             continue
-        found = _feed_item_view(item)
+        found = _feed_item_view(item, too_long_notice(tr))
         gone = payload.get("retracted")
-        text = _norm(withdrawal_notice(payload) if gone else to_text(payload.get("body_html", "")))
+        text = _norm(withdrawal_notice(payload, tr) if gone else to_text(payload.get("body_html", "")))
         shown = payload.get("corrections", [])[-len(found["corrections"]):] if found["corrections"] else []
-        expected = {"title": entry_title(payload), "published": payload.get("published_at"), "text": text,
+        expected = {"title": update_title(payload, lang), "published": payload.get("published_at"), "text": text,
                     "html": text, "corrections": [(c["at"], c["note"]) for c in shown],
                     "retracted": {"at": gone["at"], "note": gone["note"]} if gone else None}
-        wrong = [name for name, value in found.items() if value != expected[name]]
+        wrong = [name for name, value in found.items() if not _feed_same(name, value, expected[name])]
         if wrong:
             problems.append(f"entry {entry_id}: {where} differs from the signed log ({', '.join(wrong)})")
     return problems
+
+
+def _feed_same(name: str, found: Any, expected: Any) -> bool:
+    """An item's text is the entry's, then the feed's own notes below it (its corrections, which ``_liveblog``
+    carries and are checked there, and the updates superseding it), in the feed's language."""
+    if name in ("text", "html") and isinstance(found, str) and isinstance(expected, str):
+        return found == expected or found.startswith(expected + " ")
+    return bool(found == expected)
 
 
 ATOM = "{http://www.w3.org/2005/Atom}"
@@ -286,7 +298,7 @@ TOMB = "{http://purl.org/atompub/tombstones/1.0}"
 _STUB = {"slug": "", "title": "", "summary": "", "last_changed_at": "", "created_at": ""}
 
 
-def _atom_view(element: ET.Element) -> tuple[str, dict[str, str]]:
+def _atom_view(element: ET.Element, too_long: str) -> tuple[str, dict[str, str]]:
     """(its id, the words and times it shows) of an Atom entry or tombstone."""
     if element.tag == f"{TOMB}deleted-entry":
         return element.get("ref", ""), {"when": element.get("when", ""),
@@ -294,7 +306,7 @@ def _atom_view(element: ET.Element) -> tuple[str, dict[str, str]]:
     content = element.findtext(f"{ATOM}content") or ""
     view = {"title": _norm(element.findtext(f"{ATOM}title") or ""),
             "published": element.findtext(f"{ATOM}published") or ""}
-    if TOO_LONG not in content:
+    if too_long not in content:
         view["content"] = _norm(to_text(content))
     return element.findtext(f"{ATOM}id") or "", view
 
@@ -310,19 +322,19 @@ def check_atom(raw: bytes, entries: dict[int, dict[str, Any]], where: str) -> li
     except ET.ParseError as exc:
         return [f"{where}: not XML ({exc})"]
     problems = []
+    lang = ET.fromstring(raw).get(XML_LANG, "")  # the blog's language: its notices and titles are in it
+    too_long = too_long_notice(i18n.translations(lang))
     for element in found:
-        ref, view = _atom_view(element)
+        ref, view = _atom_view(element, too_long)
         entry_id = int(ref.rsplit("-", 1)[-1]) if ref.rsplit("-", 1)[-1].isdigit() else 0
         payload = entries.get(entry_id)
         if payload is None:
             problems.append(f"entry {entry_id}: {where} shows it but the signed log does not have it")
             continue
-        # a withdrawn entry is two elements (the entry saying so, then its RFC 6721 tombstone): same kind with same
-        rendered = [e for e in _atom_elements(atom_feed(_STUB, [payload], snapshot_links(""))) if e.tag == element.tag]
-        if len(rendered) != 1:
-            problems.append(f"entry {entry_id}: {where} shows it in a form the signed log does not give")
-            continue
-        expected = _atom_view(rendered[0])[1]
+        # a withdrawn entry is an entry and its tombstone: each is checked against its own kind
+        rendered = [e for e in _atom_elements(atom_feed({**_STUB, "language": lang}, [payload], snapshot_links("")))
+                    if e.tag == element.tag]
+        expected = _atom_view(rendered[0], too_long)[1] if rendered else {}
         wrong = [name for name, value in view.items() if value != expected.get(name)]
         if wrong:
             problems.append(f"entry {entry_id}: {where} differs from the signed log ({', '.join(wrong)})")

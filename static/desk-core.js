@@ -11,6 +11,17 @@ var DeskCore = (function () {
   var CLOCK_GRAIN = 2000;  // a Date header counts whole seconds: a smaller change is its rounding
   var FIRST_RETRY = 2000, LAST_RETRY = 60000;
 
+  /* the catalog's words (static/i18n.js) on the page; under Node's tests, the English msgids */
+  var I = typeof I18n === "object" ? I18n : {
+    gettext: function (s) { return s; },
+    ngettext: function (s, p, n) { return new Intl.PluralRules("en").select(n) === "one" ? s : p; },
+    format: function (t, v) { return t.replace(/%\((\w+)\)s/g, function (a, k) { return String(v[k]); }); }
+  };
+  function gettext(s) { return I.gettext(s); }
+  function ngettext(s, p, n) { return I.ngettext(s, p, n); }
+  function format(t, v) { return I.format(t, v); }
+  function N_(s) { return s; }  /* a msgid kept as it is and translated where it is shown (gettext) */
+
   /* the storage names and the entries address of one blog's desk */
   function names(slug) {
     return { outbox: "liveblog-outbox:" + slug, draft: "liveblog-draft:" + slug, clock: "liveblog-clock",
@@ -66,12 +77,12 @@ var DeskCore = (function () {
   }
   function signedOut(status, answer) { return status === 401 || staleCsrf(status, answer); }
   /* the labels people see beside the compose box's fields (its photo box's too), for the API's field names */
-  var LABELS = { headline: "Headline", body: "Update", supersedes: "Supersedes", lang: "Language", file: "Photo",
-                 caption: "Caption" };
+  var LABELS = { headline: N_("Headline"), body: N_("Update"), supersedes: N_("Supersedes"), lang: N_("Language"),
+                 file: N_("Photo"), caption: N_("Caption") };
   /* the server's refusal, naming the field as the compose box labels it */
   function refusal(answer) {
     var d = answer.detail, field = d && typeof d.field === "string" && d.field.split(/[.[]/)[0];
-    return field && LABELS[field] && d.message ? LABELS[field] + ": " + d.message : answer.error;
+    return field && LABELS[field] && d.message ? gettext(LABELS[field]) + ": " + d.message : answer.error;
   }
   /* what an answer other than success means for a waiting post: held for the person (signed out,
      refused), or tried again later ({wait}: at least the server's Retry-After); what: the thing refused, when
@@ -79,12 +90,12 @@ var DeskCore = (function () {
   function verdict(status, ok, answer, what, retryAfterHeader) {
     if (ok) return { wait: 0 };  // a success that is not the server's: a Wi-Fi sign-in page
     if (signedOut(status, answer)) {
-      return { hold: "signin", message: "You are signed out. This update waits and is sent once you are back." };
+      return { hold: "signin", message: gettext("You are signed out. This update waits and is sent once you are back.") };
     }
     if (status >= 400 && status < 500 && status !== 408 && status !== 429) {
-      var why = answer ? "Refused: " + (what ? what + ": " : "") + refusal(answer) + "."
-        : "The server refused " + (what || "it") + " (" + status + ").";
-      return { hold: "refused", message: why + " Tap Edit to fix it, or Discard." };
+      var why = answer ? format(gettext("Refused: %(what)s%(error)s."), { what: what ? what + ": " : "", error: refusal(answer) })
+        : format(gettext("The server refused %(what)s(%(status)s)."), { what: (what || gettext("it")) + " ", status: status });
+      return { hold: "refused", message: why + " " + gettext("Tap Edit to fix it, or Discard.") };
     }
     return { wait: retryAfter(retryAfterHeader) };
   }
@@ -114,17 +125,19 @@ var DeskCore = (function () {
   /* an edit that cannot go as it is: the person posts it anew, or drops it */
   function heldAsNew(item, kind, why) {
     item.why = why;
-    return hold(item, kind, why + " Tap Edit to post them as a new update, or Discard them.");
+    return hold(item, kind, why + " " + gettext("Tap Edit to post them as a new update, or Discard them."));
   }
   function publishedWhy(first) {
-    return "An earlier version of this update was published" + (first ? " at " + first.time_gmt : "")
-      + ", before your changes reached the server, so they were not.";
+    return first ? format(gettext("An earlier version of this update was published at %(time)s, before your "
+                                  + "changes reached the server, so they were not."), { time: first.time_gmt })
+      : gettext("An earlier version of this update was published, before your changes reached the server, "
+                + "so they were not.");
   }
   function publishedFirst(item, first) {
     heldAsNew(item, "published", publishedWhy(first)).published = first ? first.id : null;
     return item;
   }
-  var GONE = "The update you were editing was sent or discarded in another tab, so your changes were not.";
+  var GONE = N_("The update you were editing was sent or discarded in another tab, so your changes were not.");
   function waitsForSignIn(items) { return items.some(function (i) { return i.hold === "signin"; }); }
   /* back from signing in: what waited for it may go */
   function releaseSignedOut(items) {
@@ -167,45 +180,49 @@ var DeskCore = (function () {
   /* now: {online, sending, nextTry, now} */
   function outboxState(items, now) {
     var ready = items.filter(sendable).length;
-    return !now.online ? "will send when online"
-      : now.sending ? "sending…"
-      : ready && now.nextTry > now.now ? "will try again"
-      : ready ? "sending…"
-      : items.some(function (i) { return i.error; }) ? "needs your attention"
-      : "being edited";
+    return !now.online ? N_("will send when online")
+      : now.sending ? N_("sending…")
+      : ready && now.nextTry > now.now ? N_("will try again")
+      : ready ? N_("sending…")
+      : items.some(function (i) { return i.error; }) ? N_("needs your attention")
+      : N_("being edited");
   }
   /* the summary beside the outbox, and the news for screen readers (null: say nothing new);
      each retry is not news */
   function outboxTexts(count, state, had) {
     var quiet = state === "sending…" || state === "will try again";
-    return { summary: count ? count + " waiting — " + state : "",
-             news: count ? count + " waiting" + (quiet ? "" : " — " + state) : had ? "All sent." : null };
+    var waiting = format(ngettext("%(n)s waiting", "%(n)s waiting", count), { n: count });
+    return { summary: count ? waiting + " — " + gettext(state) : "",
+             news: count ? waiting + (quiet ? "" : " — " + gettext(state)) : had ? gettext("All sent.") : null };
   }
   function countdown(items, now) {
     var left = secondsLeft(now.nextTry, now.now);
     var counting = now.online && !now.sending && left > 0 && items.some(sendable);
-    return counting ? "(next try in " + left + " s)" : "";
+    return counting ? format(gettext("(next try in %(n)s s)"), { n: left }) : "";
   }
   /* the mark beside a waiting post: editing: the key in this tab's compose box; abandoned: the keys
      of edits a closed tab left */
   function marked(item, editing, abandoned) {
-    if (item.key === editing) return " (being edited)";
+    if (item.key === editing) return " " + gettext("(being edited)");
     if (!item.editing) return "";
-    return abandoned[item.key] ? " (edit not finished: tap Edit)" : " (being edited in another tab)";
+    return " " + (abandoned[item.key] ? gettext("(edit not finished: tap Edit)") : gettext("(being edited in another tab)"));
   }
   /* the compose button and the note above it while a waiting post is in the compose box */
   function editLabels(editing, item, note) {
     var again = !!(item && asNew(item));
-    return { send: !editing ? "Post update" : again ? "Post as a new update" : "Send again",
-             note: again ? item.why + " Send it as a new update, or leave it in the outbox." : note };
+    var send = !editing ? N_("Post update") : again ? N_("Post as a new update") : N_("Send again");
+    return { send: gettext(send),
+             note: again ? item.why + " " + gettext("Send it as a new update, or leave it in the outbox.") : note };
   }
   function discardQuestion(item) {
-    return item.hold === "published" ? "Discard your changes? The version already published stays."
-      : "Discard this waiting update? It has not been published.";
+    return item.hold === "published" ? gettext("Discard your changes? The version already published stays.")
+      : gettext("Discard this waiting update? It has not been published.");
   }
-  var ELSEWHERE = "This update is open in another tab, or on its way from there: finish with it there.";
-  var PHOTO_GONE = "A photo that waited on this phone is gone (the browser cleared its storage). "
-    + "Tap Edit to add it again, or Discard.";
+  var ELSEWHERE = N_("This update is open in another tab, or on its way from there: finish with it there.");
+  var PHOTO_GONE = N_("A photo that waited on this phone is gone (the browser cleared its storage). "
+    + "Tap Edit to add it again, or Discard.");
+  var PHOTO_WAITING = N_("[photo waiting to be sent: %(name)s]");
+  var PHOTO_MARK = N_("[photo]");  // a photo in a one-line preview  // here: Babel's lexer loses its way in text()'s regex
   function signInHref(slug) { return "/login?next=" + encodeURIComponent("/desk/" + slug).replace(/%2F/g, "/"); }
 
   /* ---- drafts ---- */
@@ -248,7 +265,7 @@ var DeskCore = (function () {
   function drawable(type) { return /^image\/(jpeg|png|webp)$/.test(type || ""); }
   /* the server refused the photo itself (not a proxy, not a passing fault): trying again will not help */
   function photoRefused(status, answer) { return !!answer && [400, 413, 415, 422].indexOf(status) >= 0; }
-  function megabytes(n) { return (n / 1048576).toFixed(1).replace(/\.0$/, "") + " MB"; }
+  function megabytes(n) { return format(gettext("%(n)s MB"), { n: (n / 1048576).toFixed(1).replace(/\.0$/, "") }); }
   /* Markdown added to the end of the body, in a paragraph of its own */
   function appended(body, markdown) {
     return body + (body && !/\n$/.test(body) ? "\n\n" : "") + markdown + "\n";
@@ -258,11 +275,12 @@ var DeskCore = (function () {
 
   /* characters as the server counts them (Python's len: code points, not UTF-16 units) */
   function length(s) { return Array.from(s).length; }
-  function characters(n) { return n + (n === 1 ? " character" : " characters"); }
   /* the counter beside the text: how many characters are left, or how many over */
   function counter(n, limit) {
     var left = limit - n;
-    return { text: left >= 0 ? characters(left) + " left" : characters(-left) + " over the limit", over: left < 0 };
+    return { text: left >= 0 ? format(ngettext("%(n)s character left", "%(n)s characters left", left), { n: left })
+      : format(ngettext("%(n)s character over the limit", "%(n)s characters over the limit", -left), { n: -left }),
+             over: left < 0 };
   }
   /* how near the limit n is: screen readers hear the counter only when this changes, never per keystroke */
   function nearness(n, limit) {
@@ -274,9 +292,13 @@ var DeskCore = (function () {
   }
   /* why the update cannot be posted as it is, or "" (an empty text may go when a photo goes with it) */
   function bodyProblem(body, limit, photo) {
-    if (!body.trim() && !photo) return "Write the update first: it has no text.";
+    if (!body.trim() && !photo) return gettext("Write the update first: it has no text.");
     var n = length(body);
-    if (n > limit) return "The update is " + characters(n - limit) + " over the limit of " + limit + ": shorten it.";
+    if (n > limit) {
+      return format(ngettext("The update is %(n)s character over the limit of %(limit)s: shorten it.",
+                             "The update is %(n)s characters over the limit of %(limit)s: shorten it.", n - limit),
+                    { n: n - limit, limit: limit });
+    }
     return "";
   }
 
@@ -284,7 +306,7 @@ var DeskCore = (function () {
 
   /* a line of plain text from Markdown, at most n characters */
   function text(s, n) {
-    s = (s || "").replace(/!\[[^\]]*\]\([^)]*\)/g, "[photo]").replace(/[*_`#>]/g, "").replace(/\s+/g, " ").trim();
+    s = (s || "").replace(/!\[[^\]]*\]\([^)]*\)/g, gettext(PHOTO_MARK)).replace(/[*_`#>]/g, "").replace(/\s+/g, " ").trim();
     return s.length > n ? s.slice(0, n - 1) + "…" : s;
   }
   function hhmm(iso) { return iso.slice(11, 16) + " GMT"; }
@@ -532,7 +554,7 @@ var DeskCore = (function () {
         return keep('<img src="' + src + '" alt="' + attr(unescaped(alt)) + '">');
       })
       .replace(WAITING_IMAGE, function (_, alt) {
-        return keep('<em class="waiting-photo">[photo waiting to be sent: ' + unescaped(alt) + "]</em>");
+        return keep('<em class="waiting-photo">' + format(gettext(PHOTO_WAITING), { name: unescaped(alt) }) + "</em>");
       })
       .replace(/!\[([^\]]*)\]\([^\s)]*\)/g, function (_, alt) {  // a picture from elsewhere: nh3 drops its src
         return keep('<img alt="' + attr(unescaped(alt)) + '">');

@@ -14,6 +14,7 @@
   "use strict";
   var form = document.getElementById("compose");
   var Core = window.DeskCore;
+  var gettext = I18n.gettext;
   if (!form || !Core || !window.fetch || !window.localStorage) return;
   var slug = form.getAttribute("data-slug");
   var csrf = form.getAttribute("data-csrf");
@@ -290,16 +291,16 @@
     items.forEach(function (item) {
       var li = el("li", "outbox-item");
       li.setAttribute("data-key", item.key);
-      li.appendChild(el("span", "when", "filed " + Core.hhmm(item.filed_at)));
+      li.appendChild(el("span", "when", I18n.format(gettext("filed %(time)s"), { time: Core.hhmm(item.filed_at) })));
       li.appendChild(el("span", "what", " " + Core.text(item.data.headline || item.data.body, 80)));
       if (marked(item)) li.appendChild(el("em", "", marked(item)));
       if (item.error) {
         var problem = el("p", "error", item.error), link = null;
         if (item.hold === "signin") {
-          link = el("a", "", "Sign in again");
+          link = el("a", "", gettext("Sign in again"));
           link.href = Core.signInHref(slug);
         } else if (item.hold === "published" && item.published) {
-          link = el("a", "", "Correct the published update");
+          link = el("a", "", gettext("Correct the published update"));
           link.href = "/desk/" + slug + "/entries/" + item.published + "/correct";
         }
         if (link) {
@@ -308,9 +309,9 @@
         }
         li.appendChild(problem);
       }
-      var edit = el("button", "edit", "Edit"); edit.type = "button";
+      var edit = el("button", "edit", gettext("Edit")); edit.type = "button";
       edit.addEventListener("click", function () { editItem(item.key); });
-      var drop = el("button", "discard danger", "Discard"); drop.type = "button";
+      var drop = el("button", "discard danger", gettext("Discard")); drop.type = "button";
       drop.addEventListener("click", function () { discard(item.key); });
       li.appendChild(edit); li.appendChild(drop);
       list.appendChild(li);
@@ -321,7 +322,7 @@
     var item = find(key);
     if (!item || key === inFlight) return;
     if (!window.confirm(Core.discardQuestion(item))) return;
-    if (key !== editing && !(await claim(key))) { say(Core.ELSEWHERE); return; }
+    if (key !== editing && !(await claim(key))) { say(gettext(Core.ELSEWHERE)); return; }
     remove(key);
     delete abandoned[key];
     if (key === editing) endEdit(); else letGo(key);
@@ -330,7 +331,7 @@
   }
   async function editItem(key) {
     if (editing || key === inFlight || !find(key)) return;
-    if (!(await claim(key))) { say(Core.ELSEWHERE); return; }
+    if (!(await claim(key))) { say(gettext(Core.ELSEWHERE)); return; }
     var item = find(key);
     if (editing || !item) { letGo(key); return; }
     saveDraft();  // the draft in the compose box is put aside, and comes back after
@@ -370,11 +371,11 @@
     line.appendChild(document.createTextNode(" " + Core.text(entry.headline || entry.body, 120)));
     li.appendChild(line);
     var actions = el("p", "actions"), base = "/desk/" + slug;
-    [["Correct", base + "/entries/" + entry.id + "/correct", "button"],
-     ["Supersede", base + "?supersedes=" + entry.id + "#compose", "button supersede"],
-     ["Withdraw", base + "/entries/" + entry.id + "/withdraw", "button danger"]].forEach(function (a) {
+    [[gettext("Correct"), base + "/entries/" + entry.id + "/correct", "button"],
+     [gettext("Supersede"), base + "?supersedes=" + entry.id + "#compose", "button supersede"],
+     [gettext("Withdraw"), base + "/entries/" + entry.id + "/withdraw", "button danger"]].forEach(function (a) {
       var link = el("a", a[2], a[0]); link.href = a[1];
-      if (a[0] === "Supersede") link.setAttribute("data-id", entry.id);
+      if (/supersede/.test(a[2])) link.setAttribute("data-id", entry.id);
       actions.appendChild(link);
     });
     li.appendChild(actions);
@@ -425,13 +426,13 @@
     try { photo = await photoStore("readonly", function (store) { return store.get(id); }); }
     catch (e) { return backoff(); }  // the phone's storage failed this once
     if (!photo) {
-      hold(item.key, "refused", Core.PHOTO_GONE);
+      hold(item.key, "refused", gettext(Core.PHOTO_GONE));
       return 0;
     }
     var r;
     try { r = await upload(photo.blob, photo.name, photo.caption); } catch (e) { return backoff(); }
     var answer = await jsonOf(r);
-    if (!(r.ok && answer && answer.url)) return trouble(item, r, answer, "a waiting photo");
+    if (!(r.ok && answer && answer.url)) return trouble(item, r, answer, gettext("a waiting photo"));
     change(item.key, function (i) { i.data.body = Core.placed(i.data.body, id, answer.url); });
     forget([id]);
     return true;
@@ -524,7 +525,7 @@
       change(editing, function (i) { Core.resubmit(i, data, fresh(now)); });
       freed = endEdit();
     } else if (editing) {  // sent or discarded in another tab meanwhile: kept, and not sent unasked
-      save(load().concat([Core.heldAsNew(Object.assign(fresh(now), { data: data }), "gone", Core.GONE)]));
+      save(load().concat([Core.heldAsNew(Object.assign(fresh(now), { data: data }), "gone", gettext(Core.GONE))]));
       freed = endEdit();
     } else {
       save(load().concat([Object.assign(fresh(now), { data: data })]));
@@ -581,24 +582,27 @@
   /* true once the chosen photo is in the text (uploaded, or waiting on the phone); else its status says why */
   async function addPhoto() {
     var file = $("photo").files[0], status = $("photo-status"), caption = $("caption").value;
-    if (!file) { status.textContent = "Choose a photo first."; return false; }
+    if (!file) { status.textContent = gettext("Choose a photo first."); return false; }
     if (maxBytes && file.size > maxBytes) {
-      status.textContent = "This photo is " + Core.megabytes(file.size) + "; the limit is " + Core.megabytes(maxBytes)
-        + ". Choose a smaller one.";
+      status.textContent = I18n.format(gettext("This photo is %(size)s; the limit is %(limit)s. Choose a smaller one."),
+                                       { size: Core.megabytes(file.size), limit: Core.megabytes(maxBytes) });
       return false;
     }
-    status.textContent = "Preparing…";
+    status.textContent = gettext("Preparing…");
     var shrunk = await shrink(file);
     function nameOf(blob) { return blob === file ? file.name : "photo.jpg"; }  // a redrawn photo is a JPEG
     if (navigator.onLine) {
-      status.textContent = "Uploading…";
+      status.textContent = gettext("Uploading…");
       try {
         var r = await upload(shrunk, nameOf(shrunk), caption), j = await jsonOf(r);
         if (r.ok && j && j.markdown) {
-          place(j.markdown, "Photo added (location and camera details removed).");
+          place(j.markdown, gettext("Photo added (location and camera details removed)."));
           return true;
         }
-        if (Core.photoRefused(r.status, j)) { status.textContent = "Refused: " + Core.refusal(j); return false; }
+        if (Core.photoRefused(r.status, j)) {
+          status.textContent = I18n.format(gettext("Refused: %(what)s%(error)s."), { what: "", error: Core.refusal(j) });
+          return false;
+        }
       } catch (e) { /* no connection after all: it waits on the phone */ }
     }
     if (shrunk === file) {  // a photo kept on the phone should not say where it was taken, should the phone be taken
@@ -610,12 +614,12 @@
         return store.put({ blob: shrunk, name: nameOf(shrunk), caption: caption, at: Date.now() }, id);
       });
     } catch (e) {
-      status.textContent = "Could not upload, and this phone would not keep the photo (storage full?). "
-        + "Try again when online.";
+      status.textContent = gettext("Could not upload, and this phone would not keep the photo (storage full?). "
+        + "Try again when online.");
       return false;
     }
-    place(Core.waitingMarkdown(caption, id), "No connection: the photo waits on this phone and goes "
-      + "with the update (its location and camera details are removed when it arrives).");
+    place(Core.waitingMarkdown(caption, id), gettext("No connection: the photo waits on this phone and goes "
+      + "with the update (its location and camera details are removed when it arrives)."));
     return true;
   }
   $("add-photo").addEventListener("click", function () { addPhoto(); });
@@ -625,7 +629,7 @@
     navigator.serviceWorker.register("/desk/sw.js", { scope: "/desk/" }).then(function () {
       if (navigator.serviceWorker.controller) return;  // already cached by the worker itself
       var assets = Array.prototype.map.call(document.querySelectorAll("link[rel=stylesheet], script[src]"),
-        function (e) { return e.href || e.src; });
+        function (e) { return e.href || e.src; }).concat([document.documentElement.getAttribute("data-catalog")]);
       return caches.open("liveblog-desk-v1").then(function (c) { return c.addAll([location.pathname].concat(assets)); });
     }).catch(function () { /* no offline copy: the outbox still works while the page is open */ });
     var out = document.querySelector("form[action='/logout']");
@@ -647,11 +651,11 @@
      the editors' queue, or kept as a draft (both then appear in the queue's part, which follows by itself) */
   function delivered(answer) {
     if (answer.status === "queued" || answer.status === "draft") {
-      say(answer.status === "queued" ? "Sent to the editor" : "Saved as draft");
+      say(answer.status === "queued" ? gettext("Sent to the editor") : gettext("Saved as draft"));
       return;
     }
     addToList(answer);
-    say("Published " + answer.time_gmt);
+    say(I18n.format(gettext("Published %(time)s"), { time: answer.time_gmt }));
   }
 
   /* the desk follows the blog through the readers' stream: others' updates join the list and the
@@ -713,4 +717,5 @@
   bodyChanged();
   sweepPhotos();
   resume();
+  I18n.ready.then(function () { editMode(); render(); });  // the catalog came after the first render: again, in their words
 })();

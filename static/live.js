@@ -19,14 +19,17 @@
   var buffer = [], covered = lastId, BUFFER = 300, filling = false, held = [];
   // entry.linked: an entry shown again because an entry of another blog it is linked with by translation changed
   var KINDS = ["entry.created", "entry.corrected", "entry.retracted", "entry.linked", "blog.updated", "reset"];
-  var LABELS = { live: "Live", reconnecting: "Reconnecting\u2026", offline: "Offline" };
+  var gettext = I18n.gettext, ngettext = I18n.ngettext, format = I18n.format;
+  function labels() {
+    return { live: gettext("Live"), reconnecting: gettext("Reconnecting\u2026"), offline: gettext("Offline") };
+  }
 
   function setConn(s) {
     state = s;
     if (leader && chan) chan.postMessage({ t: "state", s: s });
-    statusEl.setAttribute("title", "Connection: " + LABELS[s]);
+    statusEl.setAttribute("title", format(gettext("Connection: %(state)s"), { state: labels()[s] }));
     if (ended) return;
-    statusEl.textContent = LABELS[s];
+    statusEl.textContent = labels()[s];
     statusEl.className = "status " + s;
   }
 
@@ -43,9 +46,9 @@
   /* "5 min ago" beside each time, and the reader's own local time as its title. */
   function ago(iso) {
     var min = Math.floor((Date.now() - Date.parse(iso)) / 60000);
-    if (min < 1) return "just now";
-    if (min < 60) return min + " min ago";
-    if (min < 1440) return Math.floor(min / 60) + " h ago";
+    if (min < 1) return gettext("just now");
+    if (min < 60) return I18n.ago(min, "minute");
+    if (min < 1440) return I18n.ago(Math.floor(min / 60), "hour");
     return "";
   }
 
@@ -54,7 +57,7 @@
     for (var i = 0; i < times.length; i++) {
       var t = times[i], iso = t.getAttribute("datetime");
       if (!iso) continue;
-      t.title = new Date(iso).toLocaleString();
+      t.title = I18n.localTime(new Date(iso));
       var link = t.parentNode, span = link.nextElementSibling;
       if (!link.classList.contains("time")) continue;
       if (!span || !span.classList.contains("ago")) {
@@ -89,7 +92,7 @@
   }
 
   function showButton() {
-    button.textContent = pendingCount + (pendingCount === 1 ? " new update" : " new updates");
+    button.textContent = format(ngettext("%(n)s new update", "%(n)s new updates", pendingCount), { n: pendingCount });
     button.hidden = pendingCount === 0;
   }
 
@@ -115,13 +118,13 @@
         if (p && p.querySelector('a[href$="/entries/' + d.id + '"]')) continue;
         var a = document.createElement("a");
         a.href = "/blogs/" + slug + "/entries/" + d.id;
-        a.textContent = d.time_gmt + " update";
+        a.textContent = format(gettext("the %(time)s update"), { time: d.time_gmt });
         if (p) {
-          p.appendChild(document.createTextNode(" and the "));
+          p.appendChild(document.createTextNode(" " + gettext("and") + " "));
         } else {
           p = document.createElement("p");
           p.className = "superseded-by";
-          p.textContent = "Superseded by the ";
+          p.textContent = gettext("Superseded by") + " ";
           var after = el.querySelector(".supersedes, .filed");
           el.insertBefore(p, after);
         }
@@ -194,7 +197,7 @@
         if (pendingCount) flush(false);
         insert(el);
       }
-      say("New update " + d.time_gmt + ": " + label(d, el));
+      say(format(gettext("New update %(time)s: %(text)s"), { time: d.time_gmt, text: label(d, el) }));
       if (document.hidden) {
         unread++;
         document.title = "(" + unread + ") " + baseTitle;
@@ -216,7 +219,7 @@
     ended = b.status === "ended";
     root.setAttribute("data-status", b.status);
     if (ended) {
-      statusEl.textContent = "Ended";
+      statusEl.textContent = gettext("Ended");
       statusEl.className = "status ended";
     } else if (state) {
       setConn(state);
@@ -349,6 +352,7 @@
     }
   });
   decorate(document);
+  I18n.ready.then(function () { decorate(document); if (state) setConn(state); });
   setInterval(function () { decorate(document); }, 30000);
 
   if (chan) {

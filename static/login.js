@@ -16,7 +16,8 @@
   document.getElementById("link-paste").hidden = true;
   document.getElementById("link-ready").hidden = false;
   var button = form.querySelector("button");
-  button.textContent = "Sign in";
+  button.textContent = I18n.gettext("Sign in");
+  I18n.ready.then(function () { button.textContent = I18n.gettext("Sign in"); });
   button.className = "primary";
   button.focus();
 })();

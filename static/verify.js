@@ -9,6 +9,9 @@
   var subtle = window.crypto && window.crypto.subtle;
   if (!out || !shown || !subtle || !window.TextEncoder || !window.fetch) return;
   var GENESIS = new Array(44).join("A");
+  /* the page's language (static/i18n.js); a mirror has no catalog and says it in English */
+  var I = window.I18n, ready = I ? I.ready : Promise.resolve();
+  function gettext(s) { return I ? I.gettext(s) : s; }
   var utf8 = function (s) { return new TextEncoder().encode(s); };
 
   function canonical(v) {
@@ -92,7 +95,7 @@
     };
     var found = {
       time: [time && time.getAttribute("datetime")],
-      headline: [norm((article.querySelector(":scope > header > h3") || {}).textContent)],
+      headline: [norm((article.querySelector(":scope > header > h3:not(.vh)") || {}).textContent)],
       body: texts(article, ":scope > .body"), notes: texts(article, ":scope > .correction > .note"),
       previous: texts(article, ":scope > .correction .previous"), tombstone: texts(article, ":scope > .tombstone")
     };
@@ -120,9 +123,11 @@
         if (!p || !matches(a, p)) throw new Error("entry " + a.getAttribute("data-id"));
       });
       if (done[0] !== norm(shown.textContent)) throw new Error("fingerprint");
-      out.textContent = "Signed by " + done[0];
-      out.hidden = false;
-      out.setAttribute("data-checked", "signed");
+      return ready.then(function () {
+        out.textContent = gettext("Signed by %(fingerprint)s").replace("%(fingerprint)s", done[0]);
+        out.hidden = false;
+        out.setAttribute("data-checked", "signed");
+      });
     });
   }
 

@@ -198,6 +198,7 @@ DESK_TABLE = [
     ("POST", "/desk/people/dana/suspension", {}, {"editor"}),
     ("POST", "/desk/people/dana/blogs", {}, {"editor"}),
     ("POST", "/desk/people/dana/byline", {"display_name": "D."}, {"editor"}),
+    ("POST", "/desk/language", {"language": "ru"}, SIGNED_IN),
     ("POST", "/desk/{slug}/end", {}, {"editor"}),
     ("POST", "/desk/{slug}/entries", {"body": "From the square"}, SIGNED_IN),
     ("GET", "/desk/{slug}/entries/{id}/correct", None, {"amal", "editor"}),
@@ -277,6 +278,7 @@ def test_the_tables_cover_every_route(server):
     rows = [(m, p) for m, p, _, _ in TABLE + DESK_TABLE] + [("POST", "/login")]  # open to all: test_login.py
     rows += [("GET", "/desk/session.json")]  # the session's own token, 401 without one: test_csrf.py
     rows += [("GET", "/oembed"), ("POST", "/websub")]  # open to all, with the fields they need: test_embed/_websub
+    rows += [("GET", "/static/i18n/ru.json")]  # the scripts' strings, public like every asset: test_i18n_catalogs
     # a filing is decided by an editor (a draft by its author): test_queue.py and test_drafts.py, person by person
     rows += [("POST", f"/api/blogs/strike/entries/1/{act}") for act in ("publication", "decline")]
     rows += [("POST", f"/desk/strike/filings/1/{act}") for act in ("publish", "decline")]

@@ -9,13 +9,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from .. import model
+from .. import i18n, model
 from ..model import Blog, User, ValidationError
 from ..sanitize import render_markdown
 from ..store import NotFound, Store
 from .errors import require_editor
 
-NEW_BLOG_FIELDS = {"slug", "title", "summary", "intro"}
+NEW_BLOG_FIELDS = {"slug", "title", "summary", "intro", "language"}
 # What a request may change: the store's fields (never the slug: every link and feed id holds it) less
 # ``intro_html``, which is rendered from ``intro`` here, never sent.
 CHANGEABLE_FIELDS = set(model.BLOG_FIELDS - {"intro_html"})
@@ -28,6 +28,14 @@ class NewBlog:
     summary: str
     intro: str
     intro_html: str
+    language: str = i18n.SOURCE
+
+
+def check_language(value: Any) -> str:
+    """One of the languages the site has a catalog for: the blog's pages, feeds and stream speak it."""
+    if value not in i18n.languages():
+        raise ValidationError("language", f"must be one of {', '.join(i18n.languages())}")
+    return str(value)
 
 
 def new_blog_input(data: dict[str, Any]) -> NewBlog:
@@ -36,8 +44,9 @@ def new_blog_input(data: dict[str, Any]) -> NewBlog:
     title = model.check_text("title", data.get("title"), required=True, limit=model.MAX_TITLE)
     summary = model.check_text("summary", data.get("summary"), required=False, limit=model.MAX_SUMMARY)
     intro = model.check_text("intro", data.get("intro"), required=False, limit=model.MAX_INTRO)
+    language = check_language(data.get("language", i18n.SOURCE))
     return NewBlog(slug=slug, title=title.strip(), summary=summary.strip(), intro=intro,
-                   intro_html=render_markdown(intro))
+                   intro_html=render_markdown(intro), language=language)
 
 
 def changes_input(data: dict[str, Any]) -> dict[str, Any]:
@@ -52,7 +61,7 @@ def changes_input(data: dict[str, Any]) -> dict[str, Any]:
         changes["intro"] = model.check_text("intro", data["intro"], required=False, limit=model.MAX_INTRO)
         changes["intro_html"] = render_markdown(changes["intro"])
     if "language" in data:
-        changes["language"] = model.check_language(data["language"])
+        changes["language"] = check_language(data["language"])
     if "status" in data:
         if data["status"] not in model.BLOG_STATUSES:
             raise ValidationError("status", "must be 'live' or 'ended'")
@@ -68,7 +77,7 @@ async def create(store: Store, user: User, new: NewBlog) -> Blog:
     """The new blog; a slug already taken is a ``Conflict``."""
     check_may_create(user)
     return await store.create_blog(slug=new.slug, title=new.title, summary=new.summary, intro=new.intro,
-                                   intro_html=new.intro_html, by=user, now=model.utc_now())
+                                   intro_html=new.intro_html, by=user, now=model.utc_now(), language=new.language)
 
 
 async def blog_to_change(store: Store, user: User, slug: str, doing: str = "change a blog") -> Blog:

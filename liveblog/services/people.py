@@ -7,8 +7,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from .. import auth, model, names
-from ..model import Person, User
+from .. import auth, i18n, model, names
+from ..model import Person, User, ValidationError
 from ..store import Conflict, NotFound, Store
 from ..text import problem
 from .errors import require_editor
@@ -134,3 +134,11 @@ async def sign_out_everywhere(store: Store, user: User, name: str) -> User:
     person = await find(store, name)
     await store.revoke_tokens(person.user.id, auth.SESSION, model.utc_now())
     return person.user
+
+
+async def choose_language(store: Store, user: User, language: str) -> str:
+    """The desk's language for this person, whatever their blogs' are; "" goes back to the browser's choice."""
+    if language and language not in i18n.languages():
+        raise ValidationError("language", f"must be one of {', '.join(i18n.languages())}")
+    await store.set_user_language(user.id, language)
+    return language

@@ -159,6 +159,10 @@ class Store(ABC):
     async def assigned_blogs(self, user_id: int) -> list[str]: ...
 
     @abstractmethod
+    async def set_user_language(self, user_id: int, language: str) -> None:
+        """The language the person reads the desk in ("" for their browser's)."""
+
+    @abstractmethod
     async def add_token(
         self, user_id: int, kind: str, token_hash: str, now: datetime, expires_at: datetime | None
     ) -> None: ...
@@ -211,7 +215,8 @@ class Store(ABC):
     # blogs
     @abstractmethod
     async def create_blog(
-        self, *, slug: str, title: str, summary: str, intro: str, intro_html: str, by: User, now: datetime
+        self, *, slug: str, title: str, summary: str, intro: str, intro_html: str, by: User, now: datetime,
+        language: str = "en",
     ) -> Blog: ...
 
     @abstractmethod

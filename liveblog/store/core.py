@@ -208,6 +208,8 @@ MIGRATIONS: tuple[tuple[str, ...], ...] = (
         "ALTER TABLE events ADD COLUMN bylines_pending {FLAG}",
         "UPDATE events SET bylines_pending = TRUE WHERE entry_id IS NOT NULL",
     ),
+    # i18n: the language each person reads the desk in ("" = their browser's choice, by Accept-Language).
+    ("ALTER TABLE users ADD COLUMN language TEXT NOT NULL DEFAULT ''",),
 )
 SCHEMA_VERSION = len(MIGRATIONS)
 
@@ -230,7 +232,7 @@ _BLOG_SELECT = f"""SELECT b.id, b.slug, b.title, b.summary, b.intro, b.intro_htm
 _EVENT_SELECT = f"""SELECT ev.id, b.slug, ev.seq, ev.kind, ev.entry_id, ev.payload, ev.created_at, ev.salt, ev.digest,
     ev.hash
     FROM events ev JOIN blogs b ON b.id = ev.blog_id AND {_SHOWN}"""
-_USER_COLUMNS = "u.id, u.name, u.role, u.display_name, u.suspended_at"
+_USER_COLUMNS = "u.id, u.name, u.role, u.display_name, u.suspended_at, u.language"
 # A suspended person's tokens of every kind stop working at once, whatever their expiry.
 _TOKEN_SELECT = f"""SELECT {_USER_COLUMNS}, t.kind, t.created_at, t.expires_at
     FROM tokens t JOIN users u ON u.id = t.user_id
@@ -365,7 +367,8 @@ class SqlStore(Store):
                      digest=row["digest"], hash=row["hash"])
 
     def _user(self, row: Row) -> User:
-        return User(row["id"], row["name"], row["role"], row["display_name"], row["suspended_at"] is not None)
+        return User(row["id"], row["name"], row["role"], row["display_name"], row["suspended_at"] is not None,
+                    row["language"])
 
     def _token(self, row: Row) -> Token:
         return Token(self._user(row), row["kind"], self._when(row["created_at"]), self._maybe_when(row["expires_at"]))
@@ -499,6 +502,10 @@ class SqlStore(Store):
     async def set_password(self, user_id: int, password_hash: str) -> None:
         async with self._write() as db:
             await db.run("UPDATE users SET password_hash = ? WHERE id = ?", password_hash, user_id)
+
+    async def set_user_language(self, user_id: int, language: str) -> None:
+        async with self._write() as db:
+            await db.run("UPDATE users SET language = ? WHERE id = ?", language, user_id)
 
     async def add_token(
         self, user_id: int, kind: str, token_hash: str, now: datetime, expires_at: datetime | None
@@ -668,13 +675,14 @@ class SqlStore(Store):
         return await self._blog_row(db, slug)  # type: ignore[return-value]
 
     async def create_blog(
-        self, *, slug: str, title: str, summary: str, intro: str, intro_html: str, by: User, now: datetime
+        self, *, slug: str, title: str, summary: str, intro: str, intro_html: str, by: User, now: datetime,
+        language: str = "en",
     ) -> Blog:
         async with self._write() as db:
             inserted = await db.value(
-                """INSERT INTO blogs (slug, title, summary, intro, intro_html, created_by, created_at)
-                   VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (slug) DO NOTHING RETURNING id""",
-                slug, title, summary, intro, intro_html, by.id, self._time(now),
+                """INSERT INTO blogs (slug, title, summary, intro, intro_html, language, created_by, created_at)
+                   VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (slug) DO NOTHING RETURNING id""",
+                slug, title, summary, intro, intro_html, language, by.id, self._time(now),
             )
             if inserted is None:
                 raise Conflict(f"a blog with the slug {slug!r} already exists")

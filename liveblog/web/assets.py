@@ -7,9 +7,14 @@ Unversioned URLs are revalidated each time with the ETag StaticFiles already sen
 
 from __future__ import annotations
 
+from starlette.requests import Request
 from starlette.responses import Response
+from starlette.routing import Route
 from starlette.staticfiles import StaticFiles
 from starlette.types import Scope
+
+from .. import i18n
+from .errors import ApiError
 
 IMMUTABLE = "public, max-age=31536000, immutable"
 REVALIDATE = "no-cache"
@@ -22,3 +27,16 @@ class Assets(StaticFiles):
             versioned = b"v=" in scope.get("query_string", b"")
             response.headers["Cache-Control"] = IMMUTABLE if versioned else REVALIDATE
         return response
+
+
+async def catalog(request: Request) -> Response:
+    """A language's strings for the scripts (``i18n.catalog_json``), cached like any versioned asset."""
+    lang = request.path_params["lang"]
+    if lang not in i18n.languages():
+        raise ApiError(404, "not found", None)
+    versioned = "v" in request.query_params
+    return Response(i18n.catalog_json(lang), media_type="application/json",
+                    headers={"Cache-Control": IMMUTABLE if versioned else REVALIDATE})
+
+
+routes = [Route("/static/i18n/{lang}.json", catalog, methods=["GET", "HEAD"])]

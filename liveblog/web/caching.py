@@ -46,7 +46,7 @@ def variant_of(request: Request, *params: object) -> tuple[object, ...]:
     here. Nothing per person may shape a cached response: no cookie, no CSRF token, no signed-in state."""
     scope = request.scope
     return (scope["path"], *params, origin_key(request), this_second()[0], asset_url("site.css"), asset_url("live.js"),
-            asset_url("verify.js"), runtime_of(request).key.fingerprint)
+            asset_url("verify.js"), asset_url("i18n.js"), runtime_of(request).key.fingerprint)
 
 
 def origin_key(request: Request) -> object:

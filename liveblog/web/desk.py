@@ -22,7 +22,8 @@ from starlette.requests import Request
 from starlette.responses import FileResponse, HTMLResponse, JSONResponse, RedirectResponse, Response
 from starlette.routing import Route
 
-from .. import auth, media, model
+from .. import auth, i18n, media, model
+from ..i18n import Message, Plural
 from ..limits import SlidingWindow, retry_after
 from ..model import User, ValidationError
 from ..render import STATIC, render, today_gmt
@@ -36,14 +37,19 @@ LOGIN_WINDOW = 15 * 60
 RECENT = 30
 NO_STORE = {"Cache-Control": "no-store"}
 # the labels people see beside the desk's fields: a refused form names those, not the API's field names
-LABELS = {"title": "Title", "slug": "Address", "headline": "Headline", "body": "Update", "supersedes": "Supersedes",
-          "note": "Note", "lang": "Language"}
-CORRECT_LABELS = {**LABELS, "body": "Corrected text", "note": "Correction note"}
-WITHDRAW_LABELS = {**LABELS, "note": "Why it is withdrawn"}
+LABELS = {"title": Message("Title"), "slug": Message("Address"), "headline": Message("Headline"),
+          "body": Message("Update"), "supersedes": Message("Supersedes"), "note": Message("Note"),
+          "lang": Message("Language"), "language": Message("Language"), "summary": Message("Summary"),
+          "intro": Message("Introduction")}
+CORRECT_LABELS = {**LABELS, "body": Message("Corrected text"), "note": Message("Correction note")}
+WITHDRAW_LABELS = {**LABELS, "note": Message("Why it is withdrawn")}
 # What the desk says after an action, where the person is looking (``?done=``): the blog page's notices.
-NOTICES = {"queued": "Sent to the editor", "draft": "Saved as draft", "declined": "Declined",
-           "corrected": "Correction published", "withdrawn": "Withdrawn", "settings": "Blog settings saved",
-           "reopened": "The blog is live again"}
+NOTICES = {"queued": Message("Sent to the editor"), "draft": Message("Saved as draft"),
+           "declined": Message("Declined"), "corrected": Message("Correction published"),
+           "withdrawn": Message("Withdrawn"), "settings": Message("Blog settings saved"),
+           "reopened": Message("The blog is live again")}
+# the roles the desk names (``_(p.role)`` in desk/index.html), so `make catalogs` finds them
+ROLES = (Message("contributor"), Message("correspondent"), Message("editor"))
 GMT_TIME = re.compile(r"\d\d:\d\d GMT")
 QUEUE_WAIT = 10.0  # seconds a desk's queue request waits for a change before answering "none"
 QUEUE_POLL = 0.5  # how often it looks: one indexed query per open desk
@@ -53,11 +59,11 @@ class SignInNeeded(Exception):
     pass
 
 
-def refused(exc: ValidationError, labels: dict[str, str] = LABELS) -> tuple[str, str]:
-    """A refused field's message, named as the form labels it, and the field it is shown at (a path such as
-    ``supersedes[2]`` is shown at its field, ``supersedes``)."""
+def refused(exc: ValidationError, labels: dict[str, Message] = LABELS) -> tuple[Message, str]:
+    """A refused field's message, named as the form labels it, in the person's language (the API keeps its
+    English for integrators), and the field it is shown at (``supersedes[2]`` is shown at ``supersedes``)."""
     field = re.split(r"[.\[]", exc.field, maxsplit=1)[0]
-    return f"{labels.get(field, field)}: {exc.message}", field
+    return Message("%(field)s: %(message)s", field=labels.get(field, field), message=Message(exc.message)), field
 
 
 def https(request: Request) -> bool:
@@ -75,8 +81,25 @@ def safe_next(raw: str | None) -> str:
     return "/desk"
 
 
+def desk_language(request: Request, user: User | None) -> str:
+    """The person's own choice, else the best match for their browser's Accept-Language."""
+    if user is not None and user.language in i18n.languages():
+        return user.language
+    return i18n.negotiate(request.headers.get("accept-language", ""))
+
+
 def page(request: Request, template: str, status: int = 200, **context: Any) -> HTMLResponse:
-    return HTMLResponse(render(template, today=today_gmt(), **context), status_code=status, headers=NO_STORE)
+    """A desk page in the person's language; its ``error``, ``title`` and ``message`` are translated here."""
+    lang = desk_language(request, context.get("user"))
+    translations = i18n.translations(lang)
+    for name in ("error", "title", "message", "notice"):
+        value = context.get(name)
+        if isinstance(value, Message):
+            context[name] = value.translated(translations)
+        elif isinstance(value, str) and value:
+            context[name] = translations.gettext(value)
+    html = render(template, today=today_gmt(), lang=lang, languages=i18n.language_names(), **context)
+    return HTMLResponse(html, status_code=status, headers=NO_STORE)
 
 
 def see_other(url: str) -> RedirectResponse:
@@ -106,7 +129,7 @@ def login_secret(request: Request) -> tuple[str, bool]:
     return secrets.token_urlsafe(24), True
 
 
-def login_page(request: Request, status: int = 200, *, error: str = "", name: str = "", token: str = "",
+def login_page(request: Request, status: int = 200, *, error: str | Message = "", name: str = "", token: str = "",
                headers: dict[str, str] | None = None) -> HTMLResponse:
     secret, fresh = login_secret(request)
     response = page(request, "login.html", status, csrf=auth.csrf_token(secret), error=error, name=name,
@@ -134,7 +157,7 @@ async def login(request: Request) -> Response:
     secret = request.cookies.get(auth.LOGIN_CSRF_COOKIE)
     name = str(form.get("name", ""))[:200]
     if not auth.csrf_ok(secret, str(form.get(auth.CSRF_FIELD, ""))):
-        return login_page(request, 403, error="This form has expired. Please try again.", name=name)
+        return login_page(request, 403, error=Message("This form has expired. Please try again."), name=name)
     store = runtime_of(request).store
     now = model.utc_now()
     link = pasted_token(str(form.get("token", "")))
@@ -144,15 +167,16 @@ async def login(request: Request) -> Response:
     if wait:
         minutes = -(-wait // 60)
         return login_page(request, 429, name=name, headers={"Retry-After": str(wait)},
-                          error=f"Too many attempts. Try again in {minutes} minute{'s' if minutes > 1 else ''}.")
+                          error=Plural("Too many attempts. Try again in %(n)s minute.",
+                                       "Too many attempts. Try again in %(n)s minutes.", minutes))
     user: User | None
     if link:
         found = await store.take_token(auth.token_hash(link), auth.LOGIN, now) if len(link) <= 200 else None
         user = found.user if found else None
-        error = "This sign-in link has been used or has expired. Ask an editor for a new one."
+        error = Message("This sign-in link has been used or has expired. Ask an editor for a new one.")
     else:
         user = await auth.verify_login(store, name, str(form.get("password", "")))
-        error = "Wrong name or password."
+        error = Message("Wrong name or password.")
     if user is None:
         for key in keys:
             limiter.hit(key)
@@ -175,8 +199,8 @@ async def logout(request: Request) -> Response:
     store, now = runtime_of(request).store, model.utc_now()
     if await auth.user_for_token(store, token, auth.SESSION, now) is not None:
         if not auth.csrf_ok(token, str(form.get(auth.CSRF_FIELD, ""))):
-            return page(request, "error.html", 403, title="Not allowed",
-                        message="This form has expired: reload the page, then sign out again.")
+            return page(request, "error.html", 403, title=Message("Not allowed"),
+                        message=Message("This form has expired: reload the page, then sign out again."))
         await auth.end_session(store, token, now)
     response = see_other("/login")
     response.delete_cookie(auth.SESSION_COOKIE, path="/", httponly=True, samesite="strict", secure=https(request))
@@ -220,15 +244,15 @@ def desk_view(handler: Any) -> Any:
         except SignInNeeded:
             return see_other("/login?next=" + quote(request.url.path, safe="/"))
         except Forbidden as exc:
-            return page(request, "error.html", 403, title="Not allowed", message=exc.message)
+            return page(request, "error.html", 403, title=Message("Not allowed"), message=Message(exc.message))
         except ApiError as exc:
             if exc.status == 403:
-                return page(request, "error.html", 403, title="Not allowed", message=exc.error)
+                return page(request, "error.html", 403, title=Message("Not allowed"), message=Message(exc.error))
             raise
     return view
 
 
-async def desk_home(request: Request, status: int = 200, error: str = "", typed: dict[str, str] | None = None,
+async def desk_home(request: Request, status: int = 200, error: str | Message = "", typed: dict[str, str] | None = None,
                     invalid: str = "") -> Response:
     """The desk's front page; ``invalid`` names the field the ``error`` is about (marked at the field)."""
     user, csrf = await signed_in(request)
@@ -247,15 +271,18 @@ async def desk_index(request: Request) -> Response:
 async def create_blog(request: Request) -> Response:
     user, _, form = await checked_form(request)
     blogs.check_may_create(user)
-    typed = {"slug": str(form.get("slug", "")), "title": str(form.get("title", ""))}
+    typed = {"slug": str(form.get("slug", "")), "title": str(form.get("title", "")),
+             "language": str(form.get("language", i18n.SOURCE))}
     try:
-        new = blogs.new_blog_input({"slug": typed["slug"].strip(), "title": typed["title"]})
+        new = blogs.new_blog_input({"slug": typed["slug"].strip(), "title": typed["title"],
+                                    "language": typed["language"]})
         await blogs.create(runtime_of(request).store, user, new)
     except ValidationError as exc:
         message, field = refused(exc)
         return await desk_home(request, 422, message, typed, field)
     except Conflict:
-        taken = f"Address: a blog at /blogs/{typed['slug'].strip()} already exists; choose another."
+        taken = Message("Address: a blog at /blogs/%(slug)s already exists; choose another.",
+                        slug=typed["slug"].strip())
         return await desk_home(request, 409, taken, typed, "slug")
     return see_other(f"/desk/{new.slug}")
 
@@ -266,22 +293,32 @@ async def end_blog(request: Request) -> Response:
     return see_other("/desk?done=ended")
 
 
+async def choose_language(request: Request) -> Response:
+    """The desk's language for this person, whatever their blogs' languages are."""
+    user, _, form = await checked_form(request)
+    try:
+        await people.choose_language(runtime_of(request).store, user, str(form.get("language", "")))
+    except ValidationError as exc:
+        return await desk_home(request, 422, refused(exc)[0])
+    return see_other("/desk")
+
+
 async def revoke_sessions(request: Request) -> Response:
     user, _, _ = await checked_form(request)
     await people.sign_out_everywhere(runtime_of(request).store, user, request.path_params["name"])
     return see_other("/desk?done=revoked")
 
 
-def notice_of(request: Request) -> str:
+def notice_of(request: Request) -> Message | str:
     """The line that says the last action worked (``?done=``; a publication names its time)."""
     done = request.query_params.get("done", "")
     at = request.query_params.get("at", "")
     if done == "published":
-        return f"Published {at}" if GMT_TIME.fullmatch(at) else "Published"
+        return Message("Published %(time)s", time=at) if GMT_TIME.fullmatch(at) else Message("Published")
     return NOTICES.get(done, "")
 
 
-async def compose(request: Request, status: int = 200, error: str = "", typed: dict[str, Any] | None = None,
+async def compose(request: Request, status: int = 200, error: str | Message = "", typed: dict[str, Any] | None = None,
                   headers: dict[str, str] | None = None, invalid: str = "",
                   settings: dict[str, str] | None = None, filing_typed: dict[str, Any] | None = None) -> Response:
     """The blog's desk: compose (while the blog is live), the queue and drafts, the latest updates, and for
@@ -330,8 +367,9 @@ async def post_entry(request: Request) -> Response:
         done, _ = await queue.post(runtime.store, runtime.posts, user, blog, fields, draft, idem)
     except TooManyPosts as exc:
         seconds = retry_after(exc.wait)
-        return await compose(request, 429, f"Too many updates in a minute: wait {seconds} s, then post again. "
-                             "Your text is kept below.", data, headers={"Retry-After": seconds})
+        refusal = Message("Too many updates in a minute: wait %(seconds)s s, then post again. Your text is kept below.",
+                          seconds=seconds)
+        return await compose(request, 429, refusal, data, headers={"Retry-After": seconds})
     except ValidationError as exc:
         message, field = refused(exc)
         return await compose(request, 422, message, data, invalid=field)
@@ -360,6 +398,7 @@ async def change_entry(request: Request, kind: str) -> Response:
     check = entries.check_may_correct if kind == "correct" else entries.check_may_withdraw
     check(user, found)
     typed = {"body": str(form.get("body", found.body)), "note": str(form.get("note", ""))}
+    error: str | Message
     error, status, invalid = "", 200, ""
     if request.method == "POST":
         try:
@@ -458,9 +497,9 @@ async def blog_settings(request: Request) -> Response:
     try:
         await blogs.change(store, user, blog, blogs.changes_input(typed))
     except ValidationError as exc:
-        message, field = refused(exc, {**LABELS, "summary": "Summary", "intro": "Introduction",
-                                       "language": "Language"})
-        return await compose(request, 422, message, invalid=f"blog-{field}", settings=typed)
+        message, field = refused(exc)
+        return await compose(request, 422, message, invalid=f"blog-{field}",
+                             settings=typed)
     return see_other(f"/desk/{blog.slug}?done=settings")
 
 
@@ -534,6 +573,7 @@ routes = [
     Route("/desk/sw.js", service_worker, methods=["GET", "HEAD"]),
     Route("/desk/session.json", session_state, methods=["GET", "HEAD"]),
     Route("/desk/blogs", desk_view(create_blog), methods=["POST"]),
+    Route("/desk/language", desk_view(choose_language), methods=["POST"]),
     Route("/desk/people/{name}/revoke", desk_view(revoke_sessions), methods=["POST"]),
     Route("/desk/{slug}", desk_view(desk_blog), methods=["GET", "HEAD"]),
     Route("/desk/{slug}/end", desk_view(end_blog), methods=["POST"]),

@@ -15,7 +15,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
-from ..render import asset_url, today_gmt
+from ..render import asset_url, catalog_url, today_gmt
 from ..runtime import runtime_of
 from ..store import NotFound
 from .api import blog_or_404
@@ -35,8 +35,8 @@ async def embed(request: Request) -> Response:
     blog = await blog_or_404(request)
     origin = site_url(request)
     # the CSP on a 304 too: a browser merges a 304's headers into its copy, and DENY would stop the framing
-    headers = {**validators(blog, (origin, "embed", today_gmt(), asset_url("live.js"),
-                                         asset_url("embed-frame.js"), runtime.key.fingerprint)),
+    headers = {**validators(blog, (origin, "embed", today_gmt(), asset_url("live.js"), asset_url("embed-frame.js"),
+                                   asset_url("i18n.js"), catalog_url(blog.language), runtime.key.fingerprint)),
                "Content-Security-Policy": EMBED_CSP}
     unchanged = not_modified(request, headers)
     if unchanged is not None:

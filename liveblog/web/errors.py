@@ -12,6 +12,8 @@ from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, JSONResponse, Response
 
+from .. import i18n
+from ..i18n import Message
 from ..limits import retry_after
 from ..model import ValidationError
 from ..render import render
@@ -48,8 +50,10 @@ def error_response(status: int, error: str, detail: Any = None,
 
 
 PAGE_MESSAGES = {
-    404: ("Page not found", "There is no page at this address. The blog or update may have moved or never existed."),
-    500: ("Something went wrong", "The server could not show this page. Please try again in a moment."),
+    404: (Message("Page not found"),
+          Message("There is no page at this address. The blog or update may have moved or never existed.")),
+    500: (Message("Something went wrong"),
+          Message("The server could not show this page. Please try again in a moment.")),
 }
 
 
@@ -61,9 +65,14 @@ def wants_html(request: Request) -> bool:
     return "text/html" in request.headers.get("accept", "")
 
 
-def html_error(status: int, headers: Mapping[str, str] | None = None) -> HTMLResponse:
-    title, message = PAGE_MESSAGES.get(status, (REASONS.get(status, "Error").capitalize(), ""))
-    return HTMLResponse(render("error.html", title=title, message=message), status_code=status, headers=headers)
+def html_error(request: Request, status: int, headers: Mapping[str, str] | None = None) -> HTMLResponse:
+    """In the language the browser asks for: an address that leads nowhere has no blog to take it from."""
+    lang = i18n.negotiate(request.headers.get("accept-language", ""))
+    title, message = PAGE_MESSAGES.get(status, (Message(REASONS.get(status, "Error").capitalize()), Message("")))
+    tr = i18n.translations(lang)
+    html = render("error.html", title=title.translated(tr), message=message.translated(tr) if message.text else "",
+                  lang=lang)
+    return HTMLResponse(html, status_code=status, headers={**(headers or {}), "Vary": "Accept-Language"})
 
 
 async def api_error(request: Request, exc: Exception) -> Response:
@@ -79,7 +88,7 @@ async def validation_error(request: Request, exc: Exception) -> Response:
 async def not_found(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, NotFound)
     if wants_html(request):
-        return html_error(404)
+        return html_error(request, 404)
     return error_response(404, f"{exc.what} not found", None)
 
 
@@ -105,7 +114,7 @@ async def http_error(request: Request, exc: Exception) -> Response:
     if exc.status_code in (204, 304):
         return Response(status_code=exc.status_code, headers=exc.headers)
     if wants_html(request):
-        return html_error(exc.status_code, exc.headers)
+        return html_error(request, exc.status_code, exc.headers)
     error = REASONS.get(exc.status_code, exc.detail or "error")
     return error_response(exc.status_code, error, None, exc.headers)
 
@@ -113,7 +122,7 @@ async def http_error(request: Request, exc: Exception) -> Response:
 async def server_error(request: Request, exc: Exception) -> Response:
     """Never a traceback to the user; the log has it."""
     if wants_html(request):
-        return html_error(500)
+        return html_error(request, 500)
     return error_response(500, "internal error", None)
 
 

@@ -12,7 +12,7 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, JSONResponse, Response
 from starlette.routing import Route
 
-from .. import jsonld
+from .. import i18n, jsonld
 from ..model import Blog
 from ..pagecache import Rendered
 from ..render import render, today_gmt
@@ -43,8 +43,10 @@ def html(request: Request, source: Blog, variant: tuple[object, ...], template: 
 
 async def index(request: Request) -> Response:
     blogs = await runtime_of(request).store.list_blogs()
-    return page(request, "index.html", blogs=[b.to_json() for b in blogs],
-                identity=runtime_of(request).settings.identity)
+    # the blogs may be in several languages: the list speaks the one the browser asks for
+    lang = i18n.negotiate(request.headers.get("accept-language", ""))
+    return page(request, "index.html", headers={"Vary": "Accept-Language"}, blogs=[b.to_json() for b in blogs],
+                identity=runtime_of(request).settings.identity, lang=lang)
 
 
 async def site_key(request: Request) -> Response:
@@ -116,7 +118,7 @@ async def render_entry_page(request: Request, blog: Blog, variant: tuple[object,
     identity = runtime_of(request).settings.identity
     blog_url = f"{origin}/blogs/{blog.slug}"
     url = f"{blog_url}/entries/{entry['id']}"
-    ld = jsonld.single_update(entry, url, blog_url, origin=origin, identity=identity)
+    ld = jsonld.single_update(entry, url, blog_url, origin=origin, identity=identity, lang=blog.language)
     return html(
         request,
         blog,

@@ -1,0 +1,222 @@
+"""No English left behind: every reader page and desk page, in every state a form can come back in, is rendered by
+the running server in each language and in a pseudo-locale whose "translation" of each string is the string in
+⟦brackets⟧. In the pseudo-locale, any visible word outside brackets (text, <title>, title, aria-label, placeholder)
+was never passed through the catalogs; in Russian, Kazakh and Arabic, any Latin word left is English on the page.
+Each failure names the page and the words. The feeds and the stream's html speak the blog's language too."""
+
+from __future__ import annotations
+
+import gettext
+import json
+import re
+from collections.abc import Iterator
+from html.parser import HTMLParser
+from pathlib import Path
+
+import httpx
+import pytest
+
+from desk import PASSWORD, csrf_of
+from liveblog import export, i18n, languages
+
+PSEUDO = "en-XA"  # the pseudo-locale tag Android and Chromium use
+BRACKETED = re.compile(r"⟦[^⟦⟧]*⟧")
+# never translated: the time zone, the markup's name, the site's name as a link (a name in any language), and
+# each language's own name in the language picker
+KEPT = ["GMT", "Markdown", "Liveblog", "Atom", "JSON Feed", "oEmbed", "/blogs/",
+        *(name for _, name in i18n.language_names()), *(name for _, name in languages.entry_languages())]
+FINGERPRINT = re.compile(r"(?:[0-9A-F]{4} )+[0-9A-F]{4}")  # the site key's, at the foot of reader pages
+# the test's own content (people's names and what they wrote), in the blog's script
+NAMES = ["amal", "eda", "editor", "stringer"]  # site.blog() makes an "editor" account
+CONTENT = {"title": "Забастовка", "summary": "Протесты", "body": "Депо закрыты", "note": "Неточная цифра"}
+
+
+class Pseudo(gettext.NullTranslations):
+    def gettext(self, message: str) -> str:
+        return f"⟦{message}⟧"
+
+    def ngettext(self, singular: str, plural: str, n: int) -> str:
+        return f"⟦{singular if n == 1 else plural}⟧"
+
+
+class Visible(HTMLParser):
+    """What a person reads or hears: text outside script and style, the title, and the labelling attributes."""
+
+    SHOWN = ("title", "aria-label", "placeholder", "alt")
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.parts: list[str] = []
+        self.hidden = 0
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag in ("script", "style"):
+            self.hidden += 1
+        self.parts.extend(value for name, value in attrs if name in self.SHOWN and value)
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in ("script", "style"):
+            self.hidden -= 1
+
+    def handle_data(self, data: str) -> None:
+        if not self.hidden and data.strip():
+            self.parts.append(data)
+
+
+def leftovers(html: str, lang: str) -> list[str]:
+    """The visible pieces of ``html`` that no catalog gave (pseudo), or that are English (a real language)."""
+    parser = Visible()
+    parser.feed(html)
+    found = []
+    for part in parser.parts:
+        text = FINGERPRINT.sub(" ", part)
+        if lang == PSEUDO:
+            while BRACKETED.search(text):
+                text = BRACKETED.sub(" ", text)
+        for kept in [*KEPT, *NAMES, *CONTENT.values()]:
+            text = text.replace(kept, " ")
+        if re.search(r"[A-Za-z]{2,}" if lang != PSEUDO else r"[^\W\d_]", text):
+            found.append(part.strip())
+    return found
+
+
+@pytest.fixture
+def pseudo_locale(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    monkeypatch.setitem(i18n.CATALOGS, PSEUDO, Pseudo())
+    yield
+
+
+def sign_in(site, name: str, lang: str, role: str) -> httpx.Client:
+    """A person whose browser asks for ``lang`` (Accept-Language), signed in through the form."""
+    if name not in site.tokens:
+        site.user(name, role, password=PASSWORD)
+    client = httpx.Client(base_url=site.url, timeout=10, headers={"Accept-Language": f"{lang},en;q=0.5"})
+    form = client.get("/login")
+    r = client.post("/login", data={"csrf": csrf_of(form.text), "name": name, "password": PASSWORD})
+    assert r.status_code == 303, r.text
+    return client
+
+
+def story(site, lang: str) -> dict[str, int]:
+    """A blog in ``lang`` with an update of each kind: key event, pinned and corrected, withdrawn, superseded."""
+    site.blog("strike", title=CONTENT["title"], summary=CONTENT["summary"], language=lang)
+    first = site.entry("strike", CONTENT["body"], key_event=True)
+    gone = site.entry("strike", CONTENT["body"])
+    fixed = site.entry("strike", CONTENT["body"], pinned=True)
+    newer = site.entry("strike", CONTENT["body"], supersedes=[first["id"]])
+    for path, payload in ((f"{fixed['id']}/corrections", {"body": CONTENT["body"] + "!", "note": CONTENT["note"]}),
+                          (f"{gone['id']}/retraction", {"note": CONTENT["note"]})):
+        r = site.client.post(f"/api/blogs/strike/entries/{path}", json=payload, headers=site.headers("editor"))
+        assert r.status_code in (200, 201), r.text
+    # translations both ways with an English blog: "Translated from …", "Translations: …", "The original was
+    # corrected at …", "(since withdrawn)"
+    site.blog("world", title=CONTENT["title"], language="en")
+    original = site.entry("world", CONTENT["body"])
+    withdrawn = site.entry("world", CONTENT["body"])
+    site.entry("strike", CONTENT["body"], translation_of={"blog": "world", "id": original["id"]})
+    site.entry("strike", CONTENT["body"], translation_of={"blog": "world", "id": withdrawn["id"]})
+    site.entry("world", CONTENT["body"], translation_of={"blog": "strike", "id": fixed["id"]})
+    for path, payload in ((f"{original['id']}/corrections", {"body": CONTENT["body"] + "!", "note": CONTENT["note"]}),
+                          (f"{withdrawn['id']}/retraction", {"note": CONTENT["note"]})):
+        r = site.client.post(f"/api/blogs/world/entries/{path}", json=payload, headers=site.headers("editor"))
+        assert r.status_code in (200, 201), r.text
+    return {"first": first["id"], "gone": gone["id"], "fixed": fixed["id"], "newer": newer["id"]}
+
+
+def queue_pages(site, editor: httpx.Client, csrf: str, lang: str) -> Iterator[tuple[str, httpx.Response]]:
+    """The queue, drafts and settings: a contributor's filings (one declined with a note), an editor's draft,
+    the notices after each action, the refused forms, ending and an ended blog's desk."""
+    contributor = sign_in(site, "stringer", lang, "contributor")
+    answers = [site.post("strike", CONTENT["body"], as_="stringer") for _ in range(2)]
+    assert all(a.status_code == 202 for a in answers), answers[0].text
+    filed = [a.json()["id"] for a in answers]
+    site.post("strike", CONTENT["body"], as_="eda", draft=True)
+    r = site.client.post(f"/api/blogs/strike/entries/{filed[1]}/decline", json={"note": CONTENT["note"]},
+                         headers=site.headers("editor"))
+    assert r.status_code == 200, r.text
+    yield "compose: queue and draft", editor.get("/desk/strike")
+    yield "contributor's desk: declined note", contributor.get("/desk/strike")
+    for done in ("queued", "draft", "declined", "corrected", "withdrawn", "settings", "reopened"):
+        yield f"notice {done}", editor.get(f"/desk/strike?done={done}")
+    yield "notice published", editor.get("/desk/strike?done=published&at=12:00%20GMT")
+    yield "decline refused", editor.post(f"/desk/strike/filings/{filed[0]}/decline", data={"csrf": csrf, "note": ""})
+    yield "settings refused", editor.post("/desk/strike/settings", data={"csrf": csrf, "title": "", "language": lang})
+    yield "end confirmation", editor.get("/desk/strike/end")
+    site.blog("done", title=CONTENT["title"], language=lang)
+    assert editor.post("/desk/done/end", data={"csrf": csrf}).status_code == 303
+    yield "ended blog's desk", editor.get("/desk/done")
+    yield "ended blog's page", httpx.get(f"{site.url}/blogs/done", headers={"Accept-Language": lang})
+    contributor.close()
+
+
+def pages(site, lang: str) -> Iterator[tuple[str, httpx.Response]]:
+    """Every page and every state a form comes back in, as the language's readers and correspondents see them."""
+    ids = story(site, lang)
+    anyone = httpx.Client(base_url=site.url, timeout=10, headers={"Accept-Language": lang})
+    yield "index", anyone.get("/")
+    yield "blog", anyone.get("/blogs/strike")
+    yield "older page", anyone.get(f"/blogs/strike?before={ids['fixed']}")
+    for name in ("first", "gone", "fixed"):
+        yield f"entry page ({name})", anyone.get(f"/blogs/strike/entries/{ids[name]}")
+    yield "embed", anyone.get("/blogs/strike/embed")
+    yield "login", anyone.get("/login")
+    yield "login with a one-time link", anyone.get("/login?token=abc")
+    form = anyone.get("/login")
+    yield "login refused", anyone.post("/login", data={"csrf": csrf_of(form.text), "name": "nobody", "password": "x"})
+    editor = sign_in(site, "eda", lang, "editor")
+    csrf = csrf_of(editor.get("/desk").text)
+    yield "desk", editor.get("/desk")
+    yield "desk: blog ended notice", editor.get("/desk?done=ended")
+    yield "desk: signed out notice", editor.get("/desk?done=revoked")
+    yield "desk: new blog refused", editor.post("/desk/blogs", data={"csrf": csrf, "slug": "x", "title": ""})
+    yield "compose", editor.get("/desk/strike")
+    yield "compose refused", editor.post("/desk/strike/entries", data={"csrf": csrf, "body": " "})
+    entry = f"/desk/strike/entries/{ids['first']}"
+    yield "correct", editor.get(entry + "/correct")
+    yield "correct refused", editor.post(entry + "/correct", data={"csrf": csrf, "body": CONTENT["body"], "note": ""})
+    yield "withdraw", editor.get(entry + "/withdraw")
+    yield "withdraw refused", editor.post(entry + "/withdraw", data={"csrf": csrf, "note": " "})
+    yield from queue_pages(site, editor, csrf, lang)
+    correspondent = sign_in(site, "amal", lang, "correspondent")
+    yield "not allowed", correspondent.get(entry + "/correct")
+    for client in (anyone, editor, correspondent):
+        client.close()
+
+
+@pytest.mark.parametrize("lang", [PSEUDO, "ru", "kk", "ar"])
+def test_no_page_or_desk_state_shows_an_untranslated_word(site, pseudo_locale, lang: str) -> None:
+    problems = []
+    for name, r in pages(site, lang):
+        assert r.status_code < 500, (name, r.text)
+        assert f'<html lang="{lang}" dir="{i18n.text_direction(lang)}"' in r.text, name
+        problems.extend(f"{name} ({r.request.url.path}): {text!r}" for text in leftovers(r.text, lang))
+    assert not problems, f"untranslated in {lang}:\n" + "\n".join(problems)
+
+
+def test_the_pseudo_locale_check_finds_a_plain_string(pseudo_locale) -> None:
+    """The check above can fail: a string written into a page without the catalog is found."""
+    html = '<p>⟦Update 17:54 GMT⟧</p><p title="Connection lost">⟦Live⟧</p><script>var s = "ignored";</script>'
+    assert leftovers(html, PSEUDO) == ["Connection lost"]
+    assert leftovers("<p>Обновление 17:54 GMT</p><p>Superseded by</p>", "ru") == ["Superseded by"]
+
+
+def test_feeds_the_stream_and_the_mirror_speak_the_blogs_language(site, tmp_path) -> None:
+    ids = story(site, "ru")
+    feed = site.client.get("/blogs/strike/feed.json").json()
+    assert feed["language"] == "ru"
+    titles = {item["id"]: item["title"] for item in feed["items"]}
+    first = titles[f"strike-{ids['first']}"]
+    assert first.startswith("Обновление ") and first.endswith(" GMT")
+    gone = next(i for i in feed["items"] if i["id"] == f"strike-{ids['gone']}")
+    assert gone["content_text"].startswith("Отозвано ") and CONTENT["note"] in gone["content_text"]
+    atom = site.client.get("/blogs/strike/feed.atom").text
+    assert 'xml:lang="ru"' in atom and "Исправлено " in atom and "Update " not in atom
+    html = site.runtime.hub.html_for(site.client.get(f"/api/blogs/strike/entries/{ids['fixed']}").json())
+    assert "Обновление " in html and "Исправлено " in html and not leftovers(html, "ru")
+    page = site.client.get("/blogs/strike").text
+    assert '<meta property="og:locale" content="ru_RU">' in page and '"inLanguage":"ru"' in page
+    site.call(export.write_snapshot(site.runtime.store, "strike", tmp_path, media_path=Path(site.settings.media_path),
+                                    site="https://mirror.example", key=site.runtime.key))
+    mirror = (tmp_path / "index.html").read_text(encoding="utf-8")
+    assert '<html lang="ru" dir="ltr">' in mirror and "Ключевые события" in mirror and not leftovers(mirror, "ru")
+    assert json.loads((tmp_path / "feed.json").read_text(encoding="utf-8"))["language"] == "ru"
