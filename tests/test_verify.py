@@ -187,7 +187,7 @@ def test_a_tampered_mirror_fails_naming_what_changed(site, tmp_path):
 
 LABELS = {"Update ": "Обновление ", "Corrected": "Исправлено", "Withdrawn": "Отозвано", "Earlier text": "Ранее",
           "Superseded by the": "Заменено", "Supersedes the": "Заменяет", " update<": "<", " update.": ".",
-          "Dec 2026": "дек. 2026 г."}
+          "Dec 2026": "ديسمبر 2026"}
 
 
 def _relabelled(text: str) -> str:
@@ -256,8 +256,9 @@ WIRE_TAMPERS = {  # name: (the answer changed, the change, what verify must say)
     "a word of a body in a streamed event's html": (
         "/events", lambda s: replace('body\\"><p>Hospitals count 70', 'body\\"><p>Hospitals count 7'),
         "'s html differs from the signed log (body)"),
-    "a correction's note in the feed": ("feed.json", lambda s: replace("Updated figure", "Routine update"),
-                                        "entry {a}: the JSON Feed differs from the signed log (text, html, corrections)"),
+    "a correction's note in the feed": (
+        "feed.json", lambda s: replace("Updated figure", "Routine update"),
+        "entry {a}: the JSON Feed differs from the signed log (text, html, corrections)"),
     "two events swapped": ("/events", lambda s: in_events(lambda r: _swap(r, 1)),
                            "event 3: found where event 2 belongs"),
     "an event dropped": ("/events", lambda s: in_events(lambda r: r[:1] + r[2:]),
