@@ -323,25 +323,28 @@ def check_page(page: str, entries: dict[int, dict[str, Any]], where: str) -> lis
 
 
 def _in_order(text: str, pieces: list[str]) -> bool:
-    """The newsroom's words, each after the one before, the first at the start: a feed may add its own labels
-    ("Corrected 10:37 GMT:", translated or not) around them, but not change a word of theirs."""
+    """The newsroom's words and times, each after the one before, the first at the start and the last at the
+    end: a feed may add its own labels ("Corrected", "Withdrawn", translated or not) between them, but not
+    change a word or a time of theirs. A withdrawn entry's first piece is empty: its text starts with a label."""
     at = 0
     for n, piece in enumerate(_norm(p) for p in pieces):
         found = text.find(piece, at)
         if found < 0 or (n == 0 and found != 0):
             return False
         at = found + len(piece)
-    return True
+    return not pieces or text.endswith(_norm(pieces[-1])) or not pieces[-1]
 
 
 def _words(payload: dict[str, Any], shown: int) -> list[str]:
-    """What an item's content must carry, in order: the withdrawal's note, or the body and its latest
-    ``shown`` correction notes (the earlier ones are on the entry's page)."""
+    """What an item's content must carry, in order: the withdrawal's time and note, or the body and its latest
+    ``shown`` corrections' times and notes (the earlier ones are on the entry's page), then what the feed says
+    of the updates that supersede it, which is the feed's own (checked in ``_liveblog`` and Atom's links)."""
     gone = payload.get("retracted")
     if gone:
-        return ["", gone["note"]]
-    notes = [c["note"] for c in payload.get("corrections", [])[-shown:]] if shown else []
-    return [to_text(payload.get("body_html", "")), *notes]
+        return ["", gone["time_gmt"], gone["note"]]
+    notes = [part for c in (payload.get("corrections", [])[-shown:] if shown else [])
+             for part in (c["time_gmt"], c["note"])]
+    return [to_text(payload.get("body_html", "")), *notes, ""]
 
 
 def _headline_holds(title: str | None, payload: dict[str, Any]) -> bool:
@@ -395,7 +398,7 @@ def _atom_wrong(element: ET.Element, payload: dict[str, Any], entries: dict[int,
     if element.tag == f"{TOMB}deleted-entry":
         comment = _norm(element.findtext(f"{TOMB}comment") or "")
         ok = {"when": bool(gone) and element.get("when") == gone["at"],
-              "comment": bool(gone) and _in_order(comment, ["", gone["note"]])}
+              "comment": bool(gone) and _in_order(comment, ["", gone["time_gmt"], gone["note"]])}
         return [name for name, holds in ok.items() if not holds]
     content = element.findtext(f"{ATOM}content") or ""
     shown = len(payload.get("corrections", [])[-FEED_CORRECTIONS:])

@@ -5,6 +5,7 @@ the verifier reads through. One change at a time, each must be found.
 """
 
 import json
+import re
 import shutil
 from collections.abc import Callable
 from pathlib import Path
@@ -110,6 +111,10 @@ def replace(old: str, new: str) -> Callable[[str], str]:
     return lambda text: text.replace(old, new)
 
 
+def resub(pattern: str, new: str) -> Callable[[str], str]:
+    return lambda text: re.sub(pattern, new, text)
+
+
 def jsonl(change: Callable[[list], list]) -> Callable[[str], str]:
     return lambda text: "".join(json.dumps(r) + "\n" for r in change(_log_lines(text)))
 
@@ -160,6 +165,12 @@ MIRROR_TAMPERS = {
         "feed.atom", lambda s: replace(f'replaces" href="index.html#entry-{s["a"]}"',
                                        f'replaces" href="index.html#entry-{s["b"]}"'),
         "entry {d}: the Atom feed differs from the signed log (supersedes)"),
+    "a correction's time on the page": ("index.html", lambda s: resub(r"Corrected \d\d:\d\d", "Corrected 25:61"),
+                                        "entry {a}: the page differs from the signed log (correction note)"),
+    "a correction's time in the Atom feed": ("feed.atom", lambda s: resub(r"Corrected \d\d:\d\d", "Corrected 25:61"),
+                                             "entry {a}: the Atom feed differs from the signed log (content)"),
+    "a withdrawal's time in the feed": ("feed.json", lambda s: resub(r"Withdrawn \d\d:\d\d", "Withdrawn 25:61"),
+                                        "entry {c}: the JSON Feed differs from the signed log (text, html)"),
     "two events swapped": ("log.jsonl", lambda s: jsonl(lambda r: _swap(r, 2)),
                            "event 4: found where event 3 belongs"),
     "an event dropped": ("log.jsonl", lambda s: jsonl(lambda r: r[:2] + r[3:]),
