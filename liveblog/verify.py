@@ -2,8 +2,10 @@
 
 It checks the signed head (and, given one, that its key is the fingerprint the reader trusts, directly or through
 signed rotations), the hash chain from the first event to the head, each payload against its salted digest, and
-that every entry the page and the JSON Feed show is the entry as the log last has it. Each problem is one line
-naming what it found; none means everything holds.
+that every entry the page and the feeds show is the entry as the log last has it. It checks the newsroom's words and
+times (headline when given, body, correction notes, earlier texts, withdrawal notes, published times, which entries
+a supersession names), never the page's or feed's own labels and made-up titles, which may be in any language.
+Each problem is one line naming what it found; none means everything holds.
 """
 
 from __future__ import annotations
@@ -284,12 +286,12 @@ WHAT = {"time": "time", "headline": "headline", "body": "body", "notes": "correc
         "superseded_by": "superseded by"}
 
 
-def _page_wrong(found: dict[str, Any], payload: dict[str, Any], entries: dict[int, dict[str, Any]]) -> list[str]:
+def _page_wrong(found: dict[str, Any], payload: dict[str, Any], entries: dict[int, dict[str, Any]],
+                links: tuple[list[int], list[int]]) -> list[str]:
     """The parts of one article that are not what the log has: the newsroom's words and times, not labels."""
     gone = payload.get("retracted")
     corrections = [] if gone else payload.get("corrections", [])
     headline = found["headline"] or ["", True]
-    links = _supersession(entries)[found["id"]]
     ok = {
         "time": found["time"] == payload.get("published_at"),
         "headline": (_norm(headline[0]) == _norm(payload.get("headline", "")) and not headline[1]
@@ -310,13 +312,13 @@ def _page_wrong(found: dict[str, Any], payload: dict[str, Any], entries: dict[in
 def check_page(page: str, entries: dict[int, dict[str, Any]], where: str) -> list[str]:
     reader = _PageEntries()
     reader.feed(page)
-    problems = []
+    problems, links = [], _supersession(entries)
     for found in reader.found:
         payload = entries.get(found["id"])
         if payload is None:
             problems.append(f"entry {found['id']}: {where} shows it but the signed log does not have it")
             continue
-        wrong = _page_wrong(found, payload, entries)
+        wrong = _page_wrong(found, payload, entries, links[found["id"]])
         if wrong:
             problems.append(f"entry {found['id']}: {where} differs from the signed log ({', '.join(wrong)})")
     return problems
@@ -407,7 +409,7 @@ def _atom_wrong(element: ET.Element, payload: dict[str, Any], entries: dict[int,
     ok = {"title": _headline_holds(element.findtext(f"{ATOM}title"), payload),
           "published": element.findtext(f"{ATOM}published") == payload.get("published_at"),
           "content": TOO_LONG in content or _in_order(_norm(to_text(content)), _words(payload, shown)),
-          "supersedes": sorted(replaces) == sorted(_supersession(entries)[payload["id"]][0])}
+          "supersedes": sorted(replaces) == sorted(payload.get("supersedes") or [])}
     return [name for name, holds in ok.items() if not holds]
 
 
