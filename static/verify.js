@@ -9,9 +9,6 @@
   var subtle = window.crypto && window.crypto.subtle;
   if (!out || !shown || !subtle || !window.TextEncoder || !window.fetch) return;
   var GENESIS = new Array(44).join("A");
-  /* the page's language (static/i18n.js); a mirror has no catalog and says it in English */
-  var I = window.I18n, ready = I ? I.ready : Promise.resolve();
-  function gettext(s) { return I ? I.gettext(s) : s; }
   var utf8 = function (s) { return new TextEncoder().encode(s); };
 
   function canonical(v) {
@@ -84,31 +81,61 @@
   function texts(article, selector) {
     return Array.prototype.map.call(article.querySelectorAll(selector), function (el) { return norm(el.textContent); });
   }
-  function matches(article, p) {
+  /* a note is its time and the newsroom's words; its <strong> label ("Corrected 10:37 GMT:") may be translated */
+  function noted(article, selector, expected) {
+    var found = article.querySelectorAll(selector);
+    return found.length === expected.length && Array.prototype.every.call(found, function (el, i) {
+      var label = el.querySelector("strong"), words = Array.prototype.filter.call(el.childNodes, function (n) {
+        return n !== label;
+      }).map(function (n) { return n.textContent; }).join("");
+      return !!label && label.textContent.indexOf(expected[i][0]) >= 0 && norm(words) === norm(expected[i][1]);
+    });
+  }
+  /* each entry's [supersedes, superseded_by]: a later entry says it supersedes this one in its own event only */
+  function supersession(entries) {
+    var later = {}, links = {}, add = function (id, other) {
+      later[id] = later[id] || [];
+      if (later[id].indexOf(other) < 0) later[id].push(other);
+    };
+    Object.keys(entries).forEach(function (id) {
+      (entries[id].superseded_by || []).forEach(function (o) { add(id, o); });
+      (entries[id].supersedes || []).forEach(function (t) { add(String(t), Number(id)); });
+    });
+    Object.keys(entries).forEach(function (id) {
+      links[id] = [entries[id].supersedes || [], (later[id] || []).sort(function (x, y) { return x - y; })];
+    });
+    return links;
+  }
+  function linked(article, selector, ids, entries, p) {
+    var lines = article.querySelectorAll(selector);
+    if (!ids.length) return lines.length === 0;
+    var found = lines.length === 1 ? Array.prototype.slice.call(lines[0].querySelectorAll("a")) : [];
+    return found.length === ids.length && found.every(function (a, i) {
+      var m = /(?:entries\/|#entry-)(\d+)$/.exec(a.getAttribute("href") || ""), other = ids[i];
+      var time = entries[other] ? entries[other].time_gmt : ((p.refs || {})[other] || {}).time_gmt;
+      return !!m && Number(m[1]) === other && (!time || a.textContent.indexOf(time) >= 0);
+    });
+  }
+  function matches(article, p, entries, links) {
     var gone = p.retracted, corrections = gone ? [] : p.corrections, time = article.querySelector("time");
+    var heading = article.querySelector(":scope > header > h3, :scope > header > h2");
+    var generated = !heading || heading.classList.contains("vh") || !norm(heading.textContent);
+    var headline = p.headline ? !generated && norm(heading.textContent) === norm(p.headline) : generated;
     var expected = {
-      time: [p.published_at], headline: [norm(p.headline)],
-      body: gone ? [] : [norm(textOf(p.body_html))],
-      notes: corrections.map(function (c) { return [c.time_gmt, norm(c.note)]; }),
-      previous: corrections.map(function (c) { return norm(textOf(c.previous_body_html)); }),
-      tombstone: gone ? [[gone.time_gmt, norm(gone.note)]] : []
+      time: [p.published_at], body: gone ? [] : [norm(textOf(p.body_html))],
+      previous: corrections.map(function (c) { return norm(textOf(c.previous_body_html)); })
     };
     var found = {
-      time: [time && time.getAttribute("datetime")],
-      headline: [norm((article.querySelector(":scope > header > h3:not(.vh)") || {}).textContent)],
-      body: texts(article, ":scope > .body"), notes: texts(article, ":scope > .correction > .note"),
-      previous: texts(article, ":scope > .correction .previous"), tombstone: texts(article, ":scope > .tombstone")
+      time: [time && time.getAttribute("datetime")], body: texts(article, ":scope > .body"),
+      previous: texts(article, ":scope > .correction .previous")
     };
-    /* a note is its time and the newsroom's words; the label around them ("Corrected") may be translated */
-    var labelled = function (f, e) {
-      return f.length === e.length && f.every(function (text, i) {
-        return text.indexOf(e[i][0]) >= 0 && text.slice(text.length - e[i][1].length) === e[i][1];
-      });
-    };
-    return labelled(found.notes, expected.notes) && labelled(found.tombstone, expected.tombstone) &&
-      ["time", "headline", "body", "previous"].every(function (k) {
-        return canonical(found[k]) === canonical(expected[k]);
-      });
+    var own = links[article.getAttribute("data-id")] || [[], []];
+    return headline &&
+      noted(article, ":scope > .correction > .note", corrections.map(function (c) { return [c.time_gmt, c.note]; })) &&
+      noted(article, ":scope > .tombstone", gone ? [[gone.time_gmt, gone.note]] : []) &&
+      linked(article, ":scope > .supersedes", own[0], entries, p) &&
+      linked(article, ":scope > .superseded-by", own[1], entries, p) &&
+      ["time", "body", "previous"].every(function (k) { return canonical(found[k]) === canonical(expected[k]); });
   }
 
   function check(data) {
@@ -117,17 +144,15 @@
       if (!ok) throw new Error("signature");
       return Promise.all([fingerprint(head.key), chain(head, data.log)]);
     }).then(function (done) {
-      var articles = document.querySelectorAll("article[data-id]");
+      var articles = document.querySelectorAll("article[data-id]"), links = supersession(done[1]);
       Array.prototype.forEach.call(articles, function (a) {
         var p = done[1][a.getAttribute("data-id")];
-        if (!p || !matches(a, p)) throw new Error("entry " + a.getAttribute("data-id"));
+        if (!p || !matches(a, p, done[1], links)) throw new Error("entry " + a.getAttribute("data-id"));
       });
       if (done[0] !== norm(shown.textContent)) throw new Error("fingerprint");
-      return ready.then(function () {
-        out.textContent = gettext("Signed by %(fingerprint)s").replace("%(fingerprint)s", done[0]);
-        out.hidden = false;
-        out.setAttribute("data-checked", "signed");
-      });
+      out.textContent = "Signed by " + done[0];
+      out.hidden = false;
+      out.setAttribute("data-checked", "signed");
     });
   }
 

@@ -5,6 +5,7 @@ the verifier reads through. One change at a time, each must be found.
 """
 
 import json
+import re
 import shutil
 from collections.abc import Callable
 from pathlib import Path
@@ -15,7 +16,8 @@ from liveblog.signing import SiteKey
 
 
 def build_story(site):
-    """A body, a headline, a correction (its note and earlier text), a withdrawal: everything the log keeps."""
+    """A body, a headline, a correction (its note and earlier text), a withdrawal, a supersession: everything the
+    log keeps."""
     site.blog("strike", summary="Day one")
     a = site.entry("strike", "Police say 50 hurt.", key_event=True)
     r = site.client.post(f"/api/blogs/strike/entries/{a['id']}/corrections",
@@ -26,7 +28,8 @@ def build_story(site):
     r = site.client.post(f"/api/blogs/strike/entries/{c['id']}/retraction", json={"note": "Protecting a source"},
                          headers=site.headers("editor"))
     assert r.status_code == 200, r.text
-    return a["id"], b["id"], c["id"]
+    d = site.entry("strike", "Police now say 80 hurt.", supersedes=[a["id"]])
+    return a["id"], b["id"], c["id"], d["id"]
 
 
 def export_mirror(site, out: Path) -> Path:
@@ -65,10 +68,10 @@ def cli_main(*args: str) -> int:
 
 def make_story(site, tmp_path):
     """The story, its mirror, and what each tamper needs to know about it."""
-    a, b, c = build_story(site)
+    a, b, c, d = build_story(site)
     mirror = export_mirror(site, tmp_path / "mirror")
     published_b = site.client.get(f"/api/blogs/strike/entries/{b}").json()["published_at"]
-    return {"site": site, "mirror": mirror, "a": a, "b": b, "c": c, "time_b": published_b}
+    return {"site": site, "mirror": mirror, "a": a, "b": b, "c": c, "d": d, "time_b": published_b}
 
 
 def _log_lines(text: str) -> list[dict]:
@@ -108,6 +111,10 @@ def replace(old: str, new: str) -> Callable[[str], str]:
     return lambda text: text.replace(old, new)
 
 
+def resub(pattern: str, new: str) -> Callable[[str], str]:
+    return lambda text: re.sub(pattern, new, text)
+
+
 def jsonl(change: Callable[[list], list]) -> Callable[[str], str]:
     return lambda text: "".join(json.dumps(r) + "\n" for r in change(_log_lines(text)))
 
@@ -118,6 +125,13 @@ def in_feed(change: Callable[[dict], dict]) -> Callable[[str], str]:
 
 def _feed_head(feed: dict) -> dict:
     feed["_liveblog"]["head"] = _other_head(feed["_liveblog"]["head"])
+    return feed
+
+
+def _superseded_by(a: int, other: str, feed: dict) -> dict:
+    for item in feed["items"]:
+        if item["id"].endswith(f"-{a}"):
+            item["_liveblog"]["superseded_by"] = [other]
     return feed
 
 
@@ -140,6 +154,23 @@ MIRROR_TAMPERS = {
                             "entry {a}: the page differs from the signed log (correction note)"),
     "a withdrawal's note": ("feed.json", lambda s: replace("Protecting a source", "Legal advice"),
                             "entry {c}: the JSON Feed differs from the signed log"),
+    "a supersession on the page pointed elsewhere": (
+        "index.html", lambda s: replace(f'Superseded by <a href="#entry-{s["d"]}"',
+                                        f'Superseded by <a href="#entry-{s["b"]}"'),
+        "entry {a}: the page differs from the signed log (superseded by)"),
+    "a supersession in the feed pointed elsewhere": (
+        "feed.json", lambda s: in_feed(lambda f: _superseded_by(s["a"], f"strike-{s['b']}", f)),
+        "entry {a}: the JSON Feed differs from the signed log (superseded_by)"),
+    "a supersession in the Atom feed pointed elsewhere": (
+        "feed.atom", lambda s: replace(f'replaces" href="index.html#entry-{s["a"]}"',
+                                       f'replaces" href="index.html#entry-{s["b"]}"'),
+        "entry {d}: the Atom feed differs from the signed log (supersedes)"),
+    "a correction's time on the page": ("index.html", lambda s: resub(r"Corrected \d\d:\d\d", "Corrected 25:61"),
+                                        "entry {a}: the page differs from the signed log (correction note)"),
+    "a correction's time in the Atom feed": ("feed.atom", lambda s: resub(r"Corrected \d\d:\d\d", "Corrected 25:61"),
+                                             "entry {a}: the Atom feed differs from the signed log (content)"),
+    "a withdrawal's time in the feed": ("feed.json", lambda s: resub(r"Withdrawn \d\d:\d\d", "Withdrawn 25:61"),
+                                        "entry {c}: the JSON Feed differs from the signed log (text, html)"),
     "two events swapped": ("log.jsonl", lambda s: jsonl(lambda r: _swap(r, 2)),
                            "event 4: found where event 3 belongs"),
     "an event dropped": ("log.jsonl", lambda s: jsonl(lambda r: r[:2] + r[3:]),
@@ -163,6 +194,32 @@ def test_a_tampered_mirror_fails_naming_what_changed(site, tmp_path):
         tamper_mirror(copy, file, change(story))
         problems = verify.check(verify.read_dir(copy))
         assert any(expected.format(**story) in p for p in problems), (name, problems)
+
+
+LABELS = {"Update ": "Обновление ", "Corrected": "Исправлено", "Withdrawn": "Отозвано", "Earlier text": "Ранее",
+          "Superseded by the": "Заменено", "Supersedes the": "Заменяет", " update<": "<", " update.": ".",
+          "Dec 2026": "ديسمبر 2026"}
+
+
+def _relabelled(text: str) -> str:
+    for label, translated in LABELS.items():
+        text = text.replace(label, translated)
+    return text
+
+
+def test_labels_in_another_language_pass_and_a_changed_word_still_fails(site, tmp_path):
+    """The page's and the feeds' own labels and made-up titles are not the newsroom's words: translated, the
+    mirror still verifies; a word of the newsroom's changed among them still fails, naming the entry."""
+    story = make_story(site, tmp_path)
+    for name in ("index.html", "feed.json", "feed.atom"):
+        tamper_mirror(story["mirror"], name, _relabelled)
+    assert verify.check(verify.read_dir(story["mirror"])) == []
+    for name in ("index.html", "feed.json", "feed.atom"):
+        tamper_mirror(story["mirror"], name, replace("Updated figure", "Routine update"))
+    assert verify.check(verify.read_dir(story["mirror"])) == [
+        f"entry {story['a']}: the page differs from the signed log (correction note)",
+        f"entry {story['a']}: the JSON Feed differs from the signed log (text, html, corrections)",
+        f"entry {story['a']}: the Atom feed differs from the signed log (content)"]
 
 
 def test_a_mirror_wholly_resigned_by_another_key_fails_against_the_fingerprint(site, tmp_path):
@@ -210,8 +267,9 @@ WIRE_TAMPERS = {  # name: (the answer changed, the change, what verify must say)
     "a word of a body in a streamed event's html": (
         "/events", lambda s: replace('body\\"><p>Hospitals count 70', 'body\\"><p>Hospitals count 7'),
         "'s html differs from the signed log (body)"),
-    "a correction's note in the feed": ("feed.json", lambda s: replace("Updated figure", "Routine update"),
-                                        "entry {a}: the JSON Feed differs from the signed log (corrections)"),
+    "a correction's note in the feed": (
+        "feed.json", lambda s: replace("Updated figure", "Routine update"),
+        "entry {a}: the JSON Feed differs from the signed log (text, html, corrections)"),
     "two events swapped": ("/events", lambda s: in_events(lambda r: _swap(r, 1)),
                            "event 3: found where event 2 belongs"),
     "an event dropped": ("/events", lambda s: in_events(lambda r: r[:1] + r[2:]),

@@ -5,7 +5,7 @@ import json
 import shutil
 
 from liveblog.signing import Ed25519PrivateKey, SiteKey
-from test_verify import build_story, export_mirror
+from test_verify import _relabelled, build_story, export_mirror
 
 DONE = "#signed[data-checked]"
 
@@ -24,6 +24,18 @@ def test_the_live_page_and_its_mirror_say_signed_by_the_fingerprint(site, page, 
     page.goto((mirror / "index.html").as_uri())
     page.wait_for_selector(DONE)
     assert page.inner_text("#signed") == f"Signed by {fingerprint}"
+    (mirror / "index.html").write_text(_translated((mirror / "index.html").read_text()))
+    page.goto((mirror / "index.html").as_uri())  # its labels in another language: not the newsroom's words
+    page.wait_for_selector(DONE)
+    assert page.inner_text("#signed") == f"Signed by {fingerprint}"
+
+
+def _translated(html: str) -> str:
+    """The page's labels translated, the log it carries as it was."""
+    start = html.index('<script type="application/json" id="chain">')
+    translated = _relabelled(html[:start]) + html[start:]
+    assert translated != html
+    return translated
 
 
 def _embedded(html: str, change) -> str:
@@ -51,6 +63,10 @@ def _withdrawn_back(data):
 TAMPERS = {
     "a word of a body": lambda html: html.replace("<p>Police say 60", "<p>Police say 10", 1),
     "a headline": lambda html: html.replace("Toll rises", "Toll falls", 1),
+    "a correction's note among translated labels": lambda html: _translated(html).replace(
+        "</strong> Updated figure", "</strong> Routine update", 1),
+    "a supersession pointed elsewhere": lambda html: html.replace('Superseded by <a href="#entry-4"',
+                                                                  'Superseded by <a href="#entry-2"', 1),
     "the head signed by another key": lambda html: _embedded(html, _resigned),
     "a withdrawn text put back in the log": lambda html: _embedded(html, _withdrawn_back),
 }
