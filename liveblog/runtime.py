@@ -46,7 +46,8 @@ class Runtime:
             publisher = GripPublisher(store, settings.grip_endpoints)
         elif settings.nchan_endpoints:
             publisher = NchanPublisher(store, settings.nchan_endpoints)
-        websub = WebSubHub(store, settings)
+        key = site_key(Path(settings.key_path))
+        websub = WebSubHub(store, settings, key)
 
         def outlet(event: Event, data: str, frame: bytes) -> None:
             """Each event of the log, once, to the push tier's publisher (if any) and to the WebSub hub."""
@@ -58,7 +59,7 @@ class Runtime:
                   heartbeat=settings.heartbeat_seconds, outlet=outlet)
         runtime = cls(settings=settings, store=store, hub=hub, posts=SlidingWindow(settings.posts_per_minute, 60.0),
                       streams=Gauge(settings.streams_per_address), heap=HeapKeeper(hub.readers), publisher=publisher,
-                      websub=websub, key=site_key(Path(settings.key_path)))
+                      websub=websub, key=key)
         try:
             if publisher is not None:
                 await publisher.start()

@@ -2,46 +2,24 @@
 
 from __future__ import annotations
 
-import json
-from collections.abc import Callable
-from typing import Any
-
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, Response
 from starlette.routing import Route
 
 from .. import feeds, websub
-from ..config import Identity
-from ..model import utc_now
+from ..limits import retry_after
 from ..render import extension_page
 from ..runtime import runtime_of
-from ..services import ledger
+from ..services import syndication
 from ..store import NotFound
 from .api import before_of
 from .caching import FEED_CACHE_CONTROL, not_modified, validators
+from .desk import address
 from .errors import ApiError
 from .pages import site_url
 
-FEED_PAGE = feeds.FEED_ENTRIES
 
-
-def _json(blog: dict[str, Any], entries: list[dict[str, Any]], links: feeds.Links,
-          next_before: int | None, identity: Identity, head: dict[str, Any] | None) -> Response:
-    body = feeds.json_feed(blog, entries, links, next_before=next_before, identity=identity, head=head)
-    return Response(json.dumps(body, ensure_ascii=False, separators=(",", ":")), media_type="application/feed+json")
-
-
-def _atom(blog: dict[str, Any], entries: list[dict[str, Any]], links: feeds.Links,
-          next_before: int | None, identity: Identity, head: dict[str, Any] | None) -> Response:
-    return Response(feeds.atom_feed(blog, entries, links, next_before=next_before, identity=identity),
-                    media_type="application/atom+xml; charset=utf-8")
-
-
-Builder = Callable[[dict[str, Any], list[dict[str, Any]], feeds.Links, "int | None", Identity,
-                    "dict[str, Any] | None"], Response]
-
-
-async def serve_feed(request: Request, build: Builder) -> Response:
+async def serve_feed(request: Request, kind: str) -> Response:
     """One page of a feed, newest first (``?before=<entry id>``), or a 304 when the client is current."""
     runtime = runtime_of(request)
     blog = await runtime.store.get_blog(request.path_params["slug"])
@@ -49,47 +27,38 @@ async def serve_feed(request: Request, build: Builder) -> Response:
         raise NotFound("blog")
     before = before_of(request)
     site = site_url(request)
-    headers = {**validators(blog, site, build.__name__, before), "Cache-Control": FEED_CACHE_CONTROL,
+    headers = {**validators(blog, site, kind, before), "Cache-Control": FEED_CACHE_CONTROL,
                "Access-Control-Allow-Origin": "*",
                "Link": websub.link_header(site + feeds.HUB_PATH, site + request.url.path)}
     cached = not_modified(request, headers)
     if cached is not None:
         return cached
-    rows = await runtime.store.list_entries(blog.slug, before=before, limit=FEED_PAGE + 1)
-    entries = [e.to_json() for e in rows[:FEED_PAGE]]
-    next_before = entries[-1]["id"] if len(rows) > FEED_PAGE else None
-    head = await ledger.signed_head(runtime.store, runtime.key, blog.slug, blog.last_event_id)
-    response = build(blog.to_json(), entries, feeds.live_links(site, blog.slug), next_before,
-                     runtime.settings.identity, head)
+    body = await syndication.feed_page(runtime.store, runtime.key, runtime.settings.identity, site, blog, kind,
+                                       before)
+    response = Response(body, media_type=syndication.MEDIA_TYPES[kind])
     response.headers.update(headers)
     return response
 
 
 async def feed_json(request: Request) -> Response:
-    return await serve_feed(request, _json)
+    return await serve_feed(request, "feed.json")
 
 
 async def feed_atom(request: Request) -> Response:
-    return await serve_feed(request, _atom)
+    return await serve_feed(request, "feed.atom")
 
 
 async def hub(request: Request) -> Response:
     """WebSub's hub endpoint: a (un)subscription is checked, answered 202, then verified with its callback."""
     runtime = runtime_of(request)
-    settings = runtime.settings
-    form = await request.form()
-    fields = {k: v for k, v in form.items() if isinstance(v, str)}
-    wanted = websub.intent(fields, site_url(request), settings.websub_lease_seconds)
-    if await runtime.store.get_blog(wanted.blog) is None:
-        raise NotFound("blog")
-    await websub.check_callback(wanted.callback, settings.websub_allow_private)
-    if wanted.mode == "subscribe":
-        others = await runtime.store.websub_others(wanted.topic, wanted.callback, utc_now())
-        if others >= settings.websub_max_subscribers:
-            raise ApiError(429, "this feed has as many subscribers as it may have",
-                           {"limit": settings.websub_max_subscribers})
     assert runtime.websub is not None
-    runtime.websub.verify_later(wanted)
+    try:
+        runtime.websub.admit(address(request))
+        form = await request.form()
+        fields = {k: v for k, v in form.items() if isinstance(v, str)}
+        await runtime.websub.request(websub.intent(fields, site_url(request), runtime.settings.websub_lease_seconds))
+    except websub.Refused as e:
+        raise ApiError(429, e.message, e.detail, {"Retry-After": retry_after(e.wait)}) from None
     return Response(status_code=202)
 
 
