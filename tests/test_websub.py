@@ -259,8 +259,8 @@ def test_the_pushed_feed_is_the_feed_a_get_gives_signed_head_included(site_with,
     site.blog("strike")
     subscribed(site, subscriber, topic=f"{site.url}/blogs/strike/feed.json")
     site.entry("strike", "Police have closed the bridge.")
-    until(lambda: subscriber.deliveries)
-    body = subscriber.deliveries[0][0]
+    until(lambda: any(b"closed the bridge" in body for body, _ in subscriber.deliveries))  # the blog's creation
+    body = subscriber.deliveries[-1][0]  # may be pushed first, when the follower is slower than the subscriber
     assert body == site.client.get("/blogs/strike/feed.json").content
     assert json.loads(body)["_liveblog"]["head"]["sig"]
 
@@ -306,10 +306,12 @@ def test_the_callback_address_is_checked_again_for_the_verification_and_each_del
         await hub.request(unsubscribing)  # the check the 202 rests on passes
         hub.settings = replace(hub.settings, websub_allow_private=False)
 
+    time.sleep(0.3)  # the blog's creation may still be pushed: the follower can come after the subscription
+    pushed = subscriber.attempts
     site.call(accepted_then_repointed())
     site.entry("strike", "Nobody on loopback is sent this.")
     time.sleep(0.5)
-    assert len(subscriber.verifications) == 1 and subscriber.attempts == 0
+    assert len(subscriber.verifications) == 1 and subscriber.attempts == pushed
     assert site.sql("SELECT count(*) FROM websub_subscriptions") == [(1,)]
 
 
