@@ -121,7 +121,7 @@ def _public(address: str) -> bool:
 
 
 async def resolve(callback: str, allow_private: bool) -> str:
-    """The address to send to ``callback``'s request to, looked up now: refused when the host is, or any of its
+    """The address to send ``callback``'s request to, looked up now: refused when the host is, or any of its
     addresses is, loopback, private or otherwise non-public (unless ``allow_private``)."""
     host = urlsplit(callback).hostname or ""
     try:
