@@ -102,6 +102,8 @@ SETTINGS += (
             "a subscriber renews by subscribing again."),
     Setting("websub_retry_seconds", 5.0, "First wait before a failed WebSub delivery is tried again, doubled for "
             "each of its 5 tries."),
+    Setting("websub_requests_per_minute", 30, "Requests to the WebSub hub one client address may make per minute "
+            "(429 above): each can make the hub call out."),
 )
 
 BY_NAME = {s.name: s for s in SETTINGS}
@@ -158,6 +160,7 @@ class Settings:
     websub_max_subscribers: int = 1000
     websub_lease_seconds: int = 864000
     websub_retry_seconds: float = 5.0
+    websub_requests_per_minute: int = 30
 
     @property
     def identity(self) -> Identity:

@@ -67,7 +67,7 @@ class Runtime:
         elif settings.nchan_endpoints:
             publisher = NchanPublisher(store, settings.nchan_endpoints)
         languages = BlogLanguages({b.slug: b.language for b in await store.list_blogs()})
-        websub = WebSubHub(store, settings)
+        websub = WebSubHub(store, settings, key)
 
         def outlet(event: Event, data: str, frame: bytes) -> None:
             """Each event of the log, once: the blogs' languages learn from it; then the push tier's publisher

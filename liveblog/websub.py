@@ -5,7 +5,10 @@ checks the intent with a GET carrying ``hub.challenge``, which the callback must
 the blog's log sends the feed's first page to every live subscription, signed with ``X-Hub-Signature:
 sha256=<HMAC>`` when it gave a secret, retried with a doubling wait. Leases end (``websub_lease_seconds`` at
 most) unless renewed by subscribing again. A hub calls addresses strangers give it, so callbacks on loopback
-or private addresses are refused unless ``websub_allow_private`` is set. Only the process holding the
+or private addresses are refused unless ``websub_allow_private`` is set; the name is looked up again for
+each verification and each delivery, checked, and the request sent to the address checked (a name re-pointed
+at 127.0.0.1 after subscribing gains nothing). Requests per address and verifications in flight are bounded,
+and no more of a callback's answer is read than the challenge needs. Only the process holding the
 store's publisher claim delivers, so ``--workers N`` pushes each change once; it learns of changes from the
 fan-out hub, which follows the log (``Hub.offer`` is its outlet, beside the push tier's publisher).
 """
@@ -16,7 +19,6 @@ import asyncio
 import hashlib
 import hmac
 import ipaddress
-import json
 import logging
 import secrets
 import socket
@@ -30,19 +32,36 @@ import httpx
 
 from . import feeds
 from .config import Settings
+from .limits import SlidingWindow
 from .model import ValidationError, utc_now
-from .store import Event, Store, Subscription
+from .services.syndication import MEDIA_TYPES, feed_page
+from .signing import SiteKey
+from .store import Event, NotFound, Store, Subscription
 
 log = logging.getLogger("liveblog.websub")
 
 HUB_PATH = feeds.HUB_PATH
 MODES = ("subscribe", "unsubscribe")
-KINDS = {"feed.atom": "application/atom+xml; charset=utf-8", "feed.json": "application/feed+json"}
+KINDS = MEDIA_TYPES
 MIN_LEASE = 60
 MAX_SECRET = 199  # the specification: "less than 200 bytes"
 MAX_URL = 2000
 TRIES = 5
 SWEEP_SECONDS = 60.0
+MAX_VERIFYING = 64  # verifications in flight at once, over all subscribers
+ANSWER_SLACK = 64  # bytes of a verification answer read beyond the challenge's length
+# IPv6 ranges whose last 32 bits are an IPv4 address: compatible (::a.b.c.d), mapped, NAT64
+CARRIES_IPV4 = tuple(ipaddress.IPv6Network(n) for n in ("::/96", "::ffff:0:0/96", "64:ff9b::/96"))
+
+
+class Refused(Exception):
+    """The hub will not take the request now (429): too many from one address, or too much in flight."""
+
+    def __init__(self, message: str, detail: dict[str, int], wait: float) -> None:
+        super().__init__(message)
+        self.message = message
+        self.detail = detail
+        self.wait = wait
 
 
 @dataclass(frozen=True)
@@ -91,13 +110,19 @@ def intent(form: Mapping[str, str], site: str, max_lease: int) -> Intent:
 
 
 def _public(address: str) -> bool:
-    return ipaddress.ip_address(address.split("%")[0]).is_global
+    """Global, and so is any IPv4 address it carries (IPv4-compatible, -mapped, NAT64, 6to4)."""
+    ip = ipaddress.ip_address(address.split("%")[0])
+    if isinstance(ip, ipaddress.IPv6Address):
+        if ip.sixtofour is not None:
+            return ip.sixtofour.is_global
+        if any(ip in net for net in CARRIES_IPV4):
+            return ipaddress.IPv4Address(int(ip) & 0xFFFF_FFFF).is_global
+    return ip.is_global
 
 
-async def check_callback(callback: str, allow_private: bool) -> None:
-    """Refuses a callback whose host is, or resolves to, a loopback, private or otherwise non-public address."""
-    if allow_private:
-        return
+async def resolve(callback: str, allow_private: bool) -> str:
+    """The address to send ``callback``'s request to, looked up now: refused when the host is, or any of its
+    addresses is, loopback, private or otherwise non-public (unless ``allow_private``)."""
     host = urlsplit(callback).hostname or ""
     try:
         addresses = [str(ipaddress.ip_address(host))]
@@ -107,8 +132,16 @@ async def check_callback(callback: str, allow_private: bool) -> None:
         except OSError:
             raise ValidationError("hub.callback", "its host name does not resolve") from None
         addresses = [str(info[4][0]) for info in found]
-    if not addresses or not all(_public(a) for a in addresses):
+    if not addresses or not (allow_private or all(_public(a) for a in addresses)):
         raise ValidationError("hub.callback", "must not be a loopback or private address")
+    return addresses[0]
+
+
+def pinned(url: httpx.URL, address: str) -> tuple[httpx.URL, dict[str, str], dict[str, Any]]:
+    """``url`` sent to ``address``: (URL, headers, extensions) keeping its Host header, and for https its SNI
+    and the name its certificate is checked against."""
+    extensions: dict[str, Any] = {"sni_hostname": url.host} if url.scheme == "https" else {}
+    return url.copy_with(host=address.split("%")[0]), {"Host": url.netloc.decode("ascii")}, extensions
 
 
 def signature(secret: str, body: bytes) -> str:
@@ -123,9 +156,12 @@ def link_header(hub: str, topic: str) -> str:
 class Hub:
     """Verifies intents and, while it holds the publisher claim, pushes every changed feed."""
 
-    def __init__(self, store: Store, settings: Settings) -> None:
+    def __init__(self, store: Store, settings: Settings, key: SiteKey) -> None:
         self.store = store
         self.settings = settings
+        self.key = key
+        self.per_address = SlidingWindow(settings.websub_requests_per_minute, 60.0)
+        self.verifying = 0
         self.client: httpx.AsyncClient | None = None
         self.tasks: set[asyncio.Task[None]] = set()
         self.follower: asyncio.Task[None] | None = None
@@ -150,29 +186,68 @@ class Hub:
         self.tasks.add(task)
         task.add_done_callback(self.tasks.discard)
 
-    def verify_later(self, request: Intent) -> None:
-        """The specification's asynchronous verification: the request has had its 202."""
-        self._spawn(self._verify(request), "liveblog-websub-verify")
+    def admit(self, address: str) -> None:
+        """Counts one request to the hub from ``address``; Refused past ``websub_requests_per_minute``."""
+        wait = self.per_address.hit(address)
+        if wait:
+            raise Refused("too many WebSub requests from this address",
+                          {"limit_per_minute": self.settings.websub_requests_per_minute}, wait)
+
+    async def request(self, wanted: Intent) -> None:
+        """The hub's rules for a checked intent, then its verification started: the request may have its 202."""
+        if await self.store.get_blog(wanted.blog) is None:
+            raise NotFound("blog")
+        await resolve(wanted.callback, self.settings.websub_allow_private)  # refused now rather than silently later
+        cap = self.settings.websub_max_subscribers
+        if wanted.mode == "subscribe" and await self.store.websub_others(wanted.topic, wanted.callback,
+                                                                         utc_now()) >= cap:
+            raise Refused("this feed has as many subscribers as it may have", {"limit": cap}, 60.0)
+        if self.verifying >= MAX_VERIFYING:
+            raise Refused("the hub is busy verifying other subscribers", {"in_flight": MAX_VERIFYING}, 5.0)
+        self.verifying += 1
+        self._spawn(self._verify(wanted), "liveblog-websub-verify")
 
     async def _verify(self, request: Intent) -> None:
+        try:
+            if await self._confirmed(request):
+                await self._apply(request)
+        finally:
+            self.verifying -= 1
+
+    async def _confirmed(self, request: Intent) -> bool:
+        """The specification's verification: the callback, at the address checked now, echoes the challenge."""
         challenge = secrets.token_urlsafe(24)
         params = {"hub.mode": request.mode, "hub.topic": request.topic, "hub.challenge": challenge}
         if request.mode == "subscribe":
             params["hub.lease_seconds"] = str(request.lease)
         assert self.client is not None
+        # the callback's own query stays: a subscriber may name what it subscribed there
+        body = b""
         try:
-            # the callback's own query stays: a subscriber may name what it subscribed there
-            answer = await self.client.get(httpx.URL(request.callback).copy_merge_params(params))
+            url, headers, extensions = pinned(httpx.URL(request.callback).copy_merge_params(params),
+                                              await resolve(request.callback, self.settings.websub_allow_private))
+            async with self.client.stream("GET", url, headers={**headers, "Accept-Encoding": "identity"},
+                                          extensions=extensions) as answer:
+                async for chunk in answer.aiter_raw():
+                    body += chunk
+                    if len(body) > len(challenge) + ANSWER_SLACK:
+                        break
+        except ValidationError as e:
+            log.info("WebSub verification not sent: its callback %s", e.message)
+            return False
         except httpx.HTTPError as e:
             log.info("WebSub verification of a callback failed: %s", type(e).__name__)
-            return
-        if not answer.is_success or answer.text != challenge:
+            return False
+        if not answer.is_success or body != challenge.encode():
             log.info("WebSub callback did not confirm its %s (status %s)", request.mode, answer.status_code)
-            return
-        now = utc_now()
+            return False
+        return True
+
+    async def _apply(self, request: Intent) -> None:
         if request.mode == "unsubscribe":
             await self.store.websub_unsubscribe(request.topic, request.callback)
             return
+        now = utc_now()
         sub = Subscription(request.topic, request.blog, request.callback, request.secret,
                            now + timedelta(seconds=request.lease))
         await self.store.websub_subscribe(sub, now)
@@ -213,26 +288,19 @@ class Hub:
                 self._spawn(self._deliver(sub, *content), "liveblog-websub-deliver")
 
     async def content(self, topic: str) -> tuple[bytes, str] | None:
-        """What a GET of the topic would give (its first page), and its type; None once the blog is gone."""
+        """What a GET of the topic gives (its first page), and its type; None once the blog is gone."""
         parts = urlsplit(topic)
         site = f"{parts.scheme}://{parts.netloc}"
         found = topic_of(topic, site)
         blog = await self.store.get_blog(found[0]) if found else None
         if found is None or blog is None:
             return None
-        rows = await self.store.list_entries(blog.slug, limit=feeds.FEED_ENTRIES + 1)
-        entries = [e.to_json() for e in rows[:feeds.FEED_ENTRIES]]
-        next_before = entries[-1]["id"] if len(rows) > feeds.FEED_ENTRIES else None
-        links = feeds.live_links(site, blog.slug)
-        identity = self.settings.identity
-        if found[1] == "feed.json":
-            body = feeds.json_feed(blog.to_json(), entries, links, next_before=next_before, identity=identity)
-            return json.dumps(body, ensure_ascii=False, separators=(",", ":")).encode(), KINDS[found[1]]
-        return feeds.atom_feed(blog.to_json(), entries, links, next_before=next_before,
-                               identity=identity), KINDS[found[1]]
+        body = await feed_page(self.store, self.key, self.settings.identity, site, blog, found[1])
+        return body, KINDS[found[1]]
 
     async def _deliver(self, sub: Subscription, body: bytes, content_type: str) -> None:
-        """POSTs the content; a failure (no 2xx) is tried again after a wait that doubles, TRIES times in all."""
+        """POSTs the content; a failure (no 2xx) is tried again after a wait that doubles, TRIES times in all.
+        The callback's host is looked up and checked again for each try; its answer's body is never read."""
         site = "{0.scheme}://{0.netloc}".format(urlsplit(sub.topic))
         headers = {"Content-Type": content_type, "Link": link_header(site + HUB_PATH, sub.topic)}
         if sub.secret:
@@ -240,10 +308,17 @@ class Hub:
         assert self.client is not None
         for attempt in range(TRIES):
             try:
-                answer = await self.client.post(sub.callback, content=body, headers=headers)
-                if answer.is_success:
-                    return
-                status = str(answer.status_code)
+                url, host, extensions = pinned(httpx.URL(sub.callback),
+                                               await resolve(sub.callback, self.settings.websub_allow_private))
+            except ValidationError as e:
+                log.info("WebSub delivery not sent: its callback %s", e.message)
+                return
+            try:
+                async with self.client.stream("POST", url, content=body, headers={**headers, **host},
+                                              extensions=extensions) as answer:
+                    if answer.is_success:
+                        return
+                    status = str(answer.status_code)
             except httpx.HTTPError as e:
                 status = type(e).__name__
             if attempt + 1 < TRIES:

@@ -6,8 +6,10 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import json
 import threading
 import time
+from dataclasses import replace
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qs, urlsplit
 from xml.etree import ElementTree as ET
@@ -15,13 +17,18 @@ from xml.etree import ElementTree as ET
 import httpx
 import pytest
 
+from liveblog import websub
+from liveblog.model import ValidationError
+
 A = "{http://www.w3.org/2005/Atom}"
 SECRET = "a subscriber's secret"
 
 
 class Subscriber:
     """A WebSub subscriber on 127.0.0.1: ``wants`` is the (mode, topic) it confirms; ``failures`` how many
-    deliveries it answers 500 before it takes one."""
+    deliveries it answers 500 before it takes one; ``delay`` how long it takes to answer a verification;
+    ``flood`` makes every answer a body without end (``sent`` counts its bytes, ``flooded`` is set once the
+    hub hangs up on it)."""
 
     def __init__(self) -> None:
         self.wants: set[tuple[str, str]] = set()
@@ -29,13 +36,20 @@ class Subscriber:
         self.deliveries: list[tuple[bytes, dict[str, str]]] = []
         self.failures = 0
         self.attempts = 0
+        self.delay = 0.0
+        self.flood = False
+        self.sent = 0
+        self.flooded = threading.Event()
         subscriber = self
 
         class Handler(BaseHTTPRequestHandler):
             def do_GET(self) -> None:
                 query = {k: v[0] for k, v in parse_qs(urlsplit(self.path).query).items()}
                 subscriber.verifications.append(query)
-                if (query.get("hub.mode"), query.get("hub.topic")) in subscriber.wants:
+                time.sleep(subscriber.delay)
+                if subscriber.flood:
+                    self.answer_forever(query.get("hub.challenge", "").encode())
+                elif (query.get("hub.mode"), query.get("hub.topic")) in subscriber.wants:
                     self.answer(200, query["hub.challenge"].encode())
                 else:
                     self.answer(404, b"")
@@ -43,12 +57,25 @@ class Subscriber:
             def do_POST(self) -> None:
                 body = self.rfile.read(int(self.headers["Content-Length"]))
                 subscriber.attempts += 1
-                if subscriber.failures > 0:
+                if subscriber.flood:
+                    self.answer_forever(b"")
+                elif subscriber.failures > 0:
                     subscriber.failures -= 1
                     self.answer(500, b"")
-                    return
-                subscriber.deliveries.append((body, {k.lower(): v for k, v in self.headers.items()}))
-                self.answer(202, b"")
+                else:
+                    subscriber.deliveries.append((body, {k.lower(): v for k, v in self.headers.items()}))
+                    self.answer(202, b"")
+
+            def answer_forever(self, start: bytes) -> None:
+                self.send_response(200)
+                self.end_headers()  # no length: the body ends when the connection does
+                try:
+                    self.wfile.write(start)
+                    while subscriber.sent < 1 << 30:
+                        self.wfile.write(b"x" * 65536)
+                        subscriber.sent += 65536
+                except OSError:
+                    subscriber.flooded.set()
 
             def answer(self, status: int, body: bytes) -> None:
                 self.send_response(status)
@@ -90,6 +117,7 @@ def ask(site, subscriber, mode="subscribe", topic=None, **extra):
 
 
 def subscribed(site, subscriber, **extra):
+    time.sleep(0.25)  # the blog's creation goes to nobody: the follower may otherwise come after the subscription
     r = ask(site, subscriber, **{"hub.secret": SECRET, **extra})
     assert r.status_code == 202, r.text
     until(lambda: site.sql("SELECT count(*) FROM websub_subscriptions") == [(1,)])
@@ -225,3 +253,102 @@ def test_with_several_workers_each_change_is_pushed_once(spawn, tmp_path, subscr
     time.sleep(0.5)
     assert len(subscriber.deliveries) == 3, "each change once, not once per worker"
     assert subscriber.deliveries[-1][1]["content-type"] == "application/feed+json"
+
+
+def test_the_pushed_feed_is_the_feed_a_get_gives_signed_head_included(site_with, subscriber):
+    site = site_with(websub_allow_private=True)
+    site.blog("strike")
+    subscribed(site, subscriber, topic=f"{site.url}/blogs/strike/feed.json")
+    site.entry("strike", "Police have closed the bridge.")
+    until(lambda: any(b"closed the bridge" in body for body, _ in subscriber.deliveries))  # the blog's creation
+    body = subscriber.deliveries[-1][0]  # may be pushed first, when the follower is slower than the subscriber
+    assert body == site.client.get("/blogs/strike/feed.json").content
+    assert json.loads(body)["_liveblog"]["head"]["sig"]
+
+
+@pytest.mark.unit
+async def test_only_public_addresses_pass_including_ipv4_carried_in_ipv6(databases):
+    private = ["127.0.0.1", "169.254.169.254", "10.1.2.3", "::1", "::", "::127.0.0.1", "::ffff:127.0.0.1",
+               "::ffff:169.254.169.254", "64:ff9b::7f00:1", "64:ff9b::a9fe:a9fe", "2002:7f00:1::1", "2002:a00:1::",
+               "fe80::1%1", "fd00::1"]
+    for address in private:
+        with pytest.raises(ValidationError, match="loopback or private"):
+            await websub.resolve(f"http://[{address.replace('%', '%25')}]/" if ":" in address
+                                 else f"http://{address}/", allow_private=False)
+    for address in ["93.184.216.34", "2606:2800:220:1::1", "64:ff9b::808:808", "2002:5db8:d822::1"]:
+        host = f"[{address}]" if ":" in address else address
+        assert await websub.resolve(f"https://{host}:8443/push", allow_private=False) == address
+    with pytest.raises(ValidationError, match="loopback or private"):  # a name is checked by what it resolves to
+        await websub.resolve("http://localhost:8000/push", allow_private=False)
+    assert await websub.resolve("http://localhost:8000/push", allow_private=True) in ("127.0.0.1", "::1")
+
+
+def test_a_callback_named_for_loopback_is_refused(site, subscriber):
+    site.blog("strike")
+    subscriber.callback = subscriber.callback.replace("127.0.0.1", "localhost")
+    r = ask(site, subscriber)
+    assert r.status_code == 422 and r.json()["detail"]["field"] == "hub.callback"
+    time.sleep(0.2)
+    assert subscriber.verifications == []
+
+
+def test_the_callback_address_is_checked_again_for_the_verification_and_each_delivery(site_with, subscriber):
+    """What the hub checked when it answered 202 may resolve elsewhere by the time it calls: it checks again,
+    and calls the address it checked (here the setting changes, as a public name re-pointed at 127.0.0.1)."""
+    site = site_with(websub_allow_private=True, websub_retry_seconds=0.05)
+    site.blog("strike")
+    subscribed(site, subscriber)
+    hub = site.runtime.websub
+    topic = f"{site.url}/blogs/strike/feed.atom"
+    subscriber.wants.add(("unsubscribe", topic))
+    unsubscribing = websub.Intent("unsubscribe", topic, "strike", subscriber.callback, "", 0)
+
+    async def accepted_then_repointed() -> None:
+        await hub.request(unsubscribing)  # the check the 202 rests on passes
+        hub.settings = replace(hub.settings, websub_allow_private=False)
+
+    pushed = subscriber.attempts
+    site.call(accepted_then_repointed())
+    site.entry("strike", "Nobody on loopback is sent this.")
+    time.sleep(0.5)
+    assert len(subscriber.verifications) == 1 and subscriber.attempts == pushed
+    assert site.sql("SELECT count(*) FROM websub_subscriptions") == [(1,)]
+
+
+def test_requests_per_address_are_limited(site_with, subscriber):
+    site = site_with(websub_allow_private=True, websub_requests_per_minute=2)
+    site.blog("strike")
+    assert [ask(site, subscriber).status_code for _ in range(2)] == [202, 202]
+    r = site.client.post("/websub", data={})
+    assert r.status_code == 429 and r.json() == {"error": "too many WebSub requests from this address",
+                                                 "detail": {"limit_per_minute": 2}}
+    assert int(r.headers["retry-after"]) > 0
+
+
+def test_verifications_in_flight_are_bounded(site_with, subscriber, monkeypatch):
+    site = site_with(websub_allow_private=True)
+    site.blog("strike")
+    monkeypatch.setattr(websub, "MAX_VERIFYING", 1)
+    subscriber.delay = 0.5
+    assert ask(site, subscriber).status_code == 202
+    r = ask(site, subscriber)
+    assert r.status_code == 429 and r.json()["detail"] == {"in_flight": 1}
+    until(lambda: site.sql("SELECT count(*) FROM websub_subscriptions") == [(1,)])
+    assert ask(site, subscriber).status_code == 202, "a finished verification frees its place"
+
+
+def test_endless_answers_are_not_read(site_with, subscriber):
+    """A callback answering without end gets hung up on, for the verification and for each push."""
+    site = site_with(websub_allow_private=True, websub_retry_seconds=0.05)
+    site.blog("strike")
+    subscriber.flood = True
+    assert ask(site, subscriber).status_code == 202
+    assert subscriber.flooded.wait(5) and subscriber.sent < 64 << 20
+    time.sleep(0.1)
+    assert site.sql("SELECT count(*) FROM websub_subscriptions") == [(0,)], "a challenge and more is no echo"
+    subscriber.flood = False
+    subscribed(site, subscriber)
+    subscriber.flood, subscriber.sent = True, 0
+    subscriber.flooded.clear()
+    site.entry("strike", "Pushed to a callback that answers without end.")
+    assert subscriber.flooded.wait(5) and subscriber.sent < 64 << 20

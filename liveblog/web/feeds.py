@@ -2,93 +2,62 @@
 
 from __future__ import annotations
 
-import json
-from collections.abc import Callable
-from typing import Any
-
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, Response
 from starlette.routing import Route
 
 from .. import feeds, websub
-from ..config import Identity
-from ..model import Blog, utc_now
+from ..limits import retry_after
+from ..model import Blog
 from ..pagecache import Rendered
 from ..render import extension_page
 from ..runtime import runtime_of
-from ..services import ledger
-from ..store import NotFound
+from ..services import syndication
 from .api import before_of
 from .caching import FEED_CACHE_CONTROL, cached, site_url, validators
+from .desk import address
 from .errors import ApiError
 
-FEED_PAGE = feeds.FEED_ENTRIES
 FEED_HEADERS = {"Cache-Control": FEED_CACHE_CONTROL, "Access-Control-Allow-Origin": "*"}
 
 
-def _json(blog: dict[str, Any], entries: list[dict[str, Any]], links: feeds.Links,
-          next_before: int | None, identity: Identity, head: dict[str, Any] | None) -> tuple[bytes, str]:
-    body = feeds.json_feed(blog, entries, links, next_before=next_before, identity=identity, head=head)
-    return json.dumps(body, ensure_ascii=False, separators=(",", ":")).encode(), "application/feed+json"
-
-
-def _atom(blog: dict[str, Any], entries: list[dict[str, Any]], links: feeds.Links,
-          next_before: int | None, identity: Identity, head: dict[str, Any] | None) -> tuple[bytes, str]:
-    return (feeds.atom_feed(blog, entries, links, next_before=next_before, identity=identity),
-            "application/atom+xml; charset=utf-8")
-
-
-Builder = Callable[[dict[str, Any], list[dict[str, Any]], feeds.Links, "int | None", Identity,
-                    "dict[str, Any] | None"], tuple[bytes, str]]
-
-
-async def serve_feed(request: Request, build: Builder) -> Response:
+async def serve_feed(request: Request, kind: str) -> Response:
     """One page of a feed, newest first (``?before=<entry id>``), or a 304 when the client is current."""
     before = before_of(request)
-    return await cached(request, lambda blog, variant: render_feed(request, build, blog, variant, before), before,
+    return await cached(request, lambda blog, variant: render_feed(request, kind, blog, variant, before), before,
                         fixed=FEED_HEADERS)
 
 
-async def render_feed(request: Request, build: Builder, blog: Blog, variant: tuple[object, ...],
+async def render_feed(request: Request, kind: str, blog: Blog, variant: tuple[object, ...],
                       before: int | None) -> Rendered:
     runtime = runtime_of(request)
-    rows = await runtime.store.list_entries(blog.slug, before=before, limit=FEED_PAGE + 1)
-    entries = [e.to_json() for e in rows[:FEED_PAGE]]
-    next_before = entries[-1]["id"] if len(rows) > FEED_PAGE else None
     site = site_url(request)
-    head = await ledger.signed_head(runtime.store, runtime.key, blog.slug, blog.last_event_id)
-    body, media_type = build(blog.to_json(), entries, feeds.live_links(site, blog.slug), next_before,
-                             runtime.settings.identity, head)
+    body = await syndication.feed_page(runtime.store, runtime.key, runtime.settings.identity, site, blog, kind,
+                                       before)
     link = websub.link_header(site + feeds.HUB_PATH, site + request.url.path)  # WebSub: the hub and the topic
-    return Rendered.of(blog.last_event_id, body, media_type, {**validators(blog, variant), **FEED_HEADERS,
-                                                              "Link": link})
+    return Rendered.of(blog.last_event_id, body, syndication.MEDIA_TYPES[kind],
+                       {**validators(blog, variant), **FEED_HEADERS, "Link": link})
 
 
 async def feed_json(request: Request) -> Response:
-    return await serve_feed(request, _json)
+    return await serve_feed(request, "feed.json")
 
 
 async def feed_atom(request: Request) -> Response:
-    return await serve_feed(request, _atom)
+    return await serve_feed(request, "feed.atom")
 
 
 async def hub(request: Request) -> Response:
     """WebSub's hub endpoint: a (un)subscription is checked, answered 202, then verified with its callback."""
     runtime = runtime_of(request)
-    settings = runtime.settings
-    form = await request.form()
-    fields = {k: v for k, v in form.items() if isinstance(v, str)}
-    wanted = websub.intent(fields, site_url(request), settings.websub_lease_seconds)
-    if await runtime.store.get_blog(wanted.blog) is None:
-        raise NotFound("blog")
-    await websub.check_callback(wanted.callback, settings.websub_allow_private)
-    if wanted.mode == "subscribe":
-        others = await runtime.store.websub_others(wanted.topic, wanted.callback, utc_now())
-        if others >= settings.websub_max_subscribers:
-            raise ApiError(429, "this feed has as many subscribers as it may have",
-                           {"limit": settings.websub_max_subscribers})
     assert runtime.websub is not None
-    runtime.websub.verify_later(wanted)
+    try:
+        runtime.websub.admit(address(request))
+        form = await request.form()
+        fields = {k: v for k, v in form.items() if isinstance(v, str)}
+        await runtime.websub.request(websub.intent(fields, site_url(request), runtime.settings.websub_lease_seconds))
+    except websub.Refused as e:
+        raise ApiError(429, e.message, e.detail, {"Retry-After": retry_after(e.wait)}) from None
     return Response(status_code=202)
 
 
