@@ -150,7 +150,8 @@
         if (!p || !matches(a, p, done[1], links)) throw new Error("entry " + a.getAttribute("data-id"));
       });
       if (done[0] !== norm(shown.textContent)) throw new Error("fingerprint");
-      out.textContent = "Signed by " + done[0];
+      /* the words come with the page, in its language (a mirror has no catalog for scripts) */
+      out.textContent = out.getAttribute("data-says") || "Signed by " + done[0];
       out.hidden = false;
       out.setAttribute("data-checked", "signed");
     });

@@ -50,6 +50,9 @@ NOTICES = {"queued": Message("Sent to the editor"), "draft": Message("Saved as d
            "reopened": Message("The blog is live again")}
 # the roles the desk names (``_(p.role)`` in desk/index.html), so `make catalogs` finds them
 ROLES = (Message("contributor"), Message("correspondent"), Message("editor"))
+# the store's refusals a desk form shows (``page`` translates them by their text), named so `make catalogs` finds them
+REFUSALS = (Message("this blog has ended; reopen it to post"), Message("this update is already published"),
+            Message("this update is already declined"))
 GMT_TIME = re.compile(r"\d\d:\d\d GMT")
 QUEUE_WAIT = 10.0  # seconds a desk's queue request waits for a change before answering "none"
 QUEUE_POLL = 0.5  # how often it looks: one indexed query per open desk
