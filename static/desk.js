@@ -229,6 +229,7 @@
     return freed;
   }
 
+  var LONG_PREVIEW = 4000;  // characters
   function renderPreview() {  // the server's Markdown, as it will be published
     var body = fields.body.value;  // untrimmed, as the server renders it: indentation has meaning in Markdown
     $("preview-box").hidden = !body.trim();
@@ -257,8 +258,13 @@
     else if (!serverSaid) fields.body.removeAttribute("aria-invalid");
   }
   function photoChosen() { return $("photo").files.length > 0; }
+  /* a long text's preview waits for a pause in typing: rendering 20,000 characters on every key made the
+     box lag (hundreds of ms a key on a phone); a short one is shown at once */
+  var previewLater = 0;
   function bodyChanged() {
-    renderPreview();
+    clearTimeout(previewLater);
+    if (fields.body.value.length > LONG_PREVIEW) previewLater = setTimeout(renderPreview, 400);
+    else renderPreview();
     showCount();
     if (!$("body-problem").hidden) showProblem(Core.bodyProblem(fields.body.value, limit, photoChosen()));
   }
