@@ -145,7 +145,12 @@ def test_an_empty_text_is_refused_at_the_field_and_a_counter_nears_the_limit(sit
     page.fill("#body", "x" * 19_990)
     assert page.is_hidden("#body-problem") and page.inner_text("#body-count") == "10 characters left"
     # a long text's preview follows once typing pauses (rendered on every key, it made the box lag)
-    page.wait_for_function("document.getElementById('preview').textContent.length === 19990", timeout=5000)
+    preview_length = "document.getElementById('preview').textContent.length"
+    for _ in range(50):
+        if page.evaluate(preview_length) == 19_990:
+            break
+        page.wait_for_timeout(100)
+    assert page.evaluate(preview_length) == 19_990
     assert page.text_content("#body-count-news") == "10 characters left."
     assert page.get_attribute("#body-count-news", "aria-live") == "polite"
     page.type("#body", "yy")
