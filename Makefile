@@ -35,10 +35,11 @@ lint: $(STAMP)
 	$(BIN)/ruff check liveblog tests scripts
 	$(BIN)/mypy
 
-# The suite runs twice: on SQLite, then on PostgreSQL at 127.0.0.1:5432 (those skip when it is not reachable).
+# The suite runs twice: on SQLite, then on PostgreSQL at 127.0.0.1:5432 (those skip when it is not reachable);
+# the browser tests (marked by conftest) drive the same server code on either store: they run in the first pass.
 test: lint $(STAMP) browser jstest
 	$(BIN)/python -m pytest -q --durations=25
-	$(BIN)/python -m pytest -q --durations=25 --store=postgres
+	$(BIN)/python -m pytest -q --durations=25 --store=postgres -m "not browser"
 
 # The fast tier: the tests marked unit (no server, process or browser), in seconds. It has no Hypothesis
 # test, and Hypothesis's plugin imports all of Hypothesis at the end of every run: it stays out.

@@ -59,6 +59,15 @@ def pytest_runtest_setup(item: pytest.Item) -> None:
         pytest.fail(f"a test marked unit uses {', '.join(sorted(used))}: unmark it or drop the fixture", pytrace=False)
 
 
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Tests that drive Chromium are marked ``browser``: they check what a person sees and does, and the store
+    under them is the same code the HTTP tests run on both backends, so ``make test`` runs them once (on SQLite)
+    and the PostgreSQL pass deselects them (``-m "not browser"``), which keeps CI well inside its time."""
+    for item in items:
+        if "browser" in getattr(item, "fixturenames", ()):
+            item.add_marker(pytest.mark.browser)
+
+
 def pytest_ignore_collect(collection_path: Path, config: pytest.Config) -> bool | None:
     """Under ``-m unit``, a test module that marks no test unit is not even imported: importing (and rewriting
     the asserts of) every module took most of the unit tier's time. The mark must be written in the module."""
