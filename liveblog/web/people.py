@@ -29,7 +29,6 @@ PEOPLE_LABELS = {**LABELS, "name": Message("Login name"), "display_name": Messag
 # the refusals the people page shows (``page`` translates them by their text), named so `make catalogs` finds them
 REFUSALS = (Message("this person is suspended: restore them first"),
             Message("you cannot suspend yourself: ask another editor"))
-TAKEN = "reads like the name of an existing account: choose another"
 
 
 def qr_data_uri(url: str) -> str:
@@ -105,8 +104,9 @@ async def people_page(request: Request, status: int = 200, *, error: str | Messa
     store = runtime_of(request).store
     found = await people.everyone(store, user)
     return page(request, "desk/people.html", status, user=user, csrf=csrf, people=[shown(p) for p in found],
-                blogs=await store.list_blogs(), roles=model.ROLES, desk_byline=model.DESK_BYLINE, error=error, invalid=invalid,
-                typed=typed or {"role": "correspondent"}, link=link, notice=request.query_params.get("done", ""))
+                blogs=await store.list_blogs(), roles=model.ROLES, desk_byline=model.DESK_BYLINE, error=error,
+                invalid=invalid, typed=typed or {"role": "correspondent"}, link=link,
+                notice=request.query_params.get("done", ""))
 
 
 def shown(person: Person) -> dict[str, Any]:
@@ -135,8 +135,9 @@ async def desk_add(request: Request) -> Response:
     except ValidationError as exc:
         error, field = refused(exc, PEOPLE_LABELS)
         return await people_page(request, 422, error=error, invalid=field, typed=typed)
-    except Conflict:  # the same name added a moment ago from another desk
-        error, field = refused(ValidationError("name", TAKEN), PEOPLE_LABELS)
+    except Conflict:  # the same name added a moment ago from another desk: services.people.add's refusal
+        taken = ValidationError("name", "reads like the name of an existing account: choose another")
+        error, field = refused(taken, PEOPLE_LABELS)
         return await people_page(request, 409, error=error, invalid=field, typed=typed)
     return await people_page(request, link=link_shown(request, added.name, token))
 
