@@ -17,18 +17,20 @@ import httpx
 import pytest
 
 from desk import PASSWORD, csrf_of
-from liveblog import export, i18n, languages
+from liveblog import export, i18n, languages, model
 
 PSEUDO = "en-XA"  # the pseudo-locale tag Android and Chromium use
 BRACKETED = re.compile(r"⟦[^⟦⟧]*⟧")
 # never translated: the time zone, the markup's name, the site's name as a link (a name in any language), and
-# each language's own name in the language picker
-KEPT = ["GMT", "Markdown", "Liveblog", "Atom", "JSON Feed", "oEmbed", "/blogs/",
+# each language's own name in the language picker, "QR" (the code's name in every language), and the byline a person
+# given none has, a stored value readers see as it is (model.DESK_BYLINE)
+KEPT = ["GMT", "Markdown", "Liveblog", "Atom", "JSON Feed", "oEmbed", "/blogs/", "QR", model.DESK_BYLINE,
         *(name for _, name in i18n.language_names()), *(name for _, name in languages.entry_languages())]
 FINGERPRINT = re.compile(r"(?:[0-9A-F]{4} )+[0-9A-F]{4}")  # the site key's, at the foot of reader pages
 # the test's own content (people's names and what they wrote), in the blog's script
-NAMES = ["amal", "eda", "editor", "stringer"]  # site.blog() makes an "editor" account
-CONTENT = {"title": "Забастовка", "summary": "Протесты", "body": "Депо закрыты", "note": "Неточная цифра"}
+NAMES = ["amal", "eda", "editor", "nour", "stringer"]  # site.blog() makes an "editor" account
+CONTENT = {"title": "Забастовка", "summary": "Протесты", "body": "Депо закрыты", "note": "Неточная цифра",
+           "byline": "Нур"}
 
 
 class Pseudo(gettext.NullTranslations):
@@ -149,6 +151,36 @@ def queue_pages(site, editor: httpx.Client, csrf: str, lang: str) -> Iterator[tu
     contributor.close()
 
 
+def people_pages(editor: httpx.Client, csrf: str) -> Iterator[tuple[str, httpx.Response]]:
+    """The people page: the list and each notice, refused forms with the message at the field, a sign-in link
+    just issued with its QR code, a suspended person, and the refusals a suspension brings."""
+    yield "people", editor.get("/desk/people")
+    for done in ("suspended", "restored", "renamed", "assigned"):
+        yield f"people: notice {done}", editor.get(f"/desk/people?done={done}")
+    refused = editor.post("/desk/people", data={"csrf": csrf, "name": "nour", "role": "correspondent",
+                                                "display_name": "EDA"})
+    assert refused.status_code == 422 and 'id="display_name-error"' in refused.text, refused.text
+    yield "people: byline refused at the field", refused
+    taken = editor.post("/desk/people", data={"csrf": csrf, "name": "Eda", "role": "correspondent"})
+    assert taken.status_code == 422 and 'id="name-error"' in taken.text, taken.text
+    yield "people: name refused at the field", taken
+    renamed = editor.post("/desk/people/stringer/byline", data={"csrf": csrf, "display_name": "EDA"})
+    assert renamed.status_code == 422 and 'id="byline-error"' in renamed.text, renamed.text
+    yield "people: new byline refused at the field", renamed
+    added = editor.post("/desk/people", data={"csrf": csrf, "name": "nour", "role": "correspondent",
+                                              "display_name": CONTENT["byline"]})
+    assert added.status_code == 200 and 'id="signin-qr"' in added.text, added.text
+    yield "people: a sign-in link just issued, with its QR code", added
+    assert editor.post("/desk/people/nour/suspension", data={"csrf": csrf}).status_code == 303
+    suspended = editor.get("/desk/people")
+    assert suspended.text.count('class="status ended"') == 1
+    yield "people: a suspended person", suspended
+    for name, path in (("no link for a suspended person", "nour/link"), ("no suspending oneself", "eda/suspension")):
+        r = editor.post(f"/desk/people/{path}", data={"csrf": csrf})
+        assert r.status_code == 409 and 'id="error"' in r.text, r.text
+        yield f"people: {name}", r
+
+
 def pages(site, lang: str) -> Iterator[tuple[str, httpx.Response]]:
     """Every page and every state a form comes back in, as the language's readers and correspondents see them."""
     ids = story(site, lang)
@@ -179,6 +211,7 @@ def pages(site, lang: str) -> Iterator[tuple[str, httpx.Response]]:
     yield from queue_pages(site, editor, csrf, lang)
     correspondent = sign_in(site, "amal", lang, "correspondent")
     yield "not allowed", correspondent.get(entry + "/correct")
+    yield from people_pages(editor, csrf)
     for client in (anyone, editor, correspondent):
         client.close()
 

@@ -49,7 +49,7 @@ def test_a_refused_person_comes_back_with_the_message_at_the_field(site):
         assert r.status_code == 422
         marked = 'aria-invalid="true" aria-describedby="display_name-error" value="AMAL"'
         assert f'id="display_name" name="display_name" {marked}' in r.text
-        assert 'id="display_name-error">reads like a login name' in r.text and 'value="nour"' in r.text
+        assert 'id="display_name-error">Byline: reads like a login name' in r.text and 'value="nour"' in r.text
         assert 'id="signin-url"' not in r.text
         again = editor.post("/desk/people", data={"csrf": csrf, "name": "nour", "role": "correspondent"})
         assert again.status_code == 200 and 'id="signin-url"' in again.text
@@ -58,7 +58,7 @@ def test_a_refused_person_comes_back_with_the_message_at_the_field(site):
         renamed = editor.post("/desk/people/amal/byline", data={"csrf": csrf, "display_name": "BOSS"})
         assert renamed.status_code == 422
         assert 'value="BOSS" aria-invalid="true" aria-describedby="byline-error"' in renamed.text
-        assert 'id="byline-error">reads like a login name' in renamed.text
+        assert 'id="byline-error">Byline: reads like a login name' in renamed.text
         fine = editor.post("/desk/people/amal/byline", data={"csrf": csrf, "display_name": "A. K."})
         assert fine.status_code == 303 and editor.get("/api/people/amal").json()["display_name"] == "A. K."
     finally:

@@ -14,6 +14,7 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 from .. import auth, model
+from ..i18n import Message
 from ..model import Person, User, ValidationError
 from ..runtime import runtime_of
 from ..services import people
@@ -21,7 +22,13 @@ from ..services.errors import require_editor
 from ..store import Conflict
 from .api import read_json, require_user
 from .caching import site_url
-from .desk import checked_form, desk_view, page, see_other, signed_in
+from .desk import LABELS, checked_form, desk_view, page, refused, see_other, signed_in
+
+# the labels of the people page's fields: a refused form names those (``desk.refused``)
+PEOPLE_LABELS = {**LABELS, "name": Message("Login name"), "display_name": Message("Byline"), "role": Message("Role")}
+# the refusals the people page shows (``page`` translates them by their text), named so `make catalogs` finds them
+REFUSALS = (Message("this person is suspended: restore them first"),
+            Message("you cannot suspend yourself: ask another editor"))
 
 
 def qr_data_uri(url: str) -> str:
@@ -90,20 +97,24 @@ async def api_blogs(request: Request) -> Response:
 
 # the desk's page
 
-async def people_page(request: Request, status: int = 200, *, error: str = "", invalid: str = "",
+async def people_page(request: Request, status: int = 200, *, error: str | Message = "", invalid: str = "",
                       typed: dict[str, str] | None = None, link: dict[str, str] | None = None) -> Response:
     """Everyone, with what an editor does to each; ``link`` is a sign-in link just made, shown once."""
     user, csrf = await signed_in(request)
     store = runtime_of(request).store
     found = await people.everyone(store, user)
     return page(request, "desk/people.html", status, user=user, csrf=csrf, people=[shown(p) for p in found],
-                blogs=await store.list_blogs(), roles=model.ROLES, error=error, invalid=invalid,
-                typed=typed or {"role": "correspondent"}, link=link, notice=request.query_params.get("done", ""))
+                blogs=await store.list_blogs(), roles=model.ROLES, desk_byline=model.DESK_BYLINE, error=error,
+                invalid=invalid, typed=typed or {"role": "correspondent"}, link=link,
+                notice=request.query_params.get("done", ""))
 
 
 def shown(person: Person) -> dict[str, Any]:
+    """A person as the list shows them: the time of their last sign-in, and its day (in the page's language,
+    by the template's ``local_date``) only when that was not today."""
     last = person.last_signin_at
-    return {**person.to_json(), "last_signin": f"{model.date_gmt(last)} {model.time_gmt(last)}" if last else ""}
+    other_day = last is not None and model.date_gmt(last) != model.date_gmt(model.utc_now())
+    return {**person.to_json(), "last_signin": model.time_gmt(last) if last else "", "other_day": other_day}
 
 
 def link_shown(request: Request, person: str, token: str) -> dict[str, str]:
@@ -122,9 +133,12 @@ async def desk_add(request: Request) -> Response:
     try:
         added, token = await people.add(store, user, people.person_input(typed))
     except ValidationError as exc:
-        return await people_page(request, 422, error=exc.message, invalid=exc.field, typed=typed)
-    except Conflict as exc:
-        return await people_page(request, 409, error=exc.message, invalid="name", typed=typed)
+        error, field = refused(exc, PEOPLE_LABELS)
+        return await people_page(request, 422, error=error, invalid=field, typed=typed)
+    except Conflict:  # the same name added a moment ago from another desk: services.people.add's refusal
+        taken = ValidationError("name", "reads like the name of an existing account: choose another")
+        error, field = refused(taken, PEOPLE_LABELS)
+        return await people_page(request, 409, error=error, invalid=field, typed=typed)
     return await people_page(request, link=link_shown(request, added.name, token))
 
 
@@ -155,7 +169,7 @@ async def desk_rename(request: Request) -> Response:
     try:
         await people.rename(runtime_of(request).store, user, name, model.check_display_name(typed))
     except ValidationError as exc:  # shown at that person's byline field, with what was typed
-        return await people_page(request, 422, error=exc.message, invalid=f"byline-{name}",
+        return await people_page(request, 422, error=refused(exc, PEOPLE_LABELS)[0], invalid=f"byline-{name}",
                                  typed={"role": "correspondent", f"byline-{name}": typed})
     return see_other("/desk/people?done=renamed")
 
