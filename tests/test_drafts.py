@@ -56,3 +56,23 @@ def test_the_desk_saves_a_draft_and_publishes_it_saying_when(site):
     assert re.search(r'role="status">Published \d\d:\d\d GMT<', shown)
     assert HIDDEN in site.client.get("/blogs/strike").text
     client.close()
+
+
+def test_a_draft_saved_before_a_blog_limit_cannot_be_published_past_it(site):
+    """Publishing a draft is posting: limited to another blog since, its author may no longer publish it
+    there, by the API or by the desk's Publish."""
+    site.blog("strike")
+    site.blog("flood")
+    client, csrf = signed_in(site, "amal")
+    draft = site.post("flood", HIDDEN, as_="amal", draft=True).json()
+    r = site.client.put("/api/people/amal/blogs", json={"blogs": ["strike"]}, headers=site.headers("editor"))
+    assert r.status_code == 200, r.text
+    r = site.client.post(f"/api/blogs/flood/entries/{draft['id']}/publication", json={},
+                         headers=site.headers("amal"))
+    assert r.status_code == 403 and r.json()["error"] == "you may not post to this blog"
+    r = client.post(f"/desk/flood/filings/{draft['id']}/publish", data={"csrf": csrf, "body": HIDDEN})
+    assert r.status_code == 403
+    assert HIDDEN not in site.client.get("/blogs/flood").text
+    drafts = site.client.get("/api/blogs/flood/queue", headers=site.headers("amal")).json()["drafts"]
+    assert [d["id"] for d in drafts] == [draft["id"]]  # still a draft, still hers
+    client.close()

@@ -238,3 +238,22 @@ def test_a_queued_translation_keeps_its_language_and_original_through_publicatio
     assert r.json()["lang"] == "en-GB" and r.json()["translation_of"]["id"] == original["id"]
     shown = site.client.get(f"/api/blogs/strike-ru/entries/{original['id']}").json()
     assert [t["id"] for t in shown["translations"]] == [r.json()["id"]]
+
+
+def test_a_declined_filing_names_the_editor_by_byline_never_by_login_name(site):
+    """The contributor learns who declined by the editor's byline, as readers know editors; a login name
+    is half of a sign-in and never leaves the server."""
+    from desk import signed_in
+
+    site.user("nightdesk-login", "editor", display_name="Night Editor")
+    site.blog("strike", as_="nightdesk-login")
+    source, _ = signed_in(site, "stringer", "contributor")
+    filed = site.post("strike", SECRET, as_="stringer").json()
+    r = site.client.post(f"/api/blogs/strike/entries/{filed['id']}/decline", json={"note": "Unconfirmed"},
+                         headers=site.headers("nightdesk-login"))
+    assert r.status_code == 200, r.text
+    queue_json = site.client.get("/api/blogs/strike/queue", headers=site.headers("stringer")).text
+    assert '"decided_by":"Night Editor"' in queue_json.replace(" ", "") and "nightdesk-login" not in queue_json
+    desk = source.get("/desk/strike").text
+    assert "Declined: Unconfirmed" in desk and "nightdesk-login" not in desk
+    source.close()

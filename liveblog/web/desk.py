@@ -432,10 +432,13 @@ async def withdraw(request: Request) -> Response:
 async def queue_context(store: Store, user: User, slug: str,
                         typed: dict[str, Any] | None = None) -> dict[str, Any]:
     """What the queue's part of the page (``desk/_queue.html``) shows this person, and the mark it is at;
-    ``typed``: what was typed in one filing's form that was refused, shown again there."""
+    ``typed``: what was typed in one filing's form that was refused, shown again there. The mark is read
+    before the lists: a filing made between the two reads is then shown and the mark older than it, so desk.js
+    asks again; read after, the mark would count a filing the lists miss, and the desk would never show it."""
+    mark = await store.queue_mark(slug)
     waiting, drafts = await queue.visible(store, user, slug)
     return {"queue": [f.to_json() for f in waiting], "drafts": [f.to_json() for f in drafts],
-            "queue_mark": await store.queue_mark(slug), "filing_typed": typed or {"id": None}}
+            "queue_mark": mark, "filing_typed": typed or {"id": None}}
 
 
 async def queue_part(request: Request) -> Response:
