@@ -19,6 +19,7 @@
   var slug = form.getAttribute("data-slug");
   var csrf = form.getAttribute("data-csrf");
   var started = Date.parse(form.getAttribute("data-started")) || 0;
+  var editor = form.hasAttribute("data-editor");  // editors may correct and withdraw anyone's update
   var stored = Core.names(slug), OUTBOX = stored.outbox, DRAFT = stored.draft, CLOCK = stored.clock;
   var $ = function (id) { return document.getElementById(id); };
   var fields = { headline: $("headline"), body: $("body"), key_event: $("key_event"), pinned: $("pinned"),
@@ -366,25 +367,38 @@
     timer = setTimeout(flush, delay);
   }
 
-  function addToList(entry) {
-    var ol = $("desk-entries"), empty = $("desk-empty");
+  /* An update on the desk's list, with what this person may do to it, as the server's page does
+     (model.may_correct): editors correct and withdraw any; anyone else only their own, known here by
+     mine (the answer to their own post). The public stream says nobody's id, so an update arriving on
+     it is mine only for an editor; one's own arriving there first gets its actions when the answer does. */
+  function actionsFor(entry, mine) {
+    var actions = el("p", "actions"), base = "/desk/" + slug;
+    [[gettext("Correct"), base + "/entries/" + entry.id + "/correct", "button", true],
+     [gettext("Supersede"), base + "?supersedes=" + entry.id + "#compose", "button supersede", false],
+     [gettext("Withdraw"), base + "/entries/" + entry.id + "/withdraw", "button danger", true]].forEach(function (a) {
+      if (a[3] && !mine) return;
+      var link = el("a", a[2], a[0]); link.href = a[1];
+      if (/supersede/.test(a[2])) link.setAttribute("data-id", entry.id);
+      actions.appendChild(link);
+    });
+    return actions;
+  }
+  function addToList(entry, mine) {
+    var ol = $("desk-entries"), empty = $("desk-empty"), known = $("desk-entry-" + entry.id);
+    mine = mine || editor;
     if (empty) empty.remove();
-    if ($("desk-entry-" + entry.id)) return;
+    if (known) {
+      var old = known.querySelector(".actions");
+      if (mine && old && known.className === "published") known.replaceChild(actionsFor(entry, true), old);
+      return;
+    }
     var li = el("li", "published"); li.id = "desk-entry-" + entry.id;
     var line = el("p", "line");
     var t = el("time", "", entry.time_gmt); t.setAttribute("datetime", entry.published_at);
     line.appendChild(t);
     line.appendChild(document.createTextNode(" " + Core.text(entry.headline || entry.body, 120)));
     li.appendChild(line);
-    var actions = el("p", "actions"), base = "/desk/" + slug;
-    [[gettext("Correct"), base + "/entries/" + entry.id + "/correct", "button"],
-     [gettext("Supersede"), base + "?supersedes=" + entry.id + "#compose", "button supersede"],
-     [gettext("Withdraw"), base + "/entries/" + entry.id + "/withdraw", "button danger"]].forEach(function (a) {
-      var link = el("a", a[2], a[0]); link.href = a[1];
-      if (/supersede/.test(a[2])) link.setAttribute("data-id", entry.id);
-      actions.appendChild(link);
-    });
-    li.appendChild(actions);
+    li.appendChild(actionsFor(entry, mine));
     ol.insertBefore(li, ol.firstChild);
   }
 
@@ -408,7 +422,7 @@
         if (r.ok && answer && answer.id) first = answer;
       } catch (e) { break; }  // offline again: the entry is on the desk's list after a reload
     }
-    if (first) addToList(first);
+    if (first) addToList(first, true);
     change(item.key, function (i) { Core.publishedFirst(i, first); });
   }
 
@@ -660,7 +674,7 @@
       say(answer.status === "queued" ? gettext("Sent to the editor") : gettext("Saved as draft"));
       return;
     }
-    addToList(answer);
+    addToList(answer, true);
     say(I18n.format(gettext("Published %(time)s"), { time: answer.time_gmt }));
   }
 
@@ -683,7 +697,7 @@
     var es = new EventSource("/blogs/" + encodeURIComponent(slug) + "/events?since=" + (ol.getAttribute("data-since") || "0"));
     es.addEventListener("entry.created", function (ev) {
       var d = JSON.parse(ev.data);
-      addToList(d); addToPicker(d);
+      addToList(d, false); addToPicker(d);
     });
     es.addEventListener("entry.retracted", function (ev) {
       var d = JSON.parse(ev.data), li = $("desk-entry-" + d.id);

@@ -38,6 +38,8 @@ def test_a_second_editor_sees_the_first_editors_work_live(site, page, new_page):
     other.wait_for_function("() => /Curfew from nine/.test(document.querySelector('#desk-entries').innerText)",
                             timeout=15000)
     assert other.evaluate("window.notReloaded") is True
+    curfew = other.locator("#desk-entries li:has-text('Curfew from nine') .actions a").all_inner_texts()
+    assert curfew == ["Correct", "Supersede", "Withdraw"]  # an editor may correct anyone's
     assert other.evaluate("document.documentElement.scrollWidth") <= 390
     page.fill("#body", "Draft: curfew may be lifted")
     page.click("#save-draft")
@@ -47,3 +49,21 @@ def test_a_second_editor_sees_the_first_editors_work_live(site, page, new_page):
     mark = page.get_attribute("#queue-inner", "data-mark")
     other.wait_for_function(f"() => document.querySelector('#queue-inner').dataset.mark === {mark!r}", timeout=15000)
     assert "curfew may be lifted" not in other.inner_text("main")  # refreshed, and the draft is not theirs
+
+
+def test_a_correspondents_desk_offers_to_correct_only_their_own_live_updates(site, page):
+    """Others' updates reach a correspondent's desk on the public stream with Supersede only (the server
+    would refuse their Correct and Withdraw: model.may_correct); their own post gets all three."""
+    site.blog("strike")
+    browser_sign_in(page, site, "amal")
+    page.goto(site.url + "/desk/strike")
+    site.entry("strike", "Police close the ring road", as_="editor")
+    li = "#desk-entries li:has-text('Police close the ring road')"
+    page.wait_for_selector(f"{li} a.supersede", timeout=15000)
+    assert page.locator(f"{li} .actions a").all_inner_texts() == ["Supersede"]
+    page.fill("#body", "Ring road reopens")
+    page.click("#send")
+    mine = "#desk-entries li:has-text('Ring road reopens')"
+    page.wait_for_selector(f"{mine} a.danger", timeout=15000)
+    assert page.locator(f"{mine} .actions a").all_inner_texts() == ["Correct", "Supersede", "Withdraw"]
+    assert page.locator(f"{li} .actions a").all_inner_texts() == ["Supersede"]
