@@ -257,3 +257,28 @@ def test_a_declined_filing_names_the_editor_by_byline_never_by_login_name(site):
     desk = source.get("/desk/strike").text
     assert "Declined: Unconfirmed" in desk and "nightdesk-login" not in desk
     source.close()
+
+
+async def test_the_desk_never_shows_a_queue_mark_newer_than_its_lists(tmp_path: Path, monkeypatch) -> None:
+    """A filing made between the desk's two reads (the lists, the mark) must not be counted in a mark the
+    lists miss: desk.js waits for the queue to differ from the mark it holds, so it would never show that
+    filing. The real store, with one filing slipped in just after the lists are read, as another request
+    can."""
+    from liveblog.web.desk import queue_context
+
+    async with world(tmp_path) as w:
+        fields = {"headline": "", "body": "late", "body_html": "<p>late</p>", "key_event": False, "pinned": False,
+                  "supersedes": (), "filed_at": None}
+        source = await w.store.create_user("source", "contributor", "", model.utc_now(), display_name="Source")
+        listed = w.store.list_filings
+
+        async def then_a_filing(*args, **kwargs):
+            found = await listed(*args, **kwargs)
+            monkeypatch.setattr(w.store, "list_filings", listed)  # once
+            await w.store.file_entry("strike", author=source, state=model.QUEUED, now=model.utc_now(), **fields)
+            return found
+
+        monkeypatch.setattr(w.store, "list_filings", then_a_filing)
+        shown = await queue_context(w.store, w.editor, "strike")
+        assert shown["queue"] == []  # the filing came after the lists were read...
+        assert shown["queue_mark"] != await w.store.queue_mark("strike")  # ...so the desk will ask again

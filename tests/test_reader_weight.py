@@ -4,7 +4,7 @@ Pins, measured as compressed bytes on the wire from the real server (gzip):
 a blog with 50 updates, all on one page, costs under 60 KB for HTML + CSS + JS; its first
 screen (head, the stylesheet and the three newest updates) fits in the first 14 KB, one
 round trip of a fresh TCP connection; live.js is under 15 KB unminified; each update
-pushed over the live stream is under 2 KB on the wire. The text is pseudo-random words,
+pushed over the live stream is under 2,200 bytes on the wire. The text is pseudo-random words,
 which compress worse than real prose, so these are upper bounds for typical reports.
 """
 
@@ -87,8 +87,15 @@ def test_live_script_is_small_unminified():
     assert (STATIC / "live.js").stat().st_size < 15 * 1024
 
 
-def test_a_pushed_update_is_under_2_kb_on_the_wire(site):
-    """A typical report (a headline and ~400 characters) as one SSE event, headers of the stream aside."""
+def test_a_pushed_update_is_under_2200_bytes_on_the_wire(site):
+    """A typical report (a headline and ~400 characters) as one SSE event, headers of the stream aside.
+
+    Measured 2,127 bytes (byline "editor"): SSE framing 35; the signed entry JSON ~1,250 (its ``body`` ~400
+    and ``body_html`` ~410, the rest dates, flags and links); ``chain`` 54 (the log's hash, so a reader can
+    check the entry); ``html`` ~755 (the article live.js inserts: ~410 of it ``body_html`` again, ~350 the
+    header, time link and the byline span ~40). It was under 2,048 until the byline span; 2,200 leaves room
+    for a longer byline, not for a new part. Real waste remains: the text goes three times (body, body_html,
+    html), which only sending ``html`` without its body (live.js filling it from ``body_html``) would end."""
     rng = random.Random(7)
     site.blog("strike")
     since = site.client.get("/api/blogs/strike").json()["last_event_id"]
@@ -119,4 +126,4 @@ def test_a_pushed_update_is_under_2_kb_on_the_wire(site):
     t.join(10)
     assert received, "no entry.created event arrived"
     print(f"\npushed event: {len(received[0])} bytes")
-    assert len(received[0]) < 2048
+    assert len(received[0]) < 2200
