@@ -37,6 +37,7 @@ from .model import ValidationError, utc_now
 from .services.syndication import MEDIA_TYPES, feed_page
 from .signing import SiteKey
 from .store import Event, NotFound, Store, Subscription
+from .text import problem
 
 log = logging.getLogger("liveblog.websub")
 
@@ -77,8 +78,11 @@ class Intent:
 
 
 def topic_of(url: str, site: str) -> tuple[str, str] | None:
-    """(blog slug, feed file) when ``url`` is one of this site's feeds, else None."""
-    parts, ours = urlsplit(url), urlsplit(site)
+    """(blog slug, feed file) when ``url`` is one of this site's feeds, else None (also when it does not parse)."""
+    try:
+        parts, ours = urlsplit(url), urlsplit(site)
+    except ValueError:  # "http://[": an unclosed IPv6 bracket
+        return None
     path = parts.path.split("/")
     if ((parts.scheme, parts.netloc) != (ours.scheme, ours.netloc) or parts.query or len(path) != 4
             or path[1] != "blogs" or path[3] not in KINDS):
@@ -93,11 +97,10 @@ def intent(form: Mapping[str, str], site: str, max_lease: int) -> Intent:
         raise ValidationError("hub.mode", "must be subscribe or unsubscribe")
     topic = form.get("hub.topic", "")
     found = topic_of(topic, site)
-    if found is None:
+    if found is None or problem(topic):  # a NUL would reach the store, which PostgreSQL refuses in text
         raise ValidationError("hub.topic", f"must be the URL of one of this site's feeds ({site}/blogs/…/feed.atom)")
     callback = form.get("hub.callback", "")
-    parts = urlsplit(callback)
-    if parts.scheme not in ("http", "https") or not parts.hostname or len(callback) > MAX_URL or parts.fragment:
+    if not _absolute(callback):
         raise ValidationError("hub.callback", "must be an absolute http or https URL without a fragment")
     secret = form.get("hub.secret", "")
     if len(secret.encode()) > MAX_SECRET:
@@ -105,8 +108,21 @@ def intent(form: Mapping[str, str], site: str, max_lease: int) -> Intent:
     raw_lease = form.get("hub.lease_seconds", "")
     if raw_lease and not (raw_lease.isascii() and raw_lease.isdigit()):
         raise ValidationError("hub.lease_seconds", "must be a whole number of seconds")
-    lease = min(max(int(raw_lease or max_lease), MIN_LEASE), max_lease)
+    # int() only over a few digits (past 4,300 it raises): a longer number is past the cap anyway
+    asked = int(raw_lease) if raw_lease and len(raw_lease) <= 12 else max_lease
+    lease = min(max(asked, MIN_LEASE), max_lease)
     return Intent(mode, topic, found[0], callback, secret, lease)
+
+
+def _absolute(callback: str) -> bool:
+    """An http(s) URL with a host, no fragment and no character a store could refuse; parsed, or False."""
+    try:
+        parts = urlsplit(callback)
+        host = parts.hostname
+    except ValueError:  # "http://[": an unclosed IPv6 bracket
+        return False
+    return (parts.scheme in ("http", "https") and bool(host) and len(callback) <= MAX_URL and not parts.fragment
+            and not problem(callback))
 
 
 def _public(address: str) -> bool:

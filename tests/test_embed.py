@@ -114,3 +114,17 @@ def test_a_partner_page_embeds_the_live_blog(site, page):
         grown = frame_element.evaluate("f => f.getBoundingClientRect().height")
         inner = frame.locator("html").evaluate("h => h.getBoundingClientRect().height")
         assert abs(grown - inner) <= 1
+
+
+def test_oembed_refuses_urls_and_sizes_that_do_not_parse(site):
+    """A URL that does not parse, a slug no blog can have (a NUL: PostgreSQL refuses it in text) and a size past
+    the 4,300 digits int() takes are answers, not 500s."""
+    site.blog("strike")
+    for url in ("http://[", f"{site.url}/blogs/a\x00b", f"{site.url}/blogs/a\x7fb/entries/1"):
+        r = site.client.get("/oembed", params={"url": url})
+        assert r.status_code == 404 and r.json() == {"error": "blog not found", "detail": None}, (url, r.text)
+    for name in ("maxwidth", "maxheight"):
+        r = site.client.get("/oembed", params={"url": f"{site.url}/blogs/strike", name: "9" * 5000})
+        assert r.status_code == 400 and r.json()["detail"] == {"field": name}, r.text
+    assert site.client.get("/oembed", params={"url": f"{site.url}/blogs/strike", "maxwidth": "00400"}).json()[
+        "width"] == 400

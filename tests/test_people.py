@@ -9,8 +9,8 @@ import re
 import httpx
 
 from conftest import liveblog_cmd
-from desk import csrf_of
-from liveblog import model
+from desk import csrf_of, signed_in
+from liveblog import i18n, model
 
 
 def sign_in(client: httpx.Client, url: str) -> httpx.Client:
@@ -123,3 +123,29 @@ def test_serve_says_how_to_get_a_new_link(spawn, tmp_path):
     server.stop()
     again = spawn(db)
     assert "liveblog user link NAME" in again.output() and "token=" not in again.output()
+
+
+def test_refused_desk_people_forms_show_the_page_with_the_message_in_the_persons_language(site):
+    """A bad or unknown blog, or a person no longer there, re-shows the people page (not JSON), in Russian here."""
+    site.blog("strike")
+    site.user("amal")
+    editor, csrf = signed_in(site, "eda", "editor")
+    try:
+        editor.headers["Accept-Language"] = "ru"
+        ru = i18n.translations("ru").gettext
+        bad = editor.post("/desk/people/amal/blogs", data={"csrf": csrf, "blogs": ["strike", "a b"]})
+        assert bad.status_code == 422 and bad.headers["content-type"].startswith("text/html"), bad.text
+        assert 'id="blogs-error"' in bad.text and ru("Blogs they may post to") + ":" in bad.text
+        gone_blog = editor.post("/desk/people/amal/blogs", data={"csrf": csrf, "blogs": ["nope"]})
+        assert gone_blog.status_code == 404 and 'id="error"' in gone_blog.text
+        assert ru("a blog ticked here no longer exists: reload the page") in gone_blog.text
+        gone = ru("this person is not on the list (any more): reload the page")
+        assert gone != "this person is not on the list (any more): reload the page", "translated"
+        for path, data in (("link", {}), ("suspension", {}), ("suspension", {"restore": "1"}),
+                           ("byline", {"display_name": "Nobody"}), ("blogs", {"blogs": ["strike"]})):
+            r = editor.post(f"/desk/people/nobody/{path}", data={"csrf": csrf, **data})
+            assert r.status_code == 404 and r.headers["content-type"].startswith("text/html"), (path, r.text)
+            assert 'id="error"' in r.text and gone in r.text, (path, r.text)
+        assert site.sql("SELECT count(*) FROM assignments") == [(0,)]
+    finally:
+        editor.close()

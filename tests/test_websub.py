@@ -352,3 +352,23 @@ def test_endless_answers_are_not_read(site_with, subscriber):
     subscriber.flooded.clear()
     site.entry("strike", "Pushed to a callback that answers without end.")
     assert subscriber.flooded.wait(5) and subscriber.sent < 64 << 20
+
+
+def test_urls_that_do_not_parse_forbidden_characters_and_huge_leases_are_answered(site_with, subscriber):
+    """``http://[`` (urlsplit raises), a NUL (PostgreSQL refuses it in text) and a lease past the 4,300 digits
+    int() takes: each a 422 naming the field, or the capped lease, never a 500."""
+    site = site_with(websub_allow_private=True)
+    site.blog("strike")
+    topic = f"{site.url}/blogs/strike/feed.atom"
+    cases = [("hub.topic", "http://["), ("hub.topic", f"{site.url}/blogs/str\x00ike/feed.atom"),
+             ("hub.topic", f"{site.url}/blogs/strike/feed.atom\x00"), ("hub.callback", "http://["),
+             ("hub.callback", subscriber.callback + "\x00"), ("hub.callback", subscriber.callback + "&\x1b=1")]
+    for field, value in cases:
+        r = site.client.post("/websub", data={"hub.mode": "subscribe", "hub.topic": topic,
+                                              "hub.callback": subscriber.callback, field: value})
+        assert r.status_code == 422 and r.json()["detail"]["field"] == field, (field, value, r.text)
+    assert site.sql("SELECT count(*) FROM websub_subscriptions") == [(0,)]
+    r = ask(site, subscriber, **{"hub.lease_seconds": "9" * 5000})
+    assert r.status_code == 202, r.text
+    until(lambda: subscriber.verifications)
+    assert subscriber.verifications[0]["hub.lease_seconds"] == str(site.settings.websub_lease_seconds)

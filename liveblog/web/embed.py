@@ -18,6 +18,7 @@ from starlette.routing import Route
 from ..render import asset_url, catalog_url, today_gmt
 from ..runtime import runtime_of
 from ..store import NotFound
+from ..text import problem
 from .api import blog_or_404
 from .caching import not_modified, site_url, validators
 from .errors import ApiError
@@ -60,16 +61,22 @@ def _dimension(request: Request, name: str, default: int) -> int:
     raw = request.query_params.get(name)
     if raw is None:
         return default
-    if not raw.isascii() or not raw.isdigit() or not 0 < int(raw) <= 10_000:
+    # at most 5 ASCII digits before int(): it also takes "+5" and "1_0", and refuses past 4,300 digits (a 500)
+    if not (raw.isascii() and raw.isdigit() and len(raw) <= 5) or not 0 < int(raw) <= 10_000:
         raise ApiError(400, f"{name} must be a whole number of pixels", {"field": name})
     return min(default, int(raw))
 
 
 def _slug_of(url: str, origin: str) -> str:
-    """The blog a URL of this site names (its page, an update or the embed), else NotFound."""
-    parts, ours = urlsplit(url), urlsplit(origin)
+    """The blog a URL of this site names (its page, an update or the embed), else NotFound: also for a URL
+    that does not parse (``http://[``) or a slug no blog can have (a NUL, which PostgreSQL refuses in text)."""
+    try:
+        parts, ours = urlsplit(url), urlsplit(origin)
+    except ValueError:
+        raise NotFound("blog") from None
     path = parts.path.split("/")
-    if (parts.scheme, parts.netloc) != (ours.scheme, ours.netloc) or len(path) < 3 or path[1] != "blogs":
+    if ((parts.scheme, parts.netloc) != (ours.scheme, ours.netloc) or len(path) < 3 or path[1] != "blogs"
+            or problem(path[2])):
         raise NotFound("blog")
     return path[2]
 

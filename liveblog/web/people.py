@@ -19,16 +19,19 @@ from ..model import Person, User, ValidationError
 from ..runtime import runtime_of
 from ..services import people
 from ..services.errors import require_editor
-from ..store import Conflict
+from ..store import Conflict, NotFound
 from .api import read_json, require_user
 from .caching import site_url
 from .desk import LABELS, checked_form, desk_view, page, refused, see_other, signed_in
 
 # the labels of the people page's fields: a refused form names those (``desk.refused``)
-PEOPLE_LABELS = {**LABELS, "name": Message("Login name"), "display_name": Message("Byline"), "role": Message("Role")}
+PEOPLE_LABELS = {**LABELS, "name": Message("Login name"), "display_name": Message("Byline"), "role": Message("Role"),
+                 "blogs": Message("Blogs they may post to")}
 # the refusals the people page shows (``page`` translates them by their text), named so `make catalogs` finds them
 REFUSALS = (Message("this person is suspended: restore them first"),
             Message("you cannot suspend yourself: ask another editor"))
+GONE = {"person": Message("this person is not on the list (any more): reload the page"),
+        "blog": Message("a blog ticked here no longer exists: reload the page")}
 
 
 def qr_data_uri(url: str) -> str:
@@ -117,6 +120,11 @@ def shown(person: Person) -> dict[str, Any]:
     return {**person.to_json(), "last_signin": model.time_gmt(last) if last else "", "other_day": other_day}
 
 
+async def not_found(request: Request, exc: NotFound) -> Response:
+    """The people page again (404) saying what a form named that is not there: a person or a blog."""
+    return await people_page(request, 404, error=GONE["person" if exc.what == "person" else "blog"])
+
+
 def link_shown(request: Request, person: str, token: str) -> dict[str, str]:
     url = auth.signin_url(site_url(request), token)
     return {"name": person, "url": url, "qr": qr_data_uri(url)}
@@ -149,6 +157,8 @@ async def desk_link(request: Request) -> Response:
         token = await people.new_link(runtime_of(request).store, user, name)
     except Conflict as exc:
         return await people_page(request, 409, error=exc.message)
+    except NotFound as exc:
+        return await not_found(request, exc)
     return await people_page(request, link=link_shown(request, name, token))
 
 
@@ -160,6 +170,8 @@ async def desk_suspension(request: Request) -> Response:
                                                                 request.path_params["name"])
     except Conflict as exc:
         return await people_page(request, 409, error=exc.message)
+    except NotFound as exc:
+        return await not_found(request, exc)
     return see_other("/desk/people?done=" + ("restored" if restoring else "suspended"))
 
 
@@ -171,13 +183,21 @@ async def desk_rename(request: Request) -> Response:
     except ValidationError as exc:  # shown at that person's byline field, with what was typed
         return await people_page(request, 422, error=refused(exc, PEOPLE_LABELS)[0], invalid=f"byline-{name}",
                                  typed={"role": "correspondent", f"byline-{name}": typed})
+    except NotFound as exc:
+        return await not_found(request, exc)
     return see_other("/desk/people?done=renamed")
 
 
 async def desk_blogs(request: Request) -> Response:
     user, _, form = await checked_form(request)
-    slugs = people.blogs_input({"blogs": [str(s) for s in form.getlist("blogs")]})
-    await people.assign(runtime_of(request).store, user, request.path_params["name"], slugs)
+    name = request.path_params["name"]
+    try:
+        slugs = people.blogs_input({"blogs": [str(s) for s in form.getlist("blogs")]})
+        await people.assign(runtime_of(request).store, user, name, slugs)
+    except ValidationError as exc:  # shown at that person's blogs
+        return await people_page(request, 422, error=refused(exc, PEOPLE_LABELS)[0], invalid=f"blogs-{name}")
+    except NotFound as exc:
+        return await not_found(request, exc)
     return see_other("/desk/people?done=assigned")
 
 
