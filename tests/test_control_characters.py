@@ -127,6 +127,7 @@ def spoil(site) -> None:
     site.sql("UPDATE entries SET headline = ?, body_html = ? WHERE body = ?", "Head\x0bline",
              "<p>Bo\x08dy\uffff</p>", "The first update")
     site.sql("UPDATE users SET name = ? WHERE name = ?", "Edi\x1ftor", "editor")
+    site.sql("UPDATE entries SET byline = ? WHERE byline = ?", "Edi\x1ftor", "editor")  # what readers see
     site.sql("UPDATE corrections SET note = ?", "No\x02te")
 
 

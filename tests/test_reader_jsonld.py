@@ -77,7 +77,7 @@ def test_text_cannot_close_the_script_block(site):
     html = site.client.get("/blogs/strike").text
     scripts = parse(html).all("script")
     assert next(s.get("type") or s.get("src") for s in scripts) == "application/ld+json"
-    assert len(scripts) == 3, "only the JSON-LD block, i18n.js and live.js"
+    assert len(scripts) == 4, "only the JSON-LD block, i18n.js, live.js and verify.js"
     data = ld(html)
     assert data["headline"] == "</script><script>alert(1)</script> & <!-- x"
     assert data["liveBlogUpdate"][0]["headline"] == "</SCRIPT><img src=x onerror=alert(1)>"
