@@ -96,6 +96,14 @@ async def blog_to_post(store: Store, user: User, slug: str) -> Blog:
     return blog
 
 
+def count_post(posts: SlidingWindow, user: User) -> None:
+    """One more post (or filing) by ``user`` this minute, or ``TooManyPosts`` past the limit. Called after a
+    retry has been answered: a retry only lost its reply and is never counted."""
+    wait = posts.hit(f"user:{user.id}")
+    if wait:
+        raise TooManyPosts(wait, posts.limit)
+
+
 async def publish(store: Store, posts: SlidingWindow, user: User, blog: Blog, fields: dict[str, Any],
                   key: Idempotency | None) -> tuple[Entry, bool]:
     """The entry (``fields`` from ``entry_input``) and whether it is new. A retry of a post already made only
@@ -109,9 +117,7 @@ async def publish(store: Store, posts: SlidingWindow, user: User, blog: Blog, fi
     replayed = await store.replayed_entry(blog.slug, user, key) if key else None
     if replayed is not None:
         return replayed, False
-    wait = posts.hit(f"user:{user.id}")
-    if wait:
-        raise TooManyPosts(wait, posts.limit)
+    count_post(posts, user)
     fields = {**fields, "body_html": await sized_photos(store, fields["body_html"])}
     return await store.create_entry(blog.slug, author=user, now=model.utc_now(), idempotency=key, **fields)
 

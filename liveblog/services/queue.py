@@ -16,7 +16,7 @@ from ..model import Blog, Entry, Filing, User
 from ..sanitize import render_markdown
 from ..store import Idempotency, NotFound, Store
 from . import entries
-from .errors import Forbidden, TooManyPosts
+from .errors import Forbidden
 
 POST_FIELDS = entries.ENTRY_FIELDS | {"draft"}  # a new update, and whether to keep it as a draft
 PUBLICATION_FIELDS = {"body", "headline"}  # an editor's changes before publishing; none publishes it as filed
@@ -58,9 +58,7 @@ async def post(store: Store, posts: SlidingWindow, user: User, blog: Blog, field
     replayed = await store.replayed_filing(blog.slug, user, key) if key else None
     if replayed is not None:
         return replayed, False
-    wait = posts.hit(f"user:{user.id}")
-    if wait:
-        raise TooManyPosts(wait, posts.limit)
+    entries.count_post(posts, user)
     return await store.file_entry(blog.slug, author=user, state=state, now=model.utc_now(), idempotency=key,
                                   **fields)
 
