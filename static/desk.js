@@ -737,5 +737,5 @@
   bodyChanged();
   sweepPhotos();
   resume();
-  I18n.ready.then(function () { editMode(); render(); });  // the catalog came after the first render: again, in their words
+  I18n.ready.then(function () { editMode(); render(); bodyChanged(); });  // the catalog came after the first render: again, in their words
 })();
