@@ -23,7 +23,7 @@
   var stored = Core.names(slug), OUTBOX = stored.outbox, DRAFT = stored.draft, CLOCK = stored.clock;
   var $ = function (id) { return document.getElementById(id); };
   var fields = { headline: $("headline"), body: $("body"), key_event: $("key_event"), pinned: $("pinned"),
-                 lang: $("lang") };
+                 lang: $("lang"), translation_of: $("translation_of") };
   var outboxBox = $("outbox"), summary = $("outbox-summary"), countdown = $("outbox-countdown");
   var list = $("outbox-items"), news = $("outbox-news"), notice = $("desk-notice");
   var editNote = $("editing-note").textContent;
@@ -181,13 +181,14 @@
   function typed() {
     return { headline: fields.headline.value, body: fields.body.value,
              key_event: fields.key_event.checked, pinned: fields.pinned.checked, lang: fields.lang.value,
+             translation_of: fields.translation_of.value,
              supersedes: boxes().filter(function (c) { return c.checked; })
                                 .map(function (c) { return Number(c.value); }) };
   }
   function fill(d) {
     fields.headline.value = d.headline || ""; fields.body.value = d.body || "";
     fields.key_event.checked = !!d.key_event; fields.pinned.checked = !!d.pinned;
-    fields.lang.value = d.lang || "";
+    fields.lang.value = d.lang || ""; fields.translation_of.value = d.translation_of || "";
     boxes().forEach(function (c) { c.checked = (d.supersedes || []).indexOf(Number(c.value)) >= 0; });
     bodyChanged();
   }
@@ -465,7 +466,7 @@
       item = find(item.key);
       if (!item) return 0;  // discarded meanwhile by a tab that could not wait for the lock
     }
-    var body = Core.payload(item), r;
+    var body = Core.payload(item, fields.translation_of.getAttribute("data-pattern")), r;
     change(item.key, function (i) { Core.recordSent(i, body); });
     try { r = await send(item.key, body); } catch (e) { return backoff(); }
     var answer = await jsonOf(r), next = Core.afterSend(r.status, r.ok, answer, item);
