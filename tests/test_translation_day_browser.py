@@ -250,4 +250,28 @@ def kazakh_and_arabic_desks(site: Any, new_page: Any) -> None:
     assert reader.get_attribute("html", "dir") == "rtl"
     assert reader.evaluate("getComputedStyle(document.body).direction") == "rtl"
     right_to_left(reader)
+    reads_left_to_right(reader, "#fingerprint")
     assert not english_in_html(reader.content(), [ARABIC, "نور"])
+
+
+GROUPS = """selector => { const text = document.querySelector(selector).firstChild, found = [], re = /\\S+/g;
+    for (let m = re.exec(text.data); m; m = re.exec(text.data)) {
+        const range = document.createRange();
+        range.setStart(text, m.index);
+        range.setEnd(text, m.index + m[0].length);
+        const box = range.getBoundingClientRect();
+        found.push([Math.round(box.top), box.left]);
+    }
+    return found; }"""
+
+
+def reads_left_to_right(page: Any, selector: str) -> None:
+    """The groups of a code (the site key's fingerprint) stand in their order, left to right, line by line."""
+    # whether the bidi algorithm reorders the groups depends on the key (a group may start with a letter or a
+    # digit), so the code must also be set apart as left to right whatever its groups are
+    style = page.evaluate("s => { const c = getComputedStyle(document.querySelector(s)); "
+                          "return [c.direction, c.unicodeBidi]; }", selector)
+    assert style == ["ltr", "isolate"], f"{selector} is not set apart as left to right: {style}"
+    groups = page.evaluate(GROUPS, selector)
+    assert len(groups) > 1
+    assert groups == sorted(groups), f"{selector} reads out of order in a right-to-left page: {groups}"
