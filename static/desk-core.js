@@ -170,6 +170,12 @@ var DeskCore = (function () {
     var typed = (text || "").trim(), found = pattern ? new RegExp("^(?:" + pattern + ")$").exec(typed) : null;
     return found ? { blog: found[1], id: Number(found[2]) } : typed || null;
   }
+  /* why the "Translation of" field cannot go as typed (said before sending, in the person's words), or "" */
+  var NOT_AN_ADDRESS = N_("is not the address of an update");
+  function originalProblem(text, pattern) {
+    return typeof originalAt(text, pattern) === "string"
+      ? gettext(LABELS.translation_of) + ": " + gettext(NOT_AN_ADDRESS) : "";
+  }
   /* every version that may reach the server (the last few), for publishedFirst to try again */
   function recordSent(item, body) {
     item.sent = (item.sent || []).filter(function (b) { return b !== body; }).concat([body]).slice(-SENT_KEPT);
@@ -710,7 +716,8 @@ var DeskCore = (function () {
     isServerJson: isServerJson, staleCsrf: staleCsrf, refusal: refusal, verdict: verdict, afterSend: afterSend,
     sendable: sendable, asNew: asNew, identity: identity, hold: hold, heldAsNew: heldAsNew,
     publishedFirst: publishedFirst, GONE: GONE, waitsForSignIn: waitsForSignIn, releaseSignedOut: releaseSignedOut,
-    resubmit: resubmit, restamp: restamp, payload: payload, originalAt: originalAt, recordSent: recordSent, earlierVersions: earlierVersions,
+    resubmit: resubmit, restamp: restamp, payload: payload, originalAt: originalAt,
+    originalProblem: originalProblem, recordSent: recordSent, earlierVersions: earlierVersions,
     OTHER_TAB: OTHER_TAB, nextReady: nextReady,
     outboxState: outboxState, outboxTexts: outboxTexts, countdown: countdown, marked: marked,
     editLabels: editLabels, discardQuestion: discardQuestion, ELSEWHERE: ELSEWHERE, PHOTO_GONE: PHOTO_GONE,

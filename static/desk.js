@@ -24,6 +24,7 @@
   var $ = function (id) { return document.getElementById(id); };
   var fields = { headline: $("headline"), body: $("body"), key_event: $("key_event"), pinned: $("pinned"),
                  lang: $("lang"), translation_of: $("translation_of") };
+  var addressPattern = fields.translation_of.getAttribute("data-pattern");  // an update's address (the server's)
   var outboxBox = $("outbox"), summary = $("outbox-summary"), countdown = $("outbox-countdown");
   var list = $("outbox-items"), news = $("outbox-news"), notice = $("desk-notice");
   var editNote = $("editing-note").textContent;
@@ -466,7 +467,7 @@
       item = find(item.key);
       if (!item) return 0;  // discarded meanwhile by a tab that could not wait for the lock
     }
-    var body = Core.payload(item, fields.translation_of.getAttribute("data-pattern")), r;
+    var body = Core.payload(item, addressPattern), r;
     change(item.key, function (i) { Core.recordSent(i, body); });
     try { r = await send(item.key, body); } catch (e) { return backoff(); }
     var answer = await jsonOf(r), next = Core.afterSend(r.status, r.ok, answer, item);
@@ -532,6 +533,11 @@
     }
     showProblem(problem);
     if (problem) { fields.body.focus(); return; }
+    var original = Core.originalProblem(fields.translation_of.value, addressPattern);
+    setText($("translation_of-problem"), original);
+    $("translation_of-problem").hidden = !original;
+    if (original) { fields.translation_of.setAttribute("aria-invalid", "true"); fields.translation_of.focus(); return; }
+    fields.translation_of.removeAttribute("aria-invalid");
     var data = typed();
     if (draft) data.draft = true;
     post(data);

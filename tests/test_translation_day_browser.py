@@ -171,6 +171,13 @@ def test_a_russian_blog_and_its_english_translation_run_a_day(site_with, new_pag
     expect(reader.locator("#entries")).to_contain_text(TYPED["update"], timeout=LIVE)
     first = newest(site, RU, TYPED["update"])
     check("the first update")
+    sasha.fill("#translation_of", "moskva 1")  # not an address: refused at the field, in Russian, before sending
+    sasha.fill("#body", TYPED["toll"])
+    sasha.click("#send")
+    expect(sasha.locator("#translation_of-problem")).to_have_text("Перевод обновления: не адрес обновления")
+    in_russian(sasha)
+    sasha.fill("#translation_of", "")
+    sasha.fill("#body", "")
     post(emma, ENGLISH["update"], translation_of=f"{site.url}/blogs/{RU}/entries/{first['id']}")
     translated = newest(site, EN, "Varshavskoye")
     assert translated["translation_of"]["id"] == first["id"]

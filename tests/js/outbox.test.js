@@ -93,6 +93,9 @@ test("a translation's original goes as {blog, id} when its address is typed, by 
   assert.deepEqual(typed("/blogs/moskva/entries/7").translation_of, { blog: "moskva", id: 7 });
   assert.equal(typed("").translation_of, null);
   assert.equal(typed("moskva 12").translation_of, "moskva 12", "kept as typed, for the server to refuse");
+  assert.equal(Core.originalProblem("moskva 12", pattern), "Translation of: is not the address of an update");
+  assert.equal(Core.originalProblem(" /blogs/moskva/entries/7 ", pattern), "");
+  assert.equal(Core.originalProblem("", pattern), "");
 });
 
 test("the versions sent are kept once each, the last five, latest last", () => {
