@@ -12,6 +12,7 @@ entry's page, the older page, the JSON Feed and Atom (every field a person reads
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from typing import Any
 from xml.etree import ElementTree as ET
 
@@ -147,6 +148,21 @@ def nothing_english_on_the_russian_side(site: Any, reader: Any, russian_desk: An
         assert page.evaluate("document.documentElement.scrollWidth") <= 390, f"{page.url} fits the phone"
 
 
+@dataclass
+class Day:
+    """The site and the phones open all day: the Russian reader's, the Russian correspondent's desk, the English
+    editor's desk, and an English reader's."""
+
+    site: Any
+    reader: Any
+    sasha: Any
+    emma: Any
+    english: Any
+
+    def check(self, step: str) -> None:
+        nothing_english_on_the_russian_side(self.site, self.reader, self.sasha, step)
+
+
 def test_a_russian_blog_and_its_english_translation_run_a_day(site_with, new_page):
     site = site_with(page_size=3)  # so the day fills an older page
     site.blog(RU, title="Пожар на складе", summary="Хроника дня", language="ru")
@@ -162,73 +178,88 @@ def test_a_russian_blog_and_its_english_translation_run_a_day(site_with, new_pag
     assert sasha.get_attribute("html", "lang") == "ru" and sasha.inner_text("#send") == "Опубликовать"
     emma = desk(new_page, site, "en", "emma", "editor", "Emma Ward", EN)
     assert emma.inner_text("#send") == "Post update"
+    day = Day(site, reader, sasha, emma, phone(new_page, "en"))
 
-    def check(step: str) -> None:
-        nothing_english_on_the_russian_side(site, reader, sasha, step)
+    first, translated = first_update_and_its_translation(day)
+    a_correction_after_the_translation(day, first, translated)
+    a_toll_superseded_and_translated(day)
+    a_rumour_withdrawn(day)
+    the_original_corrected_again(day, first, translated)
+    assert reader.evaluate("window.notReloaded") is True, "the reader saw the whole day without reloading"
+    for text in (TYPED["corrected again"], TYPED["newer toll"], TYPED["why"]):
+        expect(reader.locator("#entries")).to_contain_text(text)
+    assert any("?before=" in path for path, _ in pages_of_the_russian_blog(site)), "an older page was checked"
 
-    # the first update, and its translation
-    post(sasha, TYPED["update"])
-    expect(reader.locator("#entries")).to_contain_text(TYPED["update"], timeout=LIVE)
-    first = newest(site, RU, TYPED["update"])
-    check("the first update")
-    sasha.fill("#translation_of", "moskva 1")  # not an address: refused at the field, in Russian, before sending
-    sasha.fill("#body", TYPED["toll"])
-    sasha.click("#send")
-    expect(sasha.locator("#translation_of-problem")).to_have_text("Перевод обновления: не адрес обновления")
-    in_russian(sasha)
-    sasha.fill("#translation_of", "")
-    sasha.fill("#body", "")
-    post(emma, ENGLISH["update"], translation_of=f"{site.url}/blogs/{RU}/entries/{first['id']}")
-    translated = newest(site, EN, "Varshavskoye")
+    kazakh_and_arabic_desks(site, new_page)
+
+
+def first_update_and_its_translation(day: Day) -> tuple[dict[str, Any], dict[str, Any]]:
+    """The first update reaches the open reader page; text that is no address is refused in Russian at the
+    "Translation of" field; the English editor translates the update, and the Russian page lists it."""
+    post(day.sasha, TYPED["update"])
+    expect(day.reader.locator("#entries")).to_contain_text(TYPED["update"], timeout=LIVE)
+    first = newest(day.site, RU, TYPED["update"])
+    day.check("the first update")
+    day.sasha.fill("#translation_of", "moskva 1")
+    day.sasha.fill("#body", TYPED["toll"])
+    day.sasha.click("#send")
+    expect(day.sasha.locator("#translation_of-problem")).to_have_text("Перевод обновления: не адрес обновления")
+    in_russian(day.sasha)
+    day.sasha.fill("#translation_of", "")
+    day.sasha.fill("#body", "")
+    post(day.emma, ENGLISH["update"], translation_of=f"{day.site.url}/blogs/{RU}/entries/{first['id']}")
+    translated = newest(day.site, EN, "Varshavskoye")
     assert translated["translation_of"]["id"] == first["id"]
-    expect(reader.locator(f"#entry-{first['id']} p.translations")).to_have_text("Переводы: английский",
-                                                                                  timeout=LIVE)
-    check("its translation")
+    expect(day.reader.locator(f"#entry-{first['id']} p.translations")).to_have_text("Переводы: английский",
+                                                                                      timeout=LIVE)
+    day.check("its translation")
+    return first, translated
 
-    # a correction with its note, made after the translation was published: the translation lags behind it
-    correct(sasha, site, RU, first["id"], TYPED["corrected"], TYPED["note"])
-    expect(reader.locator(f"#entry-{first['id']}")).to_contain_text(TYPED["note"], timeout=LIVE)
-    english = phone(new_page, "en")
-    english.goto(f"{site.url}/blogs/{EN}")
-    entry = english.locator(f"#entry-{translated['id']}")
+
+def a_correction_after_the_translation(day: Day, first: dict[str, Any], translated: dict[str, Any]) -> None:
+    """Corrected with a note after it was translated: the English entry says its original was corrected since
+    and links the correction's note."""
+    correct(day.sasha, day.site, RU, first["id"], TYPED["corrected"], TYPED["note"])
+    expect(day.reader.locator(f"#entry-{first['id']}")).to_contain_text(TYPED["note"], timeout=LIVE)
+    day.english.goto(f"{day.site.url}/blogs/{EN}")
+    entry = day.english.locator(f"#entry-{translated['id']}")
     expect(entry.locator("p.translation-of")).to_have_text(
         f"Translated from Russian: the {first['time_gmt']} update")
     lag = entry.locator("p.original-corrected a")
     expect(lag).to_have_text(re.compile(r"\d\d:\d\d GMT"))
     lag.click()
-    english.wait_for_url(re.compile(rf".*/blogs/{RU}/entries/{first['id']}#entry-{first['id']}-correction-1$"))
-    expect(english.locator(f"#entry-{first['id']}-correction-1")).to_contain_text(TYPED["note"])
-    check("the correction")
+    day.english.wait_for_url(re.compile(rf".*/blogs/{RU}/entries/{first['id']}#entry-{first['id']}-correction-1$"))
+    expect(day.english.locator(f"#entry-{first['id']}-correction-1")).to_contain_text(TYPED["note"])
+    day.check("the correction")
 
-    # a toll of 50, superseded by a toll of 70, which is translated too
-    post(sasha, TYPED["toll"])
-    toll = newest(site, RU, TYPED["toll"])
-    post(sasha, TYPED["newer toll"], supersedes=toll["id"])
-    newer = newest(site, RU, TYPED["newer toll"])
-    expect(reader.locator(f"#entry-{toll['id']}")).to_contain_text("Заменено", timeout=LIVE)
-    check("the superseding update")
-    post(emma, ENGLISH["newer toll"], translation_of=f"/blogs/{RU}/entries/{newer['id']}")
-    expect(reader.locator(f"#entry-{newer['id']} p.translations")).to_be_visible(timeout=LIVE)
 
-    # a rumour, withdrawn
-    post(sasha, TYPED["rumour"])
-    rumour = newest(site, RU, TYPED["rumour"])
-    withdraw(sasha, site, RU, rumour["id"], TYPED["why"])
-    expect(reader.locator(f"#entry-{rumour['id']}")).to_contain_text(TYPED["why"], timeout=LIVE)
-    check("the withdrawal")
+def a_toll_superseded_and_translated(day: Day) -> None:
+    post(day.sasha, TYPED["toll"])
+    toll = newest(day.site, RU, TYPED["toll"])
+    post(day.sasha, TYPED["newer toll"], supersedes=toll["id"])
+    newer = newest(day.site, RU, TYPED["newer toll"])
+    expect(day.reader.locator(f"#entry-{toll['id']}")).to_contain_text("Заменено", timeout=LIVE)
+    day.check("the superseding update")
+    post(day.emma, ENGLISH["newer toll"], translation_of=f"/blogs/{RU}/entries/{newer['id']}")
+    expect(day.reader.locator(f"#entry-{newer['id']} p.translations")).to_be_visible(timeout=LIVE)
 
-    # the original corrected again: the translation links the later correction too
-    correct(sasha, site, RU, first["id"], TYPED["corrected again"], TYPED["note again"])
-    english.goto(f"{site.url}/blogs/{EN}")
-    expect(entry.locator("p.original-corrected a")).to_have_count(2)  # each correction since, linked
-    expect(entry.locator("p.original-corrected a").last).to_have_attribute(
-        "href", f"/blogs/{RU}/entries/{first['id']}#entry-{first['id']}-correction-2")
-    check("the second correction")
-    assert reader.evaluate("window.notReloaded") is True, "the reader saw the whole day without reloading"
-    for text in (TYPED["corrected again"], TYPED["newer toll"], TYPED["why"]):
-        expect(reader.locator("#entries")).to_contain_text(text)
 
-    kazakh_and_arabic_desks(site, new_page)
+def a_rumour_withdrawn(day: Day) -> None:
+    post(day.sasha, TYPED["rumour"])
+    rumour = newest(day.site, RU, TYPED["rumour"])
+    withdraw(day.sasha, day.site, RU, rumour["id"], TYPED["why"])
+    expect(day.reader.locator(f"#entry-{rumour['id']}")).to_contain_text(TYPED["why"], timeout=LIVE)
+    day.check("the withdrawal")
+
+
+def the_original_corrected_again(day: Day, first: dict[str, Any], translated: dict[str, Any]) -> None:
+    """The translation links each correction made since it was published, the later one too."""
+    correct(day.sasha, day.site, RU, first["id"], TYPED["corrected again"], TYPED["note again"])
+    day.english.goto(f"{day.site.url}/blogs/{EN}")
+    links = day.english.locator(f"#entry-{translated['id']} p.original-corrected a")
+    expect(links).to_have_count(2)
+    expect(links.last).to_have_attribute("href", f"/blogs/{RU}/entries/{first['id']}#entry-{first['id']}-correction-2")
+    day.check("the second correction")
 
 
 def kazakh_and_arabic_desks(site: Any, new_page: Any) -> None:
