@@ -23,7 +23,8 @@
   var stored = Core.names(slug), OUTBOX = stored.outbox, DRAFT = stored.draft, CLOCK = stored.clock;
   var $ = function (id) { return document.getElementById(id); };
   var fields = { headline: $("headline"), body: $("body"), key_event: $("key_event"), pinned: $("pinned"),
-                 lang: $("lang") };
+                 lang: $("lang"), translation_of: $("translation_of") };
+  var addressPattern = fields.translation_of.getAttribute("data-pattern");  // an update's address (the server's)
   var outboxBox = $("outbox"), summary = $("outbox-summary"), countdown = $("outbox-countdown");
   var list = $("outbox-items"), news = $("outbox-news"), notice = $("desk-notice");
   var editNote = $("editing-note").textContent;
@@ -181,13 +182,14 @@
   function typed() {
     return { headline: fields.headline.value, body: fields.body.value,
              key_event: fields.key_event.checked, pinned: fields.pinned.checked, lang: fields.lang.value,
+             translation_of: fields.translation_of.value,
              supersedes: boxes().filter(function (c) { return c.checked; })
                                 .map(function (c) { return Number(c.value); }) };
   }
   function fill(d) {
     fields.headline.value = d.headline || ""; fields.body.value = d.body || "";
     fields.key_event.checked = !!d.key_event; fields.pinned.checked = !!d.pinned;
-    fields.lang.value = d.lang || "";
+    fields.lang.value = d.lang || ""; fields.translation_of.value = d.translation_of || "";
     boxes().forEach(function (c) { c.checked = (d.supersedes || []).indexOf(Number(c.value)) >= 0; });
     bodyChanged();
   }
@@ -465,7 +467,7 @@
       item = find(item.key);
       if (!item) return 0;  // discarded meanwhile by a tab that could not wait for the lock
     }
-    var body = Core.payload(item), r;
+    var body = Core.payload(item, addressPattern), r;
     change(item.key, function (i) { Core.recordSent(i, body); });
     try { r = await send(item.key, body); } catch (e) { return backoff(); }
     var answer = await jsonOf(r), next = Core.afterSend(r.status, r.ok, answer, item);
@@ -531,6 +533,11 @@
     }
     showProblem(problem);
     if (problem) { fields.body.focus(); return; }
+    var original = Core.originalProblem(fields.translation_of.value, addressPattern);
+    setText($("translation_of-problem"), original);
+    $("translation_of-problem").hidden = !original;
+    if (original) { fields.translation_of.setAttribute("aria-invalid", "true"); fields.translation_of.focus(); return; }
+    fields.translation_of.removeAttribute("aria-invalid");
     var data = typed();
     if (draft) data.draft = true;
     post(data);
@@ -737,5 +744,5 @@
   bodyChanged();
   sweepPhotos();
   resume();
-  I18n.ready.then(function () { editMode(); render(); });  // the catalog came after the first render: again, in their words
+  I18n.ready.then(function () { editMode(); render(); bodyChanged(); });  // the catalog came after the first render: again, in their words
 })();

@@ -12,6 +12,7 @@ from xml.etree import ElementTree as ET
 
 import pytest
 
+from desk import signed_in
 from liveblog import export, model
 from liveblog.model import ValidationError
 from liveblog.services import entries
@@ -136,6 +137,24 @@ def test_a_translation_must_name_a_public_entry_of_another_blog(site):
         assert r.status_code == 422, (value, r.text)
         assert r.json()["detail"] == {"field": "translation_of", "message": message}, value
     assert site.stored() == before, "a refused translation leaves every table as it was"
+
+
+def test_the_desk_takes_the_originals_address(site):
+    """Without the desk's script too: the compose form's "Translation of" is the original's reader address."""
+    site.blog("moskva")
+    site.blog("world")
+    original = site.entry("moskva", "Митинг на площади.", lang="ru")
+    client, csrf = signed_in(site, "emma", "editor")
+    address = f"{site.url}/blogs/moskva/entries/{original['id']}#entry-{original['id']}"
+    r = client.post("/desk/world/entries", data={"csrf": csrf, "body": "A rally.", "translation_of": address})
+    assert r.status_code == 303, r.text
+    [entry] = site.client.get("/api/blogs/world").json()["entries"]
+    assert entry["translation_of"]["blog"] == "moskva" and entry["translation_of"]["id"] == original["id"]
+    refused = client.post("/desk/world/entries", data={"csrf": csrf, "body": "A rally.", "translation_of": "moskva 1"})
+    assert refused.status_code == 422
+    assert 'id="translation_of" name="translation_of"' in refused.text and 'value="moskva 1"' in refused.text
+    assert 'id="error">Translation of: is not the address of an update</p>' in refused.text
+    client.close()
 
 
 def test_feeds_and_structured_data_carry_the_links(site):
