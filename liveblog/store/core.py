@@ -253,6 +253,9 @@ _LINKED = f"""SELECT t.{{mine}} AS of_id, e.id, b.slug, COALESCE(e.lang, b.langu
     JOIN blogs b ON b.id = e.blog_id AND {_SHOWN}"""
 _ORIGINALS = _LINKED.format(mine="entry_id", theirs="original_id")
 _TRANSLATIONS = _LINKED.format(mine="original_id", theirs="entry_id")
+# A blog's entries that read in its language (none of their own): the other blogs show that language for them.
+_IN_BLOG_LANGUAGE = """IN (SELECT x.id FROM entries x JOIN blogs xb ON xb.id = x.blog_id
+    WHERE xb.slug = ? AND x.lang IS NULL)"""
 # The blogs of an entry and of every entry it is linked with by translation: their rows are locked together.
 _LINKED_BLOGS = """SELECT DISTINCT b.slug FROM translations t JOIN entries e ON e.id IN (t.entry_id, t.original_id)
     JOIN blogs b ON b.id = e.blog_id WHERE t.entry_id = ? OR t.original_id = ?"""
@@ -699,7 +702,11 @@ class SqlStore(Store):
             return await self._blog_row(db, slug)
 
     async def update_blog(self, slug: str, changes: dict[str, Any], now: datetime) -> Blog:
+        """A new language is also the language of its entries that have none of their own: the entries of other
+        blogs linked with them by translation show it (``_relink``), their blogs locked with this one."""
         async with self._write() as db:
+            if "language" in changes:
+                await self._lock_blogs(db, {slug, *(other.blog for other in await self._in_language(db, slug))})
             blog = await self._locked_blog(db, slug)
             if blog is None:
                 raise NotFound("blog")
@@ -710,7 +717,16 @@ class SqlStore(Store):
                 columns["ended_at"] = self._maybe_time(columns["ended_at"])
             assignments = ", ".join(f"{name} = ?" for name in columns)
             await db.run(f"UPDATE blogs SET {assignments} WHERE id = ?", *columns.values(), blog.id)
-            return await self._blog_changed(db, slug, now)
+            changed = await self._blog_changed(db, slug, now)
+            if "language" in columns:
+                await self._relink(db, await self._in_language(db, slug), now)
+            return changed
+
+    async def _in_language(self, db: Db, slug: str) -> list[model.Linked]:
+        """The entries of other blogs linked by translation with this blog's entries that read in its language."""
+        rows = [*await db.rows(f"{_ORIGINALS} WHERE t.entry_id {_IN_BLOG_LANGUAGE}", slug),
+                *await db.rows(f"{_TRANSLATIONS} WHERE t.original_id {_IN_BLOG_LANGUAGE}", slug)]
+        return list({(r["slug"], r["id"]): self._linked(r) for r in rows}.values())
 
     # entries
 
