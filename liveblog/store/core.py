@@ -246,6 +246,11 @@ _INSERT_ENTRY = """INSERT INTO entries (id, blog_id, author_id, published_at, fi
 _INSERT_CORRECTION = """INSERT INTO corrections (entry_id, at, note, previous_body, previous_body_html, by_id, byline)
     VALUES (?, ?, ?, ?, ?, ?, ?)"""
 _INSERT_SUPERSESSION = "INSERT INTO supersessions (entry_id, supersedes_id) VALUES (?, ?)"
+# An entry translates one original: an import naming a link already made makes nothing.
+_INSERT_TRANSLATION = "INSERT INTO translations (entry_id, original_id) VALUES (?, ?) ON CONFLICT (entry_id) DO NOTHING"
+# Whether both ends of a link, each (blog slug, entry id), are here (an importing blog's entries included).
+_BOTH_HERE = """SELECT COUNT(*) FROM entries e JOIN blogs b ON b.id = e.blog_id
+    WHERE (b.slug = ? AND e.id = ?) OR (b.slug = ? AND e.id = ?)"""
 _LOCK_BLOG = f"SELECT id FROM blogs b WHERE slug = ? AND {_SHOWN}"  # with the backend's _lock("b")
 # Entries linked by translation, seen from one end (``mine``: of_id) to the other (``theirs``).
 _LINKED = f"""SELECT t.{{mine}} AS of_id, e.id, b.slug, COALESCE(e.lang, b.language) AS lang, e.published_at,
@@ -630,9 +635,13 @@ class SqlStore(Store):
     async def _relink(self, db: Db, linked: Sequence[model.Linked], now: datetime) -> None:
         """Each linked entry of another blog shows this change (a translation listed or gone, the original
         corrected or withdrawn): ``entry.linked`` in its blog's log, so its readers' copy is re-rendered."""
-        for other in linked:
-            blog = await self._blog_row(db, other.blog)
-            entry = await self._entry(db, other.blog, other.id)
+        await self._resend(db, [(other.blog, other.id) for other in linked], now)
+
+    async def _resend(self, db: Db, ends: Sequence[tuple[str, int]], now: datetime) -> None:
+        """``_relink`` for entries named by blog and id."""
+        for slug, entry_id in ends:
+            blog = await self._blog_row(db, slug)
+            entry = await self._entry(db, slug, entry_id)
             if blog is not None and entry is not None:
                 await self._append_event(db, blog, "entry.linked", entry.id, entry.to_json(), now)
 
@@ -898,7 +907,7 @@ class SqlStore(Store):
                      None, lang)
         await db.run_many(_INSERT_SUPERSESSION, [(entry_id, target) for target in new.supersedes])
         if translation_of is not None:
-            await db.run("INSERT INTO translations (entry_id, original_id) VALUES (?, ?)", entry_id, translation_of[1])
+            await db.run(_INSERT_TRANSLATION, entry_id, translation_of[1])
         entry = await self._entry(db, blog.slug, entry_id)
         assert entry is not None
         await self._append_event(db, blog, "entry.created", entry_id, entry.to_json(), now)
@@ -1106,7 +1115,8 @@ class SqlStore(Store):
 
     # imports
 
-    async def import_blog(self, blog: Blog, entries: list[Entry], now: datetime) -> Blog:
+    async def import_blog(self, blog: Blog, entries: list[Entry], now: datetime,
+                          links: Sequence[model.TranslationLink] = ()) -> tuple[Blog, list[model.TranslationLink]]:
         """Written in batches, each its own transaction, so live posts (of any blog, in any process) get the
         write lock in between. Until the last batch the blog is ``importing``: no reader sees it, and a
         failure removes what was written. The highest entry is written first, so every id a post takes
@@ -1123,15 +1133,29 @@ class SqlStore(Store):
                         await db.run_many(sql, values)
                     hidden = replace(hidden, last_event_id=await self._append_events(db, hidden, events))
             async with self._write() as db:
+                await self._lock_blogs(db, {link.other(blog.slug) for link in links})
                 if entries:
                     top = entries[-1]
                     await db.run_many(_INSERT_SUPERSESSION, [(top.id, target) for target in top.supersedes])
                     await self._append_event(db, hidden, *_import_event(top), now)
                 await db.run("UPDATE blogs SET status = ? WHERE id = ?", blog.status, hidden.id)
-                return await self._blog_changed(db, blog.slug, now)
+                made = await self._import_links(db, links, now)
+                return await self._blog_changed(db, blog.slug, now), made
         except BaseException:
             await self._drop_import(hidden.id)
             raise
+
+    async def _import_links(self, db: Db, links: Sequence[model.TranslationLink],
+                            now: datetime) -> list[model.TranslationLink]:
+        """The links of an import whose two entries are both here, made; both ends are sent again, linked."""
+        made = []
+        for link in links:
+            if await db.value(_BOTH_HERE, *link.translation, *link.original) == 2 and await db.run(
+                    _INSERT_TRANSLATION, link.translation[1], link.original[1]):
+                made.append(link)
+        await self._resend(db, list(dict.fromkeys(end for link in made for end in (link.translation, link.original))),
+                           now)
+        return made
 
     async def _start_import(self, blog: Blog, entries: list[Entry], now: datetime) -> tuple[Blog, dict[str, int]]:
         """The checks, the authors, the hidden blog and its highest entry, in one transaction."""
