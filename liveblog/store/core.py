@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import re
 from abc import abstractmethod
 from collections.abc import Sequence
 from contextlib import AbstractAsyncContextManager
@@ -212,6 +213,7 @@ MIGRATIONS: tuple[tuple[str, ...], ...] = (
     ("ALTER TABLE users ADD COLUMN language TEXT NOT NULL DEFAULT ''",),
 )
 SCHEMA_VERSION = len(MIGRATIONS)
+_ADD_COLUMN = re.compile(r"ALTER TABLE (?P<table>\w+) ADD COLUMN (?P<column>\w+) ")
 
 IMPORTING = "importing"  # the status of a blog whose import is still being written: no reader sees it
 _SHOWN = f"b.status <> '{IMPORTING}'"
@@ -351,6 +353,9 @@ class SqlStore(Store):
     async def _schema_found(self, db: Db) -> int: ...
 
     @abstractmethod
+    async def _has_column(self, db: Db, table: str, column: str) -> bool: ...
+
+    @abstractmethod
     async def _schema_done(self, db: Db, version: int) -> None: ...
 
     # times and rows
@@ -394,10 +399,18 @@ class SqlStore(Store):
                 raise SchemaTooNew(version, SCHEMA_VERSION)
             for number in range(version, SCHEMA_VERSION):
                 for statement in MIGRATIONS[number]:
-                    await db.run(statement.format(**self.TYPES))
+                    await self._apply(db, statement.format(**self.TYPES))
                 await self._schema_done(db, number + 1)
             await self._rewrite_bylines(db)
             await self._chain_unchained(db)
+
+    async def _apply(self, db: Db, statement: str) -> None:
+        """A migration's statement, done again without harm, as ``IF NOT EXISTS`` makes a table or an index: a
+        column already there (a migration half applied by hand, or a schema version set back) is left as it is,
+        which neither backend's ``ADD COLUMN`` does by itself everywhere (SQLite has no ``IF NOT EXISTS`` there)."""
+        added = _ADD_COLUMN.match(statement)
+        if added is None or not await self._has_column(db, added["table"], added["column"]):
+            await db.run(statement)
 
     async def _chain_unchained(self, db: Db) -> None:
         """Events written before the hash chain existed get their salt, digest and hash, in each blog's order.
