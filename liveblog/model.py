@@ -625,6 +625,19 @@ def check_translation_of(value: Any) -> tuple[str, int] | None:
     return slug, entry_id
 
 
+@dataclass(frozen=True)
+class TranslationLink:
+    """One entry translating another, each named by its blog and id: what a blog's export keeps of a link,
+    which an import makes when both entries are on the site."""
+
+    translation: tuple[str, int]
+    original: tuple[str, int]
+
+    def other(self, blog: str) -> str:
+        """The blog at the other end from ``blog``."""
+        return self.original[0] if self.translation[0] == blog else self.translation[0]
+
+
 def check_original(wanted: tuple[str, int], found: tuple[str, bool] | None, *, blog: str) -> None:
     """A translation names a public entry of another blog on this site. ``found`` is the entry with that id,
     if any: its blog's slug and whether it was withdrawn."""

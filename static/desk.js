@@ -10,6 +10,31 @@
    (IndexedDB), named in the text as waiting-photo:ID, and goes up just before its update.
    No framework. This file is the page's side (the DOM, fetch, storage, locks, the service
    worker); every decision it asks of desk-core.js (DeskCore), loaded just before it. */
+
+/* The editors' queue and one's drafts follow the blog on a channel of the desk's own (signed in, never the
+   public stream): the server answers when the queue differs from the mark this page shows; kept while a form
+   in it is in use. Apart from the compose box: an ended blog's desk has none, and its queue still moves. */
+(function () {
+  "use strict";
+  var part = document.getElementById("desk-queue"), failures = 0;
+  if (!part || !window.fetch) return;
+  var slug = part.getAttribute("data-slug");
+  async function poll() {
+    var inner = document.getElementById("queue-inner"), wait = 0;
+    var mark = inner ? inner.getAttribute("data-mark") : "";
+    try {
+      var r = await fetch("/desk/" + encodeURIComponent(slug) + "/queue?mark=" + encodeURIComponent(mark),
+                          { credentials: "same-origin", cache: "no-store" });
+      var busy = part.contains(document.activeElement) && document.activeElement.name;
+      if (r.status === 200 && !r.redirected && !busy) part.innerHTML = await r.text();
+      failures = r.ok && !r.redirected ? 0 : failures + 1;
+      if (busy) wait = 2000;
+    } catch (e) { failures++; }
+    setTimeout(poll, failures ? Math.min(30000, 1000 * Math.pow(2, failures)) : wait);
+  }
+  poll();
+})();
+
 (function () {
   "use strict";
   var form = document.getElementById("compose");
@@ -717,29 +742,8 @@
     });
   }
 
-  /* the queue follows too, on a channel of the desk's own (signed in, never the public stream): the
-     server answers when the queue differs from the mark this page shows; kept while a form in it is in use */
-  function followQueue() {
-    var part = $("desk-queue"), failures = 0;
-    if (!part) return;
-    async function poll() {
-      var inner = $("queue-inner"), mark = inner ? inner.getAttribute("data-mark") : "", wait = 0;
-      try {
-        var r = await fetch("/desk/" + encodeURIComponent(slug) + "/queue?mark=" + encodeURIComponent(mark),
-                            { credentials: "same-origin", cache: "no-store" });
-        var busy = part.contains(document.activeElement) && document.activeElement.name;
-        if (r.status === 200 && !r.redirected && !busy) part.innerHTML = await r.text();
-        failures = r.ok && !r.redirected ? 0 : failures + 1;
-        if (busy) wait = 2000;
-      } catch (e) { failures++; }
-      setTimeout(poll, failures ? Math.min(30000, 1000 * Math.pow(2, failures)) : wait);
-    }
-    poll();
-  }
-
   setInterval(tick, 1000);
   followBlog();
-  followQueue();
   restoreDraft();
   bodyChanged();
   sweepPhotos();

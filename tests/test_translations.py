@@ -116,6 +116,31 @@ def test_withdrawals_on_either_side_are_shown_on_the_other(site):
     assert r.json()["detail"]["message"] == f"entry {original['id']} of blog moskva was withdrawn"
 
 
+def test_a_blogs_new_language_is_named_on_the_pages_that_link_its_entries(site):
+    """A blog's language is the language of its entries that have none of their own: the blogs that link them
+    by translation are sent those entries again, so their cached pages name the new language at once."""
+    site.blog("moskva", language="ru")
+    site.blog("world")
+    original = site.entry("moskva", "Митинг на площади.")
+    translation = site.entry("world", "A rally on the square.", translation_of={"blog": "moskva", "id": original["id"]})
+    note = article(site, "/blogs/world", translation["id"]).one("p", class_="translation-of")
+    assert note.text.startswith("Translated from Russian") and note.one("a").get("hreflang") == "ru"
+    assert site.client.get("/blogs/world").status_code == 200  # served from the render cache now
+
+    r = site.client.patch("/api/blogs/moskva", json={"language": "kk"}, headers=site.headers("editor"))
+    assert r.status_code == 200, r.text
+    for path in ("/blogs/world", f"/blogs/world/entries/{translation['id']}"):
+        note = article(site, path, translation["id"]).one("p", class_="translation-of")
+        assert note.text.startswith("Translated from Kazakh"), path
+        assert note.one("a").get("hreflang") == "kk", path
+    assert linked_events(site, "world")[-1]["data"]["translation_of"]["lang"] == "kk", "open pages are told too"
+
+    r = site.client.patch("/api/blogs/world", json={"language": "ar"}, headers=site.headers("editor"))
+    assert r.status_code == 200, r.text
+    listing = article(site, "/blogs/moskva", original["id"]).one("p", class_="translations")
+    assert listing.one("a").get("hreflang") == "ar"
+
+
 def test_a_translation_must_name_a_public_entry_of_another_blog(site):
     site.blog("moskva")
     site.blog("world")
