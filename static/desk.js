@@ -166,6 +166,7 @@
     options.credentials = "same-origin";
     options.headers = options.headers || {};
     options.headers["X-CSRF-Token"] = csrf;
+    options.headers["Accept-Language"] = I18n.lang;  // a refusal's words in the person's language (its "said")
     options.signal = deadline(patience || PATIENCE);
     var r = await fetch(url, options);
     if (r.status !== 403 || !Core.staleCsrf(r.status, await jsonOf(r.clone()))) return r;
