@@ -738,5 +738,6 @@
   bodyChanged();
   sweepPhotos();
   resume();
-  I18n.ready.then(function () { editMode(); render(); });  // the catalog came after the first render: again, in their words
+  /* the catalog came after the first render: the compose box's words again (its counter and preview too), in theirs */
+  I18n.ready.then(function () { editMode(); render(); bodyChanged(); });
 })();
