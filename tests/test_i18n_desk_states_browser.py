@@ -19,6 +19,7 @@ from __future__ import annotations
 import io
 import os
 import re
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -250,6 +251,18 @@ def reader(site, new_page, lang: str, looks: Looks) -> None:
         right_to_left(page)
 
 
+def later(site, new_page, lang: str, looks: Looks) -> None:
+    """Two hours on, each time says how long ago it was, in the browser's words for the language (Intl)."""
+    page = new_page()
+    page.clock.set_fixed_time(datetime.now(UTC) + timedelta(hours=2))
+    page.goto(site.url + "/blogs/strike")
+    page.wait_for_selector(READY)
+    page.wait_for_function("""lang => document.querySelector('#entries .ago').textContent ===
+        new Intl.RelativeTimeFormat(lang, {numeric: 'auto', style: 'short'}).format(-2, 'hour')""", arg=lang)
+    intl = page.eval_on_selector_all(".ago", "spans => spans.map(s => s.textContent)") if lang == PSEUDO else []
+    looks.at(page, "reader: two hours later", *intl)
+
+
 def sign_in_link(site, new_page, lang: str, looks: Looks) -> None:
     page = new_page(extra_http_headers={"Accept-Language": lang})
     page.goto(site.url + "/login#token=abc")
@@ -298,6 +311,7 @@ def test_every_state_the_scripts_make_is_in_the_persons_language(site_with, new_
     followed(page, site, looks)
     contributor(site, new_page, lang, looks)
     reader(site, new_page, lang, looks)
+    later(site, new_page, lang, looks)
     sign_in_link(site, new_page, lang, looks)
     assert not looks.problems, f"untranslated in {lang}:\n" + "\n".join(looks.problems)
 
