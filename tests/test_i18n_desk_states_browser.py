@@ -197,6 +197,22 @@ def photos(page, looks: Looks, tmp_path: Path) -> None:
     looks.at(page, "saved as a draft")
 
 
+def corrected_meanwhile(page, site, looks: Looks) -> None:
+    """Correcting an update an editor corrects first: the desk says it changed, not the store's revision numbers."""
+    entry = site.entry("strike", CONTENT["body"], as_="amal")
+    page.goto(f"{site.url}/desk/strike/entries/{entry['id']}/correct")
+    page.fill("#body", CONTENT["summary"])
+    page.fill("#note", CONTENT["note"])
+    first = site.client.post(f"/api/blogs/strike/entries/{entry['id']}/corrections", headers=site.headers("editor"),
+                             json={"body": CONTENT["title"], "note": CONTENT["note"]})
+    assert first.status_code == 200, first.text
+    page.click("button.primary")
+    page.wait_for_selector("#error")
+    looks.at(page, "correcting an update corrected meanwhile")
+    page.goto(site.url + "/desk/strike")
+    page.wait_for_selector(READY)
+
+
 def followed(page, site, looks: Looks) -> None:
     before = page.locator("#desk-entries li").count()
     site.entry("strike", CONTENT["summary"], as_="editor")
@@ -308,6 +324,7 @@ def test_every_state_the_scripts_make_is_in_the_persons_language(site_with, new_
     signed_out(page, site, looks)
     blog_ended(page, site, looks)
     photos(page, looks, tmp_path)
+    corrected_meanwhile(page, site, looks)
     followed(page, site, looks)
     contributor(site, new_page, lang, looks)
     reader(site, new_page, lang, looks)
