@@ -14,6 +14,7 @@ from collections.abc import Iterable, Iterator
 from html.parser import HTMLParser
 
 import pytest
+from babel.messages.pofile import read_po
 
 from liveblog import i18n, languages, model
 
@@ -44,11 +45,20 @@ def bracketed(message: str) -> str:
 
 
 class Pseudo(gettext.NullTranslations):
+    """Translates what the catalogs hold (liveblog/locale/messages.pot); a text they do not hold, passed through
+    gettext at run time (a store's message made with its values), stays as it is, as a real language's would."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        with (i18n.LOCALE_DIR / "messages.pot").open("rb") as f:
+            self.known = {m.id[0] if isinstance(m.id, tuple) else m.id for m in read_po(f) if m.id}
+
     def gettext(self, message: str) -> str:
-        return bracketed(message)
+        return bracketed(message) if message in self.known else message
 
     def ngettext(self, singular: str, plural: str, n: int) -> str:
-        return bracketed(singular if n == 1 else plural)
+        text = singular if n == 1 else plural
+        return bracketed(text) if singular in self.known else text
 
 
 class Visible(HTMLParser):
