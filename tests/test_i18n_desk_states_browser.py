@@ -5,14 +5,17 @@ the server's pages pass in tests/test_i18n_pages.py), named with the state it wa
 
 The desk (a correspondent who chose the language on the desk, in a browser that asks for English): the counter and
 the Markdown preview while typing; an update with no text and one over the limit; offline, a post waiting with its
-filed time, Edit and Discard, being edited, the question before discarding it, a photo added that waits on the phone;
-back online, sending, then the server failing and the countdown to the next try, then "Published 13:10 GMT" and
-"All sent."; signed out in another tab while a post waits, and sent once signed in again; the blog ended by an editor
-while a post waits, refused with the server's own reason; a photo not chosen, too large, not an image (refused by the
-server, in its words), and added; saved as a draft; an editor's update arriving live; a contributor's "Sent to the
-editor". The reader page: live, times and "just now", "2 new updates" while scrolled down, "Superseded by", offline
-and back, the blog ended. The sign-in link's button. In Arabic each page is right to left and its times still read
-"13:10 GMT" (isolated inside the right-to-left text)."""
+filed time, Edit and Discard, being edited (and so refused to a second tab, which marks it), the question before
+discarding it, a photo added that waits on the phone; back online, sending, then the server failing and the
+countdown to the next try, then "Published 13:10 GMT", a post whose waiting photo the browser cleared, "All sent.";
+signed out in another tab while a post waits, and sent once signed in again; an edit that arrives after its first
+version was published (its answer lost on the way back); the blog ended by an editor, or the person moved to another
+blog, while a post waits: refused with the server's own reason; a photo not chosen, too large, not an image
+(refused by the server, in its words), and added; saved as a draft; correcting an update an editor corrected
+meanwhile; an editor's update arriving live; a contributor's "Sent to the editor" and the queue that follows. The
+reader page: live, times and "just now", "2 new updates" while scrolled down, "Superseded by", offline and back, the
+blog ended, and two hours later ("2 hours ago" in the language's words). The sign-in link's button. In Arabic each
+page is right to left and the times the scripts write still read "13:10 GMT" (isolated in right-to-left text)."""
 
 from __future__ import annotations
 
@@ -156,13 +159,59 @@ def signed_out(page, site, looks: Looks) -> None:
     waiting(page, 0)
 
 
-def blog_ended(page, site, looks: Looks) -> None:
+def published_first(page, looks: Looks) -> None:
+    """The answer to a post is lost on its way back, the post is edited meanwhile, and the edit arrives after the
+    first version was published: kept, not sent, with the way to correct what went out."""
+    network = {"sent": 0, "up": False}
+
+    def answer_lost_then_down_until_edited(route):
+        network["sent"] += 1
+        if network["sent"] == 1:
+            route.fetch()  # the server publishes it...
+            route.abort("connectionreset")  # ...and the phone never hears back
+        elif network["up"]:
+            route.continue_()
+        else:
+            route.abort("internetdisconnected")
+
+    page.route(ENTRIES_API, answer_lost_then_down_until_edited)
+    post(page, CONTENT["body"])
+    page.locator(ITEMS).first.locator("button.edit").click()  # once the send whose answer is lost is over
+    page.wait_for_selector("#cancel-edit", state="visible")
+    page.fill("#body", CONTENT["summary"])
+    network["up"] = True
+    page.click("#send")
+    page.wait_for_selector(f"{ITEMS} .error a")
+    looks.at(page, "an edit that arrived after its first version was published")
+    page.locator(ITEMS).first.locator("button.edit").click()
+    page.wait_for_selector("#cancel-edit", state="visible")
+    looks.at(page, "an edit to post as a new update")
+    page.once("dialog", lambda d: (looks.dialogs.append(d.message), d.accept()))
+    page.locator(ITEMS).first.locator("button.discard").click()
+    waiting(page, 0)
+    assert looks.dialogs, "no question before discarding"
+    looks.at(page, "asked before discarding an edit whose first version went")
+    page.unroute(ENTRIES_API)
+
+
+def blog_ended(page, site, lang: str, looks: Looks) -> None:
     ended = site.client.patch("/api/blogs/strike", json={"status": "ended"}, headers=site.headers("editor"))
     assert ended.status_code == 200, ended.text
     post(page, CONTENT["note"])
     page.wait_for_selector(f"{ITEMS} .error")
     looks.at(page, "the blog ended while a post waits: refused")
     assert site.client.post("/api/blogs/strike/reopen", headers=site.headers("editor")).status_code == 200
+    page.once("dialog", lambda d: d.accept())
+    page.locator(ITEMS).first.locator("button.discard").click()
+    waiting(page, 0)
+    site.blog("other", title=CONTENT["summary"], language=lang)
+    for blogs in (["other"], []):  # assigned to another blog only while a post waits, then to every blog again
+        r = site.client.put("/api/people/amal/blogs", json={"blogs": blogs}, headers=site.headers("editor"))
+        assert r.status_code == 200, r.text
+        if blogs:
+            post(page, CONTENT["note"])
+            page.wait_for_selector(f"{ITEMS} .error")
+            looks.at(page, "moved to another blog while a post waits: not allowed")
     page.once("dialog", lambda d: d.accept())
     page.locator(ITEMS).first.locator("button.discard").click()
     waiting(page, 0)
@@ -322,7 +371,8 @@ def test_every_state_the_scripts_make_is_in_the_persons_language(site_with, new_
     if lang == "ar":
         desk_right_to_left(page)
     signed_out(page, site, looks)
-    blog_ended(page, site, looks)
+    published_first(page, looks)
+    blog_ended(page, site, lang, looks)
     photos(page, looks, tmp_path)
     corrected_meanwhile(page, site, looks)
     followed(page, site, looks)
