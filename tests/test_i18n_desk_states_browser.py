@@ -28,7 +28,7 @@ from pathlib import Path
 import pytest
 from PIL import Image
 
-from desk import ENTRIES_API, ITEMS, PASSWORD, browser_sign_in, post, waiting
+from desk import ENTRIES_API, ITEMS, PASSWORD, browser_sign_in, post, wait_for, waiting
 from untranslated import CONTENT, PSEUDO, leftovers, pseudo_locale  # noqa: F401 (the fixture, used by name)
 
 READY = "html[data-catalog-ready]"
@@ -234,9 +234,15 @@ def photos(page, looks: Looks, tmp_path: Path) -> None:
     page.click("#add-photo")
     page.wait_for_function(f"() => /: /.test(document.querySelector('{status}').textContent)")
     looks.at(page, "a file that is not an image, refused by the server")
+    uploading = []
+    page.route("**/api/media", lambda route: uploading.append(route))  # held on its way, then let go
     page.set_input_files("#photo", str(jpeg(tmp_path / "photo.jpg")))
     page.fill("#caption", CONTENT["title"])
     page.click("#add-photo")
+    wait_for(page, lambda: uploading)
+    looks.at(page, "a photo on its way up")
+    uploading[0].continue_()
+    page.unroute("**/api/media")
     page.wait_for_selector("#preview img")
     looks.data.append(page.input_value("#body").strip())
     looks.at(page, "a photo added")
