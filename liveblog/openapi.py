@@ -93,7 +93,9 @@ SCHEMAS: dict[str, Any] = {
     "Error": {
         "type": "object", "required": ["error", "detail"],
         "properties": {"error": TEXT, "detail": {"description": "what went wrong: a field's name and message for "
-                                                               "422, a limit, or null"}},
+                                                               "422, a limit, or null"},
+                       "said": {"type": "string", "description": "a refusal's message (422, 409, 403) in the language "
+                                "Accept-Language asks for, when that is not English"}},
     },
     "Blog": {
         "type": "object",

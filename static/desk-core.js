@@ -79,10 +79,12 @@ var DeskCore = (function () {
   /* the labels people see beside the compose box's fields (its photo box's too), for the API's field names */
   var LABELS = { headline: N_("Headline"), body: N_("Update"), supersedes: N_("Supersedes"), lang: N_("Language"),
                  translation_of: N_("Translation of"), file: N_("Photo"), caption: N_("Caption") };
-  /* the server's refusal, naming the field as the compose box labels it */
+  /* the server's refusal, naming the field as the compose box labels it, in the person's language when the
+     server has it in theirs (said: the message asked for with Accept-Language) */
   function refusal(answer) {
     var d = answer.detail, field = d && typeof d.field === "string" && d.field.split(/[.[]/)[0];
-    return field && LABELS[field] && d.message ? gettext(LABELS[field]) + ": " + d.message : answer.error;
+    if (field && d.message) return (LABELS[field] ? gettext(LABELS[field]) : field) + ": " + (answer.said || d.message);
+    return answer.said || answer.error;
   }
   /* what an answer other than success means for a waiting post: held for the person (signed out,
      refused), or tried again later ({wait}: at least the server's Retry-After); what: the thing refused, when

@@ -192,6 +192,7 @@
     options.credentials = "same-origin";
     options.headers = options.headers || {};
     options.headers["X-CSRF-Token"] = csrf;
+    options.headers["Accept-Language"] = I18n.lang;  // a refusal's words in the person's language (its "said")
     options.signal = deadline(patience || PATIENCE);
     var r = await fetch(url, options);
     if (r.status !== 403 || !Core.staleCsrf(r.status, await jsonOf(r.clone()))) return r;
@@ -748,5 +749,6 @@
   bodyChanged();
   sweepPhotos();
   resume();
-  I18n.ready.then(function () { editMode(); render(); bodyChanged(); });  // the catalog came after the first render: again, in their words
+  /* the catalog came after the first render: the compose box's words again (its counter and preview too), in theirs */
+  I18n.ready.then(function () { editMode(); render(); bodyChanged(); });
 })();

@@ -56,6 +56,22 @@ def test_validation_errors_name_the_field(site):
     assert r.json() == {"error": "title: is required", "detail": {"field": "title", "message": "is required"}}
 
 
+def test_a_refusal_asked_for_in_another_language_also_says_it_in_that_language(site):
+    """The desk's scripts ask in the person's language (Accept-Language) and show ``said``; ``error`` and
+    ``detail`` stay English for integrators, and an English request gets no ``said``."""
+    site.blog("strike")
+    russian = site.headers("editor", **{"Accept-Language": "ru"})
+    r = site.client.post("/api/blogs", json={"slug": "ok", "title": ""}, headers=russian)
+    assert r.status_code == 422 and r.json() == {"error": "title: is required", "said": "обязательно",
+                                                 "detail": {"field": "title", "message": "is required"}}
+    ended = site.client.patch("/api/blogs/strike", json={"status": "ended"}, headers=site.headers("editor"))
+    assert ended.status_code == 200
+    r = site.post("strike", "Late.", headers={"Accept-Language": "kk"})
+    assert r.status_code == 409 and r.json()["error"] == "this blog has ended; reopen it to post"
+    assert r.json()["said"] and r.json()["said"] != r.json()["error"]
+    assert "said" not in site.post("strike", "Late.", headers={"Accept-Language": "en-GB"}).json()
+
+
 def test_query_numbers_too_big_to_store_are_422_naming_the_field(site):
     """``?before=`` and ``?since=`` past 2^63 - 1 would overflow the database driver: refused, by name."""
     site.blog("strike")

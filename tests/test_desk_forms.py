@@ -160,3 +160,20 @@ def test_ids_that_are_not_ascii_digits_name_nothing(site):
     assert r.status_code == 303, "a revision that is no number is no If-Match, as before"
     assert [e["body"] for e in blog_entries(site)] == ["Amal's corrected report."]
     client.close()
+
+
+def test_a_correction_of_an_update_corrected_meanwhile_is_refused_in_words_the_typed_text_kept(site):
+    """The form carries the revision it was opened at; someone else's correction since is a 409 that says so
+    (not the store's "at revision 2, not 1"), and the form comes back at the current revision."""
+    site.blog("strike")
+    client, csrf = signed_in(site, "amal")
+    entry = site.entry("strike", "Amal's report.", as_="amal")
+    site.client.post(f"/api/blogs/strike/entries/{entry['id']}/corrections", headers=site.headers("editor"),
+                     json={"body": "The editor's fix.", "note": "a name"})
+    r = client.post(f"/desk/strike/entries/{entry['id']}/correct",
+                    data={"csrf": csrf, "body": "A fix by Amal.", "note": "a figure", "revision": "1"})
+    assert r.status_code == 409 and "corrected by someone else while you were correcting it" in r.text
+    assert "revision 2" not in r.text and ">A fix by Amal.</textarea>" in r.text
+    assert 'name="revision" value="2"' in r.text
+    assert [e["body"] for e in blog_entries(site)] == ["The editor's fix."]
+    client.close()

@@ -11,7 +11,7 @@ import re
 import pytest
 
 from desk import browser_sign_in, post, waiting
-from test_i18n_pages import CONTENT, PSEUDO, leftovers, pseudo_locale  # noqa: F401 (the fixture, used by name)
+from untranslated import CONTENT, PSEUDO, leftovers, pseudo_locale  # noqa: F401 (the fixture, used by name)
 
 NUMBERS = [1, 2, 5, 11, 21, 22, 25]
 NEW_UPDATES = {1: "1 новое обновление", 2: "2 новых обновления", 5: "5 новых обновлений", 11: "11 новых обновлений",
@@ -103,7 +103,7 @@ def test_the_outbox_speaks_only_catalog_words_in_the_pseudo_locale(site, page):
     page.context.set_offline(True)
     post(page, CONTENT["body"])
     waiting(page, 1)
-    assert page.inner_text("#outbox-summary") == "⟦1 waiting⟧ — ⟦will send when online⟧"
+    assert page.inner_text("#outbox-summary") == "⟦⟧1⟦ waiting⟧ — ⟦will send when online⟧"
     page.locator("#outbox-items li button.edit").click()
     page.wait_for_selector("#cancel-edit", state="visible")
     assert not leftovers(page.content(), PSEUDO)

@@ -6,9 +6,7 @@ Each failure names the page and the words. The feeds and the stream's html speak
 
 from __future__ import annotations
 
-import gettext
 import json
-import re
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -16,49 +14,8 @@ import httpx
 import pytest
 
 from desk import PASSWORD, csrf_of
-from liveblog import export, i18n, languages, model
-from visible import FINGERPRINT, visible
-
-PSEUDO = "en-XA"  # the pseudo-locale tag Android and Chromium use
-BRACKETED = re.compile(r"⟦[^⟦⟧]*⟧")
-# never translated: the time zone, the markup's name, the site's name as a link (a name in any language), and
-# each language's own name in the language picker, "QR" (the code's name in every language), and the byline a person
-# given none has, a stored value readers see as it is (model.DESK_BYLINE)
-KEPT = ["GMT", "Markdown", "Liveblog", "Atom", "JSON Feed", "oEmbed", "/blogs/", "QR", model.DESK_BYLINE,
-        *(name for _, name in i18n.language_names()), *(name for _, name in languages.entry_languages())]
-# the test's own content (people's names and what they wrote), in the blog's script
-NAMES = ["amal", "eda", "editor", "nour", "stringer"]  # site.blog() makes an "editor" account
-CONTENT = {"title": "Забастовка", "summary": "Протесты", "body": "Депо закрыты", "note": "Неточная цифра",
-           "byline": "Нур"}
-
-
-class Pseudo(gettext.NullTranslations):
-    def gettext(self, message: str) -> str:
-        return f"⟦{message}⟧"
-
-    def ngettext(self, singular: str, plural: str, n: int) -> str:
-        return f"⟦{singular if n == 1 else plural}⟧"
-
-
-def leftovers(html: str, lang: str) -> list[str]:
-    """The visible pieces of ``html`` that no catalog gave (pseudo), or that are English (a real language)."""
-    found = []
-    for part in visible(html):
-        text = FINGERPRINT.sub(" ", part)
-        if lang == PSEUDO:
-            while BRACKETED.search(text):
-                text = BRACKETED.sub(" ", text)
-        for kept in [*KEPT, *NAMES, *CONTENT.values()]:
-            text = text.replace(kept, " ")
-        if re.search(r"[A-Za-z]{2,}" if lang != PSEUDO else r"[^\W\d_]", text):
-            found.append(part.strip())
-    return found
-
-
-@pytest.fixture
-def pseudo_locale(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
-    monkeypatch.setitem(i18n.CATALOGS, PSEUDO, Pseudo())
-    yield
+from liveblog import export, i18n
+from untranslated import CONTENT, PSEUDO, leftovers, pseudo_locale  # noqa: F401 (the fixture, used by name)
 
 
 def sign_in(site, name: str, lang: str, role: str) -> httpx.Client:
@@ -189,8 +146,9 @@ def pages(site, lang: str) -> Iterator[tuple[str, httpx.Response]]:
         client.close()
 
 
+@pytest.mark.usefixtures("pseudo_locale")
 @pytest.mark.parametrize("lang", [PSEUDO, "ru", "kk", "ar"])
-def test_no_page_or_desk_state_shows_an_untranslated_word(site, pseudo_locale, lang: str) -> None:
+def test_no_page_or_desk_state_shows_an_untranslated_word(site, lang: str) -> None:
     problems = []
     for name, r in pages(site, lang):
         assert r.status_code < 500, (name, r.text)
@@ -199,7 +157,8 @@ def test_no_page_or_desk_state_shows_an_untranslated_word(site, pseudo_locale, l
     assert not problems, f"untranslated in {lang}:\n" + "\n".join(problems)
 
 
-def test_the_pseudo_locale_check_finds_a_plain_string(pseudo_locale) -> None:
+@pytest.mark.usefixtures("pseudo_locale")
+def test_the_pseudo_locale_check_finds_a_plain_string() -> None:
     """The check above can fail: a string written into a page without the catalog is found."""
     html = '<p>⟦Update 17:54 GMT⟧</p><p title="Connection lost">⟦Live⟧</p><script>var s = "ignored";</script>'
     assert leftovers(html, PSEUDO) == ["Connection lost"]

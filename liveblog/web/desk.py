@@ -53,6 +53,9 @@ ROLES = (Message("contributor"), Message("correspondent"), Message("editor"))
 # the store's refusals a desk form shows (``page`` translates them by their text), named so `make catalogs` finds them
 REFUSALS = (Message("this blog has ended; reopen it to post"), Message("this update is already published"),
             Message("this update is already declined"))
+# a correction sent against a revision someone else's correction replaced (the store's Conflict names revisions)
+CHANGED_MEANWHILE = Message("This update was corrected by someone else while you were correcting it. Your text is "
+                            "kept below: compare it with the published update, then publish your correction again.")
 GMT_TIME = re.compile(r"\d\d:\d\d GMT")
 QUEUE_WAIT = 10.0  # seconds a desk's queue request waits for a change before answering "none"
 QUEUE_POLL = 0.5  # how often it looks: one indexed query per open desk
@@ -416,7 +419,7 @@ async def change_entry(request: Request, kind: str) -> Response:
         except ValidationError as exc:
             (error, invalid), status = refused(exc, CORRECT_LABELS if kind == "correct" else WITHDRAW_LABELS), 422
         except Conflict as exc:
-            error, status = exc.message, 409
+            error, status = CHANGED_MEANWHILE if exc.current is not None else exc.message, 409
     return page(request, f"desk/{kind}.html", status, user=user, csrf=csrf, blog=blog.to_json(),
                 entry=found.to_json(), typed=typed, error=error, invalid=invalid)
 

@@ -1,6 +1,8 @@
 """One error shape for the whole JSON API: ``{"error": "...", "detail": ...}``.
 
-A browser asking for a page (not under ``/api/``) gets the same status as an HTML page.
+A browser asking for a page (not under ``/api/``) gets the same status as an HTML page. A refusal asked for in
+another language (``Accept-Language``: the desk's scripts send the person's) also carries ``said``, its message
+in that language; ``error`` stays English for integrators.
 """
 
 from __future__ import annotations
@@ -45,8 +47,15 @@ class ApiError(Exception):
 
 
 def error_response(status: int, error: str, detail: Any = None,
-                   headers: Mapping[str, str] | None = None) -> JSONResponse:
-    return JSONResponse({"error": error, "detail": detail}, status_code=status, headers=headers)
+                   headers: Mapping[str, str] | None = None, said: str | None = None) -> JSONResponse:
+    body = {"error": error, "detail": detail} if said is None else {"error": error, "detail": detail, "said": said}
+    return JSONResponse(body, status_code=status, headers=headers)
+
+
+def said_in(request: Request, message: str) -> str | None:
+    """``message`` in the language the request asks for, or None when that is English (the message itself)."""
+    lang = i18n.negotiate(request.headers.get("accept-language", ""))
+    return None if lang == i18n.SOURCE else i18n.translations(lang).gettext(message)
 
 
 PAGE_MESSAGES = {
@@ -82,7 +91,8 @@ async def api_error(request: Request, exc: Exception) -> Response:
 
 async def validation_error(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, ValidationError)
-    return error_response(422, f"{exc.field}: {exc.message}", {"field": exc.field, "message": exc.message})
+    return error_response(422, f"{exc.field}: {exc.message}", {"field": exc.field, "message": exc.message},
+                          said=said_in(request, exc.message))
 
 
 async def not_found(request: Request, exc: Exception) -> Response:
@@ -95,12 +105,13 @@ async def not_found(request: Request, exc: Exception) -> Response:
 async def conflict(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, Conflict)
     current = exc.current.to_json() if hasattr(exc.current, "to_json") else exc.current
-    return error_response(409, exc.message, {"current": current} if current is not None else None)
+    return error_response(409, exc.message, {"current": current} if current is not None else None,
+                          said=said_in(request, exc.message))
 
 
 async def forbidden(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, Forbidden)
-    return error_response(403, exc.message)
+    return error_response(403, exc.message, said=said_in(request, exc.message))
 
 
 async def too_many_posts(request: Request, exc: Exception) -> Response:

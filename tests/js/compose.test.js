@@ -65,3 +65,13 @@ test("a refused photo is named by the photo box's labels, not the upload's field
                     detail: { field: "caption", message: "must be at most 300 characters" } };
   assert.equal(Core.refusal(caption), "Caption: must be at most 300 characters");
 });
+
+test("a refusal the server said in the person's language is shown in it, the field by its label", () => {
+  const photo = { error: "file: the file is not an image this server can read", said: "файл не является изображением",
+                  detail: { field: "file", message: "the file is not an image this server can read" } };
+  assert.equal(Core.refusal(photo), "Photo: файл не является изображением");
+  const ended = { error: "this blog has ended; reopen it to post", said: "этот блог завершён", detail: null };
+  assert.equal(Core.refusal(ended), "этот блог завершён");
+  const unlabelled = { error: "time: is required", detail: { field: "time", message: "is required" } };
+  assert.equal(Core.refusal(unlabelled), "time: is required", "a field the compose box has no label for: its name");
+});
