@@ -1,11 +1,11 @@
 """`make catalogs`: every string people read, extracted and merged into each language's catalog.
 
-Extracts the templates (Jinja's i18n extension), the scripts (``gettext``/``ngettext``/``N_`` in static/*.js)
-and the desk's messages made in Python (``Message``/``Plural``, and the checks' ``ValidationError`` and
-``Forbidden`` texts the desk shows) into liveblog/locale/messages.pot, then merges that into every
-liveblog/locale/<lang>/LC_MESSAGES/messages.po: new strings arrive empty (tests/test_i18n_catalogs.py names
-each one until it is translated), strings no longer used are dropped. ``--check`` changes nothing and exits
-1 if a catalog is behind the sources.
+Extracts the templates (Jinja's i18n extension), the scripts (``gettext``/``ngettext``/``N_`` in static/*.js),
+the desk's messages made in Python (``Message``/``Plural``; the refusals the desk shows: ``ValidationError``,
+``Forbidden``, ``require_editor`` and ``Conflict`` templates; words marked ``N_``, liveblog/marks.py) into
+liveblog/locale/messages.pot, then merges that into every liveblog/locale/<lang>/LC_MESSAGES/messages.po: new
+strings arrive empty (tests/test_i18n_catalogs.py names each one until it is translated), strings no longer used
+are dropped. ``--check`` changes nothing and exits 1 if a catalog is behind the sources.
 
 A new language: ``.venv/bin/pybabel init -i liveblog/locale/messages.pot -d liveblog/locale -l fa``, then
 translate its messages.po (README, "Adding a language").
@@ -27,7 +27,7 @@ LOCALE = ROOT / "liveblog" / "locale"
 TEMPLATE = LOCALE / "messages.pot"
 # Babel's own keywords (gettext, ngettext, _ …) and the project's markers
 KEYWORDS = {"_": None, "gettext": None, "ngettext": (1, 2), "N_": None, "Message": None, "Plural": (1, 2),
-            "ValidationError": (2,), "Forbidden": None}
+            "ValidationError": (2,), "Forbidden": None, "Conflict": None, "require_editor": (2,)}
 WIDTH = 120
 
 
