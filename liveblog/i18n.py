@@ -24,7 +24,7 @@ from babel.dates import format_date
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 
-from .model import Refusal
+from .model import DESK_BYLINE, Refusal
 
 LOCALE_DIR = Path(__file__).resolve().parent / "locale"
 SOURCE = "en"
@@ -57,6 +57,12 @@ def languages() -> tuple[str, ...]:
 
 def translations(lang: str | None) -> gettext.NullTranslations:
     return CATALOGS.get(lang or SOURCE, CATALOGS[SOURCE])
+
+
+def byline(name: str, lang: str | None) -> str:
+    """A byline as a page shows it. The desk's byline (``model.DESK_BYLINE``, "Staff") is a label, said in the page's
+    language; the log, the API and every signed record keep the byline as it is stored."""
+    return translations(lang).gettext(name) if name == DESK_BYLINE else name
 
 
 def text_direction(lang: str | None) -> str:

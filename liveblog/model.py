@@ -19,7 +19,8 @@ from .text import PROBLEM, problem_at
 ROLES = ("editor", "correspondent", "contributor")
 # who publishes at once; a contributor (a stringer, a source) files to the editors' queue instead
 PUBLISHERS = ("editor", "correspondent")
-DESK_BYLINE = "Staff"  # the byline of a person given no display name: never their login name
+# the byline of a person given no display name (never their login name): stored as it is, pages translate it
+DESK_BYLINE = N_("Staff")
 MAX_DISPLAY_NAME = 100
 IMPORTED = "imported"  # the role of an author brought in by an import: a name on entries, never a person who acts
 BLOG_STATUSES = ("live", "ended")
