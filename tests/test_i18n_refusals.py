@@ -164,3 +164,11 @@ def test_a_new_persons_name_and_role_are_refused_in_russian_on_the_people_page(s
     assert answer["error"] == "name: must be 1-64 characters"
     answer = api(site, "POST", "/api/people", {"name": "nour", "role": "boss"})
     assert answer["error"] == "role: must be one of editor, correspondent, contributor"
+
+
+def test_a_form_with_a_stale_token_is_refused_in_russian(site, russian):
+    site.blog("strike")
+    desk, _ = russian("eda")
+    r = desk.post("/desk/strike/entries", data={"csrf": "0" * 64, "body": "Депо закрыты"})
+    assert r.status_code == 403 and r.headers["content-type"].startswith("text/html")
+    assert "Эта форма устарела: обновите страницу и попробуйте снова." in r.text and "CSRF" not in r.text

@@ -227,7 +227,7 @@ async def checked_form(request: Request) -> tuple[User, str, FormData]:
     user, csrf = await signed_in(request)
     form = await request.form()
     if not auth.csrf_ok(request.cookies.get(auth.SESSION_COOKIE), str(form.get(auth.CSRF_FIELD, ""))):
-        raise ApiError(403, "CSRF token missing or wrong", "reload the page and try again")
+        raise ApiError(403, N_("CSRF token missing or wrong"), "reload the page and try again")  # the desk says it
     return user, csrf, form
 
 
