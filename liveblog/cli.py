@@ -263,10 +263,14 @@ def cmd_import(args: argparse.Namespace) -> int:
     except model.ValidationError as exc:
         return _fail(f"{exc.field}: {exc.message}")
     try:
-        _run(_settings(args), lambda store: imports.import_blog(store, checked))
+        done = _run(_settings(args), lambda store: imports.import_blog(store, checked))
     except Conflict as exc:
         return _fail(exc.message)
-    print(f"Imported '{checked.blog.slug}' with {len(checked.entries)} entries.")
+    links = f" and {len(done.linked)} translation links" if done.linked else ""
+    print(f"Imported '{checked.blog.slug}' with {len(checked.entries)} entries{links}.")
+    if done.left_out:
+        print(f"Left out {len(done.left_out)} translation links naming entries not here (of "
+              f"{', '.join(done.missing_blogs())}): importing those blogs' exports here makes them.")
     return 0
 
 

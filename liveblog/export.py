@@ -33,16 +33,19 @@ from .model import (
     MAX_NOTE,
     MAX_SUMMARY,
     MAX_TITLE,
+    TRANSLATION_SHAPE,
     Blog,
     Correction,
     Entry,
     Retraction,
+    TranslationLink,
     ValidationError,
     check_filed_at,
     check_slug,
     check_supersedes,
     check_supersession,
     check_text,
+    check_translation_of,
     iso,
     parse_iso,
     utc_now,
@@ -90,6 +93,10 @@ def entry_record(entry: Entry) -> dict[str, Any]:
         "revision": entry.revision,
         "supersedes": list(entry.supersedes),
         "lang": entry.lang,
+        # links to entries of other blogs, both ways: an import makes those whose other blog is there too
+        "translation_of": ({"blog": entry.translation_of.blog, "id": entry.translation_of.id}
+                           if entry.translation_of else None),
+        "translations": [{"blog": t.blog, "id": t.id} for t in entry.translations],
         "corrections": [
             {"at": iso(c.at), "note": c.note, "previous_body": c.previous_body,
              "previous_body_html": c.previous_body_html, "by": c.by}
@@ -245,6 +252,36 @@ def read_record(record: Any, now: datetime | None = None) -> tuple[Blog, list[En
             raise ValidationError(e.name("id"), f"entry {entry_id} appears twice")
         ids[entry_id] = blog.slug
     return blog, [_entry(e, blog, ids) for e in records]
+
+
+def read_links(record: Any) -> list[TranslationLink]:
+    """The translation links of an export that ``read_record`` accepted, each checked: an entry's original
+    (``translation_of``) and its translations, both entries of other blogs (absent from older files)."""
+    blog = record["blog"]["slug"]
+    links = []
+    for n, e in enumerate(record["entries"]):
+        here = (blog, e["id"])
+        if e.get("translation_of") is not None:
+            links.append(TranslationLink(here, _other_entry(e["translation_of"], f"entries[{n}].translation_of", blog)))
+        theirs = e.get("translations", [])
+        if not isinstance(theirs, list):
+            raise ValidationError(f"entries[{n}].translations", "must be a list")
+        links += [TranslationLink(_other_entry(t, f"entries[{n}].translations[{k}]", blog), here)
+                  for k, t in enumerate(theirs)]
+    return links
+
+
+def _other_entry(value: Any, name: str, blog: str) -> tuple[str, int]:
+    """``{"blog", "id"}`` naming an entry of a blog other than ``blog``."""
+    try:
+        found = check_translation_of(value)
+    except ValidationError as exc:
+        raise ValidationError(name, exc.message) from None
+    if found is None:
+        raise ValidationError(name, TRANSLATION_SHAPE)
+    if found[0] == blog:
+        raise ValidationError(name, "must name an entry of another blog")
+    return found
 
 
 def _relative(html: str, slug: str) -> str:

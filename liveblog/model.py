@@ -607,6 +607,22 @@ def retract(entry: Entry, *, note: str, by: str, at: datetime) -> Entry:
 
 
 TRANSLATION_SHAPE = N_('must be {"blog": "<slug>", "id": <entry id>}')
+# An update's address on its reader page (with or without the site's origin, with or without an anchor): what the
+# desk's "Translation of" field takes. The desk's script reads this pattern from the page (``data-pattern``).
+ENTRY_ADDRESS = rf"(?:https?://[^/\s]+)?/blogs/({SLUG_PATTERN})/entries/([1-9][0-9]{{0,18}})/?(?:#\S*)?"
+ENTRY_ADDRESS_RE = re.compile(ENTRY_ADDRESS)
+
+
+def original_at(text: str) -> dict[str, Any] | None:
+    """The desk's "Translation of" field as the API's ``translation_of``: an update's address becomes
+    {"blog", "id"}; nothing typed is no translation."""
+    text = text.strip()
+    if not text:
+        return None
+    found = ENTRY_ADDRESS_RE.fullmatch(text)
+    if found is None:
+        raise ValidationError("translation_of", "is not the address of an update")
+    return {"blog": found[1], "id": int(found[2])}
 
 
 def check_translation_of(value: Any) -> tuple[str, int] | None:
@@ -623,6 +639,19 @@ def check_translation_of(value: Any) -> tuple[str, int] | None:
     if not 0 < entry_id <= MAX_ID:
         raise ValidationError("translation_of", "blog %(blog)s has no entry %(id)s", blog=slug, id=entry_id)
     return slug, entry_id
+
+
+@dataclass(frozen=True)
+class TranslationLink:
+    """One entry translating another, each named by its blog and id: what a blog's export keeps of a link,
+    which an import makes when both entries are on the site."""
+
+    translation: tuple[str, int]
+    original: tuple[str, int]
+
+    def other(self, blog: str) -> str:
+        """The blog at the other end from ``blog``."""
+        return self.original[0] if self.translation[0] == blog else self.translation[0]
 
 
 def check_original(wanted: tuple[str, int], found: tuple[str, bool] | None, *, blog: str) -> None:

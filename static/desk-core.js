@@ -78,7 +78,7 @@ var DeskCore = (function () {
   function signedOut(status, answer) { return status === 401 || staleCsrf(status, answer); }
   /* the labels people see beside the compose box's fields (its photo box's too), for the API's field names */
   var LABELS = { headline: N_("Headline"), body: N_("Update"), supersedes: N_("Supersedes"), lang: N_("Language"),
-                 file: N_("Photo"), caption: N_("Caption") };
+                 translation_of: N_("Translation of"), file: N_("Photo"), caption: N_("Caption") };
   /* the server's refusal, naming the field as the compose box labels it */
   function refusal(answer) {
     var d = answer.detail, field = d && typeof d.field === "string" && d.field.split(/[.[]/)[0];
@@ -159,7 +159,23 @@ var DeskCore = (function () {
     return item;
   }
   /* the body that goes to the API: the typed fields and when the post was filed */
-  function payload(item) { return JSON.stringify(Object.assign({}, item.data, { filed_at: item.filed_at })); }
+  function payload(item, pattern) {
+    var data = Object.assign({}, item.data, { filed_at: item.filed_at });
+    if ("translation_of" in data) data.translation_of = originalAt(data.translation_of, pattern);
+    return JSON.stringify(data);
+  }
+  /* the "Translation of" field as the API's translation_of: an update's address (pattern: the server's, read
+     from the page) becomes {blog, id}; nothing typed is no translation; other text goes as typed, refused there */
+  function originalAt(text, pattern) {
+    var typed = (text || "").trim(), found = pattern ? new RegExp("^(?:" + pattern + ")$").exec(typed) : null;
+    return found ? { blog: found[1], id: Number(found[2]) } : typed || null;
+  }
+  /* why the "Translation of" field cannot go as typed (said before sending, in the person's words), or "" */
+  var NOT_AN_ADDRESS = N_("is not the address of an update");
+  function originalProblem(text, pattern) {
+    return typeof originalAt(text, pattern) === "string"
+      ? gettext(LABELS.translation_of) + ": " + gettext(NOT_AN_ADDRESS) : "";
+  }
   /* every version that may reach the server (the last few), for publishedFirst to try again */
   function recordSent(item, body) {
     item.sent = (item.sent || []).filter(function (b) { return b !== body; }).concat([body]).slice(-SENT_KEPT);
@@ -700,7 +716,8 @@ var DeskCore = (function () {
     isServerJson: isServerJson, staleCsrf: staleCsrf, refusal: refusal, verdict: verdict, afterSend: afterSend,
     sendable: sendable, asNew: asNew, identity: identity, hold: hold, heldAsNew: heldAsNew,
     publishedFirst: publishedFirst, GONE: GONE, waitsForSignIn: waitsForSignIn, releaseSignedOut: releaseSignedOut,
-    resubmit: resubmit, restamp: restamp, payload: payload, recordSent: recordSent, earlierVersions: earlierVersions,
+    resubmit: resubmit, restamp: restamp, payload: payload, originalAt: originalAt,
+    originalProblem: originalProblem, recordSent: recordSent, earlierVersions: earlierVersions,
     OTHER_TAB: OTHER_TAB, nextReady: nextReady,
     outboxState: outboxState, outboxTexts: outboxTexts, countdown: countdown, marked: marked,
     editLabels: editLabels, discardQuestion: discardQuestion, ELSEWHERE: ELSEWHERE, PHOTO_GONE: PHOTO_GONE,

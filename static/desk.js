@@ -10,6 +10,31 @@
    (IndexedDB), named in the text as waiting-photo:ID, and goes up just before its update.
    No framework. This file is the page's side (the DOM, fetch, storage, locks, the service
    worker); every decision it asks of desk-core.js (DeskCore), loaded just before it. */
+
+/* The editors' queue and one's drafts follow the blog on a channel of the desk's own (signed in, never the
+   public stream): the server answers when the queue differs from the mark this page shows; kept while a form
+   in it is in use. Apart from the compose box: an ended blog's desk has none, and its queue still moves. */
+(function () {
+  "use strict";
+  var part = document.getElementById("desk-queue"), failures = 0;
+  if (!part || !window.fetch) return;
+  var slug = part.getAttribute("data-slug");
+  async function poll() {
+    var inner = document.getElementById("queue-inner"), wait = 0;
+    var mark = inner ? inner.getAttribute("data-mark") : "";
+    try {
+      var r = await fetch("/desk/" + encodeURIComponent(slug) + "/queue?mark=" + encodeURIComponent(mark),
+                          { credentials: "same-origin", cache: "no-store" });
+      var busy = part.contains(document.activeElement) && document.activeElement.name;
+      if (r.status === 200 && !r.redirected && !busy) part.innerHTML = await r.text();
+      failures = r.ok && !r.redirected ? 0 : failures + 1;
+      if (busy) wait = 2000;
+    } catch (e) { failures++; }
+    setTimeout(poll, failures ? Math.min(30000, 1000 * Math.pow(2, failures)) : wait);
+  }
+  poll();
+})();
+
 (function () {
   "use strict";
   var form = document.getElementById("compose");
@@ -23,7 +48,8 @@
   var stored = Core.names(slug), OUTBOX = stored.outbox, DRAFT = stored.draft, CLOCK = stored.clock;
   var $ = function (id) { return document.getElementById(id); };
   var fields = { headline: $("headline"), body: $("body"), key_event: $("key_event"), pinned: $("pinned"),
-                 lang: $("lang") };
+                 lang: $("lang"), translation_of: $("translation_of") };
+  var addressPattern = fields.translation_of.getAttribute("data-pattern");  // an update's address (the server's)
   var outboxBox = $("outbox"), summary = $("outbox-summary"), countdown = $("outbox-countdown");
   var list = $("outbox-items"), news = $("outbox-news"), notice = $("desk-notice");
   var editNote = $("editing-note").textContent;
@@ -181,13 +207,14 @@
   function typed() {
     return { headline: fields.headline.value, body: fields.body.value,
              key_event: fields.key_event.checked, pinned: fields.pinned.checked, lang: fields.lang.value,
+             translation_of: fields.translation_of.value,
              supersedes: boxes().filter(function (c) { return c.checked; })
                                 .map(function (c) { return Number(c.value); }) };
   }
   function fill(d) {
     fields.headline.value = d.headline || ""; fields.body.value = d.body || "";
     fields.key_event.checked = !!d.key_event; fields.pinned.checked = !!d.pinned;
-    fields.lang.value = d.lang || "";
+    fields.lang.value = d.lang || ""; fields.translation_of.value = d.translation_of || "";
     boxes().forEach(function (c) { c.checked = (d.supersedes || []).indexOf(Number(c.value)) >= 0; });
     bodyChanged();
   }
@@ -465,7 +492,7 @@
       item = find(item.key);
       if (!item) return 0;  // discarded meanwhile by a tab that could not wait for the lock
     }
-    var body = Core.payload(item), r;
+    var body = Core.payload(item, addressPattern), r;
     change(item.key, function (i) { Core.recordSent(i, body); });
     try { r = await send(item.key, body); } catch (e) { return backoff(); }
     var answer = await jsonOf(r), next = Core.afterSend(r.status, r.ok, answer, item);
@@ -531,6 +558,11 @@
     }
     showProblem(problem);
     if (problem) { fields.body.focus(); return; }
+    var original = Core.originalProblem(fields.translation_of.value, addressPattern);
+    setText($("translation_of-problem"), original);
+    $("translation_of-problem").hidden = !original;
+    if (original) { fields.translation_of.setAttribute("aria-invalid", "true"); fields.translation_of.focus(); return; }
+    fields.translation_of.removeAttribute("aria-invalid");
     var data = typed();
     if (draft) data.draft = true;
     post(data);
@@ -710,32 +742,11 @@
     });
   }
 
-  /* the queue follows too, on a channel of the desk's own (signed in, never the public stream): the
-     server answers when the queue differs from the mark this page shows; kept while a form in it is in use */
-  function followQueue() {
-    var part = $("desk-queue"), failures = 0;
-    if (!part) return;
-    async function poll() {
-      var inner = $("queue-inner"), mark = inner ? inner.getAttribute("data-mark") : "", wait = 0;
-      try {
-        var r = await fetch("/desk/" + encodeURIComponent(slug) + "/queue?mark=" + encodeURIComponent(mark),
-                            { credentials: "same-origin", cache: "no-store" });
-        var busy = part.contains(document.activeElement) && document.activeElement.name;
-        if (r.status === 200 && !r.redirected && !busy) part.innerHTML = await r.text();
-        failures = r.ok && !r.redirected ? 0 : failures + 1;
-        if (busy) wait = 2000;
-      } catch (e) { failures++; }
-      setTimeout(poll, failures ? Math.min(30000, 1000 * Math.pow(2, failures)) : wait);
-    }
-    poll();
-  }
-
   setInterval(tick, 1000);
   followBlog();
-  followQueue();
   restoreDraft();
   bodyChanged();
   sweepPhotos();
   resume();
-  I18n.ready.then(function () { editMode(); render(); });  // the catalog came after the first render: again, in their words
+  I18n.ready.then(function () { editMode(); render(); bodyChanged(); });  // the catalog came after the first render: again, in their words
 })();

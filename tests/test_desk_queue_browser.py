@@ -67,3 +67,24 @@ def test_a_correspondents_desk_offers_to_correct_only_their_own_live_updates(sit
     page.wait_for_selector(f"{mine} a.danger", timeout=15000)
     assert page.locator(f"{mine} .actions a").all_inner_texts() == ["Correct", "Supersede", "Withdraw"]
     assert page.locator(f"{li} .actions a").all_inner_texts() == ["Supersede"]
+
+
+def test_an_ended_blogs_queue_still_follows_without_the_compose_box(site, page):
+    """An ended blog's desk has no compose box; what still waits in its queue is decided elsewhere and the
+    editor's queue follows that live, on the same signed-in long poll."""
+    site.blog("strike", title="General strike")
+    site.user("stringer", "contributor")
+    first = site.post("strike", "Tanks at the station", as_="stringer").json()
+    site.post("strike", "Crowd at the gate", as_="stringer")
+    site.client.patch("/api/blogs/strike", json={"status": "ended"}, headers=site.headers("editor"))
+    browser_sign_in(page, site, "eda", "editor")
+    page.goto(site.url + "/desk/strike")
+    assert page.locator("#compose").count() == 0 and page.locator("#ended-note").count() == 1
+    page.evaluate("window.notReloaded = true")
+    assert page.locator("#desk-queue li.queued").count() == 2
+    r = site.client.post(f"/api/blogs/strike/entries/{first['id']}/decline", json={"note": "Unconfirmed"},
+                         headers=site.headers("editor"))
+    assert r.status_code == 200, r.text
+    page.wait_for_function("() => document.querySelectorAll('#desk-queue li.queued').length === 1", timeout=15000)
+    assert "Unconfirmed" in page.inner_text("#desk-queue")
+    assert page.evaluate("window.notReloaded") is True

@@ -101,6 +101,42 @@ def assert_inside(out, url):
     assert not fragment or f'id="{fragment}"' in target.read_text(), url
 
 
+def test_translation_links_come_back_when_both_blogs_are_imported_in_either_order(site, spawn, tmp_path):
+    """Each blog's export names its entries' translation links both ways (the original each translates, the
+    translations of each). An import makes the links whose other blog is here, and says which it left out:
+    those name a blog not here yet, and its own import makes them."""
+    site.blog("moskva", language="ru")
+    site.blog("world")
+    rally = site.entry("moskva", "Митинг на площади.")
+    statement = site.entry("world", "The minister's statement.")
+    ids = {"moskva": [rally["id"], site.entry("moskva", "Заявление министра.",
+                                              translation_of={"blog": "world", "id": statement["id"]})["id"]],
+           "world": [statement["id"], site.entry("world", "A rally on the square.",
+                                                 translation_of={"blog": "moskva", "id": rally["id"]})["id"]]}
+    before = {(slug, n): site.client.get(f"/api/blogs/{slug}/entries/{n}").json() for slug in ids for n in ids[slug]}
+    records = {slug: exported(site, tmp_path, slug) for slug in ids}
+    kept = next(e for e in records["moskva"]["entries"] if e["id"] == rally["id"])
+    assert (kept["translation_of"], kept["translations"]) == (None, [{"blog": "world", "id": ids["world"][1]}])
+
+    for first, second in (("moskva", "world"), ("world", "moskva")):
+        db = tmp_path / f"{first}-first.db"
+        alone = import_file(tmp_path, records[first], db, f"{first}.json")
+        assert alone.returncode == 0, alone.stderr
+        assert alone.stdout.splitlines() == [
+            f"Imported '{first}' with 2 entries.",
+            (f"Left out 2 translation links naming entries not here (of {second}): importing those blogs' exports "
+             "here makes them.")]
+        both = import_file(tmp_path, records[second], db, f"{second}.json")
+        assert both.returncode == 0, both.stderr
+        assert f"Imported '{second}' with 2 entries and 2 translation links." in both.stdout
+        server = spawn(db)
+        for (slug, n), was in before.items():
+            assert httpx.get(f"{server.url}/api/blogs/{slug}/entries/{n}").json() == was, (first, slug, n)
+        page = httpx.get(f"{server.url}/blogs/world").text
+        assert f'href="/blogs/moskva/entries/{rally["id"]}" hreflang="ru"' in page
+        server.stop()
+
+
 def test_the_snapshot_is_self_contained_and_public(site, tmp_path):
     a, b, c = build_story(site)
     out = tmp_path / "mirror"

@@ -11,7 +11,6 @@ import html
 import json
 import re
 from collections.abc import Iterator
-from html.parser import HTMLParser
 from pathlib import Path
 
 import httpx
@@ -19,6 +18,7 @@ import pytest
 
 from desk import PASSWORD, csrf_of
 from liveblog import export, i18n, languages, model
+from visible import FINGERPRINT, visible
 
 PSEUDO = "en-XA"  # the pseudo-locale tag Android and Chromium use
 BRACKETED = re.compile(r"⟦[^⟦⟧]*⟧")
@@ -26,7 +26,6 @@ BRACKETED = re.compile(r"⟦[^⟦⟧]*⟧")
 # each language's own name in the language picker, and "QR" (the code's name in every language)
 KEPT = ["GMT", "Markdown", "Liveblog", "Atom", "JSON Feed", "oEmbed", "/blogs/", "QR",
         *(name for _, name in i18n.language_names()), *(name for _, name in languages.entry_languages())]
-FINGERPRINT = re.compile(r"(?:[0-9A-F]{4} )+[0-9A-F]{4}")  # the site key's, at the foot of reader pages
 # the test's own content (people's names and what they wrote), in the blog's script
 NAMES = ["amal", "eda", "editor", "nour", "stringer"]  # site.blog() makes an "editor" account
 CONTENT = {"title": "Забастовка", "summary": "Протесты", "body": "Депо закрыты", "note": "Неточная цифра",
@@ -41,36 +40,10 @@ class Pseudo(gettext.NullTranslations):
         return f"⟦{singular if n == 1 else plural}⟧"
 
 
-class Visible(HTMLParser):
-    """What a person reads or hears: text outside script and style, the title, and the labelling attributes."""
-
-    SHOWN = ("title", "aria-label", "placeholder", "alt")
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.parts: list[str] = []
-        self.hidden = 0
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        if tag in ("script", "style"):
-            self.hidden += 1
-        self.parts.extend(value for name, value in attrs if name in self.SHOWN and value)
-
-    def handle_endtag(self, tag: str) -> None:
-        if tag in ("script", "style"):
-            self.hidden -= 1
-
-    def handle_data(self, data: str) -> None:
-        if not self.hidden and data.strip():
-            self.parts.append(data)
-
-
 def leftovers(html: str, lang: str) -> list[str]:
     """The visible pieces of ``html`` that no catalog gave (pseudo), or that are English (a real language)."""
-    parser = Visible()
-    parser.feed(html)
     found = []
-    for part in parser.parts:
+    for part in visible(html):
         text = FINGERPRINT.sub(" ", part)
         if lang == PSEUDO:
             while BRACKETED.search(text):

@@ -77,6 +77,20 @@ def test_a_later_entry_named_as_superseded_is_named_by_its_number_in_russian(sit
     assert answer["error"] == "supersedes: entry 999999 is later than this one"
 
 
+def test_an_original_that_is_not_there_names_its_blog_and_number_in_russian(site, russian):
+    site.blog("strike")
+    site.blog("world", language="en")
+    desk, csrf = russian("eda")
+    address = f"{site.url}/blogs/world/entries/777"
+    r = desk.post("/desk/strike/entries", data={"csrf": csrf, "body": "Депо закрыты", "translation_of": address})
+    assert r.status_code == 422
+    assert "в блоге world нет записи 777" in refusal_at(r, "translation_of")
+    assert f'value="{address}"' in r.text and "Депо закрыты</textarea>" in r.text
+    answer = api(site, "POST", "/api/blogs/strike/entries",
+                 {"body": "Депо закрыты", "translation_of": {"blog": "world", "id": 777}})
+    assert answer["error"] == "translation_of: blog world has no entry 777"
+
+
 def test_an_unknown_language_is_named_in_russian(site, russian):
     site.blog("strike")
     desk, csrf = russian("eda")

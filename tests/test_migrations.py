@@ -13,8 +13,10 @@ import httpx
 import pytest
 
 from conftest import liveblog_cmd
+from liveblog.services import entries
 from liveblog.store import open_store
 from liveblog.store.core import MIGRATIONS, SCHEMA_VERSION
+from unit_store import world
 
 NEWER = 99
 REFUSAL = f"database schema version {NEWER} is newer than this liveblog ({SCHEMA_VERSION}): upgrade liveblog"
@@ -126,3 +128,49 @@ def test_a_database_at_schema_1_gains_the_events_index(tmp_path, databases):
     databases.run(store.close())
     assert "events_entry" in withdrawal_plan(databases, url)
     assert schema_version(databases, url) == SCHEMA_VERSION
+
+
+def set_schema_version(databases, url, version):
+    if databases.backend == "sqlite":
+        databases.sql(url, f"PRAGMA user_version={version}")
+    else:
+        databases.sql(url, "UPDATE schema_version SET version = ?", version)
+
+
+CHAIN = MIGRATIONS.index(("ALTER TABLE events ADD COLUMN salt TEXT", "ALTER TABLE events ADD COLUMN digest TEXT",
+                          "ALTER TABLE events ADD COLUMN hash TEXT"))
+
+
+async def a_blog_with_an_entry(tmp_path):
+    async with world(tmp_path) as w:
+        await entries.publish(w.store, w.posts, w.amal, w.blog, entries.entry_input({"body": "Shots heard"}), None)
+
+
+def test_the_chain_migration_half_applied_or_run_again_completes(tmp_path, databases):
+    """A column a migration adds that is already there is left as it is, as a table or index made "IF NOT
+    EXISTS" is: the events' chain columns half added (salt only), or every migration since run again, and the
+    store still opens, chains what is unchained and changes nothing else."""
+    url = databases.url(tmp_path / "unit.db")  # the world's database, made here: not from the databases' loop
+    databases.run(a_blog_with_an_entry(tmp_path))
+    log = "SELECT id, payload, salt, digest, hash FROM events ORDER BY id"
+    chained = databases.sql(url, log)
+
+    set_schema_version(databases, url, CHAIN)  # run again: every migration from the chain's on
+    store = open_store(url)
+    databases.run(store.open())
+    databases.run(store.close())
+    assert schema_version(databases, url) == SCHEMA_VERSION
+    assert databases.sql(url, log) == chained, "what was chained is left as it was"
+
+    databases.sql(url, "UPDATE events SET digest = NULL, hash = NULL, salt = NULL")
+    if databases.backend == "sqlite":
+        databases.sql(url, "ALTER TABLE events DROP COLUMN hash")
+        databases.sql(url, "ALTER TABLE events DROP COLUMN digest")
+    else:
+        databases.sql(url, "ALTER TABLE events DROP COLUMN hash, DROP COLUMN digest")
+    set_schema_version(databases, url, CHAIN)  # half applied: salt is there, digest and hash are not
+    store = open_store(url)
+    databases.run(store.open())
+    databases.run(store.close())
+    assert schema_version(databases, url) == SCHEMA_VERSION
+    assert all(row[2] and row[3] and row[4] for row in databases.sql(url, log)), "every event chained"

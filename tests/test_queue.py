@@ -4,14 +4,17 @@ with a note the contributor sees. Nothing of it is in the public log before it i
 
 from __future__ import annotations
 
+import io
 import signal
 from pathlib import Path
 
 import pytest
+from PIL import Image
 
 from liveblog import export, model, signing
 from liveblog.services import Forbidden, entries, queue
 from liveblog.store import Conflict, NotFound
+from reader_html import parse
 from unit_store import world
 
 SECRET = "Checkpoint at the north bridge, source Q"
@@ -67,6 +70,31 @@ def test_an_editor_publishes_an_edited_update_and_the_text_as_filed_is_kept(site
     row = site.sql("SELECT body, edited, entry_id, state FROM filings WHERE id = ?", filed["id"])
     assert row[0][0] == "Teh bridge is closed" and bool(row[0][1]) and row[0][2] == r.json()["id"]
     assert row[0][3] == "published"
+
+
+def _photo(site, name, size):
+    raw = io.BytesIO()
+    Image.new("RGB", size, (200, 10, 10)).save(raw, "JPEG")
+    r = site.client.post("/api/media", files={"file": ("p.jpg", raw.getvalue(), "image/jpeg")},
+                         data={"caption": "The bridge"}, headers=site.headers(name))
+    assert r.status_code == 201, r.text
+    return r.json()["markdown"]
+
+
+def test_a_published_filings_photos_keep_their_room_as_a_posts_do(site):
+    """Published from the queue, as filed or edited, an update's photos carry their width and height like a post's:
+    the page keeps their room before they load."""
+    site.blog("strike")
+    site.user("stringer", "contributor")
+    filed, edited = (site.post("strike", body, as_="stringer").json()
+                     for body in ("The bridge.\n\n" + _photo(site, "stringer", (40, 30)), "Typo"))
+    for filing, change in ((filed, {}), (edited, {"body": "Fixed.\n\n" + _photo(site, "editor", (20, 50))})):
+        r = site.client.post(f"/api/blogs/strike/entries/{filing['id']}/publication", json=change,
+                             headers=site.headers("editor"))
+        assert r.status_code == 201, r.text
+    page = parse(site.client.get("/blogs/strike").text)
+    sizes = [(img.get("width"), img.get("height")) for img in page.all("img") if "/media/" in img.get("src")]
+    assert sorted(sizes) == [("20", "50"), ("40", "30")]
 
 
 def test_a_declined_update_carries_its_note_to_the_contributor_only(site):

@@ -38,7 +38,7 @@ async def test_an_import_reads_back_as_it_was_exported(tmp_path: Path) -> None:
     record = await exported(tmp_path)
     checked = imports.read_export(record)
     async with opened_store(tmp_path / "mirror.db") as store:
-        blog = await imports.import_blog(store, checked)
+        blog = (await imports.import_blog(store, checked)).blog
         assert blog.slug == "strike"
         again = await export.export_record(store, "strike")
         assert again["entries"] == record["entries"] and again["blog"] == record["blog"]
@@ -64,3 +64,11 @@ async def test_a_damaged_file_is_named_where_it_is_wrong(tmp_path: Path) -> None
     assert refused.value.field == "entries[0].revision"
     with pytest.raises(ValidationError, match="not a Liveblog export"):
         imports.read_export({"format": "something/1"})
+    record["entries"][0]["revision"] = 1 + len(record["entries"][0]["corrections"])
+    for key, value, field in [("translation_of", {"blog": "strike", "id": 5}, "entries[0].translation_of"),
+                              ("translation_of", "world/5", "entries[0].translation_of"),
+                              ("translations", {"blog": "world", "id": 5}, "entries[0].translations"),
+                              ("translations", [None], "entries[0].translations[0]")]:
+        with pytest.raises(ValidationError) as refused:
+            imports.read_export({**record, "entries": [{**record["entries"][0], key: value}]})
+        assert refused.value.field == field, (key, value)

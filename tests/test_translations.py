@@ -12,6 +12,7 @@ from xml.etree import ElementTree as ET
 
 import pytest
 
+from desk import signed_in
 from liveblog import export, model
 from liveblog.model import ValidationError
 from liveblog.services import entries
@@ -115,6 +116,31 @@ def test_withdrawals_on_either_side_are_shown_on_the_other(site):
     assert r.json()["detail"]["message"] == f"entry {original['id']} of blog moskva was withdrawn"
 
 
+def test_a_blogs_new_language_is_named_on_the_pages_that_link_its_entries(site):
+    """A blog's language is the language of its entries that have none of their own: the blogs that link them
+    by translation are sent those entries again, so their cached pages name the new language at once."""
+    site.blog("moskva", language="ru")
+    site.blog("world")
+    original = site.entry("moskva", "Митинг на площади.")
+    translation = site.entry("world", "A rally on the square.", translation_of={"blog": "moskva", "id": original["id"]})
+    note = article(site, "/blogs/world", translation["id"]).one("p", class_="translation-of")
+    assert note.text.startswith("Translated from Russian") and note.one("a").get("hreflang") == "ru"
+    assert site.client.get("/blogs/world").status_code == 200  # served from the render cache now
+
+    r = site.client.patch("/api/blogs/moskva", json={"language": "kk"}, headers=site.headers("editor"))
+    assert r.status_code == 200, r.text
+    for path in ("/blogs/world", f"/blogs/world/entries/{translation['id']}"):
+        note = article(site, path, translation["id"]).one("p", class_="translation-of")
+        assert note.text.startswith("Translated from Kazakh"), path
+        assert note.one("a").get("hreflang") == "kk", path
+    assert linked_events(site, "world")[-1]["data"]["translation_of"]["lang"] == "kk", "open pages are told too"
+
+    r = site.client.patch("/api/blogs/world", json={"language": "ar"}, headers=site.headers("editor"))
+    assert r.status_code == 200, r.text
+    listing = article(site, "/blogs/moskva", original["id"]).one("p", class_="translations")
+    assert listing.one("a").get("hreflang") == "ar"
+
+
 def test_a_translation_must_name_a_public_entry_of_another_blog(site):
     site.blog("moskva")
     site.blog("world")
@@ -136,6 +162,24 @@ def test_a_translation_must_name_a_public_entry_of_another_blog(site):
         assert r.status_code == 422, (value, r.text)
         assert r.json()["detail"] == {"field": "translation_of", "message": message}, value
     assert site.stored() == before, "a refused translation leaves every table as it was"
+
+
+def test_the_desk_takes_the_originals_address(site):
+    """Without the desk's script too: the compose form's "Translation of" is the original's reader address."""
+    site.blog("moskva")
+    site.blog("world")
+    original = site.entry("moskva", "Митинг на площади.", lang="ru")
+    client, csrf = signed_in(site, "emma", "editor")
+    address = f"{site.url}/blogs/moskva/entries/{original['id']}#entry-{original['id']}"
+    r = client.post("/desk/world/entries", data={"csrf": csrf, "body": "A rally.", "translation_of": address})
+    assert r.status_code == 303, r.text
+    [entry] = site.client.get("/api/blogs/world").json()["entries"]
+    assert entry["translation_of"]["blog"] == "moskva" and entry["translation_of"]["id"] == original["id"]
+    refused = client.post("/desk/world/entries", data={"csrf": csrf, "body": "A rally.", "translation_of": "moskva 1"})
+    assert refused.status_code == 422
+    assert 'id="translation_of" name="translation_of"' in refused.text and 'value="moskva 1"' in refused.text
+    assert 'id="error">Translation of: is not the address of an update</p>' in refused.text
+    client.close()
 
 
 def test_feeds_and_structured_data_carry_the_links(site):

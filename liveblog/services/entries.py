@@ -124,7 +124,8 @@ async def publish(store: Store, posts: SlidingWindow, user: User, blog: Blog, fi
 
 async def sized_photos(store: Store, html: str) -> str:
     """Each photo with its stored width and height, so the page keeps its room before it loads (no layout
-    shift); CSS still scales it to the column."""
+    shift); CSS still scales it to the column. Wherever an update's text goes public: a post, a correction, a
+    filing published from the queue (``queue.publish``)."""
     sizes = await store.media_sizes([m.group(1) for m in UNSIZED_PHOTO.finditer(html)])
 
     def sized(found: re.Match[str]) -> str:

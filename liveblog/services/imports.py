@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from .. import export, model
-from ..model import Blog, Entry
+from ..model import Blog, Entry, TranslationLink
 from ..store import Store
 
 
@@ -18,17 +18,32 @@ from ..store import Store
 class CheckedExport:
     blog: Blog
     entries: list[Entry]
+    links: list[TranslationLink]  # to and from entries of other blogs
+
+
+@dataclass(frozen=True)
+class Imported:
+    blog: Blog
+    linked: list[TranslationLink]  # made: the other blog's entry was here
+    left_out: list[TranslationLink]  # naming an entry not here: the other blog's own import makes them
+
+    def missing_blogs(self) -> list[str]:
+        return sorted({link.other(self.blog.slug) for link in self.left_out})
 
 
 def read_export(record: Any) -> CheckedExport:
-    """The blog and entries of a parsed export file, or ``ValidationError`` naming what is wrong in it."""
+    """The blog, entries and translation links of a parsed export file, or ``ValidationError`` naming what is
+    wrong in it."""
     blog, entries = export.read_record(record)
-    return CheckedExport(blog, entries)
+    return CheckedExport(blog, entries, export.read_links(record))
 
 
-async def import_blog(store: Store, checked: CheckedExport) -> Blog:
+async def import_blog(store: Store, checked: CheckedExport) -> Imported:
     """The imported blog, ids, times, corrections and withdrawals kept; a slug or entry id already taken here,
     or an author whose name reads like a local account's (``names.clashes``), is a ``Conflict`` and nothing is
     written. An import that fails part way removes what it wrote: its blog, entries and events, and the author
-    accounts it created."""
-    return await store.import_blog(checked.blog, checked.entries, model.utc_now())
+    accounts it created. A translation link is made when the entry at its other end is here (its blog imported
+    before, or made here); the others are left out and named: each export keeps the links both ways, so
+    importing the other blog later makes them then."""
+    blog, linked = await store.import_blog(checked.blog, checked.entries, model.utc_now(), checked.links)
+    return Imported(blog, linked, [link for link in checked.links if link not in linked])

@@ -83,15 +83,17 @@ def check_may_decide(user: User, filing: Filing, *, publishing: bool) -> None:
 async def publish(store: Store, user: User, filing: Filing, edit: Edit) -> Entry:
     """The new entry: its author the filing's, its ``filed_at`` the filing's, published now. A draft is
     posted by its author now, so the blogs they are limited to now apply (else a draft saved before the
-    limit would get round it)."""
+    limit would get round it). Its photos are sized as a post's are (``entries.sized_photos``), as filed or
+    edited, filed before that rule or not."""
     check_may_decide(user, filing, publishing=True)
     if filing.state == model.DRAFT:
         blog = await store.get_blog(filing.blog)
         if blog is None:
             raise NotFound("blog")
         await entries.check_may_post(store, user, blog)
+    shown = await entries.sized_photos(store, filing.body_html if edit.body_html is None else edit.body_html)
     return await store.publish_filing(filing.blog, filing.id, by=user, headline=edit.headline, body=edit.body,
-                                      body_html=edit.body_html, now=model.utc_now())
+                                      body_html=shown, now=model.utc_now())
 
 
 async def decline(store: Store, user: User, filing: Filing, note: str) -> Filing:

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from ..model import Blog, Entry, Filing, Person, Refusal, User
+from ..model import Blog, Entry, Filing, Person, Refusal, TranslationLink, User
 
 
 class StoreError(Exception):
@@ -334,13 +334,15 @@ class Store(ABC):
         """The queued filing, declined with ``note`` for its author; one already decided is a ``Conflict``."""
 
     @abstractmethod
-    async def import_blog(self, blog: Blog, entries: list[Entry], now: datetime) -> Blog:
+    async def import_blog(self, blog: Blog, entries: list[Entry], now: datetime,
+                          links: Sequence[TranslationLink] = ()) -> tuple[Blog, list[TranslationLink]]:
         """Load a blog exported elsewhere, keeping entry ids, times, corrections, supersession and
         withdrawals exactly. Authors become accounts of role IMPORTED (no password, no rights), shared
         with earlier imports; a name that reads like a local account's (``names.clashes``: case, spaces,
         look-alike letters) is refused (``local_authors``). Written in batches so live posts go on meanwhile;
         no reader sees the blog before it is whole, and a failure removes what was written. The log gets one
-        event per entry so streams and feeds work at once."""
+        event per entry so streams and feeds work at once. Of ``links``, those whose two entries are both here
+        then (this blog's and another's) are made, in the transaction that shows the blog; with the links made."""
 
     # the event log
     @abstractmethod

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import re
 from abc import abstractmethod
 from collections.abc import Sequence
 from contextlib import AbstractAsyncContextManager
@@ -213,6 +214,7 @@ MIGRATIONS: tuple[tuple[str, ...], ...] = (
     ("ALTER TABLE users ADD COLUMN language TEXT NOT NULL DEFAULT ''",),
 )
 SCHEMA_VERSION = len(MIGRATIONS)
+_ADD_COLUMN = re.compile(r"ALTER TABLE (?P<table>\w+) ADD COLUMN (?P<column>\w+) ")
 
 IMPORTING = "importing"  # the status of a blog whose import is still being written: no reader sees it
 _SHOWN = f"b.status <> '{IMPORTING}'"
@@ -247,6 +249,11 @@ _INSERT_ENTRY = """INSERT INTO entries (id, blog_id, author_id, published_at, fi
 _INSERT_CORRECTION = """INSERT INTO corrections (entry_id, at, note, previous_body, previous_body_html, by_id, byline)
     VALUES (?, ?, ?, ?, ?, ?, ?)"""
 _INSERT_SUPERSESSION = "INSERT INTO supersessions (entry_id, supersedes_id) VALUES (?, ?)"
+# An entry translates one original: an import naming a link already made makes nothing.
+_INSERT_TRANSLATION = "INSERT INTO translations (entry_id, original_id) VALUES (?, ?) ON CONFLICT (entry_id) DO NOTHING"
+# Whether both ends of a link, each (blog slug, entry id), are here (an importing blog's entries included).
+_BOTH_HERE = """SELECT COUNT(*) FROM entries e JOIN blogs b ON b.id = e.blog_id
+    WHERE (b.slug = ? AND e.id = ?) OR (b.slug = ? AND e.id = ?)"""
 _LOCK_BLOG = f"SELECT id FROM blogs b WHERE slug = ? AND {_SHOWN}"  # with the backend's _lock("b")
 # Entries linked by translation, seen from one end (``mine``: of_id) to the other (``theirs``).
 _LINKED = f"""SELECT t.{{mine}} AS of_id, e.id, b.slug, COALESCE(e.lang, b.language) AS lang, e.published_at,
@@ -254,6 +261,9 @@ _LINKED = f"""SELECT t.{{mine}} AS of_id, e.id, b.slug, COALESCE(e.lang, b.langu
     JOIN blogs b ON b.id = e.blog_id AND {_SHOWN}"""
 _ORIGINALS = _LINKED.format(mine="entry_id", theirs="original_id")
 _TRANSLATIONS = _LINKED.format(mine="original_id", theirs="entry_id")
+# A blog's entries that read in its language (none of their own): the other blogs show that language for them.
+_IN_BLOG_LANGUAGE = """IN (SELECT x.id FROM entries x JOIN blogs xb ON xb.id = x.blog_id
+    WHERE xb.slug = ? AND x.lang IS NULL)"""
 # The blogs of an entry and of every entry it is linked with by translation: their rows are locked together.
 _LINKED_BLOGS = """SELECT DISTINCT b.slug FROM translations t JOIN entries e ON e.id IN (t.entry_id, t.original_id)
     JOIN blogs b ON b.id = e.blog_id WHERE t.entry_id = ? OR t.original_id = ?"""
@@ -344,6 +354,9 @@ class SqlStore(Store):
     async def _schema_found(self, db: Db) -> int: ...
 
     @abstractmethod
+    async def _has_column(self, db: Db, table: str, column: str) -> bool: ...
+
+    @abstractmethod
     async def _schema_done(self, db: Db, version: int) -> None: ...
 
     # times and rows
@@ -387,10 +400,18 @@ class SqlStore(Store):
                 raise SchemaTooNew(version, SCHEMA_VERSION)
             for number in range(version, SCHEMA_VERSION):
                 for statement in MIGRATIONS[number]:
-                    await db.run(statement.format(**self.TYPES))
+                    await self._apply(db, statement.format(**self.TYPES))
                 await self._schema_done(db, number + 1)
             await self._rewrite_bylines(db)
             await self._chain_unchained(db)
+
+    async def _apply(self, db: Db, statement: str) -> None:
+        """A migration's statement, done again without harm, as ``IF NOT EXISTS`` makes a table or an index: a
+        column already there (a migration half applied by hand, or a schema version set back) is left as it is,
+        which neither backend's ``ADD COLUMN`` does by itself everywhere (SQLite has no ``IF NOT EXISTS`` there)."""
+        added = _ADD_COLUMN.match(statement)
+        if added is None or not await self._has_column(db, added["table"], added["column"]):
+            await db.run(statement)
 
     async def _chain_unchained(self, db: Db) -> None:
         """Events written before the hash chain existed get their salt, digest and hash, in each blog's order.
@@ -628,9 +649,13 @@ class SqlStore(Store):
     async def _relink(self, db: Db, linked: Sequence[model.Linked], now: datetime) -> None:
         """Each linked entry of another blog shows this change (a translation listed or gone, the original
         corrected or withdrawn): ``entry.linked`` in its blog's log, so its readers' copy is re-rendered."""
-        for other in linked:
-            blog = await self._blog_row(db, other.blog)
-            entry = await self._entry(db, other.blog, other.id)
+        await self._resend(db, [(other.blog, other.id) for other in linked], now)
+
+    async def _resend(self, db: Db, ends: Sequence[tuple[str, int]], now: datetime) -> None:
+        """``_relink`` for entries named by blog and id."""
+        for slug, entry_id in ends:
+            blog = await self._blog_row(db, slug)
+            entry = await self._entry(db, slug, entry_id)
             if blog is not None and entry is not None:
                 await self._append_event(db, blog, "entry.linked", entry.id, entry.to_json(), now)
 
@@ -700,7 +725,11 @@ class SqlStore(Store):
             return await self._blog_row(db, slug)
 
     async def update_blog(self, slug: str, changes: dict[str, Any], now: datetime) -> Blog:
+        """A new language is also the language of its entries that have none of their own: the entries of other
+        blogs linked with them by translation show it (``_relink``), their blogs locked with this one."""
         async with self._write() as db:
+            if "language" in changes:
+                await self._lock_blogs(db, {slug, *(other.blog for other in await self._in_language(db, slug))})
             blog = await self._locked_blog(db, slug)
             if blog is None:
                 raise NotFound("blog")
@@ -711,7 +740,16 @@ class SqlStore(Store):
                 columns["ended_at"] = self._maybe_time(columns["ended_at"])
             assignments = ", ".join(f"{name} = ?" for name in columns)
             await db.run(f"UPDATE blogs SET {assignments} WHERE id = ?", *columns.values(), blog.id)
-            return await self._blog_changed(db, slug, now)
+            changed = await self._blog_changed(db, slug, now)
+            if "language" in columns:
+                await self._relink(db, await self._in_language(db, slug), now)
+            return changed
+
+    async def _in_language(self, db: Db, slug: str) -> list[model.Linked]:
+        """The entries of other blogs linked by translation with this blog's entries that read in its language."""
+        rows = [*await db.rows(f"{_ORIGINALS} WHERE t.entry_id {_IN_BLOG_LANGUAGE}", slug),
+                *await db.rows(f"{_TRANSLATIONS} WHERE t.original_id {_IN_BLOG_LANGUAGE}", slug)]
+        return list({(r["slug"], r["id"]): self._linked(r) for r in rows}.values())
 
     # entries
 
@@ -883,7 +921,7 @@ class SqlStore(Store):
                      None, lang)
         await db.run_many(_INSERT_SUPERSESSION, [(entry_id, target) for target in new.supersedes])
         if translation_of is not None:
-            await db.run("INSERT INTO translations (entry_id, original_id) VALUES (?, ?)", entry_id, translation_of[1])
+            await db.run(_INSERT_TRANSLATION, entry_id, translation_of[1])
         entry = await self._entry(db, blog.slug, entry_id)
         assert entry is not None
         await self._append_event(db, blog, "entry.created", entry_id, entry.to_json(), now)
@@ -1092,7 +1130,8 @@ class SqlStore(Store):
 
     # imports
 
-    async def import_blog(self, blog: Blog, entries: list[Entry], now: datetime) -> Blog:
+    async def import_blog(self, blog: Blog, entries: list[Entry], now: datetime,
+                          links: Sequence[model.TranslationLink] = ()) -> tuple[Blog, list[model.TranslationLink]]:
         """Written in batches, each its own transaction, so live posts (of any blog, in any process) get the
         write lock in between. Until the last batch the blog is ``importing``: no reader sees it, and a
         failure removes what was written. The highest entry is written first, so every id a post takes
@@ -1109,15 +1148,29 @@ class SqlStore(Store):
                         await db.run_many(sql, values)
                     hidden = replace(hidden, last_event_id=await self._append_events(db, hidden, events))
             async with self._write() as db:
+                await self._lock_blogs(db, {link.other(blog.slug) for link in links})
                 if entries:
                     top = entries[-1]
                     await db.run_many(_INSERT_SUPERSESSION, [(top.id, target) for target in top.supersedes])
                     await self._append_event(db, hidden, *_import_event(top), now)
                 await db.run("UPDATE blogs SET status = ? WHERE id = ?", blog.status, hidden.id)
-                return await self._blog_changed(db, blog.slug, now)
+                made = await self._import_links(db, links, now)
+                return await self._blog_changed(db, blog.slug, now), made
         except BaseException:
             await self._drop_import(hidden.id)
             raise
+
+    async def _import_links(self, db: Db, links: Sequence[model.TranslationLink],
+                            now: datetime) -> list[model.TranslationLink]:
+        """The links of an import whose two entries are both here, made; both ends are sent again, linked."""
+        made = []
+        for link in links:
+            if await db.value(_BOTH_HERE, *link.translation, *link.original) == 2 and await db.run(
+                    _INSERT_TRANSLATION, link.translation[1], link.original[1]):
+                made.append(link)
+        await self._resend(db, list(dict.fromkeys(end for link in made for end in (link.translation, link.original))),
+                           now)
+        return made
 
     async def _start_import(self, blog: Blog, entries: list[Entry], now: datetime) -> tuple[Blog, dict[str, int]]:
         """The checks, the authors, the hidden blog and its highest entry, in one transaction."""

@@ -186,5 +186,10 @@ class PostgresStore(SqlStore):
             return 0
         return int(version)
 
+    async def _has_column(self, db: Db, table: str, column: str) -> bool:
+        return bool(await db.value("""SELECT COUNT(*) FROM information_schema.columns
+                                      WHERE table_schema = current_schema() AND table_name = ? AND column_name = ?""",
+                                   table, column))
+
     async def _schema_done(self, db: Db, version: int) -> None:
         await db.run("UPDATE schema_version SET version = ?", version)

@@ -174,5 +174,8 @@ class SQLiteStore(SqlStore):
     async def _schema_found(self, db: Db) -> int:
         return int(await db.value("PRAGMA user_version"))
 
+    async def _has_column(self, db: Db, table: str, column: str) -> bool:
+        return bool(await db.value("SELECT COUNT(*) FROM pragma_table_info(?) WHERE name = ?", table, column))
+
     async def _schema_done(self, db: Db, version: int) -> None:
         await db.run(f"PRAGMA user_version={version}")

@@ -41,7 +41,7 @@ NO_STORE = {"Cache-Control": "no-store"}
 LABELS = {"title": Message("Title"), "slug": Message("Address"), "headline": Message("Headline"),
           "body": Message("Update"), "supersedes": Message("Supersedes"), "note": Message("Note"),
           "lang": Message("Language"), "language": Message("Language"), "summary": Message("Summary"),
-          "intro": Message("Introduction")}
+          "intro": Message("Introduction"), "translation_of": Message("Translation of")}
 CORRECT_LABELS = {**LABELS, "body": Message("Corrected text"), "note": Message("Correction note")}
 WITHDRAW_LABELS = {**LABELS, "note": Message("Why it is withdrawn")}
 # What the desk says after an action, where the person is looking (``?done=``): the blog page's notices.
@@ -330,6 +330,7 @@ async def compose(request: Request, status: int = 200, error: str | Message = ""
     response = page(request, "desk/blog.html", status, user=user, csrf=csrf, blog=blog.to_json(), error=error,
                     invalid=invalid, typed=typed, key=secrets.token_urlsafe(16), now=model.iso(model.utc_now()),
                     max_upload_bytes=runtime_of(request).settings.max_upload_bytes, body_limit=model.MAX_BODY,
+                    address_pattern=model.ENTRY_ADDRESS,
                     entries=[(e.to_json(), model.may_correct(user, e) and e.retraction is None) for e in recent],
                     notice=notice_of(request), settings=settings or blog.to_json(),
                     **await queue_context(store, user, blog.slug, filing_typed))
@@ -355,10 +356,11 @@ async def post_entry(request: Request) -> Response:
         "headline": str(form.get("headline", "")), "body": str(form.get("body", "")),
         "key_event": form.get("key_event") is not None, "pinned": form.get("pinned") is not None,
         "supersedes": supersedes_of(form), "lang": str(form.get("lang", "")),
+        "translation_of": str(form.get("translation_of", "")),  # the original's address, as typed
     }
     draft = form.get("draft") is not None  # the "Save as draft" button
     try:
-        fields = entries.entry_input(data)
+        fields = entries.entry_input({**data, "translation_of": model.original_at(data["translation_of"])})
         key = str(form.get("key", ""))
         digest = hashlib.sha256(json.dumps([data, draft], sort_keys=True).encode("utf-8", "surrogatepass")).hexdigest()
         idem = Idempotency("desk-form:" + key, digest) if 8 <= len(key) <= 100 and key.isprintable() else None

@@ -85,6 +85,19 @@ test("the body sent is the typed fields with filed_at", () => {
                    { headline: "H", body: "B", key_event: true, supersedes: [2], filed_at: item.filed_at });
 });
 
+test("a translation's original goes as {blog, id} when its address is typed, by the server's pattern", () => {
+  const pattern = "(?:https?://[^/\\s]+)?/blogs/([a-z0-9](?:[a-z0-9\\-]{0,62}[a-z0-9])?)/entries/([1-9][0-9]{0,18})/?(?:#\\S*)?";
+  const typed = (text) => JSON.parse(Core.payload(post("a", { data: { body: "B", translation_of: text } }), pattern));
+  assert.deepEqual(typed(" https://news.example/blogs/moskva/entries/12#entry-12 ").translation_of,
+                   { blog: "moskva", id: 12 });
+  assert.deepEqual(typed("/blogs/moskva/entries/7").translation_of, { blog: "moskva", id: 7 });
+  assert.equal(typed("").translation_of, null);
+  assert.equal(typed("moskva 12").translation_of, "moskva 12", "kept as typed, for the server to refuse");
+  assert.equal(Core.originalProblem("moskva 12", pattern), "Translation of: is not the address of an update");
+  assert.equal(Core.originalProblem(" /blogs/moskva/entries/7 ", pattern), "");
+  assert.equal(Core.originalProblem("", pattern), "");
+});
+
 test("the versions sent are kept once each, the last five, latest last", () => {
   const item = post("a");
   for (const body of ["1", "2", "1", "3", "4", "5", "6"]) Core.recordSent(item, body);
