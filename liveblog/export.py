@@ -323,7 +323,7 @@ async def write_snapshot(store: Store, slug: str, out: Path, *, media_path: Path
                   chain=script_json({"head": head, "log": log}))
     written: dict[str, str | bytes] = {
         "index.html": _relative(html, slug),
-        feeds.SNAPSHOT_ABOUT: _relative(extension_page(), slug),
+        feeds.SNAPSHOT_ABOUT: _relative(extension_page(feeds.language_of(blog_json)), slug),
         "feed.json": json.dumps(feeds.json_feed(blog_json, entries, links, identity=identity, head=head),
                                 ensure_ascii=False, indent=1),
         "feed.atom": feeds.atom_feed(blog_json, entries, links, identity=identity),

@@ -231,7 +231,7 @@ def json_feed_item(entry: dict[str, Any], links: Links, lang: str) -> dict[str, 
         "content_text": text,
         "date_published": entry["published_at"],
         "date_modified": entry["updated_at"],
-        "authors": [{"name": entry["author"]}],
+        "authors": [{"name": i18n.byline(entry["author"], lang)}],
         "_liveblog": {
             "time_gmt": entry["time_gmt"],
             "status": entry["status"],
@@ -308,7 +308,8 @@ def json_feed(blog: dict[str, Any], entries: list[dict[str, Any]], links: Links,
         "description": blog["summary"] or blog["title"],
         "icon": identity.logo or None,
         "language": language_of(blog),
-        "authors": ([{"name": name} for name in dict.fromkeys(e["author"] for e in entries)]
+        "authors": ([{"name": i18n.byline(name, language_of(blog))}
+                     for name in dict.fromkeys(e["author"] for e in entries)]
                     or [{"name": identity.name}]),
         "hubs": [{"type": "WebSub", "url": links.hub}] if links.hub else None,
         "_liveblog": _without_none({
@@ -378,10 +379,11 @@ def _atom_head(blog: dict[str, Any], links: Links, next_before: int | str | None
     return feed
 
 
-def _tombstone(entry: dict[str, Any], links: Links, tr: NullTranslations) -> ET.Element:
+def _tombstone(entry: dict[str, Any], links: Links, lang: str) -> ET.Element:
     """RFC 6721's ``at:deleted-entry``, for the consumers that understand it."""
+    tr = i18n.translations(lang)
     gone = ET.Element(f"{T}deleted-entry", ref=atom_id(entry["blog"], entry["id"]), when=entry["retracted"]["at"])
-    _sub(_sub(gone, f"{T}by"), f"{A}name", entry["retracted"]["by"])
+    _sub(_sub(gone, f"{T}by"), f"{A}name", i18n.byline(entry["retracted"]["by"], lang))
     _sub(gone, f"{T}comment", withdrawal_notice(entry, tr), type="text")
     _sub(gone, f"{A}link", rel="alternate", href=links.permalink(entry["id"]))
     return gone
@@ -409,12 +411,12 @@ def _atom_entry(entry: dict[str, Any], links: Links, lang: str, *, cut: bool = F
         url = links.elsewhere(linked["url"])
         if url is not None:  # the original or a translation: the same update in another language
             _sub(item, f"{A}link", rel="alternate", type="text/html", hreflang=linked["lang"], href=url)
-    _sub(_sub(item, f"{A}author"), f"{A}name", entry["author"])
+    _sub(_sub(item, f"{A}author"), f"{A}name", i18n.byline(entry["author"], lang))
     if entry["key_event"] and not entry["retracted"]:
         _sub(item, f"{A}category", term="key-event")
     html = _too_long(permalink, tr) if cut else _content(entry, links, tr)[0]
     _sub(item, f"{A}content", html, type="html")
-    return [item, _tombstone(entry, links, tr)] if entry["retracted"] else [item]
+    return [item, _tombstone(entry, links, lang)] if entry["retracted"] else [item]
 
 
 def atom_feed(blog: dict[str, Any], entries: list[dict[str, Any]], links: Links, *,

@@ -24,6 +24,8 @@ from babel.dates import format_date
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 
+from .model import DESK_BYLINE, Refusal
+
 LOCALE_DIR = Path(__file__).resolve().parent / "locale"
 SOURCE = "en"
 RTL = frozenset({"ar", "fa", "he", "ur"})
@@ -55,6 +57,12 @@ def languages() -> tuple[str, ...]:
 
 def translations(lang: str | None) -> gettext.NullTranslations:
     return CATALOGS.get(lang or SOURCE, CATALOGS[SOURCE])
+
+
+def byline(name: str, lang: str | None) -> str:
+    """A byline as a page shows it. The desk's byline (``model.DESK_BYLINE``, "Staff") is a label, said in the page's
+    language; the log, the API and every signed record keep the byline as it is stored."""
+    return translations(lang).gettext(name) if name == DESK_BYLINE else name
 
 
 def text_direction(lang: str | None) -> str:
@@ -155,6 +163,12 @@ class Message:
     def __init__(self, text: str, **values: str | int | Message) -> None:
         self.text = text
         self.values = values
+
+    @classmethod
+    def of(cls, refusal: Refusal) -> Message:
+        """A refusal of the model, a service or the store, in the page's language: its template is the msgid and
+        its values fill it (``refusal.message``, the API's English, is the same template filled)."""
+        return cls(refusal.template, **refusal.values)
 
     def translated(self, translations: gettext.NullTranslations) -> str:
         return self._fill(translations.gettext(self.text), translations)

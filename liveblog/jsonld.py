@@ -52,7 +52,7 @@ def blog_posting(entry: dict[str, Any], url: str, origin: str, lang: str = i18n.
         "headline": entry_title(entry, i18n.translations(lang).gettext("Update %(time)s")),
         "datePublished": entry["published_at"],
         "dateModified": entry["updated_at"],
-        "author": {"@type": "Person", "name": entry["author"]},
+        "author": {"@type": "Person", "name": i18n.byline(entry["author"], lang)},
     }
     if not entry["retracted"]:
         posting["articleBody"] = to_text(entry["body_html"])
@@ -111,7 +111,8 @@ def live_blog(blog: dict[str, Any], entries: list[dict[str, Any]], url: str, ent
         "dateModified": blog["last_updated_at"] or blog["created_at"],
         "coverageStartTime": blog["created_at"],
         "coverageEndTime": coverage_end(blog),
-        "author": [{"@type": "Person", "name": name} for name in dict.fromkeys(e["author"] for e in shown)]
+        "author": [{"@type": "Person", "name": i18n.byline(name, blog["language"])}
+                   for name in dict.fromkeys(e["author"] for e in shown)]
         or publisher(identity),
         "publisher": publisher(identity),
         "liveBlogUpdate": [blog_posting(e, entry_url.format(e["id"]), origin, blog["language"]) for e in shown],

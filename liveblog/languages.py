@@ -13,10 +13,11 @@ from typing import Any
 
 from babel import Locale, UnknownLocaleError
 
+from .marks import N_
 from .model import ValidationError
 
 TAG_RE = re.compile(r"([A-Za-z]{2,3})(?:-([A-Za-z]{4}))?(?:-([A-Za-z]{2}|[0-9]{3}))?")
-TAG_HELP = "must be a language tag such as ru, kk-Cyrl or pt-BR"
+TAG_HELP = N_("must be a language tag such as ru, kk-Cyrl or pt-BR")
 # The languages the desk offers for an entry: the newsroom's (English, Russian, Kazakh, Arabic, Persian).
 DESK_LANGUAGES = ("en", "ru", "kk", "ar", "fa")
 
@@ -36,7 +37,7 @@ def check_lang(name: str, value: Any) -> str | None:
         raise ValidationError(name, TAG_HELP)
     language, script, region = found.groups()
     if language.lower() not in _known():
-        raise ValidationError(name, f"{language} is not a language this site can name")
+        raise ValidationError(name, "%(language)s is not a language this site can name", language=language)
     parts = [language.lower(), script.title() if script else None, region.upper() if region else None]
     return "-".join(p for p in parts if p)
 

@@ -13,12 +13,14 @@ from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from .text import problem
+from .marks import N_
+from .text import PROBLEM, problem_at
 
 ROLES = ("editor", "correspondent", "contributor")
 # who publishes at once; a contributor (a stringer, a source) files to the editors' queue instead
 PUBLISHERS = ("editor", "correspondent")
-DESK_BYLINE = "Staff"  # the byline of a person given no display name: never their login name
+# the byline of a person given no display name (never their login name): stored as it is, pages translate it
+DESK_BYLINE = N_("Staff")
 MAX_DISPLAY_NAME = 100
 IMPORTED = "imported"  # the role of an author brought in by an import: a name on entries, never a person who acts
 BLOG_STATUSES = ("live", "ended")
@@ -40,13 +42,27 @@ MAX_SUPERSEDES = 20
 MAX_ID = 2**63 - 1  # the largest integer SQLite or PostgreSQL stores: a larger id names nothing
 
 
-class ValidationError(Exception):
+class Refusal(Exception):
+    """A refusal a person may read. ``message`` is its English text, what the JSON API answers; ``template`` (the
+    catalogs' msgid) and ``values`` are what the desk translates and fills in the person's language."""
+
+    def __init__(self, template: str, **values: str | int) -> None:
+        self.template = template
+        self.values = values
+        self.message = template % values if values else template
+        super().__init__(self.message)
+
+
+class ValidationError(Refusal):
     """A request that breaks an entry rule; ``field`` names what to fix."""
 
-    def __init__(self, field: str, message: str) -> None:
-        super().__init__(message)
+    def __init__(self, field: str, message: str, **values: str | int) -> None:
+        super().__init__(message, **values)
         self.field = field
-        self.message = message
+
+    def at(self, field: str) -> ValidationError:
+        """The same refusal, about another field (a check shared by several fields)."""
+        return ValidationError(field, self.template, **self.values)
 
 
 def utc_now() -> datetime:
@@ -116,13 +132,13 @@ def check_text(name: str, value: Any, *, required: bool, limit: int) -> str:
         value = ""
     if not isinstance(value, str):
         raise ValidationError(name, "must be a string")
-    why = problem(value)
-    if why:
-        raise ValidationError(name, why)
+    found = problem_at(value)
+    if found:
+        raise ValidationError(name, PROBLEM, **found)
     if required and not value.strip():
         raise ValidationError(name, "is required")
     if len(value) > limit:
-        raise ValidationError(name, f"must be at most {limit} characters")
+        raise ValidationError(name, "must be at most %(limit)s characters", limit=limit)
     return value
 
 
@@ -413,7 +429,7 @@ class Person:
 
 def check_role(value: Any) -> str:
     if value not in ROLES:
-        raise ValidationError("role", f"must be one of {', '.join(ROLES)}")
+        raise ValidationError("role", "must be one of %(choices)s", choices=", ".join(ROLES))
     return str(value)
 
 
@@ -445,9 +461,9 @@ def check_supersedes(value: Any) -> tuple[int, ...]:
         raise ValidationError("supersedes", "must be a list of entry ids")
     impossible = [i for i in value if not 0 < i <= MAX_ID]  # past MAX_ID it would overflow the store's driver
     if impossible:
-        raise ValidationError("supersedes", f"entry {impossible[0]} does not exist")
+        raise ValidationError("supersedes", "entry %(id)s does not exist", id=impossible[0])
     if len(value) > MAX_SUPERSEDES:
-        raise ValidationError("supersedes", f"may name at most {MAX_SUPERSEDES} entries")
+        raise ValidationError("supersedes", "may name at most %(limit)s entries", limit=MAX_SUPERSEDES)
     return tuple(dict.fromkeys(value))
 
 
@@ -462,11 +478,11 @@ def check_supersession(targets: Iterable[int], *, blog: str, found: dict[int, st
         if target == new_id:
             raise ValidationError("supersedes", "an entry cannot supersede itself")
         if target > new_id:
-            raise ValidationError("supersedes", f"entry {target} is later than this one")
+            raise ValidationError("supersedes", "entry %(id)s is later than this one", id=target)
         if target not in found:
-            raise ValidationError("supersedes", f"entry {target} does not exist")
+            raise ValidationError("supersedes", "entry %(id)s does not exist", id=target)
         if found[target] != blog:
-            raise ValidationError("supersedes", f"entry {target} belongs to another blog")
+            raise ValidationError("supersedes", "entry %(id)s belongs to another blog", id=target)
 
 
 def linked(entries: list[Entry]) -> list[Entry]:
@@ -590,7 +606,7 @@ def retract(entry: Entry, *, note: str, by: str, at: datetime) -> Entry:
     return replace(entry, retraction=Retraction(at=at, note=note, by=by), revision=entry.revision + 1)
 
 
-TRANSLATION_SHAPE = 'must be {"blog": "<slug>", "id": <entry id>}'
+TRANSLATION_SHAPE = N_('must be {"blog": "<slug>", "id": <entry id>}')
 # An update's address on its reader page (with or without the site's origin, with or without an anchor): what the
 # desk's "Translation of" field takes. The desk's script reads this pattern from the page (``data-pattern``).
 ENTRY_ADDRESS = rf"(?:https?://[^/\s]+)?/blogs/({SLUG_PATTERN})/entries/([1-9][0-9]{{0,18}})/?(?:#\S*)?"
@@ -621,7 +637,7 @@ def check_translation_of(value: Any) -> tuple[str, int] | None:
     if not isinstance(entry_id, int) or isinstance(entry_id, bool):
         raise ValidationError("translation_of", "id must be an entry id")
     if not 0 < entry_id <= MAX_ID:
-        raise ValidationError("translation_of", f"blog {slug} has no entry {entry_id}")
+        raise ValidationError("translation_of", "blog %(blog)s has no entry %(id)s", blog=slug, id=entry_id)
     return slug, entry_id
 
 
@@ -645,9 +661,10 @@ def check_original(wanted: tuple[str, int], found: tuple[str, bool] | None, *, b
     if slug == blog:
         raise ValidationError("translation_of", "must name an entry of another blog")
     if found is None or found[0] != slug:
-        raise ValidationError("translation_of", f"blog {slug} has no entry {entry_id}")
+        raise ValidationError("translation_of", "blog %(blog)s has no entry %(id)s", blog=slug, id=entry_id)
     if found[1]:
-        raise ValidationError("translation_of", f"entry {entry_id} of blog {slug} was withdrawn")
+        raise ValidationError("translation_of", "entry %(id)s of blog %(blog)s was withdrawn", id=entry_id,
+                              blog=slug)
 
 
 def corrected_since(corrections: Iterable[datetime], published_at: datetime) -> tuple[tuple[int, datetime], ...]:

@@ -87,16 +87,18 @@ def check_new_name(name: str) -> str:
     """A new account's name, or ValidationError: 1-64 letters, marks, digits and ``._-``, in their ordinary
     (NFKC) form, nothing invisible and no space. Whether it reads like another account's is ``clashes``."""
     if not 1 <= len(name) <= MAX_NAME:
-        raise ValidationError("name", f"must be 1-{MAX_NAME} characters")
+        raise ValidationError("name", "must be 1-%(limit)s characters", limit=MAX_NAME)
     if name != name.strip():
         raise ValidationError("name", "must not begin or end with a space")
     for char in name:
         if unicodedata.category(char) in INVISIBLE:
-            raise ValidationError("name", f"must not contain invisible or control characters (U+{ord(char):04X})")
+            raise ValidationError("name", "must not contain invisible or control characters (U+%(code)s)",
+                                  code=format(ord(char), "04X"))
     if unicodedata.normalize("NFKC", name) != name:
         raise ValidationError("name", "must use the ordinary form of each letter (no full-width or styled ones)")
     if unicodedata.category(name[0])[0] == "M" or not all(
         unicodedata.category(c)[0] in "LMN" or c in PUNCTUATION for c in name
     ):
-        raise ValidationError("name", f"must be letters, digits and {', '.join(PUNCTUATION)} only, no spaces")
+        raise ValidationError("name", "must be letters, digits and %(punctuation)s only, no spaces",
+                              punctuation=", ".join(PUNCTUATION))
     return name

@@ -8,6 +8,8 @@ entry's public JSON and can never disagree.
 from __future__ import annotations
 
 import hashlib
+import re
+from collections.abc import Callable
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -31,6 +33,8 @@ def _folder(name: str) -> Path:
 TEMPLATES = _folder("templates")
 STATIC = _folder("static")
 EXTENSION_DOC = TEMPLATES / "feed-extension.md"  # beside the templates, so wherever pages render, it is there
+PROSE = re.compile(r"[^\W\d_]{2,}")  # a word: what a table cell of the document needs translating for
+CODE_SPAN = re.compile(r"`[^`]*`")
 
 env = Environment(
     loader=FileSystemLoader(TEMPLATES),
@@ -73,6 +77,11 @@ def local_date(context: Context, iso: str) -> str:
     return date_gmt(when) if lang == i18n.SOURCE else i18n.long_date(to_utc(when).date(), lang)  # English: "6 Dec 2026"
 
 
+@pass_context
+def byline(context: Context, name: str) -> str:
+    return i18n.byline(name, _lang(context))
+
+
 def today_gmt() -> str:
     return date_gmt(utc_now())
 
@@ -105,9 +114,10 @@ def catalog_url(lang: str) -> str:
     return f"/static/i18n/{lang}.json?v={i18n.catalog_version(lang)}"
 
 
-env.globals.update(asset=asset_url, today_gmt=today_gmt, filed_gmt=filed_gmt, preview=preview, local_date=local_date,
-                   text_direction=i18n.text_direction, og_locale=i18n.og_locale, catalog_url=catalog_url,
-                   language_name=language_name, entry_languages=entry_languages, body_preview=body_preview)
+env.globals.update(asset=asset_url, today_gmt=today_gmt, byline=byline, filed_gmt=filed_gmt, preview=preview,
+                   local_date=local_date, text_direction=i18n.text_direction, og_locale=i18n.og_locale,
+                   catalog_url=catalog_url, language_name=language_name, entry_languages=entry_languages,
+                   body_preview=body_preview)
 
 
 def render(template: str, **context: Any) -> str:
@@ -119,10 +129,34 @@ def entry_html(entry: dict[str, Any], blog_slug: str | None = None, lang: str | 
     return render("_entry.html", entry=entry, slug=blog_slug or entry["blog"], today=today_gmt(), lang=lang).strip()
 
 
-@lru_cache(maxsize=1)
-def extension_page() -> str:
-    """The ``_liveblog`` feed extension's documentation as a page, rendered once: served at
-    ``/about/feed-extension`` and copied into each static snapshot."""
+def extension_doc(say: Callable[[str], str]) -> str:
+    """The extension's document (Markdown, its title left out: the page's h1 says it) with each piece of prose, a
+    heading, a paragraph or a table cell, passed through ``say``: the catalog's translation on a page, a collector
+    in `make catalogs`. Code blocks, and cells that hold only code, stay as written."""
     text = EXTENSION_DOC.read_text(encoding="utf-8")
-    html = render_markdown(text.partition("\n")[2] if text.startswith("# ") else text)  # its title is the h1
-    return render("about.html", title="The _liveblog JSON Feed extension", body_html=html)
+    out = []
+    for block in (text.partition("\n")[2] if text.startswith("# ") else text).strip().split("\n\n"):
+        if block.startswith("    "):
+            out.append(block)
+        elif block.startswith("#"):
+            marks, _, heading = block.partition(" ")
+            out.append(f"{marks} {say(heading)}")
+        elif block.startswith("|"):
+            out.append("\n".join("| " + " | ".join(_cell(c.strip(), say) for c in row.strip().strip("|").split("|"))
+                                 + " |" for row in block.splitlines()))
+        else:
+            out.append(say(" ".join(block.split())))
+    return "\n\n".join(out)
+
+
+def _cell(text: str, say: Callable[[str], str]) -> str:
+    return say(text) if PROSE.search(CODE_SPAN.sub("", text)) else text
+
+
+@lru_cache(maxsize=16)
+def extension_page(lang: str = i18n.SOURCE) -> str:
+    """The ``_liveblog`` feed extension's documentation as a page in ``lang``, rendered once per language: served at
+    ``/about/feed-extension`` in the visitor's language and copied into each static snapshot in the blog's."""
+    tr = i18n.translations(lang)
+    html = render_markdown(extension_doc(tr.gettext))
+    return render("about.html", title=tr.gettext("The _liveblog JSON Feed extension"), body_html=html, lang=lang)

@@ -11,16 +11,23 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from .marks import N_
+
 FORBIDDEN = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
+PROBLEM = N_("contains U+%(code)s at character %(at)s: control characters, lone surrogates and U+FFFE/U+FFFF are "
+             "not allowed")
+
+
+def problem_at(value: str) -> dict[str, str | int] | None:
+    """The first forbidden character's code and place (from 1), which ``PROBLEM`` names, or None."""
+    found = FORBIDDEN.search(value)
+    return None if found is None else {"code": f"{ord(found.group()):04X}", "at": found.start() + 1}
 
 
 def problem(value: str) -> str | None:
     """What is wrong with ``value``, without repeating the character itself (which the answer could not carry)."""
-    found = FORBIDDEN.search(value)
-    if found is None:
-        return None
-    return (f"contains U+{ord(found.group()):04X} at character {found.start() + 1}: control characters, lone "
-            "surrogates and U+FFFE/U+FFFF are not allowed")
+    found = problem_at(value)
+    return None if found is None else PROBLEM % found
 
 
 def find_problem(value: Any) -> tuple[str, str] | None:

@@ -1,11 +1,12 @@
 """`make catalogs`: every string people read, extracted and merged into each language's catalog.
 
-Extracts the templates (Jinja's i18n extension), the scripts (``gettext``/``ngettext``/``N_`` in static/*.js)
-and the desk's messages made in Python (``Message``/``Plural``, and the checks' ``ValidationError``,
-``Forbidden`` and a photo's ``NotAnImage`` texts the desk shows) into liveblog/locale/messages.pot, then merges
-that into every liveblog/locale/<lang>/LC_MESSAGES/messages.po: new strings arrive empty
-(tests/test_i18n_catalogs.py names each one until it is translated), strings no longer used are dropped.
-``--check`` changes nothing and exits 1 if a catalog is behind the sources.
+Extracts the templates (Jinja's i18n extension), the scripts (``gettext``/``ngettext``/``N_`` in static/*.js),
+the desk's messages made in Python (``Message``/``Plural``; the refusals the desk shows: ``ValidationError``,
+``Forbidden``, ``require_editor`` and ``Conflict`` templates; words marked ``N_``, liveblog/marks.py) and the prose
+of templates/feed-extension.md, piece by piece, into liveblog/locale/messages.pot, then merges that into every
+liveblog/locale/<lang>/LC_MESSAGES/messages.po: new strings arrive empty (tests/test_i18n_catalogs.py names each
+one until it is translated), strings no longer used are dropped. ``--check`` changes nothing and exits
+1 if a catalog is behind the sources.
 
 A new language: ``.venv/bin/pybabel init -i liveblog/locale/messages.pot -d liveblog/locale -l fa``, then
 translate its messages.po (README, "Adding a language").
@@ -22,13 +23,17 @@ from babel.messages.extract import extract_from_dir
 from babel.messages.frontend import parse_mapping_cfg
 from babel.messages.pofile import read_po, write_po
 
+from liveblog.render import EXTENSION_DOC, extension_doc
+
 ROOT = Path(__file__).resolve().parent.parent
 LOCALE = ROOT / "liveblog" / "locale"
 TEMPLATE = LOCALE / "messages.pot"
 # Babel's own keywords (gettext, ngettext, _ …) and the project's markers
 KEYWORDS = {"_": None, "gettext": None, "ngettext": (1, 2), "N_": None, "Message": None, "Plural": (1, 2),
-            "ValidationError": (2,), "Forbidden": None, "NotAnImage": None}
+            "ValidationError": (2,), "Forbidden": None, "Conflict": None, "require_editor": (2,),
+            "NotAnImage": None}
 WIDTH = 120
+DOC = str(EXTENSION_DOC.relative_to(ROOT))
 
 
 def extracted() -> Catalog:
@@ -40,6 +45,12 @@ def extracted() -> Catalog:
             str(ROOT), method_map, options_map, keywords=KEYWORDS, strip_comment_tags=True):
         if message and (message if isinstance(message, str) else message[0]):
             catalog.add(message, None, [(filename, lineno)], auto_comments=comments, context=context)
+
+    def found(piece: str) -> str:  # the feed extension's page
+        catalog.add(piece, None, [(DOC, 0)])
+        return piece
+
+    extension_doc(found)
     return catalog
 
 

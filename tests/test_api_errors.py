@@ -1,5 +1,7 @@
 """Bad input gets a clear JSON error with the right status, and loses nothing."""
 
+from liveblog import model
+
 
 def test_malformed_json_is_400(site):
     site.blog("strike")
@@ -70,6 +72,16 @@ def test_a_refusal_asked_for_in_another_language_also_says_it_in_that_language(s
     assert r.status_code == 409 and r.json()["error"] == "this blog has ended; reopen it to post"
     assert r.json()["said"] and r.json()["said"] != r.json()["error"]
     assert "said" not in site.post("strike", "Late.", headers={"Accept-Language": "en-GB"}).json()
+
+
+def test_a_refusal_with_values_is_said_in_that_language_with_its_values(site):
+    """A refusal built with values (a limit, a revision) is translated as a whole sentence, the values filled in."""
+    site.blog("strike")
+    r = site.post("strike", "Body.", headline="x" * (model.MAX_HEADLINE + 1), headers={"Accept-Language": "ru"})
+    limit = model.MAX_HEADLINE
+    assert r.status_code == 422 and r.json()["detail"] == {"field": "headline",
+                                                           "message": f"must be at most {limit} characters"}
+    assert r.json()["said"] == f"должно быть не длиннее {limit} символов"
 
 
 def test_query_numbers_too_big_to_store_are_422_naming_the_field(site):

@@ -6,7 +6,9 @@ Each failure names the page and the words. The feeds and the stream's html speak
 
 from __future__ import annotations
 
+import html
 import json
+import re
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -14,8 +16,8 @@ import httpx
 import pytest
 
 from desk import PASSWORD, csrf_of
-from liveblog import export, i18n
-from untranslated import CONTENT, PSEUDO, leftovers, pseudo_locale  # noqa: F401 (the fixture, used by name)
+from liveblog import export, i18n, model
+from untranslated import BRACKETED, CONTENT, KEPT, PSEUDO, leftovers, pseudo_locale  # noqa: F401 (the fixture, used by name)
 
 
 def sign_in(site, name: str, lang: str, role: str) -> httpx.Client:
@@ -185,3 +187,67 @@ def test_feeds_the_stream_and_the_mirror_speak_the_blogs_language(site, tmp_path
     mirror = (tmp_path / "index.html").read_text(encoding="utf-8")
     assert '<html lang="ru" dir="ltr">' in mirror and "Ключевые события" in mirror and not leftovers(mirror, "ru")
     assert json.loads((tmp_path / "feed.json").read_text(encoding="utf-8"))["language"] == "ru"
+
+
+def test_the_desks_byline_is_said_in_the_pages_language_and_kept_as_stored_in_the_record(site, tmp_path) -> None:
+    """A person given no byline writes as "Staff" (model.DESK_BYLINE): every page a person reads says it in its
+    language, on a Russian blog "Редакция" (the reader page, an entry's page, an older page, the stream's html, both
+    feeds' author, JSON-LD, the mirror, the desk), while the API, the signed log and its events keep "Staff"."""
+    staff = "Редакция"
+    assert i18n.translations("ru").gettext(model.DESK_BYLINE) == staff
+    site.blog("strike", title=CONTENT["title"], language="ru")
+    site.user("desk", "editor", display_name=model.DESK_BYLINE)
+    first = site.entry("strike", CONTENT["body"], as_="desk")
+    second = site.entry("strike", CONTENT["body"], as_="desk")
+    r = site.client.post(f"/api/blogs/strike/entries/{second['id']}/retraction", json={"note": CONTENT["note"]},
+                         headers=site.headers("desk"))
+    assert r.status_code == 200, r.text
+    byline = f'<span class="byline">{staff}</span>'
+    for path in ("/blogs/strike", f"/blogs/strike/entries/{first['id']}", f"/blogs/strike?before={second['id']}"):
+        page = site.client.get(path).text
+        assert byline in page and ">Staff<" not in page, path
+        found = re.search(r'<script type="application/ld\+json">(.*?)</script>', page, re.S)
+        assert found and '"Staff"' not in found.group(1) and staff in found.group(1), path
+    assert byline in site.runtime.hub.html_for(site.client.get(f"/api/blogs/strike/entries/{first['id']}").json())
+    feed = site.client.get("/blogs/strike/feed.json").json()
+    assert feed["authors"] == [{"name": staff}] and {i["authors"][0]["name"] for i in feed["items"]} == {staff}
+    atom = site.client.get("/blogs/strike/feed.atom").text
+    assert f"<name>{staff}</name>" in atom and "<name>Staff</name>" not in atom
+    site.call(export.write_snapshot(site.runtime.store, "strike", tmp_path, media_path=Path(site.settings.media_path),
+                                    site="https://mirror.example", key=site.runtime.key))
+    assert byline in (tmp_path / "index.html").read_text(encoding="utf-8")
+    editor = sign_in(site, "eda", "ru", "editor")
+    assert f"<strong>{staff}</strong>" in editor.get("/desk/people").text  # "desk", given no byline
+    editor.close()
+    # the record: the API, the events and the export keep the byline as stored
+    assert site.client.get(f"/api/blogs/strike/entries/{first['id']}").json()["author"] == model.DESK_BYLINE
+    events = site.client.get("/api/blogs/strike/events").json()["events"]
+    shown = [e["data"] for e in events if e["event"] == "entry.created"]
+    assert [e["author"] for e in shown] == [model.DESK_BYLINE] * 2 and all(byline in e["html"] for e in shown)
+
+
+@pytest.mark.usefixtures("pseudo_locale")
+@pytest.mark.parametrize("lang", [PSEUDO, "ru"])
+def test_the_feed_extensions_page_speaks_the_visitors_language(site, lang: str) -> None:
+    """/about/feed-extension in the language the browser asks for, every word through the catalogs: its keys and
+    code stay as written (in <code>), everything else is translated."""
+    r = httpx.get(f"{site.url}/about/feed-extension", headers={"Accept-Language": f"{lang},en;q=0.5"})
+    assert r.status_code == 200 and r.headers["content-language"] == lang and "Accept-Language" in r.headers["vary"]
+    assert f'<html lang="{lang}" dir="ltr"' in r.text
+    main = re.search(r"<main.*?</main>", r.text, re.S)
+    assert main and main.group(0).count("<h2>") == 5  # its sections are still headings
+    prose = re.sub(r"<code>.*?</code>|<pre>.*?</pre>", " ", main.group(0), flags=re.S)
+    if lang == PSEUDO:
+        text = html.unescape(re.sub(r"<[^>]+>", "", prose))
+        while BRACKETED.search(text):
+            text = BRACKETED.sub(" ", text)
+        assert not re.search(r"[^\W\d_]", text), text
+    else:
+        assert "Расширение _liveblog для JSON Feed" in r.text and "В каждом элементе" in r.text
+        technical = ["_liveblog", "RFC", "Ed25519", "URL", "URI", "HTML", "BCP", "hex", "null", "Dublin Core",
+                     "server-sent events"]  # names a translation keeps
+        words = leftovers(prose.replace("<p>", "<p> ").replace("</td>", " </td>"), "ru")
+        left = re.findall(r"[A-Za-z]{2,}", re.sub("|".join([*technical, *KEPT]), " ", " ".join(words)))
+        assert not left, left
+    english = httpx.get(f"{site.url}/about/feed-extension", headers={"Accept-Language": "fr"})
+    assert english.headers["content-language"] == "en" and "<h1>The _liveblog JSON Feed extension</h1>" in english.text

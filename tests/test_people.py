@@ -142,7 +142,8 @@ def test_refused_desk_people_forms_show_the_page_with_the_message_in_the_persons
         gone = ru("this person is not on the list (any more): reload the page")
         assert gone != "this person is not on the list (any more): reload the page", "translated"
         for path, data in (("link", {}), ("suspension", {}), ("suspension", {"restore": "1"}),
-                           ("byline", {"display_name": "Nobody"}), ("blogs", {"blogs": ["strike"]})):
+                           ("byline", {"display_name": "Nobody"}), ("blogs", {"blogs": ["strike"]}),
+                           ("revoke", {})):
             r = editor.post(f"/desk/people/nobody/{path}", data={"csrf": csrf, **data})
             assert r.status_code == 404 and r.headers["content-type"].startswith("text/html"), (path, r.text)
             assert 'id="error"' in r.text and gone in r.text, (path, r.text)

@@ -15,15 +15,14 @@ from collections.abc import Iterable, Iterator
 import pytest
 from babel.messages.pofile import read_po
 
-from liveblog import i18n, languages, model
+from liveblog import i18n, languages
 from visible import FINGERPRINT, visible
 
 PSEUDO = "en-XA"  # the pseudo-locale tag Android and Chromium use
 BRACKETED = re.compile(r"⟦[^⟦⟧]*⟧")
 # never translated: the time zone, the markup's name, the site's name as a link (a name in any language), and
-# each language's own name in the language picker, "QR" (the code's name in every language), and the byline a person
-# given none has, a stored value readers see as it is (model.DESK_BYLINE)
-KEPT = ["GMT", "Markdown", "Liveblog", "Atom", "JSON Feed", "oEmbed", "/blogs/", "QR", model.DESK_BYLINE,
+# each language's own name in the language picker, and "QR" (the code's name in every language)
+KEPT = ["GMT", "Markdown", "Liveblog", "Atom", "JSON Feed", "oEmbed", "/blogs/", "QR",
         *(name for _, name in i18n.language_names()), *(name for _, name in languages.entry_languages())]
 # a date as Babel writes it for a locale it has no data for (the pseudo-locale's, English): data, like a time
 PSEUDO_DATE = re.compile(r"\b(?:January|February|March|April|May|June|July|August|September|October|November"

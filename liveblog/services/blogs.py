@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from .. import i18n, model
+from ..marks import N_
 from ..model import Blog, User, ValidationError
 from ..sanitize import render_markdown
 from ..store import NotFound, Store
@@ -19,6 +20,7 @@ NEW_BLOG_FIELDS = {"slug", "title", "summary", "intro", "language"}
 # What a request may change: the store's fields (never the slug: every link and feed id holds it) less
 # ``intro_html``, which is rendered from ``intro`` here, never sent.
 CHANGEABLE_FIELDS = set(model.BLOG_FIELDS - {"intro_html"})
+CHANGING = N_("only editors can change a blog")
 
 
 @dataclass(frozen=True)
@@ -34,7 +36,7 @@ class NewBlog:
 def check_language(value: Any) -> str:
     """One of the languages the site has a catalog for: the blog's pages, feeds and stream speak it."""
     if value not in i18n.languages():
-        raise ValidationError("language", f"must be one of {', '.join(i18n.languages())}")
+        raise ValidationError("language", "must be one of %(choices)s", choices=", ".join(i18n.languages()))
     return str(value)
 
 
@@ -70,7 +72,7 @@ def changes_input(data: dict[str, Any]) -> dict[str, Any]:
 
 
 def check_may_create(user: User) -> None:
-    require_editor(user, "create blogs")
+    require_editor(user, "only editors can create blogs")
 
 
 async def create(store: Store, user: User, new: NewBlog) -> Blog:
@@ -80,9 +82,9 @@ async def create(store: Store, user: User, new: NewBlog) -> Blog:
                                    intro_html=new.intro_html, by=user, now=model.utc_now(), language=new.language)
 
 
-async def blog_to_change(store: Store, user: User, slug: str, doing: str = "change a blog") -> Blog:
+async def blog_to_change(store: Store, user: User, slug: str, refusal: str = CHANGING) -> Blog:
     """The blog an editor changes: ``Forbidden`` for anyone else, else ``NotFound``."""
-    require_editor(user, doing)
+    require_editor(user, refusal)
     blog = await store.get_blog(slug)
     if blog is None:
         raise NotFound("blog")
@@ -91,17 +93,17 @@ async def blog_to_change(store: Store, user: User, slug: str, doing: str = "chan
 
 async def change(store: Store, user: User, blog: Blog, changes: dict[str, Any]) -> Blog:
     """The blog after ``changes`` (from ``changes_input``); a change that alters nothing grows no log."""
-    require_editor(user, "change a blog")
+    require_editor(user, CHANGING)
     return await store.update_blog(blog.slug, changes, model.utc_now())
 
 
 async def end(store: Store, user: User, slug: str) -> Blog:
     """The ended blog: it takes no more posts until an editor sets it live again."""
-    blog = await blog_to_change(store, user, slug, "end a blog")
+    blog = await blog_to_change(store, user, slug, N_("only editors can end a blog"))
     return await change(store, user, blog, {"status": "ended"})
 
 
 async def reopen(store: Store, user: User, slug: str) -> Blog:
     """The blog live again (an event ended too early, or went on): it takes posts and the queue again."""
-    blog = await blog_to_change(store, user, slug, "reopen a blog")
+    blog = await blog_to_change(store, user, slug, N_("only editors can reopen a blog"))
     return await change(store, user, blog, {"status": "live"})

@@ -2,22 +2,18 @@
 
 from __future__ import annotations
 
-from ..model import User
+from ..model import Refusal, User
 
 
-class Forbidden(Exception):
+class Forbidden(Refusal):
     """The person may not do this (403): ``message`` says what they may do instead."""
 
-    def __init__(self, message: str) -> None:
-        super().__init__(message)
-        self.message = message
 
-
-def require_editor(user: User, doing: str) -> None:
+def require_editor(user: User, refusal: str) -> None:
     """The one rule for blogs and people's access: only editors make, change or end a blog, or sign a
-    person out."""
+    person out. ``refusal`` is the whole sentence ("only editors can end a blog"), so each language words it."""
     if not user.is_editor:
-        raise Forbidden(f"only editors can {doing}")
+        raise Forbidden(refusal)
 
 
 class TooManyPosts(Exception):

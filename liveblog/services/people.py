@@ -32,7 +32,7 @@ def person_input(data: dict[str, Any]) -> NewPerson:
     try:
         name = names.check_new_name(raw if isinstance(raw, str) else "")
     except model.ValidationError as exc:
-        raise model.ValidationError("name", exc.message) from None
+        raise exc.at("name") from None
     return NewPerson(name, model.check_role(data.get("role")), model.check_display_name(data.get("display_name")))
 
 
@@ -40,11 +40,12 @@ def blogs_input(data: dict[str, Any]) -> list[str]:
     """The slugs a person is limited to; an empty list lifts the limit."""
     value = data.get("blogs")
     if not isinstance(value, list) or len(value) > MAX_ASSIGNED:
-        raise model.ValidationError("blogs", f"must be a list of at most {MAX_ASSIGNED} blog addresses")
+        raise model.ValidationError("blogs", "must be a list of at most %(limit)s blog addresses",
+                                    limit=MAX_ASSIGNED)
     try:
         return [model.check_slug(slug) for slug in value]
     except model.ValidationError as exc:
-        raise model.ValidationError("blogs", exc.message) from None
+        raise exc.at("blogs") from None
 
 
 async def taken_names(store: Store) -> set[str]:
@@ -62,14 +63,14 @@ async def find(store: Store, name: str) -> Person:
 
 
 async def everyone(store: Store, user: User) -> list[Person]:
-    require_editor(user, "manage people")
+    require_editor(user, "only editors can manage people")
     return await store.list_people()
 
 
 async def add(store: Store, user: User, new: NewPerson) -> tuple[User, str]:
     """The new person and their one-time sign-in token. A byline that reads like a login name would tell
     readers which accounts exist: refused like a name that reads like another's."""
-    require_editor(user, "add people")
+    require_editor(user, "only editors can add people")
     taken = await taken_names(store)
     if names.reads_like(new.name, taken):
         raise model.ValidationError("name", "reads like the name of an existing account: choose another")
@@ -86,7 +87,7 @@ def check_byline(display_name: str, taken: set[str]) -> None:
 
 async def rename(store: Store, user: User, name: str, display_name: str) -> Person:
     """A new byline for the person's next entries; what they already published keeps the one it had."""
-    require_editor(user, "change bylines")
+    require_editor(user, "only editors can change bylines")
     person = await find(store, name)
     check_byline(display_name, await taken_names(store))
     await store.set_display_name(person.user.id, display_name)
@@ -95,7 +96,7 @@ async def rename(store: Store, user: User, name: str, display_name: str) -> Pers
 
 async def new_link(store: Store, user: User, name: str) -> str:
     """A fresh one-time sign-in token for someone who lost theirs (their earlier links stop working)."""
-    require_editor(user, "issue sign-in links")
+    require_editor(user, "only editors can issue sign-in links")
     person = await find(store, name)
     if person.suspended_at is not None:
         raise Conflict("this person is suspended: restore them first")
@@ -104,7 +105,7 @@ async def new_link(store: Store, user: User, name: str) -> str:
 
 async def suspend(store: Store, user: User, name: str) -> Person:
     """Their sessions, links and API tokens stop working at once; entries stay as published."""
-    require_editor(user, "suspend people")
+    require_editor(user, "only editors can suspend people")
     person = await find(store, name)
     if person.user.id == user.id:
         raise Conflict("you cannot suspend yourself: ask another editor")
@@ -115,14 +116,14 @@ async def suspend(store: Store, user: User, name: str) -> Person:
 
 async def restore(store: Store, user: User, name: str) -> Person:
     """They may sign in again, with a new link: suspension revoked every token they had."""
-    require_editor(user, "restore people")
+    require_editor(user, "only editors can restore people")
     person = await find(store, name)
     await store.set_suspended(person.user.id, None)
     return await find(store, name)
 
 
 async def assign(store: Store, user: User, name: str, slugs: list[str]) -> Person:
-    require_editor(user, "assign people to blogs")
+    require_editor(user, "only editors can assign people to blogs")
     person = await find(store, name)
     await store.assign_blogs(person.user.id, slugs)
     return await find(store, name)
@@ -130,7 +131,7 @@ async def assign(store: Store, user: User, name: str, slugs: list[str]) -> Perso
 
 async def sign_out_everywhere(store: Store, user: User, name: str) -> User:
     """Ends every desk session of the person called ``name``: whoever holds their phone is signed out."""
-    require_editor(user, "sign people out")
+    require_editor(user, "only editors can sign people out")
     person = await find(store, name)
     await store.revoke_tokens(person.user.id, auth.SESSION, model.utc_now())
     return person.user
@@ -139,6 +140,6 @@ async def sign_out_everywhere(store: Store, user: User, name: str) -> User:
 async def choose_language(store: Store, user: User, language: str) -> str:
     """The desk's language for this person, whatever their blogs' are; "" goes back to the browser's choice."""
     if language and language not in i18n.languages():
-        raise ValidationError("language", f"must be one of {', '.join(i18n.languages())}")
+        raise ValidationError("language", "must be one of %(choices)s", choices=", ".join(i18n.languages()))
     await store.set_user_language(user.id, language)
     return language

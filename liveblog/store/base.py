@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from ..model import Blog, Entry, Filing, Person, TranslationLink, User
+from ..model import Blog, Entry, Filing, Person, Refusal, TranslationLink, User
 
 
 class StoreError(Exception):
@@ -38,12 +38,11 @@ class NotFound(StoreError):
         self.what = what
 
 
-class Conflict(StoreError):
+class Conflict(StoreError, Refusal):
     """The request cannot apply to the current state; ``current`` is that state."""
 
-    def __init__(self, message: str, current: Any = None) -> None:
-        super().__init__(message)
-        self.message = message
+    def __init__(self, message: str, current: Any = None, **values: str | int) -> None:
+        Refusal.__init__(self, message, **values)
         self.current = current
 
 
@@ -56,8 +55,8 @@ def named_people(entries: list[Entry]) -> list[str]:
 def local_authors(names: list[str]) -> Conflict:
     """Refusal of an import whose authors are local people's names: their accounts would gain entries (and
     the right to correct them) that they never wrote."""
-    return Conflict(f"these authors of the export have accounts here: {', '.join(names)}; an import never "
-                    "gives entries to a local account (rename them in the file)")
+    return Conflict("these authors of the export have accounts here: %(names)s; an import never gives entries to a "
+                    "local account (rename them in the file)", names=", ".join(names))
 
 
 @dataclass(frozen=True)

@@ -19,6 +19,7 @@ from datetime import datetime
 from typing import Any, ClassVar, Protocol
 
 from .. import model, signing
+from ..marks import N_
 from ..model import Blog, Correction, Entry, Person, Retraction, User, byline_of, iso, public_json, to_ms
 from ..names import clashes
 from .base import (
@@ -272,7 +273,7 @@ _DROP_UNUSED_AUTHORS = """DELETE FROM users WHERE role = ?
     AND NOT EXISTS (SELECT 1 FROM entries e WHERE e.author_id = users.id OR e.retracted_by = users.id)
     AND NOT EXISTS (SELECT 1 FROM corrections c WHERE c.by_id = users.id)
     AND NOT EXISTS (SELECT 1 FROM blogs b WHERE b.created_by = users.id)"""
-_REUSED_KEY = "this Idempotency-Key was already used for a different request"
+_REUSED_KEY = N_("this Idempotency-Key was already used for a different request")
 _FILING_SELECT = f"""SELECT f.id, b.slug AS blog, u.name AS author, f.author_id, f.state, f.filed_at, f.headline,
     f.body, f.body_html, f.key_event, f.pinned, f.supersedes, f.note, f.decided_by AS decider_id,
     d.display_name AS decider_byline, f.decided_at,
@@ -460,7 +461,7 @@ class SqlStore(Store):
                 name, role, password_hash, self._time(now), display_name,
             )
             if user_id is None:
-                raise Conflict(f"a user named {name!r} already exists")
+                raise Conflict("a user named %(name)s already exists", name=repr(name))
             return User(id=user_id, name=name, role=role, display_name=display_name)
 
     async def list_users(self) -> list[tuple[User, datetime]]:
@@ -711,7 +712,7 @@ class SqlStore(Store):
                 slug, title, summary, intro, intro_html, language, by.id, self._time(now),
             )
             if inserted is None:
-                raise Conflict(f"a blog with the slug {slug!r} already exists")
+                raise Conflict("a blog with the slug %(slug)s already exists", slug=repr(slug))
             return await self._blog_changed(db, slug, now)
 
     async def list_blogs(self) -> list[Blog]:
@@ -963,7 +964,8 @@ class SqlStore(Store):
             if replayed is not None:
                 return replayed
             if if_match is not None and if_match != entry.revision:
-                raise Conflict(f"the entry is at revision {entry.revision}, not {if_match}", current=entry)
+                raise Conflict("the entry is at revision %(revision)s, not %(asked)s", current=entry,
+                               revision=entry.revision, asked=if_match)
             corrected = model.correct(entry, body=body, body_html=body_html, note=note, by=by.byline, at=to_ms(now))
             await db.run(_INSERT_CORRECTION, entry.id, self._time(now), note, entry.body, entry.body_html, by.id,
                          by.byline)
@@ -1174,7 +1176,7 @@ class SqlStore(Store):
         """The checks, the authors, the hidden blog and its highest entry, in one transaction."""
         async with self._write() as db:
             if await db.value("SELECT 1 FROM blogs WHERE slug = ?", blog.slug):
-                raise Conflict(f"a blog with the slug {blog.slug!r} already exists")
+                raise Conflict("a blog with the slug %(slug)s already exists", slug=repr(blog.slug))
             for chunk in _chunks([e.id for e in entries], 500):
                 among, params = self._any("id", chunk)
                 if await db.value(f"SELECT 1 FROM entries WHERE {among} LIMIT 1", *params):
@@ -1187,7 +1189,7 @@ class SqlStore(Store):
                 self._time(blog.created_at), self._maybe_time(blog.ended_at),
             )
             if blog_id is None:
-                raise Conflict(f"a blog with the slug {blog.slug!r} already exists")
+                raise Conflict("a blog with the slug %(slug)s already exists", slug=repr(blog.slug))
             if entries:
                 for sql, values in self._import_rows(blog_id, entries[-1:], people, links=False):
                     await db.run_many(sql, values)

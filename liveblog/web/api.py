@@ -92,7 +92,7 @@ def int_param(request: Request, name: str, default: int | None, *, low: int = 0,
         raise ValidationError(name, "must be a whole number")
     value = int(raw) if len(raw) <= len(str(high)) else high + 1
     if not low <= value <= high:
-        raise ValidationError(name, f"must be between {low} and {high}")
+        raise ValidationError(name, "must be between %(low)s and %(high)s", low=low, high=high)
     return value
 
 

@@ -25,6 +25,7 @@ from starlette.routing import Route
 from .. import auth, i18n, media, model
 from ..i18n import Message, Plural
 from ..limits import SlidingWindow, retry_after
+from ..marks import N_
 from ..model import User, ValidationError
 from ..render import STATIC, render, today_gmt
 from ..runtime import runtime_of
@@ -69,7 +70,7 @@ def refused(exc: ValidationError, labels: dict[str, Message] = LABELS) -> tuple[
     """A refused field's message, named as the form labels it, in the person's language (the API keeps its
     English for integrators), and the field it is shown at (``supersedes[2]`` is shown at ``supersedes``)."""
     field = re.split(r"[.\[]", exc.field, maxsplit=1)[0]
-    return Message("%(field)s: %(message)s", field=labels.get(field, field), message=Message(exc.message)), field
+    return Message("%(field)s: %(message)s", field=labels.get(field, field), message=Message.of(exc)), field
 
 
 def https(request: Request) -> bool:
@@ -229,7 +230,7 @@ async def checked_form(request: Request) -> tuple[User, str, FormData]:
     user, csrf = await signed_in(request)
     form = await request.form()
     if not auth.csrf_ok(request.cookies.get(auth.SESSION_COOKIE), str(form.get(auth.CSRF_FIELD, ""))):
-        raise ApiError(403, "CSRF token missing or wrong", "reload the page and try again")
+        raise ApiError(403, N_("CSRF token missing or wrong"), "reload the page and try again")  # the desk says it
     return user, csrf, form
 
 
@@ -250,7 +251,7 @@ def desk_view(handler: Any) -> Any:
         except SignInNeeded:
             return see_other("/login?next=" + quote(request.url.path, safe="/"))
         except Forbidden as exc:
-            return page(request, "error.html", 403, title=Message("Not allowed"), message=Message(exc.message))
+            return page(request, "error.html", 403, title=Message("Not allowed"), message=Message.of(exc))
         except ApiError as exc:
             if exc.status == 403:
                 return page(request, "error.html", 403, title=Message("Not allowed"), message=Message(exc.error))
@@ -307,12 +308,6 @@ async def choose_language(request: Request) -> Response:
     except ValidationError as exc:
         return await desk_home(request, 422, refused(exc)[0])
     return see_other("/desk")
-
-
-async def revoke_sessions(request: Request) -> Response:
-    user, _, _ = await checked_form(request)
-    await people.sign_out_everywhere(runtime_of(request).store, user, request.path_params["name"])
-    return see_other("/desk?done=revoked")
 
 
 def notice_of(request: Request) -> Message | str:
@@ -382,7 +377,7 @@ async def post_entry(request: Request) -> Response:
         message, field = refused(exc)
         return await compose(request, 422, message, data, invalid=field)
     except Conflict as exc:
-        return await compose(request, 409, exc.message, data)
+        return await compose(request, 409, Message.of(exc), data)
     return see_other(done_url(blog.slug, done))
 
 
@@ -419,7 +414,7 @@ async def change_entry(request: Request, kind: str) -> Response:
         except ValidationError as exc:
             (error, invalid), status = refused(exc, CORRECT_LABELS if kind == "correct" else WITHDRAW_LABELS), 422
         except Conflict as exc:
-            error, status = CHANGED_MEANWHILE if exc.current is not None else exc.message, 409
+            error, status = CHANGED_MEANWHILE if exc.current is not None else Message.of(exc), 409
     return page(request, f"desk/{kind}.html", status, user=user, csrf=csrf, blog=blog.to_json(),
                 entry=found.to_json(), typed=typed, error=error, invalid=invalid)
 
@@ -488,7 +483,7 @@ async def decide(request: Request, publishing: bool) -> Response:
         return await compose(request, 422, message, invalid=f"{field}-{filing.id}",
                              filing_typed={"id": filing.id, **typed})
     except Conflict as exc:
-        return await compose(request, 409, exc.message)
+        return await compose(request, 409, Message.of(exc))
 
 
 async def publish_filing(request: Request) -> Response:
@@ -517,7 +512,8 @@ async def blog_settings(request: Request) -> Response:
 async def confirm_end(request: Request) -> Response:
     """Ending asks first, naming the blog: an ended blog takes no more updates until it is reopened."""
     user, csrf = await signed_in(request)
-    blog = await blogs.blog_to_change(runtime_of(request).store, user, request.path_params["slug"], "end a blog")
+    blog = await blogs.blog_to_change(runtime_of(request).store, user, request.path_params["slug"],
+                                     N_("only editors can end a blog"))
     return page(request, "desk/end.html", user=user, csrf=csrf, blog=blog.to_json())
 
 
@@ -585,7 +581,6 @@ routes = [
     Route("/desk/session.json", session_state, methods=["GET", "HEAD"]),
     Route("/desk/blogs", desk_view(create_blog), methods=["POST"]),
     Route("/desk/language", desk_view(choose_language), methods=["POST"]),
-    Route("/desk/people/{name}/revoke", desk_view(revoke_sessions), methods=["POST"]),
     Route("/desk/{slug}", desk_view(desk_blog), methods=["GET", "HEAD"]),
     Route("/desk/{slug}/end", desk_view(end_blog), methods=["POST"]),
     Route("/desk/{slug}/end", desk_view(confirm_end), methods=["GET", "HEAD"]),

@@ -17,7 +17,7 @@ from starlette.responses import HTMLResponse, JSONResponse, Response
 from .. import i18n
 from ..i18n import Message
 from ..limits import retry_after
-from ..model import ValidationError
+from ..model import Refusal, ValidationError
 from ..render import render
 from ..services import Forbidden, TooManyPosts
 from ..store import Conflict, NotFound
@@ -52,10 +52,11 @@ def error_response(status: int, error: str, detail: Any = None,
     return JSONResponse(body, status_code=status, headers=headers)
 
 
-def said_in(request: Request, message: str) -> str | None:
-    """``message`` in the language the request asks for, or None when that is English (the message itself)."""
+def said_in(request: Request, refusal: Refusal) -> str | None:
+    """The refusal in the language the request asks for, its values filled in, or None when that is English
+    (``refusal.message`` itself)."""
     lang = i18n.negotiate(request.headers.get("accept-language", ""))
-    return None if lang == i18n.SOURCE else i18n.translations(lang).gettext(message)
+    return None if lang == i18n.SOURCE else Message.of(refusal).translated(i18n.translations(lang))
 
 
 PAGE_MESSAGES = {
@@ -92,7 +93,7 @@ async def api_error(request: Request, exc: Exception) -> Response:
 async def validation_error(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, ValidationError)
     return error_response(422, f"{exc.field}: {exc.message}", {"field": exc.field, "message": exc.message},
-                          said=said_in(request, exc.message))
+                          said=said_in(request, exc))
 
 
 async def not_found(request: Request, exc: Exception) -> Response:
@@ -106,12 +107,12 @@ async def conflict(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, Conflict)
     current = exc.current.to_json() if hasattr(exc.current, "to_json") else exc.current
     return error_response(409, exc.message, {"current": current} if current is not None else None,
-                          said=said_in(request, exc.message))
+                          said=said_in(request, exc))
 
 
 async def forbidden(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, Forbidden)
-    return error_response(403, exc.message, said=said_in(request, exc.message))
+    return error_response(403, exc.message, said=said_in(request, exc))
 
 
 async def too_many_posts(request: Request, exc: Exception) -> Response:

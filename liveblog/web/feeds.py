@@ -6,7 +6,7 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, Response
 from starlette.routing import Route
 
-from .. import feeds, websub
+from .. import feeds, i18n, websub
 from ..limits import retry_after
 from ..model import Blog
 from ..pagecache import Rendered
@@ -62,8 +62,11 @@ async def hub(request: Request) -> Response:
 
 
 async def extension_doc(request: Request) -> Response:
-    """What the ``_liveblog`` keys of our JSON Feed mean: the URL the extension's ``about`` names."""
-    return HTMLResponse(extension_page(), headers={"Cache-Control": "public, max-age=3600"})
+    """What the ``_liveblog`` keys of our JSON Feed mean: the URL the extension's ``about`` names, in the visitor's
+    language (their browser's ``Accept-Language``, as the desk before sign-in)."""
+    lang = i18n.negotiate(request.headers.get("accept-language", ""))
+    return HTMLResponse(extension_page(lang), headers={"Cache-Control": "public, max-age=3600",
+                                                       "Vary": "Accept-Language", "Content-Language": lang})
 
 
 routes = [

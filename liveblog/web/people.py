@@ -27,9 +27,6 @@ from .desk import LABELS, checked_form, desk_view, page, refused, see_other, sig
 # the labels of the people page's fields: a refused form names those (``desk.refused``)
 PEOPLE_LABELS = {**LABELS, "name": Message("Login name"), "display_name": Message("Byline"), "role": Message("Role"),
                  "blogs": Message("Blogs they may post to")}
-# the refusals the people page shows (``page`` translates them by their text), named so `make catalogs` finds them
-REFUSALS = (Message("this person is suspended: restore them first"),
-            Message("you cannot suspend yourself: ask another editor"))
 GONE = {"person": Message("this person is not on the list (any more): reload the page"),
         "blog": Message("a blog ticked here no longer exists: reload the page")}
 
@@ -47,7 +44,7 @@ def person_url(person: Person) -> str:
 
 async def editor(request: Request) -> User:
     user = await require_user(request)
-    require_editor(user, "manage people")
+    require_editor(user, "only editors can manage people")
     return user
 
 
@@ -156,7 +153,7 @@ async def desk_link(request: Request) -> Response:
     try:
         token = await people.new_link(runtime_of(request).store, user, name)
     except Conflict as exc:
-        return await people_page(request, 409, error=exc.message)
+        return await people_page(request, 409, error=Message.of(exc))
     except NotFound as exc:
         return await not_found(request, exc)
     return await people_page(request, link=link_shown(request, name, token))
@@ -169,10 +166,20 @@ async def desk_suspension(request: Request) -> Response:
         await (people.restore if restoring else people.suspend)(runtime_of(request).store, user,
                                                                 request.path_params["name"])
     except Conflict as exc:
-        return await people_page(request, 409, error=exc.message)
+        return await people_page(request, 409, error=Message.of(exc))
     except NotFound as exc:
         return await not_found(request, exc)
     return see_other("/desk/people?done=" + ("restored" if restoring else "suspended"))
+
+
+async def desk_revoke(request: Request) -> Response:
+    """Signs the person out everywhere (from the desk's list or this page); back to the desk, which says so."""
+    user, _, _ = await checked_form(request)
+    try:
+        await people.sign_out_everywhere(runtime_of(request).store, user, request.path_params["name"])
+    except NotFound as exc:
+        return await not_found(request, exc)
+    return see_other("/desk?done=revoked")
 
 
 async def desk_rename(request: Request) -> Response:
@@ -215,4 +222,5 @@ routes = [
     Route("/desk/people/{name}/suspension", desk_view(desk_suspension), methods=["POST"]),
     Route("/desk/people/{name}/blogs", desk_view(desk_blogs), methods=["POST"]),
     Route("/desk/people/{name}/byline", desk_view(desk_rename), methods=["POST"]),
+    Route("/desk/people/{name}/revoke", desk_view(desk_revoke), methods=["POST"]),
 ]
