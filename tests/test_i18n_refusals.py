@@ -113,7 +113,9 @@ def test_a_blog_language_out_of_the_choices_lists_them_in_russian(site, russian)
     assert answer["error"] == "language: must be one of en, ar, kk, ru"
 
 
-def test_a_stale_correction_names_both_revisions_in_russian(site, russian):
+def test_a_stale_correction_is_explained_on_the_desk_and_names_both_revisions_in_the_api(site, russian):
+    """The desk says what happened in the person's words and keeps their text; the API (asked in Russian) names
+    both revisions in ``said``, its ``error`` English."""
     site.blog("strike")
     entry = site.entry("strike", "Депо закрыты")
     desk, csrf = russian("eda")
@@ -124,11 +126,12 @@ def test_a_stale_correction_names_both_revisions_in_russian(site, russian):
     assert r.status_code == 200, r.text
     r = desk.post(form, data={"csrf": csrf, "revision": "1", "body": "Депо открыты", "note": "Ошибка"})
     assert r.status_code == 409
-    assert refusal_above(r) == "запись уже в редакции 2, а не 1"
+    assert refusal_above(r).startswith("Пока вы правили это обновление, его исправил кто-то другой.")
     assert "Депо открыты</textarea>" in r.text and 'value="Ошибка"' in r.text
     answer = api(site, "POST", f"/api/blogs/strike/entries/{entry['id']}/corrections",
-                 {"body": "Депо открыты", "note": "Ошибка"}, **{"If-Match": "1"})
+                 {"body": "Депо открыты", "note": "Ошибка"}, **{"If-Match": "1", "Accept-Language": "ru"})
     assert answer["status"] == 409 and answer["error"] == "the entry is at revision 2, not 1"
+    assert answer["said"] == "запись уже в редакции 2, а не 1"
 
 
 def test_an_idempotency_key_used_for_another_text_is_refused_in_russian(site, russian):
