@@ -153,16 +153,22 @@ async def cached(request: Request, render: Render, *params: object, fixed: dict[
     key = (slug, head, variant)
     found = runtime.pages.get(key)
     current = answerable(found.headers) if found else {**(fixed or {}), "ETag": etag_at(slug, head, *variant)}
-    unchanged = not_modified(request, current)
+    unchanged = counted_not_modified(runtime, request, current)
     if unchanged is not None:
-        runtime.pages.counters.not_modified += 1
         return unchanged
 
     async def make() -> Rendered:
         return await render(blog or await read_blog(runtime, slug), variant)
 
     rendered = await runtime.pages.render(key, make)
-    return not_modified(request, answerable(rendered.headers)) or respond(request, rendered)
+    return counted_not_modified(runtime, request, answerable(rendered.headers)) or respond(request, rendered)
+
+
+def counted_not_modified(runtime: Runtime, request: Request, headers: dict[str, str]) -> Response | None:
+    unchanged = not_modified(request, headers)
+    if unchanged is not None:
+        runtime.pages.counters.not_modified += 1
+    return unchanged
 
 
 async def read_blog(runtime: Runtime, slug: str) -> Blog:
