@@ -134,7 +134,7 @@ def catalog_version(lang: str) -> str:
     return hashlib.sha256(catalog_json(lang)).hexdigest()[:12]
 
 
-SCRIPTS = ("live.js", "desk.js", "desk-core.js", "login.js")
+SCRIPTS = ("live.js", "desk.js", "desk-core.js", "login.js", "verify.js")
 # gettext("…"), ngettext("…", "…", n), and N_("…"): a msgid kept as it is and translated where it is shown
 SCRIPT_KEYWORDS: dict[str, Any] = {"gettext": None, "ngettext": (1, 2), "N_": None}
 

@@ -164,6 +164,20 @@ SCHEMAS: dict[str, Any] = {
             "last_event_id": {"type": "integer"}, "next_since": {"type": ["integer", "null"]},
         },
     },
+    "Log": {
+        "type": "object", "required": ["log", "next_since", "head"],
+        "description": "a page of the signed log, as a mirror carries it (log.jsonl) and the reader page checks it",
+        "properties": {
+            "log": {"type": "array", "items": {
+                "type": "object", "required": ["seq", "kind", "entry_id", "at", "payload", "salt", "digest", "hash"],
+                "properties": {"seq": {"type": "integer"}, "kind": TEXT, "entry_id": {"type": ["integer", "null"]},
+                               "at": MAYBE_TIME, "payload": {"type": "object"}, "salt": {"type": ["string", "null"]},
+                               "digest": {"type": ["string", "null"]}, "hash": {"type": ["string", "null"]}}}},
+            "next_since": {"type": ["integer", "null"], "description": "the next page's since; null on the last"},
+            "head": {"type": ["object", "null"],
+                     "description": "on the last page: the head signed at its last record (the feed's _liveblog.head)"},
+        },
+    },
     "Filing": {
         "type": "object",
         "description": "an update not (yet) public: queued for an editor, declined, a draft, or published as entry_id",
@@ -315,6 +329,15 @@ def _paths() -> dict[str, Any]:
                               {200: _json(_ref("Events"), "a page of events")}, (404, 422), params=(
                                   _query("since", {"type": "integer", "minimum": 0}, "events after this id"),
                                   _query("limit", {"type": "integer", "minimum": 1, "maximum": 500}, "page size"))),
+        },
+        "/api/blogs/{slug}/log": {
+            "parameters": [SLUG],
+            "get": _operation("The signed log without rendered html, in pages of 50 (each tagged by its bytes: a "
+                              "client holding a page gets 304)", {200: _json(_ref("Log"), "a page of the log")},
+                              (404, 422), params=(
+                                  _query("since", {"type": "integer", "minimum": 0},
+                                         "records after this sequence number (0, 50, 100… are the pages every "
+                                         "reader asks for)"),)),
         },
         **_people_paths(),
         "/api/media": {

@@ -2,7 +2,8 @@
  * when every part holds: the head's Ed25519 signature (WebCrypto), the hash chain from the first event to the
  * head, each payload against its salted digest, and every entry shown against the log's last word on it.
  * Otherwise it says nothing. Mirrors liveblog/signing.py (canonical bytes, digests, hashes) and the page check
- * of liveblog/verify.py. A mirror carries its log in the page (#chain); the live page fetches it. */
+ * of liveblog/verify.py. A mirror carries its log in the page (#chain); the live page reads it,
+ * once the page is idle, from /api/blogs/{slug}/log. */
 (function () {
   "use strict";
   var out = document.getElementById("signed"), shown = document.getElementById("fingerprint");
@@ -157,32 +158,59 @@
     });
   }
 
-  function record(e) {  /* an event of /api/blogs/{slug}/events as a line of log.jsonl */
-    var data = {};
-    Object.keys(e.data).forEach(function (k) { if (["seq", "html", "chain"].indexOf(k) < 0) data[k] = e.data[k]; });
-    return { seq: e.id, kind: e.event, at: new Date(e.at).toISOString(), payload: data,
-             entry_id: e.event.indexOf("entry.") === 0 ? data.id : null,
-             salt: e.chain.salt, digest: e.chain.digest, hash: e.chain.hash };
-  }
+  /* the live page's log, read page by page from /api/blogs/{slug}/log: the mirror's records without the
+     rendered html, full pages kept by the browser (ETag); the last page carries the head signed at its end */
   function fetchLive(slug) {
-    var json = function (url) { return fetch(url).then(function (r) { if (!r.ok) throw new Error(url); return r.json(); }); };
     var log = [];
     function more(since) {
-      return json("/api/blogs/" + slug + "/events?since=" + since + "&limit=500").then(function (page) {
-        log = log.concat(page.events.map(record));
-        return page.next_since === null ? log : more(page.next_since);
+      return fetch("/api/blogs/" + slug + "/log?since=" + since).then(function (r) {
+        if (!r.ok) throw new Error("log");
+        return r.json();
+      }).then(function (page) {
+        log = log.concat(page.log);
+        return page.next_since === null ? { head: page.head, log: log } : more(page.next_since);
       });
     }
-    return json("/blogs/" + slug + "/feed.json").then(function (feed) {
-      return more(0).then(function () { return { head: feed._liveblog.head, log: log }; });
-    });
+    return more(0);
+  }
+  function failed() { out.hidden = true; out.setAttribute("data-checked", "failed"); }
+  function run(read) {
+    var data;
+    try { data = read(); } catch (e) { return failed(); }
+    data.then(check).catch(failed);
+  }
+
+  /* Not before the page has loaded and the reader's device is idle: the check must not compete with the first
+     paint or the live stream. A reader saving data, or on a 2G connection, is offered it instead. */
+  function whenIdle(task) {
+    var go = function () {
+      if (window.requestIdleCallback) window.requestIdleCallback(task, { timeout: 5000 });
+      else setTimeout(task, 1000);
+    };
+    if (document.readyState === "complete") go(); else window.addEventListener("load", go);
+  }
+  function sparing() {
+    var c = navigator.connection;
+    return !!c && (c.saveData === true || c.effectiveType === "2g" || c.effectiveType === "slow-2g");
+  }
+  function offer(task) {
+    var button = document.createElement("button"), i18n = window.I18n;
+    var gettext = i18n ? i18n.gettext : function (msgid) { return msgid; };
+    var label = function () { button.textContent = gettext("Check the signature"); };
+    button.type = "button";
+    button.id = "check-signature";
+    button.className = "check-signature";
+    label();
+    if (i18n) i18n.ready.then(label);
+    button.addEventListener("click", function () { button.remove(); task(); });
+    out.parentNode.insertBefore(button, out.nextSibling);
   }
 
   var embedded = document.getElementById("chain"), root = document.getElementById("live");
-  var data;
-  try {
-    data = embedded ? Promise.resolve(JSON.parse(embedded.textContent)) :
-      root ? fetchLive(root.getAttribute("data-slug")) : null;
-  } catch (e) { return; }
-  if (data) data.then(check).catch(function () { out.hidden = true; out.setAttribute("data-checked", "failed"); });
+  if (embedded) {
+    whenIdle(function () { run(function () { return Promise.resolve(JSON.parse(embedded.textContent)); }); });
+  } else if (root) {
+    var live = function () { run(function () { return fetchLive(root.getAttribute("data-slug")); }); };
+    if (sparing()) offer(live); else whenIdle(live);
+  }
 })();

@@ -161,7 +161,7 @@ def test_tabs_share_one_stream(site, browser):
     context = browser.new_context(viewport={"width": 390, "height": 844})
     try:
         streams = []
-        # the SSE stream only (verify.js reads the log once from /api/blogs/…/events)
+        # the SSE stream only (verify.js reads the signed log from /api/blogs/…/log)
         context.on("request", lambda r: streams.append(r.url) if "/events" in r.url and "/api/" not in r.url else None)
         tabs = [context.new_page() for _ in range(3)]
         for tab in tabs:

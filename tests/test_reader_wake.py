@@ -38,7 +38,7 @@ def test_a_tab_away_for_long_reconnects_from_the_last_update_it_shows(site, page
     last = site.client.get("/api/blogs/strike").json()["last_event_id"]
     page.goto(f"{site.url}/blogs/strike")
     page.wait_for_selector(CONNECTED)
-    stream = f"{site.url}/blogs/strike/events"  # the live stream, not the signed log's read (/api/…/events)
+    stream = f"{site.url}/blogs/strike/events"  # the live stream, not the gap filling (/api/…/events)
     with page.expect_request(lambda r: r.url.startswith(stream), timeout=5_000) as fresh:
         come_back_after(page, 10 * 60_000)
     assert fresh.value.url.endswith(f"/blogs/strike/events?since={last}")

@@ -1,5 +1,6 @@
 """In Chromium, the reader page and the mirror check themselves with WebCrypto's Ed25519: "Signed by" only when
-everything holds, never on a tampered mirror. ``data-checked`` says the check has ended, either way."""
+everything holds, never on a tampered mirror nor on a live page whose log was changed on the wire.
+``data-checked`` says the check has ended, either way."""
 
 import json
 import shutil
@@ -81,6 +82,45 @@ def test_a_tampered_mirror_never_says_signed(site, page, tmp_path):
         assert change(html) != html, name
         (copy / "index.html").write_text(change(html))
         page.goto((copy / "index.html").as_uri())
+        page.wait_for_selector(DONE, state="attached")
+        assert page.get_attribute("#signed", "data-checked") == "failed", name
+        assert not page.is_visible("#signed") and "Signed by" not in page.inner_text("body"), name
+
+
+def _dropped(data):
+    data["log"] = data["log"][:-2] + data["log"][-1:]
+    return data
+
+
+def _reworded(data):
+    for record in data["log"]:
+        if record["payload"].get("body_html") == "<p>Hospitals count 70.</p>":
+            record["payload"]["body_html"] = "<p>Hospitals count 7.</p>"
+    return data
+
+
+LOG_TAMPERS = {
+    "a word of a payload": _reworded,
+    "the head signed by another key": lambda data: _resigned(data) if data["head"] else data,
+    "a record dropped": _dropped,
+    "no head": lambda data: {**data, "head": None},
+}
+
+
+def _through(change):
+    """A route handler passing the log view's answers through ``change``."""
+    def tampered(route, _request):
+        answer = route.fetch()
+        route.fulfill(response=answer, json=change(answer.json()))
+    return tampered
+
+
+def test_the_live_page_never_says_signed_when_its_log_is_changed_on_the_wire(site, new_page):
+    build_story(site)
+    for name, change in LOG_TAMPERS.items():
+        page = new_page()
+        page.route("**/api/blogs/strike/log*", _through(change))
+        page.goto(f"{site.url}/blogs/strike")
         page.wait_for_selector(DONE, state="attached")
         assert page.get_attribute("#signed", "data-checked") == "failed", name
         assert not page.is_visible("#signed") and "Signed by" not in page.inner_text("body"), name

@@ -10,6 +10,7 @@ from ..signing import SiteKey
 from ..store import Event, Store
 
 BATCH = 500
+LOG_PAGE = 50  # records per page of the log view: a page a phone on a cut connection can finish (about 7 KB)
 
 
 def log_record(event: Event) -> dict[str, Any]:
@@ -28,11 +29,25 @@ async def whole_log(store: Store, slug: str) -> list[dict[str, Any]]:
             return records
 
 
-async def signed_head(store: Store, key: SiteKey, slug: str, seq: int) -> dict[str, Any] | None:
-    """The head at ``seq`` (the blog's last event), signed now: the signature is cheap, so it is made when
-    asked for and never stored."""
-    found = await store.events_since(slug, seq - 1, 1)
-    hash = found[0].hash if found else None
-    if hash is None:
+def head_at(key: SiteKey, slug: str, event: Event) -> dict[str, Any] | None:
+    """The head at ``event`` (the blog's last event), signed now: the signature is cheap, so it is made when
+    asked for and never stored. The feed's ``_liveblog.head``, the log view's and the mirror's are all this."""
+    if event.hash is None:
         return None
-    return key.sign_head(slug, found[0].seq, hash, iso(found[0].created_at) or "")
+    return key.sign_head(slug, event.seq, event.hash, iso(event.created_at) or "")
+
+
+async def signed_head(store: Store, key: SiteKey, slug: str, seq: int) -> dict[str, Any] | None:
+    found = await store.events_since(slug, seq - 1, 1)
+    return head_at(key, slug, found[0]) if found else None
+
+
+async def log_page(store: Store, key: SiteKey, slug: str, since: int) -> dict[str, Any]:
+    """The records after ``since``, LOG_PAGE at most, and on the last page the head signed at its last record:
+    what the reader page checks, as the mirror carries it, without the rendered html the events API adds. A
+    full page changes only when an entry in it is withdrawn (its salt and text erased), so its ETag keeps."""
+    batch = await store.events_since(slug, since, LOG_PAGE + 1)
+    more = len(batch) > LOG_PAGE
+    batch = batch[:LOG_PAGE]
+    return {"log": [log_record(e) for e in batch], "next_since": batch[-1].seq if more else None,
+            "head": head_at(key, slug, batch[-1]) if batch and not more else None}

@@ -14,9 +14,9 @@ from .. import auth, model, text
 from ..model import User, ValidationError
 from ..pagecache import Rendered
 from ..runtime import runtime_of
-from ..services import blogs, entries, queue
+from ..services import blogs, entries, ledger, queue
 from ..store import Idempotency, NotFound
-from .caching import cached, validators
+from .caching import FEED_CACHE_CONTROL, cached, content_tag, validators
 from .errors import ApiError
 
 MAX_PAGE = 100
@@ -163,6 +163,24 @@ async def blog_json(request: Request, blog: model.Blog, variant: tuple[object, .
     return Rendered.of(blog.last_event_id, data, "application/json", validators(blog, variant))
 
 
+async def get_log(request: Request) -> Response:
+    """The signed log as the reader page checks it (``ledger.log_page``), ``?since=N``: pages of a fixed size, so
+    that every reader asks for the same full pages, each tagged by its bytes (``content_tag``): a reader coming
+    back is answered 304. A full page is kept as long as a feed (a withdrawal leaves it as soon); the last one,
+    whose head must be the page's, is asked again each time (no-cache)."""
+    since = int_param(request, "since", 0, low=0) or 0
+    return await cached(request, lambda blog, variant: log_json(request, blog, since), since)
+
+
+async def log_json(request: Request, blog: model.Blog, since: int) -> Rendered:
+    runtime = runtime_of(request)
+    body = await ledger.log_page(runtime.store, runtime.key, blog.slug, since)
+    data = JSONResponse(body).render(body)
+    keep = FEED_CACHE_CONTROL if body["next_since"] is not None else "no-cache"
+    headers = {"Cache-Control": keep, "Access-Control-Allow-Origin": "*", "ETag": content_tag(data)}
+    return Rendered.of(blog.last_event_id, data, "application/json", headers)
+
+
 async def update_blog(request: Request) -> Response:
     user = await require_user(request)
     store = runtime_of(request).store
@@ -272,6 +290,7 @@ routes = [
     Route("/api/blogs", create_blog, methods=["POST"]),
     Route("/api/blogs/{slug}", get_blog, methods=["GET"]),
     Route("/api/blogs/{slug}", update_blog, methods=["PATCH"]),
+    Route("/api/blogs/{slug}/log", get_log, methods=["GET"]),
     Route("/api/blogs/{slug}/entries", create_entry, methods=["POST"]),
     Route("/api/blogs/{slug}/entries/{entry_id}", get_entry, methods=["GET"]),
     Route("/api/blogs/{slug}/entries/{entry_id}/corrections", correct_entry, methods=["POST"]),

@@ -77,6 +77,12 @@ def etag_at(slug: str, head: int, *variant: object) -> str:
     return f'W/"{head}-{hashlib.sha256(key.encode()).hexdigest()[:12]}"'
 
 
+def content_tag(body: bytes) -> str:
+    """An ETag from the bytes themselves, for a view that a new event leaves as it was (a full page of the log):
+    a client holding them gets a 304 whatever the blog's head is now."""
+    return f'W/"c-{hashlib.sha256(body).hexdigest()[:16]}"'
+
+
 def http_date(blog: Blog) -> str:
     moment = blog.last_changed_at or blog.created_at
     return moment.strftime("%a, %d %b %Y %H:%M:%S GMT")
@@ -130,7 +136,8 @@ Render = Callable[[Blog, tuple[object, ...]], Awaitable[Rendered]]
 
 
 async def cached(request: Request, render: Render, *params: object, fixed: dict[str, str] | None = None) -> Response:
-    """A 304, the stored bytes, or one render shared by everyone asking for the same head and variant.
+    """A 304, the stored bytes, or one render shared by everyone asking for the same head and variant (a 304
+    after it, too, when its validators are the client's: a ``content_tag`` outlives the head).
 
     ``render`` builds the response from the blog (read here, or by the one render when the hub knew the
     head) and the variant; ``params`` are the request's parsed parameters the bytes depend on; ``fixed``, the
@@ -146,15 +153,22 @@ async def cached(request: Request, render: Render, *params: object, fixed: dict[
     key = (slug, head, variant)
     found = runtime.pages.get(key)
     current = answerable(found.headers) if found else {**(fixed or {}), "ETag": etag_at(slug, head, *variant)}
-    unchanged = not_modified(request, current)
+    unchanged = counted_not_modified(runtime, request, current)
     if unchanged is not None:
-        runtime.pages.counters.not_modified += 1
         return unchanged
 
     async def make() -> Rendered:
         return await render(blog or await read_blog(runtime, slug), variant)
 
-    return respond(request, await runtime.pages.render(key, make))
+    rendered = await runtime.pages.render(key, make)
+    return counted_not_modified(runtime, request, answerable(rendered.headers)) or respond(request, rendered)
+
+
+def counted_not_modified(runtime: Runtime, request: Request, headers: dict[str, str]) -> Response | None:
+    unchanged = not_modified(request, headers)
+    if unchanged is not None:
+        runtime.pages.counters.not_modified += 1
+    return unchanged
 
 
 async def read_blog(runtime: Runtime, slug: str) -> Blog:
