@@ -39,8 +39,11 @@
     return t.content.firstElementChild;
   }
 
+  /* Every copy of an entry: the list's, the pinned slot's, and one still waiting behind the button. */
   function articles(id) {
-    return document.querySelectorAll('article[data-id="' + id + '"]');
+    var els = [].slice.call(document.querySelectorAll('article[data-id="' + id + '"]'));
+    if (pending[id]) els.push(pending[id]);
+    return els;
   }
 
   /* "5 min ago" beside each time, and the reader's own local time as its title. */
@@ -110,27 +113,32 @@
     }
   }
 
+  /* "Superseded by the 13:05 GMT update, the 13:10 GMT update and the 13:20 GMT update": the links in id
+   * order and the words between them as the server's _entry.html writes them, so a reload reads the same. */
   function markSuperseded(d) {
+    var href = "/blogs/" + slug + "/entries/" + d.id;
+    var num = function (a) { return +a.getAttribute("href").split("/").pop(); };
     (d.supersedes || []).forEach(function (old) {
-      var els = articles(old);
-      for (var i = 0; i < els.length; i++) {
-        var el = els[i], p = el.querySelector(".superseded-by");
-        if (p && p.querySelector('a[href$="/entries/' + d.id + '"]')) continue;
+      articles(old).forEach(function (el) {
+        var p = el.querySelector(".superseded-by"), links = p ? [].slice.call(p.querySelectorAll("a")) : [];
+        if (links.some(function (a) { return a.getAttribute("href") === href; })) return;
         var a = document.createElement("a");
-        a.href = "/blogs/" + slug + "/entries/" + d.id;
+        a.href = href;
         a.textContent = format(gettext("the %(time)s update"), { time: d.time_gmt });
-        if (p) {
-          p.appendChild(document.createTextNode(" " + gettext("and") + " "));
-        } else {
+        links.push(a);
+        links.sort(function (x, y) { return num(x) - num(y); });
+        if (!p) {
           p = document.createElement("p");
           p.className = "superseded-by";
-          p.textContent = gettext("Superseded by") + " ";
-          var after = el.querySelector(".supersedes, .filed");
-          el.insertBefore(p, after);
+          el.insertBefore(p, el.querySelector(".supersedes, .translation-of, .translations, .filed"));
         }
-        p.appendChild(a);
+        p.textContent = gettext("Superseded by") + " ";
+        links.forEach(function (link, i) {
+          if (i) p.appendChild(document.createTextNode(i === links.length - 1 ? " " + gettext("and") + " " : ", "));
+          p.appendChild(link);
+        });
         el.classList.add("superseded");
-      }
+      });
     });
   }
 
