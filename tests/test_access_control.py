@@ -39,6 +39,7 @@ TABLE = [
     ("GET", "/api/blogs/strike", None, EVERYONE),
     ("GET", "/api/blogs/strike/entries/{id}", None, EVERYONE),
     ("GET", "/api/blogs/strike/events", None, EVERYONE),
+    ("GET", "/api/blogs/strike/log", None, EVERYONE),  # the signed log view the reader page checks
     ("GET", "/api/openapi.json", None, EVERYONE),
     ("GET", "/blogs/strike", None, EVERYONE),
     ("GET", "/blogs/strike/entries/{id}", None, EVERYONE),
