@@ -150,3 +150,23 @@ def test_refused_desk_people_forms_show_the_page_with_the_message_in_the_persons
         assert site.sql("SELECT count(*) FROM assignments") == [(0,)]
     finally:
         editor.close()
+
+
+def test_a_person_without_a_byline_has_a_blank_byline_box_that_says_the_desks_name_in_the_page_language(site):
+    """The Byline box of someone with no byline is empty, with the desk's name ("Редакция") as its placeholder, never
+    the stored English "Staff"; saving the form as it is keeps them without a byline."""
+    site.user("amal", display_name=model.DESK_BYLINE)
+    editor, csrf = signed_in(site, "eda", "editor")
+    try:
+        editor.headers["Accept-Language"] = "ru"
+        page = editor.get("/desk/people").text
+        box = re.search(r'<input id="byline-amal"[^>]*>', page)
+        assert box, page
+        staff = i18n.translations("ru").gettext(model.DESK_BYLINE)
+        assert 'value=""' in box[0] and f'placeholder="{staff}"' in box[0] and staff != model.DESK_BYLINE, box[0]
+        assert model.DESK_BYLINE not in page
+        unchanged = editor.post("/desk/people/amal/byline", data={"csrf": csrf, "display_name": ""})
+        assert unchanged.status_code in (200, 303), unchanged.text
+        assert site.sql("SELECT display_name FROM users WHERE name = 'amal'") == [(model.DESK_BYLINE,)]
+    finally:
+        editor.close()
