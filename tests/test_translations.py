@@ -6,6 +6,7 @@ after the translation was published, the translation says so and links the corre
 from __future__ import annotations
 
 import json
+import re
 from datetime import timedelta
 from pathlib import Path
 from xml.etree import ElementTree as ET
@@ -180,6 +181,14 @@ def test_the_desk_takes_the_originals_address(site):
     assert 'id="translation_of" name="translation_of"' in refused.text and 'value="moskva 1"' in refused.text
     assert 'id="error">Translation of: is not the address of an update</p>' in refused.text
     client.close()
+
+
+def test_the_outbox_tests_pattern_is_the_servers():
+    """tests/js/outbox.test.js holds the desk's script to the server's address pattern (``model.ENTRY_ADDRESS``,
+    which the desk page hands the script); its copy of it must be that pattern, character for character."""
+    source = (Path(__file__).parent / "js" / "outbox.test.js").read_text(encoding="utf-8")
+    copies = re.findall(r'const pattern = ("(?:[^"\\]|\\.)*");', source)
+    assert [json.loads(copy) for copy in copies] == [model.ENTRY_ADDRESS]
 
 
 def test_feeds_and_structured_data_carry_the_links(site):

@@ -86,6 +86,7 @@ test("the body sent is the typed fields with filed_at", () => {
 });
 
 test("a translation's original goes as {blog, id} when its address is typed, by the server's pattern", () => {
+  // model.ENTRY_ADDRESS, as the desk page hands it over: tests/test_translations.py keeps this copy equal to it
   const pattern = "(?:https?://[^/\\s]+)?/blogs/([a-z0-9](?:[a-z0-9\\-]{0,62}[a-z0-9])?)/entries/([1-9][0-9]{0,18})/?(?:#\\S*)?";
   const typed = (text) => JSON.parse(Core.payload(post("a", { data: { body: "B", translation_of: text } }), pattern));
   assert.deepEqual(typed(" https://news.example/blogs/moskva/entries/12#entry-12 ").translation_of,
