@@ -1,11 +1,13 @@
 """What no catalog gave: the visible words of a page, served or made by its scripts, that were never translated.
 
-In the pseudo-locale ``en-XA`` each string's "translation" is the string in ⟦brackets⟧, so any visible word outside
-brackets (text, <title>, title, aria-label, placeholder, alt) did not pass through the catalogs; in Russian, Kazakh
-and Arabic, any Latin word left is English on the page. ``leftovers`` is the one check; tests/test_i18n_pages.py runs
-it on the server's pages and tests/test_i18n_desk_states_browser.py on the states the scripts make in Chromium.
+What a person reads is tests/visible.py's; ``leftovers`` is the one check of it, and ``KEPT`` the one list of what
+every language writes alike. In the pseudo-locale ``en-XA`` each string's "translation" is the string in ⟦brackets⟧,
+so any visible word outside brackets (text, <title>, title, aria-label, placeholder, alt, a text box's pre-filled
+value) did not pass through the catalogs; in Russian, Kazakh and Arabic, any Latin word left (two letters or more)
+is English on the page, once what the test itself typed (``data``) is taken out. tests/test_i18n_pages.py runs it
+on the server's pages, tests/test_i18n_browser.py and tests/test_i18n_desk_states_browser.py on the states the
+scripts make in Chromium, and tests/test_translation_day_browser.py on a day's pages and feeds.
 """
-
 from __future__ import annotations
 
 import gettext
@@ -20,10 +22,13 @@ from visible import FINGERPRINT, visible
 
 PSEUDO = "en-XA"  # the pseudo-locale tag Android and Chromium use
 BRACKETED = re.compile(r"⟦[^⟦⟧]*⟧")
-# never translated: the time zone, the markup's name, the site's name as a link (a name in any language), and
-# each language's own name in the language picker, and "QR" (the code's name in every language)
+# what every language writes alike, the one list of it: the time zone, the markup's name, the software's name (the
+# site's name as a link), the feeds' formats, the embed standard, the blogs' address, each language's own name in
+# the language pickers, and "QR" (the code's name in every language)
 KEPT = ["GMT", "Markdown", "Liveblog", "Atom", "JSON Feed", "oEmbed", "/blogs/", "QR",
         *(name for _, name in i18n.language_names()), *(name for _, name in languages.entry_languages())]
+# a full address (a sign-in link, a page's URL) reads the same in every language
+ADDRESS = re.compile(r"https?://\S+")
 # a date as Babel writes it for a locale it has no data for (the pseudo-locale's, English): data, like a time
 PSEUDO_DATE = re.compile(r"\b(?:January|February|March|April|May|June|July|August|September|October|November"
                          r"|December) \d{1,2}, \d{4}")
@@ -65,7 +70,7 @@ def leftovers(html: str, lang: str, data: Iterable[str] = ()) -> list[str]:
     kept = sorted([*KEPT, *NAMES, *CONTENT.values(), *data], key=len, reverse=True)
     found = []
     for part in visible(html):
-        text = FINGERPRINT.sub(" ", part)
+        text = FINGERPRINT.sub(" ", ADDRESS.sub(" ", part))
         if lang == PSEUDO:
             text = PSEUDO_DATE.sub(" ", text)
             while BRACKETED.search(text):
