@@ -20,7 +20,7 @@ from jinja2.runtime import Context
 from . import i18n
 from .languages import entry_languages, language_name
 from .model import FILED_AT_SHOWN_AFTER, date_gmt, parse_iso, time_gmt, to_utc, utc_now
-from .sanitize import render_markdown, to_text
+from .sanitize import render_document, to_text
 
 
 def _folder(name: str) -> Path:
@@ -158,5 +158,5 @@ def extension_page(lang: str = i18n.SOURCE) -> str:
     """The ``_liveblog`` feed extension's documentation as a page in ``lang``, rendered once per language: served at
     ``/about/feed-extension`` in the visitor's language and copied into each static snapshot in the blog's."""
     tr = i18n.translations(lang)
-    html = render_markdown(extension_doc(tr.gettext))
+    html = render_document(extension_doc(tr.gettext))
     return render("about.html", title=tr.gettext("The _liveblog JSON Feed extension"), body_html=html, lang=lang)

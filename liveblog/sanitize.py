@@ -41,6 +41,10 @@ SCHEME = re.compile(r"([A-Za-z][A-Za-z0-9+.-]*):")
 LINK_REL = "nofollow noopener"
 
 _markdown = MarkdownIt("commonmark", {"html": True, "typographer": False})
+# the site's own documents (the feed extension's) have tables; a correspondent's Markdown does not (the desk's
+# preview renders what the server does, and a table does not fit a phone's live page)
+DOCUMENT_TAGS = ALLOWED_TAGS | {"table", "thead", "tbody", "tr", "th", "td"}
+_document = MarkdownIt("commonmark", {"html": False, "typographer": False}).enable("table")
 
 
 def url_allowed(url: str) -> bool:
@@ -61,11 +65,11 @@ def _attribute(tag: str, name: str, value: str) -> str | None:
     return value if url_allowed(value) else None
 
 
-def clean_html(html: str) -> str:
+def clean_html(html: str, tags: frozenset[str] = ALLOWED_TAGS) -> str:
     """The final allow-list. Anything not named above is removed, not escaped."""
     return nh3.clean(
         html,
-        tags=set(ALLOWED_TAGS),
+        tags=set(tags),
         attributes={k: set(v) for k, v in ALLOWED_ATTRIBUTES.items()},
         attribute_filter=_attribute,
         url_schemes=set(URL_SCHEMES),
@@ -104,6 +108,11 @@ def linkify(html: str) -> str:
 def render_markdown(text: str) -> str:
     """A correspondent's Markdown as safe HTML, computed once when it is written."""
     return clean_html(linkify(_markdown.render(text))).strip()
+
+
+def render_document(text: str) -> str:
+    """One of the site's own Markdown documents as safe HTML: a correspondent's Markdown, and tables."""
+    return clean_html(linkify(_document.render(text)), DOCUMENT_TAGS).strip()
 
 
 def to_text(html: str) -> str:

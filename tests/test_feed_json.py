@@ -7,6 +7,8 @@ import jsonschema
 import pytest
 
 from jsonfeed import validate
+from liveblog import render
+from liveblog.sanitize import render_document
 
 
 def feed(site, slug="strike", **params):
@@ -16,6 +18,16 @@ def feed(site, slug="strike", **params):
     body = r.json()
     validate(body)
     return body
+
+
+def test_the_extension_document_renders_as_written_once_its_prose_goes_through_the_catalogs():
+    """``render.extension_doc`` rebuilds the document (templates/feed-extension.md) a block at a time to pass its
+    prose through the catalogs: each paragraph on one line, each table cell apart. So the document holds only
+    blocks that come through that unchanged (no list, no hard line break), and its tables render as tables."""
+    source = render.EXTENSION_DOC.read_text(encoding="utf-8").partition("\n")[2]
+    rebuilt = render_document(render.extension_doc(str))
+    assert " ".join(rebuilt.split()) == " ".join(render_document(source).split())
+    assert rebuilt.count("<table>") == 2 and "| ---" not in rebuilt
 
 
 def test_feed_top_level(site):

@@ -242,6 +242,8 @@ def test_the_feed_extensions_page_speaks_the_visitors_language(site, lang: str) 
     assert f'<html lang="{lang}" dir="ltr"' in r.text
     main = re.search(r"<main.*?</main>", r.text, re.S)
     assert main and main.group(0).count("<h2>") == 5  # its sections are still headings
+    assert main.group(0).count("<table>") == 2 and "| ---" not in main.group(0)  # its key tables are tables
+    assert f"<td>{i18n.translations(lang).gettext('this document')}</td>" in main.group(0)  # each cell said
     prose = re.sub(r"<code>.*?</code>|<pre>.*?</pre>", " ", main.group(0), flags=re.S)
     if lang == PSEUDO:
         text = html.unescape(re.sub(r"<[^>]+>", "", prose))
