@@ -87,8 +87,9 @@ def queue_pages(site, editor: httpx.Client, csrf: str, lang: str) -> Iterator[tu
 
 
 def people_pages(editor: httpx.Client, csrf: str) -> Iterator[tuple[str, httpx.Response]]:
-    """The people page: the list and each notice, refused forms with the message at the field, a sign-in link
-    just issued with its QR code, a suspended person, and the refusals a suspension brings."""
+    """The people page: the list and each notice, refused forms with the message at the field, someone without a
+    byline (their Byline box empty, the desk's name its placeholder), a sign-in link just issued with its QR code,
+    a suspended person, and the refusals a suspension brings."""
     yield "people", editor.get("/desk/people")
     for done in ("suspended", "restored", "renamed", "assigned"):
         yield f"people: notice {done}", editor.get(f"/desk/people?done={done}")
@@ -102,6 +103,9 @@ def people_pages(editor: httpx.Client, csrf: str) -> Iterator[tuple[str, httpx.R
     renamed = editor.post("/desk/people/stringer/byline", data={"csrf": csrf, "display_name": TYPED["byline"]})
     assert renamed.status_code == 422 and 'id="byline-error"' in renamed.text, renamed.text
     yield "people: new byline refused at the field", renamed
+    cleared = editor.post("/desk/people/stringer/byline", data={"csrf": csrf, "display_name": ""})
+    assert cleared.status_code == 303, cleared.text
+    yield "people: someone without a byline (the desk's, in the page's language)", editor.get("/desk/people")
     added = editor.post("/desk/people", data={"csrf": csrf, "name": "nour", "role": "correspondent",
                                               "display_name": CONTENT["byline"]})
     assert added.status_code == 200 and 'id="signin-qr"' in added.text, added.text
@@ -171,6 +175,9 @@ def test_the_pseudo_locale_check_finds_a_plain_string() -> None:
     html = '<p>⟦Update 17:54 GMT⟧</p><p title="Connection lost">⟦Live⟧</p><script>var s = "ignored";</script>'
     assert leftovers(html, PSEUDO) == ["Connection lost"]
     assert leftovers("<p>Обновление 17:54 GMT</p><p>Superseded by</p>", "ru") == ["Superseded by"]
+    prefilled = '<input value="Staff"><input type="hidden" name="csrf" value="abc"><input type="checkbox" value="x">'
+    assert leftovers(prefilled, "ru") == ["Staff"]  # a box the page fills is read; a hidden field or a value is not
+    assert leftovers("<p>Обновление: warehouse</p>", "ru") == ["Обновление: warehouse"]  # any Latin word, no list
 
 
 def test_feeds_the_stream_and_the_mirror_speak_the_blogs_language(site, tmp_path) -> None:
