@@ -57,7 +57,7 @@ def test_a_refused_person_comes_back_with_the_message_at_the_field(site):
         assert csrf_of(again.text) == csrf
         renamed = editor.post("/desk/people/amal/byline", data={"csrf": csrf, "display_name": "BOSS"})
         assert renamed.status_code == 422
-        assert 'value="BOSS" aria-invalid="true" aria-describedby="byline-error"' in renamed.text
+        assert 'value="BOSS" placeholder="Staff" aria-invalid="true" aria-describedby="byline-error"' in renamed.text
         assert 'id="byline-error">Byline: reads like a login name' in renamed.text
         fine = editor.post("/desk/people/amal/byline", data={"csrf": csrf, "display_name": "A. K."})
         assert fine.status_code == 303 and editor.get("/api/people/amal").json()["display_name"] == "A. K."
