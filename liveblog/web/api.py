@@ -174,7 +174,7 @@ async def get_log(request: Request) -> Response:
 
 async def log_json(request: Request, blog: model.Blog, since: int) -> Rendered:
     runtime = runtime_of(request)
-    body = await ledger.log_page(runtime.store, runtime.key, blog.slug, since)
+    body = await ledger.log_page(runtime.store, runtime.key, blog, since)
     data = JSONResponse(body).render(body)
     keep = FEED_CACHE_CONTROL if body["next_since"] is not None else "no-cache"
     headers = {"Cache-Control": keep, "Access-Control-Allow-Origin": "*", "ETag": content_tag(data)}
