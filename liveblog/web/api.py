@@ -38,7 +38,8 @@ async def read_json(request: Request, allowed: set[str]) -> dict[str, Any]:
         raise ApiError(422, "request body must be a JSON object", {"field": "body", "message": "must be an object"})
     bad = text.find_problem(data)  # first, so that no answer has to repeat a character it cannot carry
     if bad:
-        raise ValidationError(*bad)
+        path, template, values = bad
+        raise ValidationError(path, template, **values)
     unknown = sorted(set(data) - allowed)
     if unknown:
         raise ValidationError(unknown[0], "is not a known field")
