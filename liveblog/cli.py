@@ -271,6 +271,9 @@ def cmd_import(args: argparse.Namespace) -> int:
     if done.left_out:
         print(f"Left out {len(done.left_out)} translation links naming entries not here (of "
               f"{', '.join(done.missing_blogs())}): importing those blogs' exports here makes them.")
+    if done.taken:
+        print(f"Left out {len(done.taken)} translation links whose translation here already translates an "
+              "entry: a translation has one original.")
     return 0
 
 

@@ -183,13 +183,13 @@ class _Fields:
         try:
             yield
         except ValidationError as exc:
-            raise ValidationError(self.name(exc.field), exc.message) from None
+            raise exc.at(self.name(exc.field)) from None
 
 
 def _blog(b: _Fields) -> Blog:
     status = b.raw("status")
     if status not in BLOG_STATUSES:
-        raise ValidationError(b.name("status"), f"must be one of {', '.join(BLOG_STATUSES)}")
+        raise ValidationError(b.name("status"), "must be one of %(choices)s", choices=", ".join(BLOG_STATUSES))
     slug = b.raw("slug")
     with b.checking():
         check_slug(slug)
@@ -276,7 +276,7 @@ def _other_entry(value: Any, name: str, blog: str) -> tuple[str, int]:
     try:
         found = check_translation_of(value)
     except ValidationError as exc:
-        raise ValidationError(name, exc.message) from None
+        raise exc.at(name) from None
     if found is None:
         raise ValidationError(name, TRANSLATION_SHAPE)
     if found[0] == blog:

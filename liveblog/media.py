@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from PIL import Image, UnidentifiedImageError
 
 from .media_names import new_name, valid_name
+from .model import ValidationError
 
 __all__ = ["Busy", "NotAnImage", "Photo", "clean_photo", "clean_photo_in_turn", "new_name", "save", "valid_name"]
 
@@ -46,8 +47,12 @@ class Busy(Exception):
     """Too many photos are already waiting to be decoded: try again shortly."""
 
 
-class NotAnImage(ValueError):
-    pass
+class NotAnImage(ValidationError):
+    """The upload is no photo this server will take: a refusal about the form's ``file`` field, its template the
+    catalogs' msgid so that the desk says it in the person's language."""
+
+    def __init__(self, template: str, **values: str | int) -> None:
+        super().__init__("file", template, **values)
 
 
 @dataclass(frozen=True)
@@ -102,7 +107,8 @@ def _decode_small(raw: bytes) -> Image.Image:
                 scale = min(1.0, MAX_SIDE / max(img.width, img.height))
                 img.draft("RGB", (math.ceil(img.width * scale), math.ceil(img.height * scale)))  # JPEG only
                 if img.width * img.height > MAX_DECODED_PIXELS:
-                    raise NotAnImage(f"the image is too large in pixels (at most {MAX_DECODED_PIXELS:,} unless JPEG)")
+                    raise NotAnImage("the image is too large in pixels (at most %(limit)s million unless JPEG)",
+                                     limit=MAX_DECODED_PIXELS // 1_000_000)
                 orientation = img.getexif().get(0x0112)
                 img.load()
                 rgb = img if img.mode == "RGB" else img.convert("RGB")

@@ -16,6 +16,8 @@ from .marks import N_
 FORBIDDEN = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
 PROBLEM = N_("contains U+%(code)s at character %(at)s: control characters, lone surrogates and U+FFFE/U+FFFF are "
              "not allowed")
+KEY_PROBLEM = N_("a field name contains U+%(code)s at character %(at)s: control characters, lone surrogates and "
+                 "U+FFFE/U+FFFF are not allowed")
 
 
 def problem_at(value: str) -> dict[str, str | int] | None:
@@ -30,8 +32,10 @@ def problem(value: str) -> str | None:
     return None if found is None else PROBLEM % found
 
 
-def find_problem(value: Any) -> tuple[str, str] | None:
-    """The first string in parsed JSON that ``problem`` refuses, as (its path, e.g. ``supersedes[2]``, and why).
+def find_problem(value: Any) -> tuple[str, str, dict[str, str | int]] | None:
+    """The first string in parsed JSON that ``problem`` refuses, as its path (e.g. ``supersedes[2]``), the
+    refusal's template (``PROBLEM``, or ``KEY_PROBLEM`` for a field name) and its values, for the caller's
+    ``ValidationError`` to translate.
 
     A bad field name is named by the object that holds it: the name itself cannot be shown. A loop, not
     recursion: JSON the parser took may be nested nearly as deep as Python's recursion limit."""
@@ -39,14 +43,14 @@ def find_problem(value: Any) -> tuple[str, str] | None:
     while pending:
         path, item = pending.pop()
         if isinstance(item, str):
-            why = problem(item)
-            if why:
-                return path or "request", why
+            found = problem_at(item)
+            if found:
+                return path or "request", PROBLEM, found
         elif isinstance(item, dict):
             for key in item:
-                why = problem(key)
-                if why:
-                    return path or "request", f"a field name {why}"
+                found = problem_at(key)
+                if found:
+                    return path or "request", KEY_PROBLEM, found
             pending += reversed([(f"{path}.{key}" if path else key, child) for key, child in item.items()])
         elif isinstance(item, list):
             pending += reversed([(f"{path}[{n}]", child) for n, child in enumerate(item)])

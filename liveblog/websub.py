@@ -98,7 +98,8 @@ def intent(form: Mapping[str, str], site: str, max_lease: int) -> Intent:
     topic = form.get("hub.topic", "")
     found = topic_of(topic, site)
     if found is None or problem(topic):  # a NUL would reach the store, which PostgreSQL refuses in text
-        raise ValidationError("hub.topic", f"must be the URL of one of this site's feeds ({site}/blogs/…/feed.atom)")
+        raise ValidationError("hub.topic", "must be the URL of one of this site's feeds (%(site)s/blogs/…/feed.atom)",
+                              site=site)
     callback = form.get("hub.callback", "")
     if not _absolute(callback):
         raise ValidationError("hub.callback", "must be an absolute http or https URL without a fragment")

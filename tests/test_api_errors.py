@@ -92,3 +92,16 @@ def test_query_numbers_too_big_to_store_are_422_naming_the_field(site):
             r = site.client.get(path, params={field: value})
             assert r.status_code == 422, (path, value)
             assert r.json()["detail"]["field"] == field
+
+
+def test_a_refusal_varies_with_the_language_asked_for(site):
+    """``said`` depends on Accept-Language, so every refusal that may carry it says so to caches, the English one
+    too (a cache must not hand it to a Russian desk); an error that never carries ``said`` does not."""
+    site.blog("strike")
+    for language in ("ru", "en"):
+        r = site.post("strike", "Body.", headline="x" * (model.MAX_HEADLINE + 1), headers={"Accept-Language": language})
+        assert r.status_code == 422 and r.headers["vary"] == "Accept-Language", language
+    site.user("amal")
+    r = site.client.post("/api/blogs/strike/reopen", headers=site.headers("amal", **{"Accept-Language": "ru"}))
+    assert r.status_code == 403 and r.headers["vary"] == "Accept-Language", r.text
+    assert "vary" not in site.client.get("/api/blogs/nope").headers

@@ -1,5 +1,6 @@
 """A blog can leave the server: a static snapshot for mirrors, and a JSON export that imports back exactly."""
 
+import asyncio
 import json
 import re
 import subprocess
@@ -16,8 +17,8 @@ import pytest
 
 from conftest import ROOT, database, liveblog_cmd
 from jsonfeed import validate
-from liveblog import export
-from liveblog.model import ValidationError, utc_now
+from liveblog import export, model
+from liveblog.model import TranslationLink, ValidationError, utc_now
 from processes import run, started
 
 A = "{http://www.w3.org/2005/Atom}"
@@ -135,6 +136,27 @@ def test_translation_links_come_back_when_both_blogs_are_imported_in_either_orde
         page = httpx.get(f"{server.url}/blogs/world").text
         assert f'href="/blogs/moskva/entries/{rally["id"]}" hreflang="ru"' in page
         server.stop()
+
+
+def test_a_link_whose_translation_already_has_an_original_is_left_out_and_said_apart(site, tmp_path):
+    """A translation translates one entry: an import naming another original for it makes nothing, and says so
+    in its own line, not among the links naming entries not here (which importing another blog would make)."""
+    site.blog("moskva", language="ru")
+    site.blog("world")
+    rally = site.entry("moskva", "Митинг на площади.")
+    statement = site.entry("world", "The minister's statement.")
+    site.entry("moskva", "Заявление министра.", translation_of={"blog": "world", "id": statement["id"]})
+    site.entry("world", "A rally on the square.", translation_of={"blog": "moskva", "id": rally["id"]})
+    copy = exported(site, tmp_path, "moskva")  # the same blog again, under another address and other ids
+    copy["blog"]["slug"] = "moskva-copy"
+    for e in copy["entries"]:
+        e["id"], e["author"] = e["id"] + 10**6, "wire"  # an import never gives entries to a local account
+    done = import_file(tmp_path, copy, site.settings.db)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.splitlines() == [
+        "Imported 'moskva-copy' with 2 entries and 1 translation links.",
+        ("Left out 1 translation links whose translation here already translates an entry: a translation has one "
+         "original.")]
 
 
 def test_the_snapshot_is_self_contained_and_public(site, tmp_path):
@@ -494,6 +516,22 @@ def test_live_posts_go_on_while_a_large_import_runs(site_with, tmp_path):
     assert len(site.client.get("/api/blogs/archive?limit=100").json()["entries"]) == 100
 
 
+def test_an_import_s_refusal_keeps_its_template_and_values(site):
+    """Named by its place in the file, a model rule's refusal is still the same sentence with its values (what
+    ``i18n.Message.of`` translates), not its English text made into a new one."""
+    good = archive(3)
+    cases = [(export.read_record, ["entries", "#2", "supersedes"], list(range(1, 200)), "entries[1].supersedes",
+              "may name at most %(limit)s entries", {"limit": model.MAX_SUPERSEDES}),
+             (export.read_record, ["blog", "status"], "paused", "blog.status", "must be one of %(choices)s",
+              {"choices": "live, ended"}),
+             (export.read_links, ["entries", "#3", "translation_of"], {"blog": "x", "id": "seven"},
+              "entries[2].translation_of", "id must be an entry id", {})]
+    for read, path, value, field, template, values in cases:
+        with pytest.raises(ValidationError) as refused:
+            read(changed(good, path, value))
+        assert (refused.value.field, refused.value.template, refused.value.values) == (field, template, values), path
+
+
 def test_impossible_dates_in_an_import_are_refused_in_one_line(tmp_path):
     """Corrections and withdrawals dated before their entry, a time in year 9999, a blog created in the future
     (after which every post was refused) imported cleanly; a time in year 1 with an offset was a traceback."""
@@ -544,3 +582,29 @@ def test_a_failed_import_leaves_nothing_behind(site):
     assert site.sql("SELECT COUNT(*) FROM users WHERE role = ?", "imported") == [(0,)], "its authors went too"
     site.call(site.runtime.store.import_blog(blog, entries, utc_now()))
     assert site.client.get("/api/blogs/archive").json()["last_event_id"] == 2500 + 1
+
+
+def test_an_import_links_to_no_blog_still_importing_and_its_failure_leaves_nothing(site):
+    """A blog being imported is not here yet: another import finishing meanwhile does not link to its entries
+    (its own import makes those links when it is whole). Else its failure could not remove the entries a link
+    names, and that error hid the real one, leaving the half-imported blog behind."""
+    store = site.runtime.store
+    blog, entries = export.read_record(archive(600))
+    broken = [*entries[:500], replace(entries[500], id=entries[499].id), *entries[501:]]  # fails in batch 2
+    world, translations = export.read_record(archive(1, first_id=10**6, slug="world"))
+    link = TranslationLink(("world", 10**6), ("archive", broken[-1].id))  # the entry an import writes first
+    store.import_pause = 1.0
+    try:
+        importing = asyncio.run_coroutine_threadsafe(store.import_blog(blog, broken, utc_now()), site.server.loop)
+        deadline = time.monotonic() + 10
+        while site.sql("SELECT COUNT(*) FROM entries")[0][0] == 0 and time.monotonic() < deadline:
+            time.sleep(0.01)
+        _, linked = site.call(store.import_blog(world, translations, utc_now(), [link]))
+        assert linked.made == [] and not importing.done()
+        with pytest.raises(Exception, match=r"UNIQUE|unique"):
+            importing.result(30)
+    finally:
+        del store.import_pause
+    assert site.sql("SELECT slug FROM blogs") == [("world",)]
+    assert site.sql("SELECT COUNT(*) FROM entries") == [(1,)]
+    assert site.sql("SELECT COUNT(*) FROM translations") == [(0,)]

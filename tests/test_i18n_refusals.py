@@ -12,6 +12,7 @@ import httpx
 import pytest
 
 from desk import signed_in
+from test_photo_memory_is_bounded import png
 
 LONG_HEADLINE = "Заголовок " * 31  # 310 characters: past model.MAX_HEADLINE (300)
 
@@ -175,7 +176,9 @@ def test_a_new_persons_name_and_role_are_refused_in_russian_on_the_people_page(s
     assert f'value="{long_name}"' in r.text and 'value="Нур"' in r.text
     r = desk.post("/desk/people", data={"csrf": csrf, "name": "nour", "role": "boss", "display_name": "Нур"})
     assert r.status_code == 422
-    assert "должно быть одним из значений: editor, correspondent, contributor" in refusal_at(r, "role")
+    said = refusal_at(r, "role")
+    assert "такой роли нет в списке: выберите одну из них" in said
+    assert not re.search("editor|correspondent|contributor", said), "an English role name in a Russian sentence"
     assert 'value="nour"' in r.text
     answer = api(site, "POST", "/api/people", {"name": long_name, "role": "correspondent"})
     assert answer["error"] == "name: must be 1-64 characters"
@@ -189,3 +192,46 @@ def test_a_form_with_a_stale_token_is_refused_in_russian(site, russian):
     r = desk.post("/desk/strike/entries", data={"csrf": "0" * 64, "body": "Депо закрыты"})
     assert r.status_code == 403 and r.headers["content-type"].startswith("text/html")
     assert "Эта форма устарела: обновите страницу и попробуйте снова." in r.text and "CSRF" not in r.text
+
+
+def test_a_control_character_is_named_by_its_code_and_place_in_russian(site):
+    """The desk's scripts show ``said``: the character's code point and place in the person's language, in a
+    value and in a field name; ``error`` stays English."""
+    site.blog("strike")
+    answer = api(site, "POST", "/api/blogs/strike/entries", {"body": "Депо\u0007 закрыты"}, **{"Accept-Language": "ru"})
+    rule = "control characters, lone surrogates and U+FFFE/U+FFFF are not allowed"
+    assert answer["error"] == f"body: contains U+0007 at character 5: {rule}"
+    assert answer["said"] == ("содержит U+0007 в символе 5: управляющие символы, одиночные суррогаты и U+FFFE/U+FFFF "
+                              "недопустимы")
+    answer = api(site, "POST", "/api/blogs/strike/entries", {"body": "Депо", "x\u0007": 1}, **{"Accept-Language": "ru"})
+    assert answer["error"] == f"request: a field name contains U+0007 at character 2: {rule}"
+    assert answer["said"].startswith("имя поля содержит U+0007 в символе 2:")
+
+
+def test_a_decision_on_an_update_already_decided_or_still_a_draft_is_refused_in_russian(site):
+    """Each state its own sentence: a declined update, and an editor's own draft (never waiting in the queue)."""
+    site.blog("strike")
+    site.user("nour", "contributor")
+    r = site.post("strike", "Депо закрыты", as_="nour")
+    assert r.status_code == 202, r.text
+    decline = f"/api/blogs/strike/entries/{r.json()['id']}/decline"
+    assert site.client.post(decline, json={"note": "Нет источника"}, headers=site.headers("editor")).status_code == 200
+    answer = api(site, "POST", decline, {"note": "Ещё раз"}, **{"Accept-Language": "ru"})
+    assert answer["status"] == 409 and answer["error"] == "this update is already declined"
+    assert answer["said"] == "это обновление уже отклонено"
+    draft = site.post("strike", "Черновик", as_="editor", draft=True)
+    assert draft.status_code == 201, draft.text
+    answer = api(site, "POST", f"/api/blogs/strike/entries/{draft.json()['id']}/decline", {"note": "Нет"},
+                 **{"Accept-Language": "ru"})
+    assert answer["status"] == 409 and answer["error"] == "only an update waiting in the queue can be declined"
+    assert answer["said"] == "отклонить можно только обновление, ожидающее в очереди"
+
+
+def test_a_photo_too_large_in_pixels_is_refused_in_the_person_s_language(site):
+    """The desk's scripts show ``said``: the limit in the person's language; ``error`` stays English."""
+    site.user("amal")
+    r = site.client.post("/api/media", files={"file": ("wall.png", png(7700), "image/png")},
+                         headers=site.headers("amal", **{"Accept-Language": "ru"}))
+    assert r.status_code == 422, r.text
+    assert r.json()["error"] == "file: the image is too large in pixels (at most 12 million unless JPEG)"
+    assert r.json()["said"] == "у изображения слишком много пикселей (не больше 12 млн, если это не JPEG)"

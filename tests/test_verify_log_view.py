@@ -69,3 +69,12 @@ def test_the_events_api_still_answers_as_before(site_with):
     site, _ = story(site_with)
     events = site.client.get("/api/blogs/strike/events?since=0&limit=500").json()["events"]
     assert len(events) == UPDATES + 1 and all("html" in e["data"] for e in events if e["event"] == "entry.created")
+
+
+def test_a_reader_who_has_every_record_still_gets_the_head(site_with):
+    """Asked past the last record, the page is empty and the last: it carries the head, as the API says."""
+    site, _ = story(site_with)
+    feed_head = site.client.get("/blogs/strike/feed.json").json()["_liveblog"]["head"]
+    for since in (UPDATES + 1, UPDATES + 50):
+        page = site.client.get(f"/api/blogs/strike/log?since={since}").json()
+        assert page == {"log": [], "next_since": None, "head": feed_head}, since

@@ -190,6 +190,11 @@ def test_bad_requests_name_the_field(site_with, subscriber):
         assert r.status_code == 422 and r.json()["detail"]["field"] == field, (field, r.text)
     unknown = ask(site, subscriber, topic=f"{site.url}/blogs/nope/feed.atom")
     assert unknown.status_code == 404 and unknown.json() == {"error": "blog not found", "detail": None}
+    elsewhere = {"hub.mode": "subscribe", "hub.topic": "https://elsewhere.example/feed",
+                 "hub.callback": subscriber.callback}
+    r = site.client.post("/websub", data=elsewhere, headers={"Accept-Language": "ru"})
+    assert r.json()["error"] == f"hub.topic: must be the URL of one of this site's feeds ({site.url}/blogs/…/feed.atom)"
+    assert r.json()["said"] == f"должно быть адресом одной из лент этого сайта ({site.url}/blogs/…/feed.atom)"
 
 
 def test_subscribers_per_feed_are_bounded(site_with, subscriber):

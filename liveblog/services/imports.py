@@ -26,6 +26,7 @@ class Imported:
     blog: Blog
     linked: list[TranslationLink]  # made: the other blog's entry was here
     left_out: list[TranslationLink]  # naming an entry not here: the other blog's own import makes them
+    taken: list[TranslationLink]  # both entries here, but the translation already translates another entry
 
     def missing_blogs(self) -> list[str]:
         return sorted({link.other(self.blog.slug) for link in self.left_out})
@@ -43,7 +44,9 @@ async def import_blog(store: Store, checked: CheckedExport) -> Imported:
     or an author whose name reads like a local account's (``names.clashes``), is a ``Conflict`` and nothing is
     written. An import that fails part way removes what it wrote: its blog, entries and events, and the author
     accounts it created. A translation link is made when the entry at its other end is here (its blog imported
-    before, or made here); the others are left out and named: each export keeps the links both ways, so
-    importing the other blog later makes them then."""
+    before, or made here) and the translation translates nothing yet; the others are left out and named apart:
+    each export keeps the links both ways, so importing the other blog later makes those naming it then, while
+    a translation that already has its original keeps it."""
     blog, linked = await store.import_blog(checked.blog, checked.entries, model.utc_now(), checked.links)
-    return Imported(blog, linked, [link for link in checked.links if link not in linked])
+    done = linked.made + linked.taken
+    return Imported(blog, linked.made, [link for link in checked.links if link not in done], linked.taken)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from ..model import iso
+from ..model import Blog, iso
 from ..signing import SiteKey
 from ..store import Event, Store
 
@@ -42,12 +42,19 @@ async def signed_head(store: Store, key: SiteKey, slug: str, seq: int) -> dict[s
     return head_at(key, slug, found[0]) if found else None
 
 
-async def log_page(store: Store, key: SiteKey, slug: str, since: int) -> dict[str, Any]:
+async def log_page(store: Store, key: SiteKey, blog: Blog, since: int) -> dict[str, Any]:
     """The records after ``since``, LOG_PAGE at most, and on the last page the head signed at its last record:
     what the reader page checks, as the mirror carries it, without the rendered html the events API adds. A
-    full page changes only when an entry in it is withdrawn (its salt and text erased), so its ETag keeps."""
-    batch = await store.events_since(slug, since, LOG_PAGE + 1)
+    full page changes only when an entry in it is withdrawn (its salt and text erased), so its ETag keeps.
+    Past the last record the page is empty and still the last: it carries the blog's head, so that a reader who
+    has everything learns the signed head without reading a record again."""
+    batch = await store.events_since(blog.slug, since, LOG_PAGE + 1)
     more = len(batch) > LOG_PAGE
     batch = batch[:LOG_PAGE]
-    return {"log": [log_record(e) for e in batch], "next_since": batch[-1].seq if more else None,
-            "head": head_at(key, slug, batch[-1]) if batch and not more else None}
+    if more:
+        head = None
+    elif batch:
+        head = head_at(key, blog.slug, batch[-1])
+    else:
+        head = await signed_head(store, key, blog.slug, blog.last_event_id) if blog.last_event_id else None
+    return {"log": [log_record(e) for e in batch], "next_since": batch[-1].seq if more else None, "head": head}

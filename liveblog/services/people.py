@@ -62,8 +62,13 @@ async def find(store: Store, name: str) -> Person:
     return found[0]
 
 
-async def everyone(store: Store, user: User) -> list[Person]:
+def require_manager(user: User) -> None:
+    """Only editors see and manage people: every route of the People page and API asks this first."""
     require_editor(user, "only editors can manage people")
+
+
+async def everyone(store: Store, user: User) -> list[Person]:
+    require_manager(user)
     return await store.list_people()
 
 

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from .base import Conflict, Event, Idempotency, NotFound, SchemaTooNew, Store, StoreError, Subscription, Token
+from .base import Conflict, Event, Idempotency, Linked, NotFound, SchemaTooNew, Store, StoreError, Subscription, Token
 
-__all__ = ["Conflict", "Event", "Idempotency", "NotFound", "SchemaTooNew", "Store", "StoreError", "Subscription",
-           "Token", "open_store"]
+__all__ = ["Conflict", "Event", "Idempotency", "Linked", "NotFound", "SchemaTooNew", "Store", "StoreError",
+           "Subscription", "Token", "open_store"]
 
 
 def open_store(db: str) -> Store:

@@ -82,6 +82,15 @@ class Event:
 
 
 @dataclass(frozen=True)
+class Linked:
+    """What an import made of its translation links whose two entries are both here: ``made``, and ``taken``,
+    those whose translation already translates an entry here (one original each)."""
+
+    made: list[TranslationLink]
+    taken: list[TranslationLink]
+
+
+@dataclass(frozen=True)
 class Subscription:
     """A WebSub subscriber of one feed (``topic``, a URL of blog ``blog``'s feed), until ``expires_at``."""
 
@@ -335,14 +344,15 @@ class Store(ABC):
 
     @abstractmethod
     async def import_blog(self, blog: Blog, entries: list[Entry], now: datetime,
-                          links: Sequence[TranslationLink] = ()) -> tuple[Blog, list[TranslationLink]]:
+                          links: Sequence[TranslationLink] = ()) -> tuple[Blog, Linked]:
         """Load a blog exported elsewhere, keeping entry ids, times, corrections, supersession and
         withdrawals exactly. Authors become accounts of role IMPORTED (no password, no rights), shared
         with earlier imports; a name that reads like a local account's (``names.clashes``: case, spaces,
         look-alike letters) is refused (``local_authors``). Written in batches so live posts go on meanwhile;
         no reader sees the blog before it is whole, and a failure removes what was written. The log gets one
         event per entry so streams and feeds work at once. Of ``links``, those whose two entries are both here
-        then (this blog's and another's) are made, in the transaction that shows the blog; with the links made."""
+        then (this blog's and another's, a blog still importing not counted) are made, in the transaction that
+        shows the blog, unless the translation already has an original; with what became of them (``Linked``)."""
 
     # the event log
     @abstractmethod

@@ -26,6 +26,7 @@ from .base import (
     Conflict,
     Event,
     Idempotency,
+    Linked,
     NotFound,
     SchemaTooNew,
     Store,
@@ -251,8 +252,9 @@ _INSERT_CORRECTION = """INSERT INTO corrections (entry_id, at, note, previous_bo
 _INSERT_SUPERSESSION = "INSERT INTO supersessions (entry_id, supersedes_id) VALUES (?, ?)"
 # An entry translates one original: an import naming a link already made makes nothing.
 _INSERT_TRANSLATION = "INSERT INTO translations (entry_id, original_id) VALUES (?, ?) ON CONFLICT (entry_id) DO NOTHING"
-# Whether both ends of a link, each (blog slug, entry id), are here (an importing blog's entries included).
-_BOTH_HERE = """SELECT COUNT(*) FROM entries e JOIN blogs b ON b.id = e.blog_id
+# Whether both ends of a link, each (blog slug, entry id), are here: never in a blog still importing, whose failure
+# would remove the entry (the import making the links has given its own blog its status first).
+_BOTH_HERE = f"""SELECT COUNT(*) FROM entries e JOIN blogs b ON b.id = e.blog_id AND {_SHOWN}
     WHERE (b.slug = ? AND e.id = ?) OR (b.slug = ? AND e.id = ?)"""
 _LOCK_BLOG = f"SELECT id FROM blogs b WHERE slug = ? AND {_SHOWN}"  # with the backend's _lock("b")
 # Entries linked by translation, seen from one end (``mine``: of_id) to the other (``theirs``).
@@ -1098,7 +1100,7 @@ class SqlStore(Store):
         if blog is None or filing is None:
             raise NotFound("entry")
         if not model.undecided(filing, publishing=publishing):
-            raise Conflict(f"this update is already {filing.state}", current=filing.to_json())
+            raise _decided(filing)
         return blog, filing
 
     async def publish_filing(self, slug: str, filing_id: int, *, by: User, headline: str | None, body: str | None,
@@ -1131,11 +1133,12 @@ class SqlStore(Store):
     # imports
 
     async def import_blog(self, blog: Blog, entries: list[Entry], now: datetime,
-                          links: Sequence[model.TranslationLink] = ()) -> tuple[Blog, list[model.TranslationLink]]:
+                          links: Sequence[model.TranslationLink] = ()) -> tuple[Blog, Linked]:
         """Written in batches, each its own transaction, so live posts (of any blog, in any process) get the
         write lock in between. Until the last batch the blog is ``importing``: no reader sees it, and a
         failure removes what was written. The highest entry is written first, so every id a post takes
-        meanwhile is above the import's."""
+        meanwhile is above the import's. With the blog: the links made, and those whose translation here
+        already translates an entry (``Linked``)."""
         entries = model.linked(sorted(entries, key=lambda e: e.id))
         hidden, people = await self._start_import(blog, entries, now)
         try:
@@ -1154,23 +1157,25 @@ class SqlStore(Store):
                     await db.run_many(_INSERT_SUPERSESSION, [(top.id, target) for target in top.supersedes])
                     await self._append_event(db, hidden, *_import_event(top), now)
                 await db.run("UPDATE blogs SET status = ? WHERE id = ?", blog.status, hidden.id)
-                made = await self._import_links(db, links, now)
-                return await self._blog_changed(db, blog.slug, now), made
+                linked = await self._import_links(db, links, now)
+                return await self._blog_changed(db, blog.slug, now), linked
         except BaseException:
             await self._drop_import(hidden.id)
             raise
 
-    async def _import_links(self, db: Db, links: Sequence[model.TranslationLink],
-                            now: datetime) -> list[model.TranslationLink]:
-        """The links of an import whose two entries are both here, made; both ends are sent again, linked."""
-        made = []
+    async def _import_links(self, db: Db, links: Sequence[model.TranslationLink], now: datetime) -> Linked:
+        """The links of an import whose two entries are both here, made (both ends are sent again, linked),
+        unless the translation already translates an entry: one original each."""
+        made, taken = [], []
         for link in links:
-            if await db.value(_BOTH_HERE, *link.translation, *link.original) == 2 and await db.run(
-                    _INSERT_TRANSLATION, link.translation[1], link.original[1]):
-                made.append(link)
+            if await db.value(_BOTH_HERE, *link.translation, *link.original) == 2:
+                if await db.run(_INSERT_TRANSLATION, link.translation[1], link.original[1]):
+                    made.append(link)
+                else:
+                    taken.append(link)
         await self._resend(db, list(dict.fromkeys(end for link in made for end in (link.translation, link.original))),
                            now)
-        return made
+        return Linked(made, taken)
 
     async def _start_import(self, blog: Blog, entries: list[Entry], now: datetime) -> tuple[Blog, dict[str, int]]:
         """The checks, the authors, the hidden blog and its highest entry, in one transaction."""
@@ -1230,9 +1235,11 @@ class SqlStore(Store):
 
     async def _drop_import(self, blog_id: int) -> None:
         """Remove what a failed import wrote: a half-imported blog must not stay behind."""
-        mine = "entry_id IN (SELECT id FROM entries WHERE blog_id = ?)"
+        ids = "IN (SELECT id FROM entries WHERE blog_id = ?)"
+        mine = f"entry_id {ids}"
         async with self._write() as db:
             await db.run("DELETE FROM events WHERE blog_id = ?", blog_id)
+            await db.run(f"DELETE FROM translations WHERE entry_id {ids} OR original_id {ids}", blog_id, blog_id)
             await db.run(f"DELETE FROM supersessions WHERE {mine}", blog_id)
             await db.run(f"DELETE FROM corrections WHERE {mine}", blog_id)
             await db.run("DELETE FROM entries WHERE blog_id = ?", blog_id)
@@ -1255,6 +1262,16 @@ class SqlStore(Store):
         async with self._read() as db:
             rows = await db.rows(f"{_EVENT_SELECT} WHERE ev.id > ? ORDER BY ev.id LIMIT ?", position, limit)
         return [self._event(r) for r in rows]
+
+
+def _decided(filing: model.Filing) -> Conflict:
+    """Why an editor's decision finds the filing past deciding: each state its own sentence, to translate."""
+    current = filing.to_json()
+    if filing.state == model.PUBLISHED:
+        return Conflict("this update is already published", current=current)
+    if filing.state == model.DECLINED:
+        return Conflict("this update is already declined", current=current)
+    return Conflict("only an update waiting in the queue can be declined", current=current)  # a draft
 
 
 def _open(blog: Blog) -> None:

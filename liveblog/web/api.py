@@ -38,7 +38,8 @@ async def read_json(request: Request, allowed: set[str]) -> dict[str, Any]:
         raise ApiError(422, "request body must be a JSON object", {"field": "body", "message": "must be an object"})
     bad = text.find_problem(data)  # first, so that no answer has to repeat a character it cannot carry
     if bad:
-        raise ValidationError(*bad)
+        path, template, values = bad
+        raise ValidationError(path, template, **values)
     unknown = sorted(set(data) - allowed)
     if unknown:
         raise ValidationError(unknown[0], "is not a known field")
@@ -174,7 +175,7 @@ async def get_log(request: Request) -> Response:
 
 async def log_json(request: Request, blog: model.Blog, since: int) -> Rendered:
     runtime = runtime_of(request)
-    body = await ledger.log_page(runtime.store, runtime.key, blog.slug, since)
+    body = await ledger.log_page(runtime.store, runtime.key, blog, since)
     data = JSONResponse(body).render(body)
     keep = FEED_CACHE_CONTROL if body["next_since"] is not None else "no-cache"
     headers = {"Cache-Control": keep, "Access-Control-Allow-Origin": "*", "ETag": content_tag(data)}

@@ -51,9 +51,6 @@ NOTICES = {"queued": Message("Sent to the editor"), "draft": Message("Saved as d
            "reopened": Message("The blog is live again")}
 # the roles the desk names (``_(p.role)`` in desk/index.html), so `make catalogs` finds them
 ROLES = (Message("contributor"), Message("correspondent"), Message("editor"))
-# the store's refusals a desk form shows (``page`` translates them by their text), named so `make catalogs` finds them
-REFUSALS = (Message("this blog has ended; reopen it to post"), Message("this update is already published"),
-            Message("this update is already declined"))
 # a correction sent against a revision someone else's correction replaced (the store's Conflict names revisions)
 CHANGED_MEANWHILE = Message("This update was corrected by someone else while you were correcting it. Your text is "
                             "kept below: compare it with the published update, then publish your correction again.")
@@ -538,7 +535,7 @@ async def upload_media(request: Request) -> Response:
     try:
         photo = await media.clean_photo_in_turn(raw)
     except media.NotAnImage as exc:
-        raise ValidationError("file", str(exc)) from None
+        raise exc.at("file") from None
     except media.Busy as exc:  # too many uploads already waiting for the decoder
         raise ApiError(503, "too many photos being processed", str(exc), headers={"Retry-After": "5"}) from None
     runtime = runtime_of(request)

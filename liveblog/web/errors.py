@@ -52,6 +52,12 @@ def error_response(status: int, error: str, detail: Any = None,
     return JSONResponse(body, status_code=status, headers=headers)
 
 
+def refusal_response(request: Request, status: int, refusal: Refusal, error: str, detail: Any = None) -> JSONResponse:
+    """A refusal's answer, with ``said`` when the request asks in another language: the answer depends on
+    ``Accept-Language`` whichever language that is, and says so (``Vary``) to every cache on the way."""
+    return error_response(status, error, detail, {"Vary": "Accept-Language"}, said_in(request, refusal))
+
+
 def said_in(request: Request, refusal: Refusal) -> str | None:
     """The refusal in the language the request asks for, its values filled in, or None when that is English
     (``refusal.message`` itself)."""
@@ -92,8 +98,8 @@ async def api_error(request: Request, exc: Exception) -> Response:
 
 async def validation_error(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, ValidationError)
-    return error_response(422, f"{exc.field}: {exc.message}", {"field": exc.field, "message": exc.message},
-                          said=said_in(request, exc))
+    return refusal_response(request, 422, exc, f"{exc.field}: {exc.message}",
+                            {"field": exc.field, "message": exc.message})
 
 
 async def not_found(request: Request, exc: Exception) -> Response:
@@ -106,13 +112,12 @@ async def not_found(request: Request, exc: Exception) -> Response:
 async def conflict(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, Conflict)
     current = exc.current.to_json() if hasattr(exc.current, "to_json") else exc.current
-    return error_response(409, exc.message, {"current": current} if current is not None else None,
-                          said=said_in(request, exc))
+    return refusal_response(request, 409, exc, exc.message, {"current": current} if current is not None else None)
 
 
 async def forbidden(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, Forbidden)
-    return error_response(403, exc.message, said=said_in(request, exc))
+    return refusal_response(request, 403, exc, exc.message)
 
 
 async def too_many_posts(request: Request, exc: Exception) -> Response:

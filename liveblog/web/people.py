@@ -18,7 +18,6 @@ from ..i18n import Message
 from ..model import Person, User, ValidationError
 from ..runtime import runtime_of
 from ..services import people
-from ..services.errors import require_editor
 from ..store import Conflict, NotFound
 from .api import read_json, require_user
 from .caching import site_url
@@ -27,6 +26,9 @@ from .desk import LABELS, checked_form, desk_view, page, refused, see_other, sig
 # the labels of the people page's fields: a refused form names those (``desk.refused``)
 PEOPLE_LABELS = {**LABELS, "name": Message("Login name"), "display_name": Message("Byline"), "role": Message("Role"),
                  "blogs": Message("Blogs they may post to")}
+# A role the select does not offer (a stale or hand-made form): the API lists the roles' English names, which
+# a sentence in another language cannot carry; the select beside it names them, translated.
+NOT_A_ROLE = ValidationError("role", "is not one of the roles in the list: choose one of them")
 GONE = {"person": Message("this person is not on the list (any more): reload the page"),
         "blog": Message("a blog ticked here no longer exists: reload the page")}
 
@@ -44,7 +46,7 @@ def person_url(person: Person) -> str:
 
 async def editor(request: Request) -> User:
     user = await require_user(request)
-    require_editor(user, "only editors can manage people")
+    people.require_manager(user)
     return user
 
 
@@ -138,7 +140,7 @@ async def desk_add(request: Request) -> Response:
     try:
         added, token = await people.add(store, user, people.person_input(typed))
     except ValidationError as exc:
-        error, field = refused(exc, PEOPLE_LABELS)
+        error, field = refused(NOT_A_ROLE if exc.field == "role" else exc, PEOPLE_LABELS)
         return await people_page(request, 422, error=error, invalid=field, typed=typed)
     except Conflict:  # the same name added a moment ago from another desk: services.people.add's refusal
         taken = ValidationError("name", "reads like the name of an existing account: choose another")
