@@ -750,5 +750,6 @@
   sweepPhotos();
   resume();
   /* the catalog came after the first render: the compose box's words again (its counter and preview too), in theirs */
-  I18n.ready.then(function () { editMode(); render(); bodyChanged(); });
+  /* and the outbox's, which render() rebuilds only when it changes */
+  I18n.ready.then(function () { shown = null; editMode(); render(); bodyChanged(); });
 })();
