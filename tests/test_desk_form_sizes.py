@@ -51,3 +51,21 @@ def test_a_desk_form_past_the_largest_legal_one_is_refused_in_the_persons_langua
     assert not re.search(r"request too large|Too long", r.text)
     assert site.client.get("/api/blogs/strike").json()["entries"] == []
     editor.close()
+
+
+def test_a_long_russian_edit_of_a_filing_is_published_from_a_phone(site, page):
+    """The tester's path in Chromium: desk, queue, "Edit before publishing", 11,000 Cyrillic letters, Publish."""
+    from desk import browser_sign_in
+
+    site.blog("strike")
+    site.user("aigul", "contributor")
+    site.post("strike", "Толпа на вокзале", as_="aigul")
+    browser_sign_in(page, site, "eda", "editor")
+    page.goto(site.url + "/desk/strike")
+    page.click("#desk-queue li.queued summary")
+    edit = "Толпа на вокзале растёт. " * 560
+    assert len(urlencode({"body": edit})) > 64 * 1024 and len(edit) < model.MAX_BODY
+    page.fill("#desk-queue li.queued textarea[name=body]", edit)
+    page.click("#desk-queue li.queued button.primary")
+    page.wait_for_url("**done=published**")
+    assert site.client.get("/api/blogs/strike").json()["entries"][0]["body"].strip() == edit.strip()
