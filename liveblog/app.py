@@ -8,11 +8,12 @@ from contextlib import asynccontextmanager
 from starlette.applications import Starlette
 from starlette.middleware import Middleware
 from starlette.middleware.gzip import GZipMiddleware
+from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.routing import Mount
 from starlette.types import Receive, Scope, Send
 
-from . import heap
+from . import heap, model
 from .config import Settings
 from .render import STATIC
 from .runtime import Runtime
@@ -21,6 +22,7 @@ from .web import api, assets, describe, desk, embed, feeds, pages, people, strea
 from .web.assets import Assets
 from .web.errors import HANDLERS
 from .web.middleware import BodyLimit, SecurityHeaders, host_rule, refuse_host
+from .web.middleware import refuse_body as json_refusal
 
 
 class Liveblog(Starlette):
@@ -59,10 +61,21 @@ def create_app(settings: Settings) -> Liveblog:
             await app.state.runtime.stop()
 
     def request_limits(scope: Scope) -> tuple[int, int]:
-        """From the running runtime's settings (tests give each runtime its own)."""
+        """From the running runtime's settings (tests give each runtime its own); what people write (the desk's
+        forms, the API's blogs and entries) always fits, however long its characters are when sent."""
         current = scope["app"].state.runtime.settings
-        body = current.max_upload_bytes if scope["path"] == "/api/media" else current.max_body_bytes
-        return current.max_header_bytes, body
+        path = scope["path"]
+        if path == "/api/media":
+            return current.max_header_bytes, current.max_upload_bytes
+        writing = path.startswith(("/desk/", "/api/blogs"))
+        return current.max_header_bytes, max(current.max_body_bytes, model.LARGEST_FORM_BYTES if writing else 0)
+
+    async def refuse_body(scope: Scope, receive: Receive, send: Send, limit: int) -> None:
+        """A desk form past even the largest legal form: a page in the person's language, not the API's JSON."""
+        if scope["path"].startswith("/desk/"):
+            await (await desk.too_long(Request(scope, receive)))(scope, receive, send)
+        else:
+            await json_refusal(scope, receive, send, limit)
 
     app = Liveblog(
         routes=[
@@ -83,7 +96,7 @@ def create_app(settings: Settings) -> Liveblog:
         ],
         middleware=[
             Middleware(SecurityHeaders),
-            Middleware(BodyLimit, limits=request_limits),
+            Middleware(BodyLimit, limits=request_limits, refuse=refuse_body),
             Middleware(GZipMiddleware, minimum_size=500),
         ],
         exception_handlers=HANDLERS,

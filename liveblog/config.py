@@ -56,7 +56,8 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("allowed_hosts", "", "Host names requests may name, comma-separated (name or name:port; * for any): "
             "others get 400, since links are built from the Host header. Default: 127.0.0.1, localhost, ::1, the "
             "--host address and base_url's host, on any port.", "--allowed-hosts", "NAMES"),
-    Setting("max_body_bytes", 64 * 1024, "Largest JSON or form body accepted (413 above)."),
+    Setting("max_body_bytes", 64 * 1024, "Largest JSON or form body accepted (413 above); what people write "
+            "(the desk's forms, the API's blogs and entries) may always be as large as the largest legal form."),
     Setting("max_header_bytes", 16 * 1024, "Largest total size of a request's headers (431 above)."),
     Setting("max_upload_bytes", 20 * 1024 * 1024, "Largest photo upload accepted (413 above)."),
     Setting("header_timeout", 10.0, "Seconds a connection may take to send its request headers before it is "

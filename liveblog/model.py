@@ -39,6 +39,16 @@ MAX_TITLE = 200
 MAX_SUMMARY = 2_000
 MAX_INTRO = 20_000
 MAX_SUPERSEDES = 20
+MAX_ADDRESS = 2_000  # the desk's "Translation of" field: an update's address
+# The largest legal form, so that no body cap refuses one: a character is at worst 12 bytes sent (four UTF-8
+# bytes, each urlencoded %XX; in JSON a \uXXXX\uXXXX surrogate pair), and the allowance holds the field names,
+# separators, ids, flags, the CSRF token and the idempotency key.
+WORST_BYTES_PER_CHAR = 12
+FORM_ALLOWANCE = 4_096
+LARGEST_FORM_CHARS = max(MAX_BODY + MAX_HEADLINE + MAX_ADDRESS,  # an update (a queue edit is less)
+                         MAX_BODY + MAX_NOTE,  # a correction
+                         MAX_TITLE + MAX_SUMMARY + MAX_INTRO)  # a blog's settings
+LARGEST_FORM_BYTES = LARGEST_FORM_CHARS * WORST_BYTES_PER_CHAR + FORM_ALLOWANCE
 MAX_ID = 2**63 - 1  # the largest integer SQLite or PostgreSQL stores: a larger id names nothing
 
 
@@ -543,11 +553,12 @@ class Filing:
     edited: bool = False  # published with an editor's changes; the text as filed stays here
     lang: str | None = None  # the update's own language, when not its blog's
     translation_of: tuple[str, int] | None = None  # (blog, id) of the entry of another blog it translates
+    byline: str = DESK_BYLINE  # its author's byline now: what the desk shows (the login name is for the API)
 
     def to_json(self) -> dict[str, Any]:
         """The desk's shape (never public): what was filed, its state and what became of it."""
         return {
-            "id": self.id, "blog": self.blog, "author": self.author, "status": self.state,
+            "id": self.id, "blog": self.blog, "author": self.author, "byline": self.byline, "status": self.state,
             "filed_at": iso(self.filed_at), "time_gmt": time_gmt(self.filed_at), "headline": self.headline,
             "body": self.body, "body_html": self.body_html, "key_event": self.key_event, "pinned": self.pinned,
             "supersedes": list(self.supersedes), "note": self.note, "decided_by": self.decided_by,

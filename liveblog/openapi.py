@@ -184,7 +184,7 @@ SCHEMAS: dict[str, Any] = {
         "required": ["id", "blog", "author", "status", "filed_at", "time_gmt", "headline", "body", "body_html",
                      "key_event", "pinned", "supersedes", "note", "decided_by", "decided_at", "entry_id", "edited"],
         "properties": {
-            "id": ID, "blog": TEXT, "author": TEXT,
+            "id": ID, "blog": TEXT, "author": TEXT, "byline": TEXT,
             "status": {"enum": [model.QUEUED, model.DECLINED, model.DRAFT, model.PUBLISHED]},
             "filed_at": TIME, "time_gmt": TEXT, "headline": TEXT, "body": TEXT, "body_html": TEXT,
             "key_event": {"type": "boolean"}, "pinned": {"type": "boolean"},

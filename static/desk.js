@@ -626,20 +626,32 @@
       return blob && (always || blob.size < file.size) ? blob : file;
     } catch (e) { return file; }  // a format this browser cannot draw: the server decides
   }
-  function place(markdown, message) {
+  var offlineSaid = "";  // "No connection: the photo waits…", said until the connection is back
+  function place(markdown, message, offline) {
     fields.body.value = Core.appended(fields.body.value, markdown);
     $("photo").value = ""; $("caption").value = "";
     $("photo-status").textContent = message;
+    offlineSaid = offline ? message : "";
     saveDraft(); bodyChanged();
   }
+  /* a refused photo leaves the picker: kept, it would go with the next update and hold it (or stop it) again */
+  function refusePhoto(message) {
+    $("photo").value = "";
+    $("photo-status").textContent = message;
+    offlineSaid = "";
+    return false;
+  }
+  window.addEventListener("online", function () {
+    if (offlineSaid && $("photo-status").textContent === offlineSaid) $("photo-status").textContent = "";
+    offlineSaid = "";
+  });
   /* true once the chosen photo is in the text (uploaded, or waiting on the phone); else its status says why */
   async function addPhoto() {
     var file = $("photo").files[0], status = $("photo-status"), caption = $("caption").value;
     if (!file) { status.textContent = gettext("Choose a photo first."); return false; }
     if (maxBytes && file.size > maxBytes) {
-      status.textContent = I18n.format(gettext("This photo is %(size)s; the limit is %(limit)s. Choose a smaller one."),
-                                       { size: Core.megabytes(file.size), limit: Core.megabytes(maxBytes) });
-      return false;
+      return refusePhoto(I18n.format(gettext("This photo is %(size)s; the limit is %(limit)s. Choose a smaller one."),
+                                     { size: Core.megabytes(file.size), limit: Core.megabytes(maxBytes) }));
     }
     status.textContent = gettext("Preparing…");
     var shrunk = await shrink(file);
@@ -653,8 +665,7 @@
           return true;
         }
         if (Core.photoRefused(r.status, j)) {
-          status.textContent = I18n.format(gettext("Refused: %(what)s%(error)s."), { what: "", error: Core.refusal(j) });
-          return false;
+          return refusePhoto(I18n.format(gettext("Refused: %(what)s%(error)s."), { what: "", error: Core.refusal(j) }));
         }
       } catch (e) { /* no connection after all: it waits on the phone */ }
     }
@@ -672,7 +683,7 @@
       return false;
     }
     place(Core.waitingMarkdown(caption, id), gettext("No connection: the photo waits on this phone and goes "
-      + "with the update (its location and camera details are removed when it arrives)."));
+      + "with the update (its location and camera details are removed when it arrives)."), true);
     return true;
   }
   $("add-photo").addEventListener("click", function () { addPhoto(); });
@@ -750,5 +761,6 @@
   sweepPhotos();
   resume();
   /* the catalog came after the first render: the compose box's words again (its counter and preview too), in theirs */
-  I18n.ready.then(function () { editMode(); render(); bodyChanged(); });
+  /* and the outbox's, which render() rebuilds only when it changes */
+  I18n.ready.then(function () { shown = null; editMode(); render(); bodyChanged(); });
 })();

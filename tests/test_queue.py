@@ -310,3 +310,54 @@ async def test_the_desk_never_shows_a_queue_mark_newer_than_its_lists(tmp_path: 
         shown = await queue_context(w.store, w.editor, "strike")
         assert shown["queue"] == []  # the filing came after the lists were read...
         assert shown["queue_mark"] != await w.store.queue_mark("strike")  # ...so the desk will ask again
+
+
+def test_a_refused_queue_form_says_why_at_the_field_in_the_persons_language(site):
+    """Declining without a reason, or publishing an edit that is too long (the forms without JavaScript): the
+    page comes back with the message under the field it is about, in Russian here, and what was typed kept."""
+    import re
+
+    from desk import signed_in
+
+    site.blog("strike")
+    site.user("stringer", "contributor")
+    filed = [site.post("strike", body, as_="stringer").json()["id"] for body in ("Танки", "Толпа")]
+    editor, csrf = signed_in(site, "eda", "editor")
+    ru = {"Accept-Language": "ru"}
+    refused = editor.post(f"/desk/strike/filings/{filed[0]}/decline", data={"csrf": csrf, "note": " "}, headers=ru)
+    assert refused.status_code == 422
+    field = re.search(rf'<input id="note-{filed[0]}"[^>]*>\s*<p class="error field-error" role="alert" id="error">'
+                      r'([^<]+)</p>', refused.text)
+    assert field and 'aria-describedby="error"' in field.group(0), refused.text
+    assert re.search("[\u0430-\u044f]", field.group(1)) and not re.search("[a-z]", field.group(1)), field.group(1)
+    too_long = "ж" * (model.MAX_BODY + 1)
+    refused = editor.post(f"/desk/strike/filings/{filed[1]}/publish", data={"csrf": csrf, "body": too_long},
+                          headers=ru)
+    assert refused.status_code == 422
+    assert re.search(rf'id="body-{filed[1]}"[^>]*>{too_long}</textarea>\s*<p class="error field-error" role="alert"'
+                     r' id="error">[^<a-z]*[\u0430-\u044f][^<a-z]*</p>', refused.text)
+    assert refused.text.count(' id="error">') == 1  # said once, at the field
+    editor.close()
+
+
+def test_the_queue_names_its_contributors_by_byline_never_by_login_name(site):
+    """The editor and the contributor herself read the byline on the desk (the desk's own, "Staff", in the
+    page's language); a login name is shown only on the People page, to editors."""
+    from desk import PASSWORD, signed_in
+
+    site.blog("strike")
+    site.user("aigul.k", "contributor", password=PASSWORD, display_name="Айгуль Касымова")
+    site.user("nameless.k", "contributor", display_name="")
+    site.post("strike", "Танки на проспекте", as_="aigul.k")
+    site.post("strike", "Толпа на вокзале", as_="nameless.k")
+    editor, _ = signed_in(site, "eda", "editor")
+    source, _ = signed_in(site, "aigul.k")
+    for client in (editor, source):
+        desk = client.get("/desk/strike", headers={"Accept-Language": "ru"}).text
+        queued = desk[desk.index('<section id="desk-queue"'):]
+        queued = queued[:queued.index("</section>")]
+        assert "Айгуль Касымова" in queued and "aigul.k" not in queued
+        if client is editor:
+            assert "Редакция" in queued and "nameless.k" not in desk
+    editor.close()
+    source.close()

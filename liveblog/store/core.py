@@ -276,9 +276,9 @@ _DROP_UNUSED_AUTHORS = """DELETE FROM users WHERE role = ?
     AND NOT EXISTS (SELECT 1 FROM corrections c WHERE c.by_id = users.id)
     AND NOT EXISTS (SELECT 1 FROM blogs b WHERE b.created_by = users.id)"""
 _REUSED_KEY = N_("this Idempotency-Key was already used for a different request")
-_FILING_SELECT = f"""SELECT f.id, b.slug AS blog, u.name AS author, f.author_id, f.state, f.filed_at, f.headline,
-    f.body, f.body_html, f.key_event, f.pinned, f.supersedes, f.note, f.decided_by AS decider_id,
-    d.display_name AS decider_byline, f.decided_at,
+_FILING_SELECT = f"""SELECT f.id, b.slug AS blog, u.name AS author, u.display_name AS author_byline, f.author_id,
+    f.state, f.filed_at, f.headline, f.body, f.body_html, f.key_event, f.pinned, f.supersedes, f.note,
+    f.decided_by AS decider_id, d.display_name AS decider_byline, f.decided_at,
     f.entry_id, f.edited, f.request_hash, f.lang, f.translation_blog, f.translation_id
     FROM filings f JOIN blogs b ON b.id = f.blog_id AND {_SHOWN} JOIN users u ON u.id = f.author_id
     LEFT JOIN users d ON d.id = f.decided_by"""
@@ -1006,7 +1006,8 @@ class SqlStore(Store):
 
     def _filing(self, r: Row) -> model.Filing:
         return model.Filing(
-            id=r["id"], blog=r["blog"], author=r["author"], author_id=r["author_id"], state=r["state"],
+            id=r["id"], blog=r["blog"], author=r["author"], byline=model.byline_of(r["author_byline"]),
+            author_id=r["author_id"], state=r["state"],
             filed_at=self._when(r["filed_at"]), headline=r["headline"], body=r["body"], body_html=r["body_html"],
             key_event=bool(r["key_event"]), pinned=bool(r["pinned"]), supersedes=tuple(json.loads(r["supersedes"])),
             note=r["note"], decided_by=model.byline_of(r["decider_byline"]) if r["decider_id"] is not None else None,

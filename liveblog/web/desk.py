@@ -231,6 +231,17 @@ async def checked_form(request: Request) -> tuple[User, str, FormData]:
     return user, csrf, form
 
 
+async def too_long(request: Request) -> Response:
+    """A desk form larger than any legal one (``model.LARGEST_FORM_BYTES``): said in the person's language."""
+    try:
+        user: User | None = (await signed_in(request))[0]
+    except SignInNeeded:
+        user = None
+    return page(request, "error.html", 413, user=user, title=Message("Too long"),
+                message=Message("This is longer than any form on the desk takes. Go back, shorten it and send it "
+                                "again."))
+
+
 async def session_state(request: Request) -> Response:
     """For desk.js: a fresh CSRF token (the session rotates when its owner signs in again elsewhere) and the
     server's time, which corrects a phone's clock. Same-origin JSON: another site cannot read it."""

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from functools import lru_cache
 from urllib.parse import urlsplit
@@ -92,13 +92,22 @@ def headers_too_large(scope: Scope, limit: int) -> bool:
     return sum(len(name) + len(value) + 4 for name, value in scope.get("headers", [])) > limit
 
 
+Refuse = Callable[[Scope, Receive, Send, int], Awaitable[None]]
+
+
+async def refuse_body(scope: Scope, receive: Receive, send: Send, limit: int) -> None:
+    await send_error(send, 413, "request too large", {"limit_bytes": limit})
+
+
 class BodyLimit:
     """Refuses headers over the limit with 431, and bodies over the limit with 413, by
-    Content-Length or while they stream in. ``limits(scope)`` gives (header limit, body limit)."""
+    Content-Length or while they stream in. ``limits(scope)`` gives (header limit, body limit);
+    ``refuse`` answers a body over it (the API's JSON unless given)."""
 
-    def __init__(self, app: ASGIApp, limits: Callable[[Scope], tuple[int, int]]) -> None:
+    def __init__(self, app: ASGIApp, limits: Callable[[Scope], tuple[int, int]], refuse: Refuse = refuse_body) -> None:
         self.app = app
         self.limits = limits
+        self.refuse = refuse
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -116,7 +125,7 @@ class BodyLimit:
                     await send_error(send, 400, "bad Content-Length header", None)
                     return
                 if too_big:
-                    await send_error(send, 413, "request too large", {"limit_bytes": limit})
+                    await self.refuse(scope, receive, send, limit)
                     return
         received = 0
         started = False
@@ -140,7 +149,7 @@ class BodyLimit:
             await self.app(scope, counted_receive, tracked_send)
         except BodyTooLarge:
             if not started:
-                await send_error(send, 413, "request too large", {"limit_bytes": limit})
+                await self.refuse(scope, receive, send, limit)
 
 
 def security_headers(https: bool) -> list[tuple[bytes, bytes]]:
