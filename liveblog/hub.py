@@ -46,7 +46,8 @@ class Subscriber:
     with tens of thousands of readers that block is a large share of a reader's memory.
     """
 
-    __slots__ = ("blog", "closed", "cut", "frames", "limit", "ping", "sent", "slice", "task", "waiter", "wire")
+    __slots__ = ("blog", "closed", "cut", "frames", "lead", "limit", "ping", "sent", "slice", "task", "waiter",
+                 "wire")
 
     def __init__(self, blog: str, limit: int, slice: int) -> None:
         self.blog = blog
@@ -59,6 +60,7 @@ class Subscriber:
         self.ping = False
         self.sent = 0  # the last seq its connection was given
         self.wire: Wire | None = None  # its connection, once frames may be written to it straight from the hub
+        self.lead = b""  # what its connection is owed before the first frame (the stream's retry line), unsent
         self.task: asyncio.Task[object] | None = asyncio.current_task()
 
     def _wake(self) -> None:
@@ -70,10 +72,14 @@ class Subscriber:
 
         A reader whose task is parked with nothing buffered, on a connection that takes writes now, gets the
         frame's HTTP chunk (``chunk``, made once per event) written straight to its socket: waking its task
-        to hand the frame to the server, one reader at a time, cost as much as the write itself."""
+        to hand the frame to the server, one reader at a time, cost as much as the write itself. The ``lead``
+        goes with the first such write, so a crowd's first event takes this path too."""
         wire = self.wire
         if (wire is not None and not self.frames and self.waiter is not None and not self.waiter.done()
                 and item[0] > self.sent and wire.writable()):
+            if self.lead:
+                chunk = b"%x\r\n%b\r\n%b" % (len(self.lead), self.lead, chunk)
+                self.lead = b""
             wire.transport.write(chunk)
             self.sent = item[0]
             return

@@ -216,13 +216,12 @@ async def follow(receive: Receive, send: Send, sub: Subscriber, sent: int, lead:
             break
     listener = asyncio.ensure_future(receive())
     listener.add_done_callback(sub.leave)
-    chunk = [lead] if lead else []
-    direct = wire(send)
     sub.sent = sent
+    sub.lead = lead  # sent with the first frame or heartbeat, by the hub or by this task
+    sub.wire = wire(send)  # the hub may write frames straight to the connection while this task is parked
     try:
         while not sub.closed:
-            if not chunk:  # the lead has gone: the hub may write frames straight to the connection
-                sub.wire = direct
+            chunk: list[bytes] = []
             for seq, frame in await sub.take():
                 if seq > sub.sent:
                     chunk.append(frame)
@@ -230,10 +229,12 @@ async def follow(receive: Receive, send: Send, sub: Subscriber, sent: int, lead:
             if sub.ping:
                 sub.ping = False
                 chunk.append(PING)
+            if chunk and sub.lead:
+                chunk.insert(0, sub.lead)
+                sub.lead = b""
             if chunk:
                 await send({"type": "http.response.body", "body": chunk[0] if len(chunk) == 1 else b"".join(chunk),
                             "more_body": True})
-                chunk = []
         await send({"type": "http.response.body", "body": b"", "more_body": False})
     finally:
         listener.cancel()
