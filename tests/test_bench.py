@@ -96,7 +96,7 @@ def test_the_fan_out_tiers_are_measured_in_one_run():
 
 
 @pytest.mark.unit
-def test_a_bench_reader_counts_what_its_stream_repeats_or_reorders_and_resumes_from_its_last_id():
+async def test_a_bench_reader_counts_what_its_stream_repeats_or_reorders_and_resumes_from_its_last_id():
     """The reader's accounting is what every figure rests on: a stream cut mid-frame and repeating itself must
     show up as disorder, not as deliveries, and a dropped reader comes back with Last-Event-ID."""
     from liveblog.bench.readers import reader
@@ -139,7 +139,7 @@ def test_a_bench_reader_counts_what_its_stream_repeats_or_reorders_and_resumes_f
         await server.wait_closed()
         return seen, tally
 
-    seen, tally = asyncio.run(main())
+    seen, tally = await main()
     assert {seq: len(times) for seq, times in seen.items()} == {1: 1, 2: 1, 3: 1}
     assert tally["disorder"] == 2
     assert tally["connected"] == 1 and tally["back"] == 1
