@@ -37,6 +37,11 @@ class Wire(Protocol):
         """Whether a chunk written now goes out in order: the response is under way in chunks, not paused."""
 
 
+def http_chunk(data: bytes) -> bytes:
+    """HTTP/1.1 chunked framing, for what the hub writes straight to a reader's connection."""
+    return b"%x\r\n%b\r\n" % (len(data), data)
+
+
 class Subscriber:
     """One reader's buffer of (seq, frame) pairs.
 
@@ -78,7 +83,7 @@ class Subscriber:
         if (wire is not None and not self.frames and self.waiter is not None and not self.waiter.done()
                 and item[0] > self.sent and wire.writable()):
             if self.lead:
-                chunk = b"%x\r\n%b\r\n%b" % (len(self.lead), self.lead, chunk)
+                chunk = http_chunk(self.lead) + chunk
                 self.lead = b""
             wire.transport.write(chunk)
             self.sent = item[0]
@@ -273,7 +278,7 @@ class Hub:
             self.outlet(event, data, frame)
         subs = self.subscribers.get(event.blog, ())
         item = (event.seq, frame)
-        chunk = b"%x\r\n%b\r\n" % (len(frame), frame)  # HTTP/1.1 chunked framing, for the readers written to directly
+        chunk = http_chunk(frame)  # for the readers written to directly
         for sub in subs:
             sub.offer(item, chunk)
         self.delivered += len(subs)
